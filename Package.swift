@@ -1,0 +1,94 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every target of ours shares: Swift 6 language mode (strict concurrency), and the upcoming features the
+/// swift-log and Hummingbird packages use so our public surface is explicit about what it exposes.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "PromptGate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "PromptGate", targets: ["PromptGate"]),
+        .library(name: "Screening", targets: ["Screening"]),
+        .library(name: "AuditLog", targets: ["AuditLog"]),
+        .executable(name: "promptgate", targets: ["promptgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // C bindings: a system library each, with typed, non-variadic shims in their headers.
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CHyperscan", path: "Sources/CHyperscan", pkgConfig: "libhs",
+            providers: [.apt(["libvectorscan-dev"])]),
+
+        // The engines: each knows nothing of the others, nor of HTTP servers.
+        .target(name: "JSONCore", swiftSettings: swiftSettings),
+        .target(
+            name: "Transport",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "Screening",
+            dependencies: [
+                "CHyperscan", "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "AuditLog",
+            dependencies: ["JSONCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        .target(name: "Providers", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+
+        // The library face: the pipeline, stood on the engines.
+        .target(
+            name: "PromptGate",
+            dependencies: [
+                "JSONCore", "Transport", "Screening", "AuditLog", "Providers",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "PromptGateServer",
+            dependencies: [
+                "PromptGate",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "promptgate",
+            dependencies: [
+                "PromptGate", "PromptGateServer", "Screening", "AuditLog", "Transport", "JSONCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
+        .testTarget(
+            name: "PromptGateTests",
+            dependencies: [
+                "JSONCore", "Transport", "Screening", "AuditLog", "Providers", "PromptGate", "PromptGateServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+    ]
+)

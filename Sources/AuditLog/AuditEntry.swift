@@ -1,0 +1,130 @@
+import Foundation
+import JSONCore
+
+/// One audit record. Its fields are an allow-list: there is no free-form bag, so nothing reaches the log that this
+/// type does not name. Texts in it must already be redacted (placeholders only); fingerprints are keyed HMACs.
+///
+/// The store adds `v`, `seq`, `ts` and `prev` when it appends. `docs/audit-log.md` documents every field.
+public struct AuditEntry: Sendable, Equatable {
+    /// What happened.
+    public enum Event: String, Sendable {
+        case logStarted = "log.started"
+        case logRecovered = "log.recovered"
+        case policyLoaded = "policy.loaded"
+        case requestScreened = "request.screened"
+        case requestBlocked = "request.blocked"
+        case responseCompleted = "response.completed"
+        case responseFailed = "response.failed"
+        case keyCreated = "key.created"
+    }
+
+    /// A rule's findings in one request, counted.
+    public struct FindingCount: Sendable, Equatable {
+        public var rule: String
+        public var type: String
+        public var action: String
+        public var count: Int
+        public init(rule: String, type: String, action: String, count: Int) {
+            self.rule = rule
+            self.type = type
+            self.action = action
+            self.count = count
+        }
+    }
+
+    /// A keyed fingerprint of an original value: HMAC-SHA-256 with the proxy's fingerprint key, hex, truncated.
+    public struct Fingerprint: Sendable, Equatable {
+        public var type: String
+        public var hmac: String
+        public init(type: String, hmac: String) {
+            self.type = type
+            self.hmac = hmac
+        }
+    }
+
+    public var event: Event
+    public var requestID: String?
+    public var actor: String?
+    public var department: String?
+    public var client: String?
+    public var system: String?
+    public var provider: String?
+    public var model: String?
+    public var endpoint: String?
+    public var decision: String?
+    public var findings: [FindingCount] = []
+    public var packHash: String?
+    public var screenedAll: Bool?
+    /// Parts that could not be screened (e.g. `image_url`), said honestly.
+    public var unscreened: [String] = []
+    public var promptRedacted: String?
+    public var responseRedacted: String?
+    public var requestBytes: Int?
+    public var responseBytes: Int?
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    public var status: Int?
+    public var latencyMs: Int?
+    public var fingerprints: [Fingerprint] = []
+    /// A short operational note (never prompt text), e.g. why a request failed.
+    public var note: String?
+
+    public init(event: Event) { self.event = event }
+
+    /// The JSON object of this entry as a log line holds it, with `prev` last.
+    func jsonObject(seq: Int, time: Date, prev: String) -> JSONValue {
+        var m: [(key: String, value: JSONValue)] = [
+            ("v", .int(1)), ("seq", .int(seq)), ("ts", .string(Self.rfc3339(time))), ("event", .string(event.rawValue)),
+        ]
+        func add(_ key: String, _ value: String?) { if let value { m.append((key, .string(value))) } }
+        func add(_ key: String, _ value: Int?) { if let value { m.append((key, .int(value))) } }
+        add("request_id", requestID)
+        add("actor", actor)
+        add("dept", department)
+        add("client", client)
+        add("system", system)
+        add("provider", provider)
+        add("model", model)
+        add("endpoint", endpoint)
+        add("decision", decision)
+        if !findings.isEmpty {
+            m.append(("findings", .array(findings.map {
+                .object([("rule", .string($0.rule)), ("type", .string($0.type)), ("action", .string($0.action)),
+                    ("count", .int($0.count))])
+            })))
+        }
+        add("pack_hash", packHash)
+        if let screenedAll { m.append(("screened_all", .bool(screenedAll))) }
+        if !unscreened.isEmpty { m.append(("unscreened", .array(unscreened.map { .string($0) }))) }
+        add("prompt", promptRedacted)
+        add("response", responseRedacted)
+        add("request_bytes", requestBytes)
+        add("response_bytes", responseBytes)
+        add("prompt_tokens", promptTokens)
+        add("completion_tokens", completionTokens)
+        add("status", status)
+        add("latency_ms", latencyMs)
+        if !fingerprints.isEmpty {
+            m.append(("fingerprints", .array(fingerprints.map {
+                .object([("type", .string($0.type)), ("hmac", .string($0.hmac))])
+            })))
+        }
+        add("note", note)
+        m.append(("prev", .string(prev)))
+        return .object(m)
+    }
+
+    /// RFC 3339 UTC with milliseconds: `2026-11-29T01:02:03.456Z`.
+    static func rfc3339(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(millis / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ v: Int32, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis % 1000), 3))Z"
+    }
+}

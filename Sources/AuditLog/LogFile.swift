@@ -1,0 +1,103 @@
+import Foundation
+
+/// The POSIX file under the log: whole-line appends, fsync, an exclusive lock, truncation on failure.
+/// Blocking calls; the store runs them off its actor.
+final class LogFile: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+
+    /// Opens (creating with mode 0600) and locks `path`; fails if another process holds the lock.
+    init(path: String) throws(AuditLogError) {
+        self.path = path
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw AuditLogError.io(path: path, reason: "cannot open: \(errnoText())") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let locked = errno == EWOULDBLOCK
+            Glibc.close(fd)
+            if locked { throw AuditLogError.locked(path: path) }
+            throw AuditLogError.io(path: path, reason: "cannot lock: \(errnoText())")
+        }
+        fchmod(fd, 0o600)
+        self.fd = fd
+    }
+
+    deinit { Glibc.close(fd) }
+
+    var size: Int {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// Writes `bytes` at `offset` completely and fsyncs; on any failure returns the reason.
+    func writeDurably(_ bytes: [UInt8], at offset: Int) -> String? {
+        var written = 0
+        let failure: String? = bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + written, raw.count - written, off_t(offset + written))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return "write failed: \(errnoText())"
+                }
+                written += n
+            }
+            return nil
+        }
+        if let failure { return failure }
+        if fsync(fd) != 0 { return "fsync failed: \(errnoText())" }
+        return nil
+    }
+
+    /// Cuts the file back to `length` (undoing a partial write) and fsyncs.
+    func truncate(to length: Int) {
+        _ = ftruncate(fd, off_t(length))
+        _ = fsync(fd)
+    }
+
+    /// Reads `count` bytes at `offset`.
+    func read(at offset: Int, count: Int) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+        return n > 0 ? Array(buffer.prefix(n)) : []
+    }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// Writes a small file atomically (temporary file, fsync, rename, fsync of the folder) with the given mode.
+func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(AuditLogError) {
+    let temporary = path + ".tmp-\(getpid())"
+    let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw AuditLogError.io(path: path, reason: "cannot write: \(errnoText())") }
+    fchmod(fd, mode)
+    let ok = bytes.withUnsafeBytes { raw in
+        var written = 0
+        while written < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            written += n
+        }
+        return fsync(fd) == 0
+    }
+    Glibc.close(fd)
+    guard ok, rename(temporary, path) == 0 else {
+        let reason = errnoText()
+        unlink(temporary)
+        throw AuditLogError.io(path: path, reason: "cannot write: \(reason)")
+    }
+    let directory = (path as NSString).deletingLastPathComponent
+    let dirfd = Glibc.open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY)
+    if dirfd >= 0 {
+        fsync(dirfd)
+        Glibc.close(dirfd)
+    }
+}
+
+/// Creates a folder (and its parents) with mode 0700 if missing.
+func makePrivateDirectory(_ path: String) throws(AuditLogError) {
+    do {
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+        throw AuditLogError.io(path: path, reason: "cannot create the folder: \(error.localizedDescription)")
+    }
+}

@@ -1,0 +1,100 @@
+import AuditLog
+import JSONCore
+import Providers
+import Screening
+import Transport
+
+/// One streamed Chat Completions answer: reads the upstream event stream as the client pulls, restores
+/// placeholders slot by slot, and records the answer when it ends — or that it broke off, and why.
+actor ChatStreamSession: StreamSession {
+    private let gate: Gate
+    private var upstream: ResponseBody.AsyncIterator?
+    private var parser = ServerSentEventParser()
+    private var rewriter: OpenAIChatStreamRewriter<PlaceholderStreamTransformer>
+    private let context: RequestContext
+    private let request: ExtractedRequest
+    private let started: ContinuousClock.Instant
+    private var responseBytes = 0
+    private var finished = false
+
+    init(
+        gate: Gate, upstream: ResponseBody, vault: PlaceholderVault, context: RequestContext, request: ExtractedRequest,
+        started: ContinuousClock.Instant
+    ) {
+        self.gate = gate
+        self.upstream = upstream.makeAsyncIterator()
+        self.rewriter = OpenAIChatStreamRewriter(transformer: PlaceholderStreamTransformer(vault: vault))
+        self.context = context
+        self.request = request
+        self.started = started
+    }
+
+    deinit {
+        // The client went away before the end: the upstream transfer is cancelled with the body; say so in the log.
+        guard !finished else { return }
+        let gate = self.gate
+        var entry = gate.responseEntry(.responseFailed, context: context, request: request, started: started, status: 499)
+        entry.note = "the client disconnected mid-stream; the upstream transfer was cancelled"
+        entry.responseRedacted = gate.clip(Self.joined(rewriter.upstreamText))
+        entry.responseBytes = responseBytes
+        Task { await gate.recordAfterForwarding(entry) }
+    }
+
+    func next() async -> [UInt8]? {
+        guard !finished, var iterator = upstream else { return nil }
+        do {
+            while true {
+                let chunk = try await iterator.next()
+                upstream = iterator
+                guard let chunk else { return await end() }
+                responseBytes += chunk.count
+                let events = try parser.feed(chunk)
+                let out = events.flatMap { rewriter.rewrite($0) }
+                if !out.isEmpty { return encode(out) }
+            }
+        } catch {
+            return await fail(error)
+        }
+    }
+
+    private func encode(_ events: [ServerSentEvent]) -> [UInt8] {
+        Array(events.map { $0.encoded() }.joined().utf8)
+    }
+
+    private func end() async -> [UInt8]? {
+        finished = true
+        var tail: [ServerSentEvent] = []
+        if let last = parser.finish() { tail += rewriter.rewrite(last) }
+        tail += rewriter.finish()
+        var entry = gate.responseEntry(.responseCompleted, context: context, request: request, started: started, status: 200)
+        entry.responseRedacted = gate.clip(upstreamText())
+        entry.responseBytes = responseBytes
+        (entry.promptTokens, entry.completionTokens) = rewriter.usage
+        if !rewriter.sawDone { entry.note = "the upstream stream ended without [DONE]" }
+        await gate.recordAfterForwarding(entry)
+        return tail.isEmpty ? nil : encode(tail)
+    }
+
+    private func fail(_ error: any Error) async -> [UInt8]? {
+        finished = true
+        let failure = Gate.upstreamFailure(error)
+        var entry = gate.responseEntry(.responseFailed, context: context, request: request, started: started, status: failure.status)
+        entry.note = "the upstream stream broke off: \(error)"
+        entry.responseRedacted = gate.clip(upstreamText())
+        entry.responseBytes = responseBytes
+        await gate.recordAfterForwarding(entry)
+        // Text held back for restoring goes out first, then an in-band error the OpenAI SDK raises as APIError.
+        let held = rewriter.finish()
+        let frame = ServerSentEvent(
+            data: OpenAIChat.errorBody(message: failure.message, type: failure.type, code: failure.code).serialized())
+        upstream = nil
+        return encode(held + [frame])
+    }
+
+    private func upstreamText() -> String { Self.joined(rewriter.upstreamText) }
+
+    /// The texts of all slots, in slot order.
+    private static func joined(_ texts: [String: String]) -> String {
+        texts.keys.sorted().map { texts[$0] ?? "" }.joined(separator: "\n")
+    }
+}

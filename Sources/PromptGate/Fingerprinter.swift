@@ -1,0 +1,54 @@
+import Crypto
+import Foundation
+
+/// Keyed fingerprints of original values (HMAC-SHA-256), so an auditor holding the key can tell that a value
+/// recurs without the log holding it. Never a bare hash: short values could be guessed back from it.
+public struct Fingerprinter: Sendable {
+    private let key: SymmetricKey
+
+    public init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
+
+    /// Loads `fingerprint.key` from `directory`, creating a random 32-byte key (mode 0600) on first run.
+    public static func loadOrCreate(directory: String) throws -> Fingerprinter {
+        let path = directory + "/fingerprint.key"
+        if let data = FileManager.default.contents(atPath: path),
+            let key = Data(hexEncoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+            key.count >= 32
+        {
+            return Fingerprinter(key: Array(key))
+        }
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw GateError.setup("cannot create \(path): \(String(cString: strerror(errno)))") }
+        let text = Array((hex(key) + "\n").utf8)
+        let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        fsync(fd)
+        close(fd)
+        guard written == text.count else { throw GateError.setup("cannot write \(path)") }
+        return Fingerprinter(key: key)
+    }
+
+    /// The first 16 bytes of HMAC-SHA-256(key, type ‖ 0x00 ‖ value), hex.
+    public func fingerprint(_ value: String, type: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(type.utf8) + [0] + Array(value.utf8), using: key)
+        return hex(Array(mac).prefix(16))
+    }
+}
+
+func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+extension Data {
+    init?(hexEncoded text: String) {
+        guard text.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        self.init(bytes)
+    }
+}

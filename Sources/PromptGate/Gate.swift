@@ -1,0 +1,107 @@
+import AuditLog
+import Foundation
+import Logging
+import Screening
+import Transport
+
+/// The PromptGate pipeline: screen, decide, redact, record, forward through libcurl, restore, record.
+///
+/// Use it through the proxy server, or embed it in a Swift tool:
+/// ```swift
+/// let gate = try await Gate.start(configuration)
+/// let result = try gate.screen("Write to jane@example.org")   // findings, placeholders
+/// let response = try await gate.openAIChatCompletions(body: requestBytes, context: RequestContext(actor: "jdoe"))
+/// try await gate.shutdown()
+/// ```
+/// Fail closed: if screening or the audit append fails, nothing goes upstream.
+public final class Gate: Sendable {
+    public let configuration: GateConfiguration
+    public let screener: Screener
+    public let policy: Policy
+    public let auditLog: AuditLogStore
+    public let verifierKey: LogVerifierKey
+    let client: CurlClient
+    let fingerprinter: Fingerprinter
+    let logger: Logger
+
+    /// What happened at start-up that the operator must know.
+    public struct StartupReport: Sendable {
+        /// A signing key was generated: hand `log.vkey` to the auditors.
+        public var keyCreated: Bool
+        /// A torn last line was set aside in this file.
+        public var recoveredTo: String?
+    }
+
+    private init(
+        configuration: GateConfiguration, screener: Screener, auditLog: AuditLogStore, verifierKey: LogVerifierKey,
+        fingerprinter: Fingerprinter, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.screener = screener
+        self.policy = Policy()
+        self.auditLog = auditLog
+        self.verifierKey = verifierKey
+        self.client = CurlClient(configuration: configuration.transport)
+        self.fingerprinter = fingerprinter
+        self.logger = logger
+    }
+
+    /// Compiles the packs, opens (or creates) the audit log and its keys, and records the policy in force.
+    public static func start(
+        _ configuration: GateConfiguration, logger: Logger = Logger(label: "promptgate")
+    ) async throws -> (Gate, StartupReport) {
+        let screener = try Screener(packs: configuration.packs)
+        let directory = configuration.dataDirectory
+        let (key, outcome) = try LogKeyStore.loadOrCreate(directory: directory, origin: configuration.logOrigin)
+        let fingerprinter = try Fingerprinter.loadOrCreate(directory: directory)
+        let store = try AuditLogStore(
+            configuration: AuditLogConfiguration(
+                directory: directory, origin: configuration.logOrigin, checkpointEvery: configuration.checkpointEvery),
+            signingKeys: [key])
+        let gate = Gate(
+            configuration: configuration, screener: screener, auditLog: store, verifierKey: key.verifierKey,
+            fingerprinter: fingerprinter, logger: logger)
+        let recovery = await store.recovery
+        if let recovery {
+            var entry = AuditEntry(event: .logRecovered)
+            entry.note = "a torn last line of \(recovery.bytes) bytes (a crash mid-write) was moved to \((recovery.savedTo as NSString).lastPathComponent)"
+            _ = try await store.append(entry)
+        }
+        if outcome == .created {
+            var entry = AuditEntry(event: .keyCreated)
+            entry.note = "new checkpoint signing key \(key.verifierKey.text)"
+            _ = try await store.append(entry)
+        }
+        var loaded = AuditEntry(event: .policyLoaded)
+        loaded.packHash = screener.packHash
+        loaded.note = configuration.packs.map { "\($0.id)@\($0.version)" }.joined(separator: ", ")
+        _ = try await store.append(loaded)
+        return (gate, StartupReport(keyCreated: outcome == .created, recoveredTo: recovery?.savedTo))
+    }
+
+    /// Stops the HTTP client and closes the log with a final signed checkpoint.
+    public func shutdown() async throws {
+        client.shutdown()
+        try await auditLog.close()
+    }
+
+    /// Records an entry, turning a failure into the error that stops the request.
+    func record(_ entry: AuditEntry) async throws(GateFailure) {
+        do {
+            _ = try await auditLog.append(entry)
+        } catch {
+            logger.error("audit append failed; the request is refused", metadata: ["error": "\(error)"])
+            throw GateFailure.auditUnavailable
+        }
+    }
+
+    /// Cuts a logged text to the configured size, saying how much was cut.
+    func clip(_ text: String) -> String {
+        let limit = configuration.maxLoggedTextBytes
+        guard text.utf8.count > limit else { return text }
+        var cut = limit
+        let bytes = Array(text.utf8)
+        while cut > 0 && bytes[cut] & 0xC0 == 0x80 { cut -= 1 }  // do not split a character
+        return String(decoding: bytes[..<cut], as: UTF8.self) + "…[\(bytes.count - cut) more bytes not logged]"
+    }
+}

@@ -1,0 +1,79 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import PromptGate
+
+/// The HTTP face of a ``Gate``: OpenAI-compatible routes on Hummingbird, plus `/healthz`.
+public struct ProxyServer: Sendable {
+    public let gate: Gate
+    public let configuration: ServerConfiguration
+    let logger: Logger
+
+    public init(gate: Gate, configuration: ServerConfiguration, logger: Logger = Logger(label: "promptgate.server")) {
+        self.gate = gate
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Builds the application; `onRunning` receives the bound port once the server listens.
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
+        let router = Router()
+        let gate = self.gate
+        let limit = configuration.maxRequestBytes
+        router.get("/healthz") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        router.post("/v1/chat/completions") { request, context in
+            let requestContext = PromptGate.RequestContext(client: request.headers[.userAgent])
+            var request = request
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: limit)
+            } catch {
+                return Self.response(
+                    GateResponse.openAIError(
+                        status: 413, message: "The request is larger than the \(limit)-byte limit.",
+                        type: "invalid_request_error", code: "request_too_large", requestID: requestContext.requestID))
+            }
+            let answer = await gate.openAIChatCompletions(body: Array(buffer: body), context: requestContext)
+            return Self.response(answer)
+        }
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "PromptGate"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        return app
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes open requests and returns.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await makeApplication(onRunning: onRunning).runService()
+    }
+
+    static func response(_ answer: GateResponse) -> Response {
+        var headers = HTTPFields()
+        for (name, value) in answer.headers {
+            if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
+        }
+        switch answer {
+        case .complete(let status, _, let body):
+            return Response(
+                status: HTTPResponse.Status(code: status), headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        case .stream(let status, _, let stream):
+            headers[.cacheControl] = "no-cache"
+            return Response(
+                status: HTTPResponse.Status(code: status), headers: headers,
+                body: ResponseBody { writer in
+                    for try await chunk in stream { try await writer.write(ByteBuffer(bytes: chunk)) }
+                    try await writer.finish(nil)
+                })
+        }
+    }
+}

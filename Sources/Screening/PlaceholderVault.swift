@@ -1,0 +1,38 @@
+/// The placeholders of one request (or one declared conversation): typed and numbered (`[EMAIL_ADDRESS_1]`), the
+/// same value always getting the same placeholder within the scope.
+///
+/// A vault is a value: each request starts its own, so placeholders never mix across requests.
+public struct PlaceholderVault: Sendable, Equatable {
+    private var valueToPlaceholder: [String: String] = [:]
+    private(set) var placeholderToValue: [String: String] = [:]
+    private var counters: [String: Int] = [:]
+    /// The length in bytes of the longest placeholder issued: how much output the restorer must hold back.
+    public private(set) var longestPlaceholder = 0
+
+    public init() {}
+
+    /// The placeholder for `value` of type `entity`, issuing a new one if needed.
+    public mutating func placeholder(for value: String, entity: String) -> String {
+        let key = entity + "\u{0}" + value
+        if let existing = valueToPlaceholder[key] { return existing }
+        let number = (counters[entity] ?? 0) + 1
+        counters[entity] = number
+        let placeholder = "[\(entity)_\(number)]"
+        valueToPlaceholder[key] = placeholder
+        placeholderToValue[placeholder] = value
+        longestPlaceholder = max(longestPlaceholder, placeholder.utf8.count)
+        return placeholder
+    }
+
+    /// The original value behind a placeholder.
+    public func value(for placeholder: String) -> String? { placeholderToValue[placeholder] }
+
+    public var isEmpty: Bool { placeholderToValue.isEmpty }
+    public var count: Int { placeholderToValue.count }
+
+    /// Replaces every placeholder in a complete text by its value. For streams use ``PlaceholderRestorer``.
+    public func restore(_ text: String) -> String {
+        var restorer = PlaceholderRestorer(vault: self)
+        return restorer.feed(text) + restorer.finish()
+    }
+}

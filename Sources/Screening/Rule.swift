@@ -1,0 +1,92 @@
+/// What a rule does when it finds something.
+public enum RuleAction: String, Sendable, Codable, CaseIterable, Comparable {
+    /// Record the finding only.
+    case log
+    /// Let the prompt through, record it, and tell the employee.
+    case warn
+    /// Replace the value by a placeholder before the prompt leaves; restore it in the answer.
+    case redact
+    /// Stop the prompt: it never leaves.
+    case block
+
+    var severity: Int {
+        switch self {
+        case .log: return 0
+        case .warn: return 1
+        case .redact: return 2
+        case .block: return 3
+        }
+    }
+
+    public static func < (lhs: RuleAction, rhs: RuleAction) -> Bool { lhs.severity < rhs.severity }
+}
+
+/// The kind of material a rule protects, as the city guidelines group it.
+public enum RuleCategory: String, Sendable, Codable, CaseIterable {
+    case personalData = "personal-data"
+    case credentials
+    case confidential
+    case specialCategory = "special-category"
+    case prohibitedUse = "prohibited-use"
+}
+
+/// The guideline a rule enforces: shown to the employee and recorded for auditors.
+public struct RuleSource: Sendable, Hashable {
+    public var title: String
+    public var url: String
+    public var clause: String?
+
+    public init(title: String, url: String, clause: String? = nil) {
+        self.title = title
+        self.url = url
+        self.clause = clause
+    }
+
+    /// "Boston Interim Guidelines for Using Generative AI, §2 (https://…)".
+    public var citation: String {
+        var text = title
+        if let clause { text += ", \(clause)" }
+        return "\(text) (\(url))"
+    }
+}
+
+/// Words near a candidate that make it a finding (`required`) or that raise its confidence.
+public struct ContextRule: Sendable, Hashable {
+    public var words: [String]
+    /// How many bytes before and after the candidate are searched.
+    public var window: Int
+    /// When true, a candidate without a context word nearby is not a finding.
+    public var required: Bool
+}
+
+/// Text a rule's patterns must find, and text they must not.
+public struct RuleExamples: Sendable, Hashable {
+    public var match: [String]
+    public var noMatch: [String]
+}
+
+/// One rule of a guideline pack.
+public struct Rule: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var category: RuleCategory
+    /// The entity type, in Presidio's names where one exists (`EMAIL_ADDRESS`, `US_SSN`, …).
+    public var entity: String
+    /// Hyperscan-compatible patterns (no backreferences or lookaround: they cannot run in linear time).
+    public var patterns: [String]
+    public var caseInsensitive: Bool
+    /// The name of a check-digit or range validator run on each candidate.
+    public var validator: String?
+    public var context: ContextRule?
+    /// Values that are never findings (the city's own published numbers, 311, 911, …).
+    public var allow: [String]
+    public var action: RuleAction
+    /// Wins over other rules when two findings of the same length overlap.
+    public var priority: Int
+    /// The plain-language message the employee sees.
+    public var message: String
+    public var source: RuleSource
+    public var examples: RuleExamples
+    /// Where the rule is defined, for error messages: `file:line`.
+    public var location: String
+}

@@ -1,0 +1,295 @@
+import CCurl
+import Synchronization
+
+/// One request in flight: its curl easy handle (touched only on the loop thread) and the state it shares with the
+/// task that awaits the head and reads the body (behind a mutex).
+final class Transfer: @unchecked Sendable {
+    typealias Head = (status: Int, headers: [(name: String, value: String)])
+
+    private enum Waiter {
+        case none
+        case head(CheckedContinuation<Head, any Error>)
+        case body(CheckedContinuation<[UInt8]?, any Error>)
+    }
+
+    private struct State {
+        var head: Result<Head, any Error>?
+        var headWaiter: CheckedContinuation<Head, any Error>?
+        var chunks: [[UInt8]] = []
+        var chunkStart = 0
+        var buffered = 0
+        var writePaused = false
+        var finished = false
+        var failure: (any Error)?
+        var bodyWaiter: CheckedContinuation<[UInt8]?, any Error>?
+        var cancelRequested = false
+    }
+
+    private let state = Mutex(State())
+    private let maxBuffered: Int
+    private unowned let loop: CurlLoop
+
+    // Loop-thread (or, before submission, creator-thread) confined.
+    let easy: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var pendingStatus = 0
+    private var pendingHeaders: [(name: String, value: String)] = []
+    private(set) var headDelivered = false
+    let startedAt = ContinuousClock.now
+    let firstByteDeadline: ContinuousClock.Instant
+
+    init(request: HTTPClientRequest, configuration: TransportConfiguration, loop: CurlLoop) throws {
+        guard let easy = curl_easy_init() else { throw TransportError.invalidRequest("curl_easy_init failed") }
+        self.easy = easy
+        self.loop = loop
+        self.maxBuffered = max(configuration.maxBufferedBytes, 16 * 1024)
+        self.firstByteDeadline = ContinuousClock.now + configuration.firstByteTimeout
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        do {
+            try configure(request: request, configuration: configuration)
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    private func check(_ code: CURLcode, _ what: String) throws {
+        guard code == CURLE_OK else {
+            throw TransportError.invalidRequest("\(what): \(String(cString: curl_easy_strerror(code)))")
+        }
+    }
+
+    private func configure(request: HTTPClientRequest, configuration c: TransportConfiguration) throws {
+        try check(pg_easy_setopt_string(easy, CURLOPT_URL, request.url), "URL \(request.url)")
+        try check(pg_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"), "protocols")
+        _ = pg_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = pg_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        _ = pg_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(c.connectTimeout.milliseconds))
+        _ = pg_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
+        _ = pg_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, Int(c.idleTimeout.milliseconds / 1000)))
+        _ = pg_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = pg_easy_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        _ = pg_easy_setopt_long(
+            easy, CURLOPT_HTTP_VERSION, c.http2 ? PG_CURL_HTTP_VERSION_2TLS : Int(CURL_HTTP_VERSION_1_1))
+        if let ca = c.caBundlePath { try check(pg_easy_setopt_string(easy, CURLOPT_CAINFO, ca), "CA bundle") }
+        if let cert = c.clientCertificatePath {
+            try check(pg_easy_setopt_string(easy, CURLOPT_SSLCERT, cert), "client certificate")
+        }
+        if let key = c.clientKeyPath { try check(pg_easy_setopt_string(easy, CURLOPT_SSLKEY, key), "client key") }
+        if let proxy = c.proxy { try check(pg_easy_setopt_string(easy, CURLOPT_PROXY, proxy), "proxy") }
+        if let noProxy = c.noProxy { try check(pg_easy_setopt_string(easy, CURLOPT_NOPROXY, noProxy), "no_proxy") }
+
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        for (name, value) in request.headers {
+            list = curl_slist_append(list, "\(name): \(value)")
+        }
+        // Suppress the 100-continue round trip libcurl adds to large bodies.
+        list = curl_slist_append(list, "Expect:")
+        headerList = list
+        _ = pg_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
+
+        let method = request.method.uppercased()
+        if method == "GET" && request.body.isEmpty {
+            _ = pg_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        } else if method == "HEAD" {
+            _ = pg_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+        } else {
+            _ = pg_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            try request.body.withUnsafeBytes { raw in
+                // COPYPOSTFIELDS copies the bytes, so the request need not outlive this call.
+                let pointer = raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
+                    ?? UnsafeMutableRawPointer(mutating: ("" as StaticString).utf8Start)
+                try check(pg_easy_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, pointer), "request body")
+            }
+            if method != "POST" {
+                _ = pg_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method)
+            }
+        }
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = pg_easy_setopt_data_cb(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            guard let data, let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.didReceiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        _ = pg_easy_setopt_ptr(easy, CURLOPT_HEADERDATA, context)
+        _ = pg_easy_setopt_data_cb(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            guard let data, let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.didReceiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        _ = pg_easy_setopt_ptr(easy, CURLOPT_WRITEDATA, context)
+    }
+
+    /// Frees the easy handle and what it points to. Loop thread, after the handle left the multi handle.
+    func release() {
+        curl_easy_cleanup(easy)
+        curl_slist_free_all(headerList)
+        headerList = nil
+        errorBuffer.deallocate()
+    }
+
+    var curlErrorMessage: String {
+        let text = String(cString: errorBuffer)
+        return text.isEmpty ? "unknown error" : text
+    }
+
+    // MARK: - Callbacks (loop thread)
+
+    private func didReceiveHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
+        let text = String(decoding: line, as: UTF8.self).trimmingSuffix { $0 == "\r" || $0 == "\n" }
+        if headDelivered { return line.count }  // trailers
+        if text.hasPrefix("HTTP/") {
+            let parts = text.split(separator: " ", maxSplits: 2)
+            pendingStatus = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            pendingHeaders = []
+        } else if text.isEmpty {
+            if pendingStatus >= 200 { deliverHead() }
+        } else if let colon = text.firstIndex(of: ":") {
+            let name = String(text[..<colon])
+            let value = text[text.index(after: colon)...].trimmingPrefix { $0 == " " || $0 == "\t" }
+            pendingHeaders.append((name, String(value)))
+        }
+        return line.count
+    }
+
+    private func deliverHead() {
+        headDelivered = true
+        let head: Head = (pendingStatus, pendingHeaders)
+        let waiter = state.withLock { s -> CheckedContinuation<Head, any Error>? in
+            s.head = .success(head)
+            defer { s.headWaiter = nil }
+            return s.headWaiter
+        }
+        waiter?.resume(returning: head)
+    }
+
+    private func didReceiveBody(_ data: UnsafeRawBufferPointer) -> Int {
+        if !headDelivered { deliverHead() }
+        enum Outcome { case take, pause, abort, handTo(CheckedContinuation<[UInt8]?, any Error>) }
+        let outcome = state.withLock { s -> Outcome in
+            if s.cancelRequested { return .abort }
+            if let waiter = s.bodyWaiter {
+                s.bodyWaiter = nil
+                return .handTo(waiter)
+            }
+            if s.buffered >= maxBuffered {
+                s.writePaused = true
+                return .pause
+            }
+            s.chunks.append(Array(data))
+            s.buffered += data.count
+            return .take
+        }
+        switch outcome {
+        case .take: return data.count
+        case .pause: return PG_CURL_WRITEFUNC_PAUSE
+        case .abort: return 0
+        case .handTo(let waiter):
+            waiter.resume(returning: Array(data))
+            return data.count
+        }
+    }
+
+    /// Records the end of the transfer and wakes whoever waits. Loop thread.
+    func finish(_ error: (any Error)?) {
+        if error == nil && !headDelivered {
+            if pendingStatus >= 200 {
+                deliverHead()
+            } else {
+                return finish(TransportError.receiveFailed("the upstream closed the connection without a response"))
+            }
+        }
+        let (headWaiter, bodyWaiter) = state.withLock { s in
+            s.finished = true
+            s.failure = error
+            if s.head == nil, let error { s.head = .failure(error) }
+            defer {
+                s.headWaiter = nil
+                s.bodyWaiter = nil
+            }
+            return (s.headWaiter, s.bodyWaiter)
+        }
+        if let error {
+            headWaiter?.resume(throwing: error)
+            bodyWaiter?.resume(throwing: error)
+        } else {
+            bodyWaiter?.resume(returning: nil)
+        }
+    }
+
+    // MARK: - Consumer side (any task)
+
+    func awaitHead() async throws -> Head {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Head, any Error>) in
+                let ready = state.withLock { s -> Result<Head, any Error>? in
+                    if let head = s.head { return head }
+                    if s.cancelRequested { return .failure(TransportError.cancelled) }
+                    s.headWaiter = waiter
+                    return nil
+                }
+                if let ready { waiter.resume(with: ready) }
+            }
+        } onCancel: {
+            cancel()
+        }
+    }
+
+    func nextChunk() async throws -> [UInt8]? {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<[UInt8]?, any Error>) in
+                enum Outcome { case chunk([UInt8], unpause: Bool), end, fail(any Error), wait }
+                let outcome = state.withLock { s -> Outcome in
+                    if s.chunkStart < s.chunks.count {
+                        let chunk = s.chunks[s.chunkStart]
+                        s.chunkStart += 1
+                        if s.chunkStart == s.chunks.count {
+                            s.chunks.removeAll(keepingCapacity: true)
+                            s.chunkStart = 0
+                        }
+                        s.buffered -= chunk.count
+                        let unpause = s.writePaused && s.buffered <= maxBuffered / 2
+                        if unpause { s.writePaused = false }
+                        return .chunk(chunk, unpause: unpause)
+                    }
+                    if let failure = s.failure { return .fail(failure) }
+                    if s.finished { return .end }
+                    if s.cancelRequested { return .fail(TransportError.cancelled) }
+                    s.bodyWaiter = waiter
+                    return .wait
+                }
+                switch outcome {
+                case .chunk(let chunk, let unpause):
+                    if unpause { loop.unpause(self) }
+                    waiter.resume(returning: chunk)
+                case .end: waiter.resume(returning: nil)
+                case .fail(let error): waiter.resume(throwing: error)
+                case .wait: break
+                }
+            }
+        } onCancel: {
+            cancel()
+        }
+    }
+
+    /// Asks the loop to stop this transfer. Safe from any thread, any number of times.
+    func cancel() {
+        let first = state.withLock { s -> Bool in
+            guard !s.finished, !s.cancelRequested else { return false }
+            s.cancelRequested = true
+            return true
+        }
+        if first { loop.cancel(self) }
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
+        var end = endIndex
+        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
+        return String(self[..<end])
+    }
+}

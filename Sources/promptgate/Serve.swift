@@ -1,0 +1,135 @@
+import ArgumentParser
+import AuditLog
+import Foundation
+import Logging
+import PromptGate
+import PromptGateServer
+import Screening
+import Transport
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the screening proxy that employees' chat tools point at.",
+        discussion: """
+            Point an OpenAI-compatible tool at http://HOST:PORT/v1 instead of the provider. Each prompt is screened, \
+            redacted or blocked, recorded in the audit log (fsynced before it leaves), forwarded to the upstream with \
+            the city's key, and the answer comes back with placeholders restored.
+
+            On first run a checkpoint signing key is generated in the data folder (log.key, secret) with its \
+            verifier key (log.vkey) for auditors. SIGTERM or Ctrl-C finishes open requests and signs a final \
+            checkpoint.
+
+            Environment: PROMPTGATE_UPSTREAM, PROMPTGATE_UPSTREAM_KEY (the city's upstream API key; never logged), \
+            PROMPTGATE_DATA, PROMPTGATE_GUIDELINES.
+            """)
+
+    @Option(help: ArgumentHelp("Address to listen on. Loopback by default; listen wider only behind a firewall.", valueName: "host:port"))
+    var listen = "127.0.0.1:8787"
+
+    @Option(help: ArgumentHelp("The upstream's OpenAI-style base URL. Default: $PROMPTGATE_UPSTREAM, else https://api.openai.com/v1.", valueName: "url"))
+    var upstream: String?
+
+    @Option(help: ArgumentHelp("File holding the city's upstream API key (else $PROMPTGATE_UPSTREAM_KEY).", valueName: "path"))
+    var upstreamKeyFile: String?
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var guidelines: GuidelineOptions
+
+    @Option(help: ArgumentHelp("The audit log's origin and signing key name. Default: <hostname>/promptgate.", valueName: "name"))
+    var origin: String?
+
+    @Option(help: "Sign a checkpoint after this many audit entries (and always at shutdown).")
+    var checkpointEvery = 1000
+
+    @Option(help: ArgumentHelp("PEM bundle of trusted CAs for the upstream (e.g. a corporate root).", valueName: "path"))
+    var caBundle: String?
+
+    @Option(help: ArgumentHelp("Outbound proxy URL; libcurl otherwise reads https_proxy / no_proxy.", valueName: "url"))
+    var proxy: String?
+
+    @Option(help: "Seconds allowed to connect to the upstream.")
+    var connectTimeout = 10
+
+    @Option(help: "Seconds allowed for the upstream's first response byte.")
+    var firstByteTimeout = 120
+
+    @Option(help: "Seconds an upstream stream may stay silent before it is cut.")
+    var idleTimeout = 120
+
+    @Option(help: "Largest request body accepted, in bytes.")
+    var maxRequestBytes = 8 << 20
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let environment = ProcessInfo.processInfo.environment
+        let (host, port) = try parseListen(listen)
+        let packs = try guidelines.load()
+        let folder = data.resolved
+        var configuration = GateConfiguration(
+            upstreamBaseURL: upstream ?? environment["PROMPTGATE_UPSTREAM"] ?? "https://api.openai.com/v1",
+            upstreamAPIKey: try upstreamKey(environment), packs: packs, dataDirectory: folder,
+            checkpointEvery: checkpointEvery,
+            transport: TransportConfiguration(
+                connectTimeout: .seconds(connectTimeout), firstByteTimeout: .seconds(firstByteTimeout),
+                idleTimeout: .seconds(idleTimeout), caBundlePath: caBundle, proxy: proxy),
+            maxRequestBytes: maxRequestBytes)
+        if let origin { configuration.logOrigin = origin }
+
+        let gate: Gate
+        let report: Gate.StartupReport
+        do {
+            (gate, report) = try await Gate.start(configuration)
+        } catch {
+            throw CLIError("cannot start: \(error)")
+        }
+        if report.keyCreated {
+            printError("""
+                PromptGate: generated a new audit-log signing key in \(folder)/log.key (secret, mode 0600).
+                PromptGate: give auditors the verifier key in \(folder)/log.vkey:
+                  \(gate.verifierKey.text)
+                """)
+        }
+        if let recovered = report.recoveredTo {
+            printError("PromptGate: the audit log ended in a torn line (a crash mid-write); it was moved to \(recovered) and recorded.")
+        }
+        if configuration.upstreamAPIKey == nil {
+            printError("PromptGate: no upstream key (set PROMPTGATE_UPSTREAM_KEY or --upstream-key-file): requests go upstream without one.")
+        }
+        let server = ProxyServer(
+            gate: gate, configuration: ServerConfiguration(host: host, port: port, maxRequestBytes: maxRequestBytes))
+        let packList = packs.map { "\($0.id)@\($0.version)" }.joined(separator: ", ")
+        let upstreamURL = configuration.upstreamBaseURL
+        do {
+            try await server.run { bound in
+                printLine("PromptGate listening on http://\(host):\(bound) (OpenAI base URL http://\(host):\(bound)/v1)")
+                printLine("PromptGate forwarding to \(upstreamURL); guidelines: \(packList); audit log: \(folder)/audit.log")
+            }
+        } catch {
+            try? await gate.shutdown()
+            throw error
+        }
+        try await gate.shutdown()
+        printError("PromptGate: stopped; final checkpoint signed at \(await gate.auditLog.size) entries.")
+    }
+
+    private func upstreamKey(_ environment: [String: String]) throws -> Secret? {
+        if let path = upstreamKeyFile {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CLIError("cannot read the upstream key file \(path)")
+            }
+            let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return key.isEmpty ? nil : Secret(key)
+        }
+        if let key = environment["PROMPTGATE_UPSTREAM_KEY"], !key.isEmpty { return Secret(key) }
+        return nil
+    }
+}
+
+/// Splits `host:port` (IPv6 as `[::1]:8787`).
+func parseListen(_ text: String) throws -> (String, Int) {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+    else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8787") }
+    var host = String(text[..<colon])
+    if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+    return (host.isEmpty ? "127.0.0.1" : host, port)
+}
