@@ -21,6 +21,7 @@ rules:
     entity: EMAIL_ADDRESS
     patterns:
       - '\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b'
+    validator: email-address
     action: redact
     priority: 50
     message: >

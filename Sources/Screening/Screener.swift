@@ -148,6 +148,8 @@ public final class Screener: Sendable {
     }
 
     /// Keeps the longest of overlapping findings, then the one of highest priority, then the earliest.
+    /// Accepted findings stay sorted by start, so each candidate is checked against its two neighbours only:
+    /// O(k log k) for k candidates.
     static func resolveOverlaps(_ candidates: [Finding]) -> [Finding] {
         let ordered = candidates.sorted {
             if $0.length != $1.length { return $0.length > $1.length }
@@ -156,10 +158,18 @@ public final class Screener: Sendable {
             return $0.ruleID < $1.ruleID
         }
         var kept: [Finding] = []
-        for finding in ordered where !kept.contains(where: { $0.start < finding.end && finding.start < $0.end }) {
-            kept.append(finding)
+        for finding in ordered {
+            // First kept finding that starts at or after this one.
+            var low = 0, high = kept.count
+            while low < high {
+                let mid = (low + high) / 2
+                if kept[mid].start < finding.start { low = mid + 1 } else { high = mid }
+            }
+            if low < kept.count && kept[low].start < finding.end { continue }
+            if low > 0 && kept[low - 1].end > finding.start { continue }
+            kept.insert(finding, at: low)
         }
-        return kept.sorted { $0.start < $1.start }
+        return kept
     }
 }
 

@@ -6,6 +6,7 @@ public enum Validators {
 
     static let all: [String: Check] = [
         "luhn": { luhn(digits(of: $0)) },
+        "email-address": emailAddress,
         "payment-card": paymentCard,
         "us-ssn": usSSN,
         "nanp-phone": nanpPhone,
@@ -42,6 +43,18 @@ public enum Validators {
     }
 
     static func number(_ digits: ArraySlice<Int>) -> Int { digits.reduce(0) { $0 * 10 + $1 } }
+
+    /// File extensions that look like top-level domains in names such as `icon@2x.png`.
+    static let fileExtensions: Set<String> = [
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "pdf", "js", "ts", "css", "json",
+        "xml", "yaml", "yml", "txt", "csv", "zip", "gz", "mp3", "mp4", "mov", "wav", "heic", "swift", "py", "rb",
+    ]
+
+    /// An email address whose domain ends in a real-looking TLD, not a file extension (`logo@2x.png`).
+    static let emailAddress: Check = { text in
+        guard let dot = text.lastIndex(of: ".") else { return false }
+        return !fileExtensions.contains(text[text.index(after: dot)...].lowercased())
+    }
 
     /// US SSN `AAA-GG-SSSS`: area not 000, 666 or 900–999; group not 00; serial not 0000.
     static let usSSN: Check = { text in

@@ -23,6 +23,7 @@ final class Transfer: @unchecked Sendable {
         var failure: (any Error)?
         var bodyWaiter: CheckedContinuation<[UInt8]?, any Error>?
         var cancelRequested = false
+        var pauses = 0
     }
 
     private let state = Mutex(State())
@@ -139,7 +140,9 @@ final class Transfer: @unchecked Sendable {
     // MARK: - Callbacks (loop thread)
 
     private func didReceiveHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
-        let text = String(decoding: line, as: UTF8.self).trimmingSuffix { $0 == "\r" || $0 == "\n" }
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[0..<end]), as: UTF8.self)
         if headDelivered { return line.count }  // trailers
         if text.hasPrefix("HTTP/") {
             let parts = text.split(separator: " ", maxSplits: 2)
@@ -176,6 +179,7 @@ final class Transfer: @unchecked Sendable {
                 return .handTo(waiter)
             }
             if s.buffered >= maxBuffered {
+                if !s.writePaused { s.pauses += 1 }
                 s.writePaused = true
                 return .pause
             }
@@ -275,6 +279,9 @@ final class Transfer: @unchecked Sendable {
         }
     }
 
+    /// How many times the transfer paused because its reader fell behind.
+    var pauseCount: Int { state.withLock { $0.pauses } }
+
     /// Asks the loop to stop this transfer. Safe from any thread, any number of times.
     func cancel() {
         let first = state.withLock { s -> Bool in
@@ -283,13 +290,5 @@ final class Transfer: @unchecked Sendable {
             return true
         }
         if first { loop.cancel(self) }
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
-        var end = endIndex
-        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
-        return String(self[..<end])
     }
 }

@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+
+@testable import PromptGate
+@testable import Screening
+
+@Suite("Screening: guideline packs, validators and the rule engine")
+struct ScreeningTests {
+    static let packs: [GuidelinePack] = {
+        do { return try PackLoader.loadDirectory(repositoryRoot + "/guidelines/packs") } catch {
+            fatalError("the shipped packs must load: \(error)")
+        }
+    }()
+    static let screener: Screener = {
+        do { return try Screener(packs: packs) } catch { fatalError("the shipped packs must compile: \(error)") }
+    }()
+
+    static var allRules: [Rule] { packs.flatMap(\.rules) }
+
+    @Test("every shipped rule finds its 'match' examples", arguments: allRules)
+    func matchExamples(rule: Rule) throws {
+        #expect(!rule.examples.match.isEmpty, "rule \(rule.id) has no examples")
+        for example in rule.examples.match {
+            let findings = try Self.screener.scan(example)
+            #expect(findings.contains { $0.ruleID == rule.id }, "\(rule.id) missed \(example.debugDescription); found \(findings.map(\.ruleID))")
+        }
+    }
+
+    @Test("no shipped rule fires on its 'no_match' examples", arguments: allRules)
+    func noMatchExamples(rule: Rule) throws {
+        for example in rule.examples.noMatch {
+            let findings = try Self.screener.scan(example)
+            #expect(!findings.contains { $0.ruleID == rule.id }, "\(rule.id) fired on \(example.debugDescription)")
+        }
+    }
+
+    @Test("the embedded packs are the files under guidelines/packs (run scripts/embed-guidelines.py)")
+    func embeddedUpToDate() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/guidelines/packs")
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(EmbeddedGuidelines.packs.map(\.name) == names)
+        for (name, yaml) in EmbeddedGuidelines.packs {
+            let onDisk = try String(contentsOfFile: repositoryRoot + "/guidelines/packs/" + name, encoding: .utf8)
+            #expect(yaml == onDisk.trimmingSuffixNewlines(), "\(name) differs from its embedded copy")
+        }
+        #expect(try GuidelineLoader.embedded().map(\.contentHash) != [])
+    }
+
+    @Test("SSN validator: published invalid ranges are refused")
+    func ssnValidator() throws {
+        let check = try #require(Validators.named("us-ssn"))
+        for good in ["212-56-7890", "523-45-6781", "078-05-1120"] { #expect(check(good[...]), "\(good)") }
+        for bad in ["000-12-3456", "666-12-3456", "900-12-3456", "999-12-3456", "123-00-4567", "123-45-0000", "12-345-678"] {
+            #expect(!check(bad[...]), "\(bad)")
+        }
+    }
+
+    @Test("check-digit validators on published test numbers")
+    func checkDigits() throws {
+        let cases: [(String, [String], [String])] = [
+            ("luhn", ["4111 1111 1111 1111", "79927398713"], ["4111 1111 1111 1112", "79927398710"]),
+            ("payment-card", ["4111111111111111", "5555555555554444", "378282246310005", "6011111111111117"], ["4111111111111112", "1234567812345670"]),
+            ("email-address", ["maria@example.org", "a.b@city.example.gov"], ["report@2x.png", "icon@3x.svg"]),
+            ("iban", ["GB82 WEST 1234 5698 7654 32", "NL91ABNA0417164300", "DE89370400440532013000"], ["GB82 WEST 1234 5698 7654 33", "NL91ABNA041716430"]),
+            ("nl-bsn", ["111222333", "123456782"], ["111222334", "000000000"]),
+            ("uk-nhs", ["943 476 5919", "4010232137"], ["943 476 5918"]),
+            ("es-dni", ["12345678Z", "X1234567L"], ["12345678A"]),
+            ("ca-sin", ["130 692 544"], ["130 692 545", "046 454 286", "846 454 286"]),
+            ("nanp-phone", ["(617) 555-0134", "+1 206 684 0000"], ["123-456-7890", "291-555-1234", "212-155-1234"]),
+        ]
+        for (name, good, bad) in cases {
+            let check = try #require(Validators.named(name))
+            for value in good { #expect(check(value[...]), "\(name) should accept \(value)") }
+            for value in bad { #expect(!check(value[...]), "\(name) should refuse \(value)") }
+        }
+    }
+
+    @Test("offsets are UTF-8 byte offsets, also after non-ASCII text")
+    func offsets() throws {
+        let text = "Zoë näher 東京: jane.doe@example.org 😀"
+        let findings = try Self.screener.scan(text)
+        let email = try #require(findings.first { $0.entity == "EMAIL_ADDRESS" })
+        let bytes = Array(text.utf8)
+        #expect(String(decoding: bytes[email.start..<email.end], as: UTF8.self) == "jane.doe@example.org")
+        #expect(email.value == "jane.doe@example.org")
+    }
+
+    @Test("invalid UTF-8 and NUL bytes are scanned, not refused")
+    func rawBytes() throws {
+        var bytes: [UInt8] = [0xFF, 0xFE, 0x00]
+        bytes += Array("call 408-535-2107".utf8) + [0xC3, 0x00, 0x80]
+        let findings = try bytes.withUnsafeBytes { try Self.screener.scan(bytes: $0) }
+        #expect(findings.map(\.entity) == ["PHONE_NUMBER"])
+        #expect(findings.first?.start == 8)
+    }
+
+    @Test("a 10 MB input is screened in one pass and every planted value is found")
+    func tenMegabytes() throws {
+        var text = ""
+        let filler = String(repeating: "The permit office reviewed the case file and scheduled an inspection. ", count: 15)
+        var planted = 0
+        while text.utf8.count < 10_000_000 {
+            text += filler
+            text += " resident\(planted)@example.org "
+            planted += 1
+        }
+        let findings = try Self.screener.scan(text)
+        #expect(findings.filter { $0.entity == "EMAIL_ADDRESS" }.count == planted)
+    }
+
+    @Test("overlapping findings: the longest wins, then the higher priority")
+    func overlaps() throws {
+        let yaml = """
+            pack: overlap-test
+            title: overlap test
+            version: "1"
+            rules:
+              - {id: short-high, title: t, category: personal-data, entity: A, patterns: ['\\d{3}'], action: redact, priority: 90, message: m, source: {title: s, url: u}}
+              - {id: long-low, title: t, category: personal-data, entity: B, patterns: ['\\d{3}-\\d{4}'], action: redact, priority: 1, message: m, source: {title: s, url: u}}
+              - {id: same-low, title: t, category: personal-data, entity: C, patterns: ['x\\d'], action: redact, priority: 1, message: m, source: {title: s, url: u}}
+              - {id: same-high, title: t, category: personal-data, entity: D, patterns: ['x\\d'], action: redact, priority: 5, message: m, source: {title: s, url: u}}
+            """
+        let screener = try Screener(packs: [try PackLoader.load(bytes: Array(yaml.utf8), origin: "inline")])
+        let findings = try screener.scan("tel 555-0134 and x7")
+        #expect(findings.map(\.ruleID) == ["long-low", "same-high"])
+    }
+
+    @Test("a pattern that needs backtracking is refused at load, naming its rule and file")
+    func pathologicalPattern() throws {
+        let yaml = """
+            pack: bad
+            title: bad
+            version: "1"
+            rules:
+              - id: backref
+                title: t
+                category: personal-data
+                entity: X
+                patterns: ['(a+)\\1']
+                action: redact
+                message: m
+                source: {title: s, url: u}
+            """
+        do {
+            _ = try Screener(packs: [try PackLoader.load(bytes: Array(yaml.utf8), origin: "bad.yaml")])
+            Issue.record("a backreference was accepted")
+        } catch {
+            #expect(error.description.contains("bad.yaml:5"), "\(error)")
+            #expect(error.description.contains("backref"))
+        }
+    }
+
+    @Test("a catastrophic-backtracking pattern runs in linear time")
+    func noCatastrophicBacktracking() throws {
+        let yaml = """
+            pack: redos
+            title: t
+            version: "1"
+            rules:
+              - {id: redos, title: t, category: personal-data, entity: X, patterns: ['(a+)+$'], action: warn, message: m, source: {title: s, url: u}}
+            """
+        let screener = try Screener(packs: [try PackLoader.load(bytes: Array(yaml.utf8), origin: "inline")])
+        // A backtracking engine takes seconds on 30 a's and never finishes on 5,000; Vectorscan answers at once.
+        let findings = try screener.scan(String(repeating: "a", count: 5000) + "b")
+        #expect(findings.isEmpty)
+    }
+
+    @Test(
+        "broken packs are refused with file, line and a message a rule author understands",
+        arguments: [
+            ("pack: p\ntitle: t\nversion: 1\nrules:\n  - id: [unclosed\n", "broken.yaml:6", "invalid YAML"),
+            ("pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    title: t\n    category: personal-data\n    entity: E\n    patterns: ['a']\n    validator: mod-42\n    action: redact\n    message: m\n    source: {title: s, url: u}\n", "broken.yaml:10", "unknown validator 'mod-42'"),
+            ("pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    title: t\n    category: gossip\n", "broken.yaml:7", "unknown category"),
+            ("pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    titel: t\n", "broken.yaml:6", "unknown key 'titel'"),
+            ("pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    title: t\n    category: personal-data\n    entity: E\n    patterns: ['a']\n    action: redact\n    message: m\n", "broken.yaml:5", "must cite its 'source'"),
+        ])
+    func brokenPacks(yaml: String, place: String, message: String) {
+        do {
+            _ = try PackLoader.load(bytes: Array(yaml.utf8), origin: "broken.yaml")
+            Issue.record("accepted a broken pack")
+        } catch {
+            #expect(error.description.hasPrefix(place), "\(error)")
+            #expect(error.description.contains(message), "\(error)")
+        }
+    }
+
+    @Test("the redactor replaces only redact findings and keeps the rest of the text")
+    func redaction() throws {
+        let text = "Mail maria@example.org or maria@example.org, SSN 212-56-7890."
+        let findings = try Self.screener.scan(text)
+        var vault = PlaceholderVault()
+        let redaction = Redactor.redact(text, findings: findings, vault: &vault)
+        #expect(redaction.text == "Mail [EMAIL_ADDRESS_1] or [EMAIL_ADDRESS_1], SSN [US_SSN_1].")
+        #expect(vault.restore(redaction.text) == text)
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffixNewlines() -> String {
+        var s = self
+        while s.hasSuffix("\n") { s.removeLast() }
+        return s
+    }
+}
