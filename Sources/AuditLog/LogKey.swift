@@ -29,7 +29,9 @@ public struct LogSigningKey: Sendable {
 
     /// Parses the signer-key text format.
     public init(signerKey text: String) throws(AuditLogError) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", omittingEmptySubsequences: false)
+        // The base64 part may itself contain '+': split off the four fields before it only.
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY",
             let raw = Data(base64Encoded: String(parts[4])), raw.count == 33, raw.first == 0x01
         else { throw AuditLogError.badKey("not a signer key (PRIVATE+KEY+name+id+base64)") }
