@@ -54,9 +54,9 @@ rules:
     message: >
       Social Security numbers identify a resident. PromptGate replaced each one with a placeholder before sending.
     source:
-      title: New York City Administrative Code §23-1201 (identifying information)
-      url: https://intro.nyc/1806-2019
-      clause: identifying information includes social security numbers
+      title: City of Boston, Interim Guidelines for Using Generative AI v1.1 (2023)
+      url: https://www.boston.gov/sites/default/files/file/2023/05/Guidelines-for-Using-Generative-AI-2023.pdf
+      clause: do not share sensitive or private information in prompts
     examples:
       match:
         - "SSN 212-56-7890 on file"
@@ -83,9 +83,9 @@ rules:
     message: >
       Social Security numbers identify a resident. PromptGate replaced each one with a placeholder before sending.
     source:
-      title: New York City Administrative Code §23-1201 (identifying information)
-      url: https://intro.nyc/1806-2019
-      clause: identifying information includes social security numbers
+      title: City of Boston, Interim Guidelines for Using Generative AI v1.1 (2023)
+      url: https://www.boston.gov/sites/default/files/file/2023/05/Guidelines-for-Using-Generative-AI-2023.pdf
+      clause: do not share sensitive or private information in prompts
     examples:
       match:
         - "SSN: 212567890"

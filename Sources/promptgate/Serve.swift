@@ -61,6 +61,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        // A file-size limit must make an audit append fail (and the request fail closed), not kill the proxy.
+        signal(SIGXFSZ, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         let (host, port) = try parseListen(listen)
         let packs = try guidelines.load()

@@ -1,0 +1,131 @@
+"""Fixtures for end-to-end tests: the promptgate binary, llmock as the upstream, and tlogverify."""
+import json
+import os
+import pathlib
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def promptgate_bin() -> str:
+    path = os.environ.get("PROMPTGATE_BIN", str(ROOT / ".build" / "debug" / "promptgate"))
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"{path} is missing: build it with `swift build` (scripts/test.sh does)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tlogverify_bin():
+    """The auditors' independent verifier, built by scripts/test.sh from ../shared when it is there."""
+    path = os.environ.get("TLOGVERIFY", "")
+    if not path or not os.access(path, os.X_OK):
+        pytest.skip("tlogverify is not built: ../shared/tools/tlogverify is not next to this clone (CI has it)")
+    return path
+
+
+class Llmock:
+    def __init__(self, port: int, proc: subprocess.Popen):
+        self.port, self.proc = port, proc
+        self.url = f"http://127.0.0.1:{port}"
+
+    def requests(self) -> list:
+        with urllib.request.urlopen(self.url + "/_llmock/requests") as r:
+            return json.load(r)["requests"]
+
+    def reset(self) -> None:
+        urllib.request.urlopen(urllib.request.Request(self.url + "/_llmock/reset", method="POST")).read()
+
+
+@pytest.fixture(scope="session")
+def llmock():
+    port = free_port()
+    exe = pathlib.Path(sys.executable).parent / "llmock"
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--response-style", "echo",
+         "--stream-chunk-delay-ms", "5", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mock = Llmock(port, proc)
+    deadline = time.time() + 30
+    while True:
+        try:
+            mock.requests()
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("llmock did not start")
+            time.sleep(0.1)
+    yield mock
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+class Proxy:
+    """A running `promptgate serve` with its own data folder."""
+
+    def __init__(self, binary: str, upstream: str, data: str, extra: list, prefix: list):
+        env = dict(os.environ, PROMPTGATE_UPSTREAM_KEY="city-upstream-key")
+        self.data = data
+        self.proc = subprocess.Popen(
+            prefix + [binary, "serve", "--listen", "127.0.0.1:0", "--data", data, "--upstream", upstream,
+                      "--checkpoint-every", "5"] + extra,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        deadline = time.time() + 30
+        self.base_url = None
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            m = re.search(r"listening on (http://[0-9.]+:\d+)", line)
+            if m:
+                self.base_url = m.group(1)
+                break
+        if not self.base_url:
+            self.proc.kill()
+            raise RuntimeError("promptgate did not start: " + self.proc.stderr.read())
+
+    def stop(self) -> str:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                raise
+        return self.proc.stderr.read()
+
+    @property
+    def log_path(self) -> str:
+        return os.path.join(self.data, "audit.log")
+
+
+@pytest.fixture
+def start_proxy(promptgate_bin, llmock):
+    started = []
+
+    def start(extra=None, prefix=None, data=None):
+        folder = data or tempfile.mkdtemp(prefix="promptgate-e2e-")
+        proxy = Proxy(promptgate_bin, llmock.url + "/v1", folder, extra or [], prefix or [])
+        started.append(proxy)
+        return proxy
+
+    llmock.reset()
+    yield start
+    for proxy in started:
+        proxy.stop()

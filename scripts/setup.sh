@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what PromptGate needs on Debian 12 / Ubuntu: the libcurl and Vectorscan (Hyperscan) headers, and for
+# tests python3-venv and prlimit. Idempotent: installs only what is missing.
+#   scripts/setup.sh          for building and running
+#   scripts/setup.sh --test   also what the tests need
+set -euo pipefail
+
+packages=(libcurl4-openssl-dev libvectorscan-dev pkg-config)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(util-linux)
+  python3 -m venv --help >/dev/null 2>&1 || packages+=(python3-venv)
+  # The auditors' independent verifier builds offline from Debian's Go packages.
+  if [ -d "$(dirname "$0")/../../shared/tools/tlogverify" ]; then
+    packages+=(golang-go golang-golang-x-mod-dev)
+  fi
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+fi
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: the Swift 6.3 toolchain is not on PATH; install it from https://www.swift.org/install/linux/" >&2
+  exit 1
+fi

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# One command from a fresh clone: install what is missing, build with zero warnings, run the Swift tests, then the
+# end-to-end tests with the real openai SDK against llmock, checking every log with the auditors' independent
+# verifier when ../shared/tools/tlogverify is there (CI has it; a user's clone may not, and then it says so).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+
+echo "== build (warnings are errors for our own code)"
+mkdir -p .build
+swift build --build-tests 2>&1 | tee .build/warnings.log
+if grep -E "^$PWD/(Sources|Tests)/.*warning:" .build/warnings.log >/dev/null; then
+  echo "test: the build has warnings in our code (see above)" >&2
+  exit 1
+fi
+
+echo "== swift test"
+swift test --skip-build
+
+echo "== tlogverify (the auditors' independent verifier)"
+if [ -d ../shared/tools/tlogverify ]; then
+  rm -rf .build/tlogverify && mkdir -p .build && cp -r ../shared/tools/tlogverify .build/tlogverify
+  chmod -R u+w .build/tlogverify
+  .build/tlogverify/build.sh >&2
+  export TLOGVERIFY="$PWD/.build/tlogverify/bin/tlogverify"
+else
+  echo "skipped: ../shared/tools/tlogverify is not next to this clone, so logs are checked by promptgate verify only"
+fi
+
+echo "== end-to-end tests (openai SDK -> promptgate -> llmock)"
+if [ ! -x .venv-test/bin/pytest ]; then python3 -m venv .venv-test; fi
+.venv-test/bin/pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
+PROMPTGATE_BIN="$PWD/.build/debug/promptgate" .venv-test/bin/pytest -v Tests/e2e
