@@ -12,6 +12,8 @@ public enum AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case badSignature(String)
     /// The log refuses new entries after a failure it could not undo.
     case unavailable(String)
+    /// A proof is malformed or cannot be built.
+    case badProof(String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badCheckpoint(let why): return "bad checkpoint: \(why)"
         case .badSignature(let why): return "checkpoint signature: \(why)"
         case .unavailable(let why): return "the audit log is unavailable: \(why)"
+        case .badProof(let why): return "proof: \(why)"
         }
     }
 }

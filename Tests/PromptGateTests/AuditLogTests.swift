@@ -37,6 +37,30 @@ struct AuditLogTests {
         #expect(Data(tree.root).base64EncodedString() == "5X2tsWeYOtnKFNDPZhujzVrjk58DRR5/F0mLe4iXTe4=")
     }
 
+    @Test("the worked example's hash chain and checkpoint verify end to end; a changed byte is caught at the next line")
+    func workedExampleChain() throws {
+        let key = try LogKeyStore.verifierKey(argument: "@" + Self.example + "/ex.vkey")
+        let note = try String(contentsOfFile: Self.example + "/ex.cp", encoding: .utf8)
+        let report = try LogVerifier.verify(
+            logPath: Self.example + "/ex.jsonl", checkpoints: [.init(label: "ex.cp", note: note)], keys: [key])
+        #expect(report.ok, "\(report.problems)")
+        #expect(report.lines == 3)
+        // Line 2's prev is SHA-256 of line 1, as hex.
+        let lines = try Self.lines(Self.example + "/ex.jsonl")
+        let digest = SHA256.hash(data: lines[0]).map { String(format: "%02x", $0) }.joined()
+        #expect(String(decoding: lines[1], as: UTF8.self).contains("\"prev\":\"\(digest)\""))
+
+        try withTemporaryDirectorySync { directory in
+            var changed = lines
+            changed[0][10] ^= 0x01
+            try Data(changed.flatMap { $0 + [0x0A] }).write(to: URL(fileURLWithPath: directory + "/ex.jsonl"))
+            let bad = try LogVerifier.verify(
+                logPath: directory + "/ex.jsonl", checkpoints: [.init(label: "ex.cp", note: note)], keys: [key])
+            #expect(!bad.ok)
+            #expect(bad.firstFailingLine == 2)
+        }
+    }
+
     @Test("the same example, read from ../shared when it is there")
     func sharedExample() throws {
         let shared = repositoryRoot + "/../shared/tools/tlogverify/example/ex.cp"

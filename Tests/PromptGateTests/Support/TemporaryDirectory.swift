@@ -8,6 +8,14 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async rethrow
     return try await body(path)
 }
 
+/// The same, for synchronous bodies.
+func withTemporaryDirectorySync<T>(_ body: (String) throws -> T) rethrows -> T {
+    let path = NSTemporaryDirectory() + "promptgate-test-" + UUID().uuidString
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try body(path)
+}
+
 /// The repository root (two folders above this file's folder).
 let repositoryRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
