@@ -16,6 +16,8 @@ public struct AuditEntry: Sendable, Equatable {
         case responseCompleted = "response.completed"
         case responseFailed = "response.failed"
         case keyCreated = "key.created"
+        case keyRotated = "key.rotated"
+        case keyRetired = "key.retired"
     }
 
     /// A rule's findings in one request, counted.

@@ -6,17 +6,35 @@ public struct AuditLogConfiguration: Sendable {
     public var origin: String
     /// A checkpoint is signed after this many new entries.
     public var checkpointEvery: Int
+    /// A checkpoint is also signed this long after the last one if entries arrived since (`nil`: only by count).
+    public var checkpointInterval: Duration?
     /// The longest line accepted; longer entries are refused (their text should be truncated by the caller).
     public var maxLineBytes: Int
+    /// The active segment is rolled when the next batch would make it larger than this.
+    public var maxSegmentBytes: Int
+    /// Roll the active segment when the UTC day changes.
+    public var rollDaily: Bool
+    /// fsync every batch. Turn off only to generate benchmark logs: acknowledged entries could then be lost.
+    public var fsync: Bool
 
-    public init(directory: String, origin: String, checkpointEvery: Int = 1000, maxLineBytes: Int = 1 << 20) {
+    public init(
+        directory: String, origin: String, checkpointEvery: Int = 1000, checkpointInterval: Duration? = .seconds(60),
+        maxLineBytes: Int = 1 << 20, maxSegmentBytes: Int = 256 << 20, rollDaily: Bool = true, fsync: Bool = true
+    ) {
         self.directory = directory
         self.origin = origin
         self.checkpointEvery = max(1, checkpointEvery)
+        self.checkpointInterval = checkpointInterval
         self.maxLineBytes = maxLineBytes
+        self.maxSegmentBytes = maxSegmentBytes
+        self.rollDaily = rollDaily
+        self.fsync = fsync
     }
 
-    public var logPath: String { directory + "/audit.log" }
+    /// The active segment.
+    public var logPath: String { directory + "/" + LogSegments.activeName }
+    /// Held locked (flock) for the writer's lifetime: one writer per log.
+    public var lockPath: String { directory + "/audit.lock" }
     public var checkpointPath: String { directory + "/checkpoint" }
     public var checkpointHistoryDirectory: String { directory + "/checkpoints" }
 }

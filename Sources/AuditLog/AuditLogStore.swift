@@ -3,20 +3,20 @@ import Dispatch
 import Foundation
 import JSONCore
 
-/// The append-only, hash-chained audit log in one file, committed to by signed checkpoints.
+/// The append-only, hash-chained audit log, in segment files, committed to by signed checkpoints.
 ///
 /// - Every entry is on disk (written and fsynced) before ``append(_:)`` returns; appends that arrive while a write
 ///   is in flight are chained in memory and share the next `fsync` (group commit).
-/// - If a write fails (a full disk), the partial bytes are cut off, the entries of that batch fail, and the log
-///   stays consistent for the next append: callers fail closed, nothing is half-recorded.
-/// - A torn last line found at start-up (a crash mid-write) is moved to a recovery file and recorded by an entry.
-/// - One writer per file, enforced with a lock.
+/// - If a write fails (a full disk), the partial bytes are cut off, the entries of that batch and those chained onto
+///   it fail, and the log stays consistent for the next append: callers fail closed, nothing is half-recorded.
+/// - A torn last line found at start-up (a crash mid-write) is moved to a recovery file; the caller records it.
+/// - The active segment `audit.log` rolls to `audit-<first seq>.log` by size or by UTC day; chain and tree go on.
+/// - One writer per folder, enforced with a lock on `audit.lock`.
 public actor AuditLogStore {
-    /// The log's state after some entry: what the next entry chains onto.
+    /// What the next entry chains onto.
     struct Tip: Sendable {
         var tree = MerkleTree()
         var lastLineHash = String(repeating: "0", count: 64)
-        var offset = 0
     }
 
     private struct Pending {
@@ -26,17 +26,24 @@ public actor AuditLogStore {
     }
 
     public let configuration: AuditLogConfiguration
-    private let signingKeys: [LogSigningKey]
-    private let file: LogFile
+    private var signingKeys: [LogSigningKey]
+    /// Held while the store is open; released by `close()`.
+    private var lock: LockFile?
+    private var file: LogFile
     private let io = DispatchQueue(label: "promptgate.auditlog.io")
     private var tip: Tip
     private var durable: Tip
+    /// Bytes durably in the active segment, and the sequence number of its first entry.
+    private var activeBytes: Int
+    private var activeFirstSeq: Int
+    private var activeDay: String
     private var pending: [Pending] = []
     private var flushing = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var lastCheckpointSize: Int
-    private var closed = false
     private var lastCheckpointText: String?
+    private var closed = false
+    private var timer: Task<Void, Never>?
 
     /// What start-up found: a torn line set aside, if any.
     public let recovery: Recovery?
@@ -57,44 +64,61 @@ public actor AuditLogStore {
         try makePrivateDirectory(configuration.checkpointHistoryDirectory)
         self.configuration = configuration
         self.signingKeys = signingKeys
+        self.lock = try LockFile(path: configuration.lockPath, guarding: configuration.directory)
+
+        var tip = Tip()
+        let segments = try LogSegments.list(directory: configuration.directory)
+        for path in segments where path != configuration.logPath {
+            let rolled = try LogFile(path: path, readOnly: true)
+            let (_, torn) = try Self.scan(rolled, into: &tip)
+            if torn != nil {
+                throw AuditLogError.io(path: path, reason: "a rolled segment ends without a newline; it was changed after it was closed")
+            }
+        }
+        self.activeFirstSeq = tip.tree.size
         self.file = try LogFile(path: configuration.logPath)
-        let (scanned, torn) = try Self.scan(file)
+        let (length, torn) = try Self.scan(file, into: &tip)
         var recovery: Recovery?
         if let torn {
-            let savedTo = configuration.directory + "/audit.log.torn-\(Int(Date().timeIntervalSince1970))-\(scanned.tree.size)"
+            let savedTo = configuration.directory + "/audit.log.torn-\(Int(Date().timeIntervalSince1970))-\(tip.tree.size)"
             try writeFileAtomically(savedTo, torn, mode: 0o600)
-            file.truncate(to: scanned.offset)
+            file.truncate(to: length)
             recovery = Recovery(bytes: torn.count, savedTo: savedTo)
         }
         self.recovery = recovery
-        self.tip = scanned
-        self.durable = scanned
+        self.activeBytes = length
+        self.activeDay = Self.firstDay(of: file, length: length) ?? Self.utcDay(Date())
+        self.tip = tip
+        self.durable = tip
         self.lastCheckpointSize = Self.latestCheckpointSize(configuration.checkpointPath) ?? -1
     }
 
-    /// Reads the whole file once: the tree, the last line's hash, and any bytes after the last newline.
-    private static func scan(_ file: LogFile) throws(AuditLogError) -> (Tip, torn: [UInt8]?) {
-        var tip = Tip()
+    /// Reads a segment once, adding its lines to `tip`. Returns the length up to the last newline and any bytes
+    /// after it (a torn line).
+    private static func scan(_ file: LogFile, into tip: inout Tip) throws(AuditLogError) -> (Int, torn: [UInt8]?) {
         let total = file.size
         var offset = 0
         var carry: [UInt8] = []
-        let chunkSize = 1 << 20
         while offset < total {
-            let chunk = file.read(at: offset, count: min(chunkSize, total - offset))
+            let chunk = file.read(at: offset, count: min(1 << 20, total - offset))
             if chunk.isEmpty { throw AuditLogError.io(path: file.path, reason: "read failed: \(errnoText())") }
             var start = 0
-            for (i, byte) in chunk.enumerated() where byte == 0x0A {
-                let line = carry + chunk[start..<i]
-                carry.removeAll(keepingCapacity: true)
+            while let newline = chunk[start...].firstIndex(of: 0x0A) {
+                let line: [UInt8]
+                if carry.isEmpty {
+                    line = Array(chunk[start..<newline])
+                } else {
+                    line = carry + chunk[start..<newline]
+                    carry.removeAll(keepingCapacity: true)
+                }
                 tip.tree.append(leafData: line)
                 tip.lastLineHash = hexString(SHA256.hash(data: line))
-                start = i + 1
+                start = newline + 1
             }
             carry.append(contentsOf: chunk[start...])
             offset += chunk.count
         }
-        tip.offset = total - carry.count
-        return (tip, carry.isEmpty ? nil : carry)
+        return (total - carry.count, carry.isEmpty ? nil : carry)
     }
 
     private static func latestCheckpointSize(_ path: String) -> Int? {
@@ -103,11 +127,49 @@ public actor AuditLogStore {
         return lines.count > 1 ? Int(lines[1]) : nil
     }
 
+    /// The UTC day of the first entry of a segment (`"ts":"YYYY-MM-DD…`), if it has one.
+    private static func firstDay(of file: LogFile, length: Int) -> String? {
+        guard length > 0 else { return nil }
+        let head = String(decoding: file.read(at: 0, count: min(length, 512)), as: UTF8.self)
+        guard let range = head.range(of: "\"ts\":\"") else { return nil }
+        return String(head[range.upperBound...].prefix(10))
+    }
+
+    static func utcDay(_ date: Date) -> String { String(AuditEntry.rfc3339(date).prefix(10)) }
+
+    /// Signs future checkpoints with `keys` (after a rotation or retirement).
+    public func replaceSigningKeys(_ keys: [LogSigningKey]) throws(AuditLogError) {
+        guard !keys.isEmpty, keys.allSatisfy({ $0.name == configuration.origin }) else {
+            throw AuditLogError.badKey("the new keys must be named after the origin \(configuration.origin.debugDescription)")
+        }
+        signingKeys = keys
+    }
+
     /// Entries durably in the log.
     public var size: Int { durable.tree.size }
 
+    /// The root of the durable entries.
+    public var root: TreeHash { durable.tree.root }
+
     /// The signed text of the newest checkpoint written by this process, if any.
     public var latestCheckpoint: String? { lastCheckpointText }
+
+    /// Signs a checkpoint at least every `interval` while entries keep arriving (in addition to every N entries).
+    public func startCheckpointTimer() {
+        guard timer == nil, let interval = configuration.checkpointInterval else { return }
+        timer = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, !Task.isCancelled else { return }
+                await self.checkpointIfBehind()
+            }
+        }
+    }
+
+    private func checkpointIfBehind() async {
+        guard !closed, durable.tree.size != lastCheckpointSize else { return }
+        _ = try? await writeCheckpoint()
+    }
 
     /// Appends an entry; returns once it is on disk. Throws if it could not be written: the caller must not
     /// proceed with what the entry records.
@@ -120,7 +182,6 @@ public actor AuditLogStore {
         }
         tip.tree.append(leafData: line)
         tip.lastLineHash = hexString(SHA256.hash(data: line))
-        tip.offset += line.count + 1
         let after = tip
         return try await withCheckedThrowingContinuation { continuation in
             pending.append(Pending(line: line, tipAfter: after, continuation: continuation))
@@ -141,16 +202,8 @@ public actor AuditLogStore {
                 bytes.append(contentsOf: item.line)
                 bytes.append(0x0A)
             }
-            let offset = durable.offset
-            let file = self.file
-            let batchBytes = bytes
-            let failure: String? = await withCheckedContinuation { done in
-                io.async {
-                    let failure = file.writeDurably(batchBytes, at: offset)
-                    if failure != nil { file.truncate(to: offset) }
-                    done.resume(returning: failure)
-                }
-            }
+            var failure = await rollIfDue(adding: bytes.count)
+            if failure == nil { failure = await write(bytes) }
             if let failure {
                 // Undo: everything after the durable state is gone, including entries chained onto this batch.
                 let error = AuditLogError.io(path: configuration.logPath, reason: failure)
@@ -160,6 +213,7 @@ public actor AuditLogStore {
                 for item in batch + chained { item.continuation.resume(throwing: error) }
                 continue
             }
+            activeBytes += bytes.count
             durable = batch[batch.count - 1].tipAfter
             for item in batch {
                 item.continuation.resume(returning: AuditReceipt(seq: item.tipAfter.tree.size - 1))
@@ -173,6 +227,57 @@ public actor AuditLogStore {
         let waiters = idleWaiters
         idleWaiters.removeAll()
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Writes a batch at the end of the active segment off the actor; on failure cuts the partial bytes off.
+    private func write(_ bytes: [UInt8]) async -> String? {
+        let file = self.file, offset = activeBytes, sync = configuration.fsync
+        return await withCheckedContinuation { done in
+            io.async {
+                let failure = file.writeDurably(bytes, at: offset, fsync: sync)
+                if failure != nil { file.truncate(to: offset) }
+                done.resume(returning: failure)
+            }
+        }
+    }
+
+    /// Rolls the active segment when the batch would overflow it or the UTC day changed. Returns a failure reason.
+    private func rollIfDue(adding count: Int) async -> String? {
+        let today = Self.utcDay(Date())
+        let overflow = activeBytes + count > configuration.maxSegmentBytes
+        let newDay = configuration.rollDaily && today != activeDay
+        guard activeBytes > 0, overflow || newDay else {
+            if activeBytes == 0 { activeDay = today }
+            return nil
+        }
+        let active = configuration.logPath
+        let rolled = configuration.directory + "/" + LogSegments.rolledName(firstSeq: activeFirstSeq)
+        let result: Result<LogFile, AuditLogError> = await withCheckedContinuation { done in
+            io.async {
+                guard rename(active, rolled) == 0 else {
+                    done.resume(returning: .failure(.io(path: active, reason: "cannot roll the segment: \(errnoText())")))
+                    return
+                }
+                fsyncDirectory(of: active)
+                do throws(AuditLogError) {
+                    let next = try LogFile(path: active)
+                    fsyncDirectory(of: active)
+                    done.resume(returning: .success(next))
+                } catch {
+                    done.resume(returning: .failure(error))
+                }
+            }
+        }
+        switch result {
+        case .success(let next):
+            file = next
+            activeBytes = 0
+            activeFirstSeq = durable.tree.size
+            activeDay = today
+            return nil
+        case .failure(let error):
+            return error.description
+        }
     }
 
     private func waitUntilIdle() async {
@@ -210,7 +315,10 @@ public actor AuditLogStore {
     public func close() async throws {
         guard !closed else { return }
         closed = true
+        timer?.cancel()
+        timer = nil
         await waitUntilIdle()
+        defer { lock = nil }
         if durable.tree.size != lastCheckpointSize || lastCheckpointText == nil { try await writeCheckpoint() }
     }
 }

@@ -1,23 +1,36 @@
 import Foundation
 
-/// The POSIX file under the log: whole-line appends, fsync, an exclusive lock, truncation on failure.
-/// Blocking calls; the store runs them off its actor.
-final class LogFile: @unchecked Sendable {
-    let path: String
+/// An exclusive lock on a file, held until the object goes away: one writer per log.
+final class LockFile: Sendable {
     private let fd: Int32
 
-    /// Opens (creating with mode 0600) and locks `path`; fails if another process holds the lock.
-    init(path: String) throws(AuditLogError) {
-        self.path = path
+    init(path: String, guarding log: String) throws(AuditLogError) {
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AuditLogError.io(path: path, reason: "cannot open: \(errnoText())") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let locked = errno == EWOULDBLOCK
             Glibc.close(fd)
-            if locked { throw AuditLogError.locked(path: path) }
+            if locked { throw AuditLogError.locked(path: log) }
             throw AuditLogError.io(path: path, reason: "cannot lock: \(errnoText())")
         }
-        fchmod(fd, 0o600)
+        self.fd = fd
+    }
+
+    deinit { Glibc.close(fd) }
+}
+
+/// The POSIX file under a log segment: whole-line appends, fsync, truncation on failure.
+/// Blocking calls; the store runs them off its actor.
+final class LogFile: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+
+    /// Opens `path`, creating it with mode 0600; `readOnly` for rolled segments.
+    init(path: String, readOnly: Bool = false) throws(AuditLogError) {
+        self.path = path
+        let fd = Glibc.open(path, readOnly ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw AuditLogError.io(path: path, reason: "cannot open: \(errnoText())") }
+        if !readOnly { fchmod(fd, 0o600) }
         self.fd = fd
     }
 
@@ -28,8 +41,8 @@ final class LogFile: @unchecked Sendable {
         return fstat(fd, &info) == 0 ? Int(info.st_size) : 0
     }
 
-    /// Writes `bytes` at `offset` completely and fsyncs; on any failure returns the reason.
-    func writeDurably(_ bytes: [UInt8], at offset: Int) -> String? {
+    /// Writes `bytes` at `offset` completely and fsyncs (unless told not to); on any failure returns the reason.
+    func writeDurably(_ bytes: [UInt8], at offset: Int, fsync sync: Bool = true) -> String? {
         var written = 0
         let failure: String? = bytes.withUnsafeBytes { raw in
             while written < raw.count {
@@ -43,7 +56,7 @@ final class LogFile: @unchecked Sendable {
             return nil
         }
         if let failure { return failure }
-        if fsync(fd) != 0 { return "fsync failed: \(errnoText())" }
+        if sync && fsync(fd) != 0 { return "fsync failed: \(errnoText())" }
         return nil
     }
 
@@ -84,6 +97,11 @@ func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600)
         unlink(temporary)
         throw AuditLogError.io(path: path, reason: "cannot write: \(reason)")
     }
+    fsyncDirectory(of: path)
+}
+
+/// Makes a rename or creation in the folder of `path` durable.
+func fsyncDirectory(of path: String) {
     let directory = (path as NSString).deletingLastPathComponent
     let dirfd = Glibc.open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY)
     if dirfd >= 0 {

@@ -17,7 +17,8 @@ public struct VerificationReport: Sendable {
 
     public var ok: Bool { problems.isEmpty && !verified.isEmpty }
 
-    mutating func markBad(_ line: Int, _ why: String) {
+    /// Records `line` as the first failing line if it is earlier than the one recorded.
+    public mutating func markBad(_ line: Int, _ why: String) {
         if firstFailingLine.map({ line < $0 }) ?? true {
             firstFailingLine = line
             firstFailingReason = why
@@ -38,9 +39,10 @@ public enum LogVerifier {
         }
     }
 
-    /// Verifies `logPath` against `checkpoints` signed by one of `keys`. `progress` is told the bytes read so far.
+    /// Verifies the log, given as its segment files in order (or one file), against `checkpoints` signed by one of
+    /// `keys`. `progress` is told the bytes read so far.
     public static func verify(
-        logPath: String, checkpoints: [CheckpointInput], keys: [LogVerifierKey], checkChain: Bool = true,
+        logPaths: [String], checkpoints: [CheckpointInput], keys: [LogVerifierKey], checkChain: Bool = true,
         progress: ((Int) -> Void)? = nil
     ) throws(AuditLogError) -> VerificationReport {
         var report = VerificationReport()
@@ -58,67 +60,30 @@ public enum LogVerifier {
             report.problems.append("the checkpoints have different origins")
         }
         let maxSize = targets.last?.checkpoint.size ?? 0
-
-        guard let handle = FileHandle(forReadingAtPath: logPath) else {
-            throw AuditLogError.io(path: logPath, reason: "cannot open the log")
-        }
-        defer { try? handle.close() }
         var tree = MerkleTree()
-        var expectedPrev = String(repeating: "0", count: 64)
+        var expected = [UInt8](repeating: 0, count: 32)  // SHA-256 of the previous line; zeros before line 1
         var chainFirst: (line: Int, why: String)?
         var chainFailures = 0
-        var lineNumber = 0
         var nextTarget = targets.firstIndex { $0.got == nil } ?? targets.count
-        var carry: [UInt8] = []
-        var bytesRead = 0
-        var noFinalNewline = false
 
-        func take(_ line: ArraySlice<UInt8>) {
-            lineNumber += 1
-            if lineNumber <= maxSize {
-                tree.append(leafData: line)
-                while nextTarget < targets.count, targets[nextTarget].checkpoint.size == lineNumber {
+        let reader = LineReader(paths: logPaths)
+        try reader.forEachLine(progress: progress) { line, number in
+            if number <= maxSize {
+                tree.append(leafHash: leafHash(line))
+                while nextTarget < targets.count, targets[nextTarget].checkpoint.size == number {
                     targets[nextTarget].got = tree.root
                     nextTarget += 1
                 }
             }
             if checkChain {
-                if let why = chainProblem(line: line, number: lineNumber, expected: expectedPrev) {
+                if let why = chainProblem(line: line, number: number, expected: expected) {
                     chainFailures += 1
-                    if chainFirst == nil { chainFirst = (lineNumber, why) }
+                    if chainFirst == nil { chainFirst = (number, why) }
                 }
-                expectedPrev = hexString(SHA256.hash(data: Array(line)))
+                expected = plainHash(line)
             }
         }
-
-        while true {
-            let chunk: Data
-            do {
-                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            } catch {
-                throw AuditLogError.io(path: logPath, reason: "read failed: \(error.localizedDescription)")
-            }
-            if chunk.isEmpty { break }
-            bytesRead += chunk.count
-            let bytes = [UInt8](chunk)
-            var start = 0
-            while let newline = bytes[start...].firstIndex(of: 0x0A) {
-                if carry.isEmpty {
-                    take(bytes[start..<newline])
-                } else {
-                    carry.append(contentsOf: bytes[start..<newline])
-                    take(carry[...])
-                    carry.removeAll(keepingCapacity: true)
-                }
-                start = newline + 1
-            }
-            carry.append(contentsOf: bytes[start...])
-            progress?(bytesRead)
-        }
-        if !carry.isEmpty {
-            noFinalNewline = true
-            take(carry[...])
-        }
+        let lineNumber = reader.lines
         report.lines = lineNumber
 
         for target in targets {
@@ -139,7 +104,7 @@ public enum LogVerifier {
         if !targets.isEmpty, lineNumber > maxSize {
             report.notes.append("\(lineNumber - maxSize) line(s) after line \(maxSize) are not covered by a checkpoint (chain-checked only)")
         }
-        if noFinalNewline {
+        if reader.noFinalNewline {
             report.warnings.append("the last line (\(lineNumber)) has no trailing newline: possibly a partial write")
         }
         if checkChain {
@@ -154,23 +119,71 @@ public enum LogVerifier {
         return report
     }
 
-    /// Why a line's `prev` does not link to the line before, or `nil` if it does.
-    static func chainProblem(line: ArraySlice<UInt8>, number: Int, expected: String) -> String? {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(line)
-        } catch {
-            return "the line is not valid JSON (\(error))"
+    /// Verifies one log file.
+    public static func verify(
+        logPath: String, checkpoints: [CheckpointInput], keys: [LogVerifierKey], checkChain: Bool = true,
+        progress: ((Int) -> Void)? = nil
+    ) throws(AuditLogError) -> VerificationReport {
+        try verify(logPaths: [logPath], checkpoints: checkpoints, keys: keys, checkChain: checkChain, progress: progress)
+    }
+
+    private static let leafPrefix: [UInt8] = [0]
+
+    static func leafHash(_ line: UnsafeRawBufferPointer) -> TreeHash {
+        var hasher = SHA256()
+        hasher.update(data: leafPrefix)
+        hasher.update(bufferPointer: line)
+        return hasher.finalize().withUnsafeBytes { Array($0) }
+    }
+
+    static func plainHash(_ line: UnsafeRawBufferPointer) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: line)
+        return hasher.finalize().withUnsafeBytes { Array($0) }
+    }
+
+    /// Why a line's `prev` does not link to the line before (whose SHA-256 is `expected`), or `nil` if it does.
+    static func chainProblem(line: UnsafeRawBufferPointer, number: Int, expected: [UInt8]) -> String? {
+        switch LineCheck.check(line) {
+        case .failure(let why):
+            return why
+        case .prev(let range, let escaped):
+            let field = UnsafeRawBufferPointer(rebasing: line[range])
+            if !escaped, field.count == 64 {
+                var matches = true
+                for i in 0..<32 {
+                    let high = lowerHexValue(field[2 * i]), low = lowerHexValue(field[2 * i + 1])
+                    if high < 0 || low < 0 || UInt8(high << 4 | low) != expected[i] {
+                        matches = false
+                        break
+                    }
+                }
+                if matches { return nil }
+            }
+            let got: String
+            if escaped {
+                var quoted: [UInt8] = [0x22]
+                quoted += field
+                quoted.append(0x22)
+                got = (try? JSONParser.parse(quoted))?.stringValue ?? ""
+            } else {
+                got = String(decoding: field, as: UTF8.self)
+            }
+            let want = hexString(expected)
+            if got == want { return nil }
+            if got.lowercased() == want { return "\"prev\" has the right digest but not in lowercase hex" }
+            if number == 1 {
+                return "the first line's \"prev\" is \(got.prefix(16))…, want 64 zeros: the log does not start at its first entry"
+            }
+            return "\"prev\" is \(got.prefix(16))… but SHA-256(line \(number - 1)) is \(want.prefix(16))…: line \(number - 1) was modified, or lines were deleted, inserted or reordered here"
         }
-        guard case .object(let members) = value else { return "the line is not a JSON object" }
-        let prevs = members.filter { $0.key == "prev" }
-        guard prevs.count == 1 else { return "missing top-level \"prev\" member" }
-        guard case .string(let got) = prevs[0].value else { return "\"prev\" is not a JSON string" }
-        if got == expected { return nil }
-        if got.lowercased() == expected { return "\"prev\" has the right digest but not in lowercase hex" }
-        if number == 1 {
-            return "the first line's \"prev\" is \(got.prefix(16))…, want 64 zeros: the log does not start at its first entry"
+    }
+
+    @inline(__always) static func lowerHexValue(_ b: UInt8) -> Int {
+        switch b {
+        case 0x30...0x39: return Int(b - 0x30)
+        case 0x61...0x66: return Int(b - 0x61 + 10)
+        default: return -1
         }
-        return "\"prev\" is \(got.prefix(16))… but SHA-256(line \(number - 1)) is \(expected.prefix(16))…: line \(number - 1) was modified, or lines were deleted, inserted or reordered here"
     }
 }

@@ -52,12 +52,14 @@ public final class Gate: Sendable {
     ) async throws -> (Gate, StartupReport) {
         let screener = try Screener(packs: configuration.packs)
         let directory = configuration.dataDirectory
-        let (key, outcome) = try LogKeyStore.loadOrCreate(directory: directory, origin: configuration.logOrigin)
+        let (keys, outcome) = try LogKeyStore.loadOrCreate(directory: directory, origin: configuration.logOrigin)
+        let key = keys[0]
         let fingerprinter = try Fingerprinter.loadOrCreate(directory: directory)
         let store = try AuditLogStore(
             configuration: AuditLogConfiguration(
-                directory: directory, origin: configuration.logOrigin, checkpointEvery: configuration.checkpointEvery),
-            signingKeys: [key])
+                directory: directory, origin: configuration.logOrigin, checkpointEvery: configuration.checkpointEvery,
+                checkpointInterval: configuration.checkpointInterval, maxSegmentBytes: configuration.maxSegmentBytes),
+            signingKeys: keys)
         let gate = Gate(
             configuration: configuration, screener: screener, auditLog: store, verifierKey: key.verifierKey,
             fingerprinter: fingerprinter, logger: logger)
@@ -76,6 +78,7 @@ public final class Gate: Sendable {
         loaded.packHash = screener.packHash
         loaded.note = configuration.packs.map { "\($0.id)@\($0.version)" }.joined(separator: ", ")
         _ = try await store.append(loaded)
+        await store.startCheckpointTimer()
         return (gate, StartupReport(keyCreated: outcome == .created, recoveredTo: recovery?.savedTo))
     }
 

@@ -17,6 +17,10 @@ public struct GateConfiguration: Sendable {
     public var logOrigin: String
     /// A checkpoint is signed after this many entries (and always at shutdown).
     public var checkpointEvery: Int
+    /// …and at least this often while entries arrive (`nil`: by count only).
+    public var checkpointInterval: Duration?
+    /// The active log segment rolls to a new file past this size (and every UTC day).
+    public var maxSegmentBytes: Int
     public var transport: TransportConfiguration
     /// The largest request body accepted.
     public var maxRequestBytes: Int
@@ -30,6 +34,7 @@ public struct GateConfiguration: Sendable {
     public init(
         upstreamBaseURL: String, upstreamAPIKey: Secret? = nil, packs: [GuidelinePack], dataDirectory: String,
         logOrigin: String = GateConfiguration.defaultOrigin(), checkpointEvery: Int = 1000,
+        checkpointInterval: Duration? = .seconds(60), maxSegmentBytes: Int = 256 << 20,
         transport: TransportConfiguration = TransportConfiguration(), maxRequestBytes: Int = 8 << 20,
         maxResponseBytes: Int = 32 << 20, maxLoggedTextBytes: Int = 16 << 10,
         unscreenedParts: UnscreenedPartsPolicy = .allowAndRecord
@@ -40,6 +45,8 @@ public struct GateConfiguration: Sendable {
         self.dataDirectory = dataDirectory
         self.logOrigin = logOrigin
         self.checkpointEvery = checkpointEvery
+        self.checkpointInterval = checkpointInterval
+        self.maxSegmentBytes = maxSegmentBytes
         self.transport = transport
         self.maxRequestBytes = maxRequestBytes
         self.maxResponseBytes = maxResponseBytes

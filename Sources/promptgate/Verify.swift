@@ -11,35 +11,43 @@ struct Verify: ParsableCommand {
             the log's first SIZE lines equals the checkpoint's, and that every line's "prev" is the SHA-256 of the \
             line before. Prints the first failing line and why.
 
-            Defaults come from the data folder: DATA/audit.log, DATA/checkpoint, DATA/log.vkey.
+            Defaults come from the data folder: its segments (audit-*.log, then audit.log), DATA/checkpoint, \
+            DATA/log.vkey. Give several --checkpoint to check a newer one and one you kept earlier in one pass: a \
+            rewritten or forked history fails against the earlier one.
 
             Exit status: 0 verified; 1 verification failed; 2 usage or I/O error.
             """)
 
-    @OptionGroup var data: DataOptions
-
-    @Option(help: ArgumentHelp("The log file (default DATA/audit.log).", valueName: "path"))
-    var log: String?
+    @OptionGroup var location: LogLocation
 
     @Option(help: ArgumentHelp("A signed checkpoint to check (repeatable; default DATA/checkpoint).", valueName: "path"))
     var checkpoint: [String] = []
 
-    @Option(help: ArgumentHelp("A trusted verifier key, literal or @file (repeatable; default @DATA/log.vkey).", valueName: "key"))
+    @Option(help: ArgumentHelp("A trusted verifier key, literal or @file (repeatable; default DATA/log.vkey and DATA/keys/*).", valueName: "key"))
     var key: [String] = []
 
     @Flag(inversion: .prefixedNo, help: "Check the \"prev\" hash chain.")
     var chain = true
 
+    @Option(help: ArgumentHelp("Also check an inclusion proof against the log and the checkpoint of its size.", valueName: "path"))
+    var inclusionProof: String?
+
+    @Option(help: ArgumentHelp("Also check a consistency proof between the two checkpoints of its sizes.", valueName: "path"))
+    var consistencyProof: String?
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func run() throws {
-        let folder = data.resolved
-        let logPath = log ?? folder + "/audit.log"
+        let folder = location.data.resolved
         let checkpointPaths = checkpoint.isEmpty ? [folder + "/checkpoint"] : checkpoint
-        let keyArguments = key.isEmpty ? ["@" + folder + "/log.vkey"] : key
         do {
-            let keys = try keyArguments.map { argument throws(AuditLogError) in try LogKeyStore.verifierKey(argument: argument) }
+            let keys: [LogVerifierKey]
+            if key.isEmpty {
+                keys = [try LogKeyStore.verifierKey(argument: "@" + folder + "/log.vkey")] + LogKeyStore.allVerifierKeys(directory: folder)
+            } else {
+                keys = try key.map { argument throws(AuditLogError) in try LogKeyStore.verifierKey(argument: argument) }
+            }
             var inputs: [LogVerifier.CheckpointInput] = []
             for path in checkpointPaths {
                 guard let note = FileManager.default.contents(atPath: path) else {
@@ -47,16 +55,59 @@ struct Verify: ParsableCommand {
                 }
                 inputs.append(LogVerifier.CheckpointInput(label: path, note: String(decoding: note, as: UTF8.self)))
             }
-            let progress = ProgressBar(path: logPath, enabled: !json && isatty(STDERR_FILENO) == 1)
-            let report = try LogVerifier.verify(
-                logPath: logPath, checkpoints: inputs, keys: keys, checkChain: chain, progress: progress.update)
+            let paths = try location.paths()
+            let progress = ProgressBar(paths: paths, enabled: !json && isatty(STDERR_FILENO) == 1)
+            var report = try LogVerifier.verify(
+                logPaths: paths, checkpoints: inputs, keys: keys, checkChain: chain, progress: progress.update)
             progress.done()
+            if let inclusionProof { try checkInclusion(inclusionProof, report: &report, paths: paths) }
+            if let consistencyProof { try checkConsistency(consistencyProof, report: &report) }
             json ? printJSON(report) : printText(report)
             if !report.ok { throw ExitCode(1) }
         } catch let error as AuditLogError {
             printError("verify: \(error)")
             throw ExitCode(2)
         }
+    }
+
+    private func checkInclusion(_ path: String, report: inout VerificationReport, paths: [String]) throws(AuditLogError) {
+        let proof = try InclusionProof(json: try readText(path))
+        guard let checkpoint = report.verified.first(where: { $0.size == proof.size }) else {
+            report.problems.append("inclusion proof: no verified checkpoint of size \(proof.size) was given")
+            return
+        }
+        guard let line = try LogLeaves.line(proof.index + 1, paths: paths) else {
+            report.problems.append("inclusion proof: the log has no line \(proof.index + 1)")
+            return
+        }
+        if proof.verify(leafHash: MerkleTree.leafHash(line), root: checkpoint.root) {
+            report.notes.append("inclusion proof: line \(proof.index + 1) is in the tree of size \(proof.size)")
+        } else {
+            report.problems.append("inclusion proof does NOT verify for line \(proof.index + 1)")
+            report.markBad(proof.index + 1, "line \(proof.index + 1) is not the entry the inclusion proof commits to")
+        }
+    }
+
+    private func checkConsistency(_ path: String, report: inout VerificationReport) throws(AuditLogError) {
+        let proof = try ConsistencyProof(json: try readText(path))
+        guard let old = report.verified.first(where: { $0.size == proof.oldSize }),
+            let new = report.verified.first(where: { $0.size == proof.newSize })
+        else {
+            report.problems.append("consistency proof: give verified checkpoints of sizes \(proof.oldSize) and \(proof.newSize)")
+            return
+        }
+        if proof.verify(oldRoot: old.root, newRoot: new.root) {
+            report.notes.append("consistency proof: the tree of size \(proof.oldSize) is a prefix of the tree of size \(proof.newSize)")
+        } else {
+            report.problems.append("consistency proof does NOT verify: the log of size \(proof.newSize) is not an extension of the one of size \(proof.oldSize) (a fork or a rewrite)")
+        }
+    }
+
+    private func readText(_ path: String) throws(AuditLogError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AuditLogError.io(path: path, reason: "cannot read the file")
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     private func printText(_ report: VerificationReport) {
@@ -95,8 +146,8 @@ final class ProgressBar: @unchecked Sendable {
     private let enabled: Bool
     private var lastPercent = -1
 
-    init(path: String, enabled: Bool) {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    init(paths: [String], enabled: Bool) {
+        let size = paths.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         self.total = max(size, 1)
         self.enabled = enabled
     }

@@ -114,18 +114,21 @@ struct AuditLogTests {
         #expect(try LogVerifierKey(text: text) == key.verifierKey)
     }
 
-    static func makeStore(_ directory: String, every: Int = 10) throws -> AuditLogStore {
-        let (key, _) = try LogKeyStore.loadOrCreate(directory: directory, origin: "test.example/log")
+    static func makeStore(_ directory: String, every: Int = 10, segmentBytes: Int = 256 << 20, interval: Duration? = nil) throws -> AuditLogStore {
+        let (keys, _) = try LogKeyStore.loadOrCreate(directory: directory, origin: "test.example/log")
         return try AuditLogStore(
-            configuration: AuditLogConfiguration(directory: directory, origin: "test.example/log", checkpointEvery: every),
-            signingKeys: [key])
+            configuration: AuditLogConfiguration(
+                directory: directory, origin: "test.example/log", checkpointEvery: every, checkpointInterval: interval,
+                maxSegmentBytes: segmentBytes),
+            signingKeys: keys)
     }
 
     static func verify(_ directory: String, log: String? = nil) throws -> VerificationReport {
         let key = try LogKeyStore.verifierKey(argument: "@" + directory + "/log.vkey")
         let note = try String(contentsOfFile: directory + "/checkpoint", encoding: .utf8)
         return try LogVerifier.verify(
-            logPath: log ?? directory + "/audit.log", checkpoints: [.init(label: "checkpoint", note: note)], keys: [key])
+            logPaths: try log.map { [$0] } ?? LogSegments.list(directory: directory),
+            checkpoints: [.init(label: "checkpoint", note: note)], keys: [key])
     }
 
     @Test("64 concurrent writers: every entry durable, chained, and verified")

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Reads log segments in order as one sequence of lines (exact bytes, without `\n`; a `\r` is kept), through one
+/// reusable buffer: no allocation per line.
+final class LineReader {
+    let paths: [String]
+    private(set) var lines = 0
+    private(set) var noFinalNewline = false
+
+    init(paths: [String]) { self.paths = paths }
+
+    func forEachLine(
+        progress: ((Int) -> Void)? = nil, _ body: (UnsafeRawBufferPointer, Int) -> Void
+    ) throws(AuditLogError) {
+        let capacity = 4 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        var carry: [UInt8] = []
+        var bytesRead = 0
+        for path in paths {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw AuditLogError.io(path: path, reason: "cannot open the log: \(errnoText())") }
+            defer { close(fd) }
+            while true {
+                let n = read(fd, buffer.baseAddress, capacity)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw AuditLogError.io(path: path, reason: "read failed: \(errnoText())")
+                }
+                if n == 0 { break }
+                bytesRead += n
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+                var start = 0
+                while let newline = memchrIndex(chunk, from: start) {
+                    lines += 1
+                    if carry.isEmpty {
+                        body(UnsafeRawBufferPointer(rebasing: chunk[start..<newline]), lines)
+                    } else {
+                        carry.append(contentsOf: chunk[start..<newline])
+                        carry.withUnsafeBytes { body($0, lines) }
+                        carry.removeAll(keepingCapacity: true)
+                    }
+                    start = newline + 1
+                }
+                carry.append(contentsOf: chunk[start...])
+                progress?(bytesRead)
+            }
+        }
+        if !carry.isEmpty {
+            noFinalNewline = true
+            lines += 1
+            carry.withUnsafeBytes { body($0, lines) }
+        }
+    }
+
+    private func memchrIndex(_ chunk: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < chunk.count, let base = chunk.baseAddress else { return nil }
+        guard let found = memchr(base + start, 0x0A, chunk.count - start) else { return nil }
+        return UnsafeRawPointer(found) - base
+    }
+}
+
+/// The leaf hashes of a whole log, for building proofs.
+public enum LogLeaves {
+    /// Reads every line of the segments in order and returns its RFC 6962 leaf hash.
+    public static func read(paths: [String]) throws(AuditLogError) -> [TreeHash] {
+        var leaves: [TreeHash] = []
+        let reader = LineReader(paths: paths)
+        try reader.forEachLine { line, _ in leaves.append(LogVerifier.leafHash(line)) }
+        return leaves
+    }
+
+    /// The exact bytes of line `number` (1-based), or nil if the log is shorter.
+    public static func line(_ number: Int, paths: [String]) throws(AuditLogError) -> [UInt8]? {
+        var found: [UInt8]?
+        let reader = LineReader(paths: paths)
+        try reader.forEachLine { line, n in if n == number { found = Array(line) } }
+        return found
+    }
+}
+
+/// Every line of a log, in order, for tools that read entries.
+public enum LogLines {
+    /// Calls `body` with each line's bytes (without `\n`) and its 1-based number.
+    public static func forEach(paths: [String], _ body: (UnsafeRawBufferPointer, Int) -> Void) throws(AuditLogError) {
+        try LineReader(paths: paths).forEachLine(body)
+    }
+}

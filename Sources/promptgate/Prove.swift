@@ -1,0 +1,79 @@
+import ArgumentParser
+import AuditLog
+import Foundation
+
+struct Prove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print RFC 6962 proofs: that an entry is in the log, or that the log only grew.",
+        discussion: """
+            Proofs are JSON in the forms auditors' tools read: inclusion {"index":i,"size":n,"hashes":[…]} (index is \
+            0-based: line = index + 1) and consistency {"old_size":m,"new_size":n,"hashes":[…]}. Check them with \
+            `promptgate verify --inclusion-proof` / `--consistency-proof`, or `tlogverify inclusion|consistency`.
+            """,
+        subcommands: [Inclusion.self, Consistency.self])
+
+    struct Inclusion: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prove that one entry is in the tree of a checkpoint.")
+        @OptionGroup var log: LogLocation
+        @Option(help: "The entry's line number (1-based).") var line: Int?
+        @Option(help: "The entry's leaf index (0-based; line − 1).") var index: Int?
+        @Option(help: "The tree size (default: the newest checkpoint's).") var size: Int?
+
+        func run() throws {
+            guard let index = index ?? line.map({ $0 - 1 }) else { throw ValidationError("give --line or --index") }
+            try auditCommand {
+                let leaves = try LogLeaves.read(paths: try log.paths())
+                let proof = try ProofBuilder(leaves: leaves).inclusion(index: index, size: try size ?? log.checkpointSize())
+                print(proof.json)
+            }
+        }
+    }
+
+    struct Consistency: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prove that the tree of size OLD is a prefix of the tree of size NEW.")
+        @OptionGroup var log: LogLocation
+        @Option(help: "The older tree size (e.g. from the checkpoint an auditor kept).") var old: Int
+        @Option(name: .customLong("new"), help: "The newer tree size (default: the newest checkpoint's).") var newSize: Int?
+
+        func run() throws {
+            try auditCommand {
+                let leaves = try LogLeaves.read(paths: try log.paths())
+                let proof = try ProofBuilder(leaves: leaves).consistency(oldSize: old, newSize: try newSize ?? log.checkpointSize())
+                print(proof.json)
+            }
+        }
+    }
+}
+
+/// Where a log is: the data folder, or explicit files/folders.
+struct LogLocation: ParsableArguments {
+    @OptionGroup var data: DataOptions
+
+    @Option(help: ArgumentHelp("A log segment file or a folder of segments (repeatable; default: DATA).", valueName: "path"))
+    var log: [String] = []
+
+    func paths() throws(AuditLogError) -> [String] {
+        let paths = try LogSegments.resolve(log.isEmpty ? [data.resolved] : log)
+        guard !paths.isEmpty else { throw AuditLogError.io(path: data.resolved, reason: "no log segments here") }
+        return paths
+    }
+
+    /// The size of DATA/checkpoint.
+    func checkpointSize() throws(AuditLogError) -> Int {
+        let path = data.resolved + "/checkpoint"
+        guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }),
+            let separator = text.range(of: "\n\n")
+        else { throw AuditLogError.io(path: path, reason: "cannot read the checkpoint (give --size)") }
+        return try Checkpoint(body: String(text[..<separator.lowerBound]) + "\n").size
+    }
+}
+
+/// Runs an auditor command, turning log errors into a message and exit status 2.
+func auditCommand(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as AuditLogError {
+        printError("promptgate: \(error)")
+        throw ExitCode(2)
+    }
+}
