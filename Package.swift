@@ -82,6 +82,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // Benchmarks (scripts/bench.sh): their own target so the library stays light.
+        .executableTarget(
+            name: "promptgate-bench", dependencies: ["AuditLog"], path: "Benchmarks/promptgate-bench",
+            swiftSettings: swiftSettings),
+
         .testTarget(
             name: "PromptGateTests",
             dependencies: [

@@ -13,21 +13,53 @@ enum LineCheck {
     static let maxDepth = 10_000
 
     static func check(_ line: UnsafeRawBufferPointer) -> Outcome {
+        // UTF-8 is validated inside strings as they are scanned (outside them any non-ASCII byte is invalid JSON);
+        // on failure the whole line is checked so the message matches the independent verifier's.
+        var scanner = Scanner(line: line)
+        let outcome = scanner.run()
+        if case .failure = outcome, !validUTF8(line) { return .failure("the line is not valid UTF-8") }
+        return outcome
+    }
+
+    static func validUTF8(_ line: UnsafeRawBufferPointer) -> Bool {
+        var k = 0
         let n = line.count
+        while k < n {
+            if line[k] < 0x80 { k += 1; continue }
+            guard let width = utf8Width(line, k, n) else { return false }
+            k += width
+        }
+        return true
+    }
+
+    /// The scanning state; a struct with mutating methods so exclusivity is checked at compile time, not per byte.
+    struct Scanner {
+        let line: UnsafeRawBufferPointer
+        let n: Int
         var i = 0
-        @inline(__always) func skipSpace() {
+
+        init(line: UnsafeRawBufferPointer) {
+            self.line = line
+            self.n = line.count
+        }
+
+        @inline(__always) mutating func skipSpace() {
             while i < n {
                 let b = line[i]
                 if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { i += 1 } else { return }
             }
         }
+
         /// Scans a string starting at the opening quote; returns the index after the closing quote, or nil.
-        func scanString() -> (end: Int, escaped: Bool)? {
+        mutating func scanString() -> (end: Int, escaped: Bool)? {
             i += 1
             var escaped = false
             while i < n {
                 let b = line[i]
-                if b == 0x22 { i += 1; return (i, escaped) }
+                if b == 0x22 {
+                    i += 1
+                    return (i, escaped)
+                }
                 if b == 0x5C {
                     escaped = true
                     guard i + 1 < n else { return nil }
@@ -50,7 +82,8 @@ enum LineCheck {
             }
             return nil
         }
-        func scanNumber() -> Bool {
+
+        mutating func scanNumber() -> Bool {
             if line[i] == 0x2D { i += 1 }
             guard i < n, isDigit(line[i]) else { return false }
             if line[i] == 0x30 { i += 1 } else { while i < n, isDigit(line[i]) { i += 1 } }
@@ -67,7 +100,8 @@ enum LineCheck {
             }
             return true
         }
-        func scanLiteral(_ word: StaticString) -> Bool {
+
+        mutating func scanLiteral(_ word: StaticString) -> Bool {
             let count = word.utf8CodeUnitCount
             guard i + count <= n else { return false }
             for k in 0..<count where line[i + k] != word.utf8Start[k] { return false }
@@ -75,31 +109,24 @@ enum LineCheck {
             return true
         }
 
-        // Validate UTF-8 of the whole line first, as the independent verifier does.
-        var k = 0
-        while k < n {
-            if line[k] < 0x80 { k += 1; continue }
-            guard let width = utf8Width(line, k, n) else { return .failure("the line is not valid UTF-8") }
-            k += width
-        }
-        skipSpace()
-        guard i < n, line[i] == 0x7B else {
-            return .failure(validJSON(line) ? "the line is not a JSON object" : "the line is not valid JSON")
-        }
-        // Containers: 0x7B object, 0x5B array. State: expecting a key (objects) or a value.
-        var stack: [UInt8] = [0x7B]
-        stack.reserveCapacity(16)
-        i += 1
-        var prev: Range<Int>?
-        var prevEscaped = false
-        var prevCount = 0
-        let invalid = Outcome.failure("the line is not valid JSON")
-        skipSpace()
-        if i < n, line[i] == 0x7D {
+        mutating func run() -> Outcome {
+            skipSpace()
+            guard i < n, line[i] == 0x7B else {
+                return .failure(validJSON(line) ? "the line is not a JSON object" : "the line is not valid JSON")
+            }
+            // Open containers: 0x7B object, 0x5B array.
+            var stack: [UInt8] = [0x7B]
+            stack.reserveCapacity(16)
             i += 1
-            stack.removeLast()
-        } else {
-            // Parse a member or element, then a separator, until the stack empties.
+            var prev: Range<Int>?
+            var prevEscaped = false
+            var prevCount = 0
+            let invalid = Outcome.failure("the line is not valid JSON")
+            skipSpace()
+            if i < n, line[i] == 0x7D {
+                i += 1
+                stack.removeLast()
+            }
             var expectKey = true
             while !stack.isEmpty {
                 skipSpace()
@@ -111,7 +138,8 @@ enum LineCheck {
                     guard let (end, escaped) = scanString() else { return invalid }
                     if stack.count == 1 {
                         if escaped {
-                            isPrevKey = (try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: line[start..<end])))?.stringValue == "prev"
+                            let key = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: line[start..<end]))
+                            isPrevKey = key?.stringValue == "prev"
                         } else {
                             isPrevKey = end - start == 6 && line[start + 1] == 0x70 && line[start + 2] == 0x72
                                 && line[start + 3] == 0x65 && line[start + 4] == 0x76
@@ -123,15 +151,14 @@ enum LineCheck {
                     skipSpace()
                     guard i < n else { return invalid }
                 }
-                // A value.
                 let valueStart = i
+                if isPrevKey {
+                    prevCount += 1
+                    prev = nil
+                }
                 switch line[i] {
                 case 0x7B, 0x5B:
                     guard stack.count < maxDepth else { return invalid }
-                    if isPrevKey {
-                        prevCount += 1
-                        prev = nil
-                    }
                     let opener = line[i]
                     stack.append(opener)
                     i += 1
@@ -147,19 +174,13 @@ enum LineCheck {
                 case 0x22:
                     guard let (end, escaped) = scanString() else { return invalid }
                     if isPrevKey {
-                        prevCount += 1
                         prev = (valueStart + 1)..<(end - 1)
                         prevEscaped = escaped
                     }
-                case 0x74: guard scanLiteral("true") else { return invalid }; if isPrevKey { prevCount += 1; prev = nil }
-                case 0x66: guard scanLiteral("false") else { return invalid }; if isPrevKey { prevCount += 1; prev = nil }
-                case 0x6E: guard scanLiteral("null") else { return invalid }; if isPrevKey { prevCount += 1; prev = nil }
-                default:
-                    guard scanNumber() else { return invalid }
-                    if isPrevKey {
-                        prevCount += 1
-                        prev = nil
-                    }
+                case 0x74: guard scanLiteral("true") else { return invalid }
+                case 0x66: guard scanLiteral("false") else { return invalid }
+                case 0x6E: guard scanLiteral("null") else { return invalid }
+                default: guard scanNumber() else { return invalid }
                 }
                 // After a value: ',' or the closer, possibly closing several containers.
                 while true {
@@ -179,16 +200,16 @@ enum LineCheck {
                     }
                 }
             }
+            skipSpace()
+            guard i == n else { return invalid }
+            if prevCount > 1 { return .failure("duplicate top-level \"prev\" member") }
+            if prevCount == 0 { return .failure("missing top-level \"prev\" member") }
+            guard let prev else { return .failure("\"prev\" is not a JSON string") }
+            return .prev(prev, escaped: prevEscaped)
         }
-        skipSpace()
-        guard i == n else { return invalid }
-        if prevCount > 1 { return .failure("duplicate top-level \"prev\" member") }
-        if prevCount == 0 { return .failure("missing top-level \"prev\" member") }
-        guard let prev else { return .failure("\"prev\" is not a JSON string") }
-        return .prev(prev, escaped: prevEscaped)
     }
 
-    private static func validJSON(_ line: UnsafeRawBufferPointer) -> Bool { (try? JSONParser.parse(line)) != nil }
+    fileprivate static func validJSON(_ line: UnsafeRawBufferPointer) -> Bool { (try? JSONParser.parse(line)) != nil }
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
     @inline(__always) static func isHex(_ b: UInt8) -> Bool {

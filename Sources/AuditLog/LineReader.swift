@@ -12,6 +12,16 @@ final class LineReader {
     func forEachLine(
         progress: ((Int) -> Void)? = nil, _ body: (UnsafeRawBufferPointer, Int) -> Void
     ) throws(AuditLogError) {
+        try forEachChunk(progress: progress) { lines, first in
+            for (offset, line) in lines.enumerated() { body(line, first + offset) }
+        }
+    }
+
+    /// Calls `body` with the lines of each read chunk at once (and the 1-based number of the first), so a caller
+    /// can spread a chunk's work over several cores. The line buffers are valid only during the call.
+    func forEachChunk(
+        progress: ((Int) -> Void)? = nil, _ body: ([UnsafeRawBufferPointer], Int) -> Void
+    ) throws(AuditLogError) {
         let capacity = 4 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
@@ -31,16 +41,24 @@ final class LineReader {
                 bytesRead += n
                 let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
                 var start = 0
-                while let newline = memchrIndex(chunk, from: start) {
+                if !carry.isEmpty, let newline = memchrIndex(chunk, from: 0) {
+                    // The line that spans the previous chunk and this one.
+                    carry.append(contentsOf: chunk[0..<newline])
                     lines += 1
-                    if carry.isEmpty {
-                        body(UnsafeRawBufferPointer(rebasing: chunk[start..<newline]), lines)
-                    } else {
-                        carry.append(contentsOf: chunk[start..<newline])
-                        carry.withUnsafeBytes { body($0, lines) }
-                        carry.removeAll(keepingCapacity: true)
-                    }
+                    carry.withUnsafeBytes { body([$0], lines) }
+                    carry.removeAll(keepingCapacity: true)
                     start = newline + 1
+                }
+                if carry.isEmpty {
+                    var batch: [UnsafeRawBufferPointer] = []
+                    while let newline = memchrIndex(chunk, from: start) {
+                        batch.append(UnsafeRawBufferPointer(rebasing: chunk[start..<newline]))
+                        start = newline + 1
+                    }
+                    if !batch.isEmpty {
+                        body(batch, lines + 1)
+                        lines += batch.count
+                    }
                 }
                 carry.append(contentsOf: chunk[start...])
                 progress?(bytesRead)
@@ -49,7 +67,7 @@ final class LineReader {
         if !carry.isEmpty {
             noFinalNewline = true
             lines += 1
-            carry.withUnsafeBytes { body($0, lines) }
+            carry.withUnsafeBytes { body([$0], lines) }
         }
     }
 

@@ -1,4 +1,5 @@
 import Crypto
+import Dispatch
 import Foundation
 import JSONCore
 
@@ -60,29 +61,21 @@ public enum LogVerifier {
             report.problems.append("the checkpoints have different origins")
         }
         let maxSize = targets.last?.checkpoint.size ?? 0
-        var tree = MerkleTree()
-        var expected = [UInt8](repeating: 0, count: 32)  // SHA-256 of the previous line; zeros before line 1
-        var chainFirst: (line: Int, why: String)?
-        var chainFailures = 0
-        var nextTarget = targets.firstIndex { $0.got == nil } ?? targets.count
+        let treeState = TreeState(targets: targets, maxSize: maxSize)
+        let chainState = ChainState()
 
         let reader = LineReader(paths: logPaths)
-        try reader.forEachLine(progress: progress) { line, number in
-            if number <= maxSize {
-                tree.append(leafHash: leafHash(line))
-                while nextTarget < targets.count, targets[nextTarget].checkpoint.size == number {
-                    targets[nextTarget].got = tree.root
-                    nextTarget += 1
-                }
-            }
-            if checkChain {
-                if let why = chainProblem(line: line, number: number, expected: expected) {
-                    chainFailures += 1
-                    if chainFirst == nil { chainFirst = (number, why) }
-                }
-                expected = plainHash(line)
+        try reader.forEachChunk(progress: progress) { lines, first in
+            // The Merkle leaves and the chain checks of a chunk are independent: one core each. Each part touches
+            // only its own state, and concurrentPerform returns after both, while the line buffers are valid.
+            let batch = LineBatch(lines: lines)
+            DispatchQueue.concurrentPerform(iterations: checkChain ? 2 : 1) { part in
+                if part == 0 { treeState.add(batch.lines, first: first) } else { chainState.check(batch.lines, first: first) }
             }
         }
+        targets = treeState.targets
+        let chainFirst = chainState.first
+        let chainFailures = chainState.failures
         let lineNumber = reader.lines
         report.lines = lineNumber
 
@@ -128,6 +121,55 @@ public enum LogVerifier {
     }
 
     private static let leafPrefix: [UInt8] = [0]
+
+    /// Lines of one read chunk, borrowed for the length of a `concurrentPerform` that reads them.
+    private struct LineBatch: @unchecked Sendable {
+        let lines: [UnsafeRawBufferPointer]
+    }
+
+    /// The Merkle side of a verification: leaves, and roots at the checkpoints' sizes. One thread at a time.
+    private final class TreeState: @unchecked Sendable {
+        var tree = MerkleTree()
+        var targets: [(label: String, checkpoint: Checkpoint, got: TreeHash?)]
+        var nextTarget: Int
+        let maxSize: Int
+
+        init(targets: [(label: String, checkpoint: Checkpoint, got: TreeHash?)], maxSize: Int) {
+            self.targets = targets
+            self.maxSize = maxSize
+            self.nextTarget = targets.firstIndex { $0.got == nil } ?? targets.count
+        }
+
+        func add(_ lines: [UnsafeRawBufferPointer], first: Int) {
+            let count = max(0, min(lines.count, maxSize - first + 1))
+            for offset in 0..<count {
+                tree.append(leafHash: LogVerifier.leafHash(lines[offset]))
+                let number = first + offset
+                while nextTarget < targets.count, targets[nextTarget].checkpoint.size == number {
+                    targets[nextTarget].got = tree.root
+                    nextTarget += 1
+                }
+            }
+        }
+    }
+
+    /// The chain side of a verification. One thread at a time.
+    private final class ChainState: @unchecked Sendable {
+        var expected = [UInt8](repeating: 0, count: 32)  // SHA-256 of the previous line; zeros before line 1
+        var first: (line: Int, why: String)?
+        var failures = 0
+
+        func check(_ lines: [UnsafeRawBufferPointer], first start: Int) {
+            for (offset, line) in lines.enumerated() {
+                let number = start + offset
+                if let why = LogVerifier.chainProblem(line: line, number: number, expected: expected) {
+                    failures += 1
+                    if first == nil { first = (number, why) }
+                }
+                expected = LogVerifier.plainHash(line)
+            }
+        }
+    }
 
     static func leafHash(_ line: UnsafeRawBufferPointer) -> TreeHash {
         var hasher = SHA256()

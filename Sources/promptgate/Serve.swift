@@ -41,6 +41,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Sign a checkpoint after this many audit entries (and always at shutdown).")
     var checkpointEvery = 1000
 
+    @Option(help: "Roll the audit log to a new segment file past this many bytes (and every UTC day).")
+    var maxSegmentBytes = 256 << 20
+
+    @Option(help: "Sign a checkpoint at least this many seconds after the last one while entries arrive.")
+    var checkpointSeconds = 60
+
     @Option(help: ArgumentHelp("PEM bundle of trusted CAs for the upstream (e.g. a corporate root).", valueName: "path"))
     var caBundle: String?
 
@@ -70,7 +76,8 @@ struct Serve: AsyncParsableCommand {
         var configuration = GateConfiguration(
             upstreamBaseURL: upstream ?? environment["PROMPTGATE_UPSTREAM"] ?? "https://api.openai.com/v1",
             upstreamAPIKey: try upstreamKey(environment), packs: packs, dataDirectory: folder,
-            checkpointEvery: checkpointEvery,
+            checkpointEvery: checkpointEvery, checkpointInterval: .seconds(checkpointSeconds),
+            maxSegmentBytes: maxSegmentBytes,
             transport: TransportConfiguration(
                 connectTimeout: .seconds(connectTimeout), firstByteTimeout: .seconds(firstByteTimeout),
                 idleTimeout: .seconds(idleTimeout), caBundlePath: caBundle, proxy: proxy),
