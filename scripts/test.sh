@@ -18,11 +18,8 @@ echo "== swift test"
 swift test --skip-build
 
 echo "== tlogverify (the auditors' independent verifier)"
-if [ -d ../shared/tools/tlogverify ]; then
-  rm -rf .build/tlogverify && mkdir -p .build && cp -r ../shared/tools/tlogverify .build/tlogverify
-  chmod -R u+w .build/tlogverify
-  .build/tlogverify/build.sh >&2
-  export TLOGVERIFY="$PWD/.build/tlogverify/bin/tlogverify"
+if TLOGVERIFY=$(scripts/build-tlogverify.sh); then
+  export TLOGVERIFY
 else
   echo "skipped: ../shared/tools/tlogverify is not next to this clone, so logs are checked by promptgate verify only"
 fi
@@ -30,4 +27,5 @@ fi
 echo "== end-to-end tests (openai SDK -> promptgate -> llmock)"
 if [ ! -x .venv-test/bin/pytest ]; then python3 -m venv .venv-test; fi
 .venv-test/bin/pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
-PROMPTGATE_BIN="$PWD/.build/debug/promptgate" .venv-test/bin/pytest -v Tests/e2e
+PROMPTGATE_BIN="$PWD/.build/debug/promptgate" PROMPTGATE_BENCH="$PWD/.build/debug/promptgate-bench" \
+  .venv-test/bin/pytest -v Tests/e2e

@@ -48,8 +48,9 @@ func benchAppend() async throws {
     let seconds = Double(option("seconds", "3")) ?? 3
     let writerCounts = option("writers", "1,8,64").split(separator: ",").compactMap { Int($0) }
     let base = option("dir", NSTemporaryDirectory() + "promptgate-bench-append")
-    print("durable appends (write + fsync before acknowledging; group commit), \(seconds) s each, entries ~\(sampleEntry(0, writer: 0).promptRedacted!.count + 330) bytes")
-    print("writers | appends/s | p50 ms | p99 ms | fsyncs≈batches")
+    let sampleBytes = sampleEntry(0, writer: 0).promptRedacted!.utf8.count + 700
+    print("durable appends (write + fsync before acknowledging; group commit), \(seconds) s each, entries ~\(sampleBytes) bytes")
+    print("writers | appends/s | p50 ms | p99 ms")
     for writers in writerCounts {
         let dir = base + "-\(writers)"
         try? FileManager.default.removeItem(atPath: dir)
@@ -76,7 +77,7 @@ func benchAppend() async throws {
         let elapsed = Date().timeIntervalSince(started)
         try await store.close()
         let sorted = latencies.sorted()
-        print(String(format: "%7d | %9.0f | %6.2f | %6.2f |", writers, Double(latencies.count) / elapsed,
+        print(String(format: "%7d | %9.0f | %6.2f | %6.2f", writers, Double(latencies.count) / elapsed,
                      percentile(sorted, 0.5), percentile(sorted, 0.99)))
         try? FileManager.default.removeItem(atPath: dir)
     }

@@ -8,7 +8,6 @@ import JSONCore
 public struct AuditEntry: Sendable, Equatable {
     /// What happened.
     public enum Event: String, Sendable {
-        case logStarted = "log.started"
         case logRecovered = "log.recovered"
         case policyLoaded = "policy.loaded"
         case requestScreened = "request.screened"

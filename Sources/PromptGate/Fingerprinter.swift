@@ -8,9 +8,8 @@ public struct Fingerprinter: Sendable {
 
     public init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
 
-    /// Loads `fingerprint.key` from `directory`, creating a random 32-byte key (mode 0600) on first run.
-    public static func loadOrCreate(directory: String) throws -> Fingerprinter {
-        let path = directory + "/fingerprint.key"
+    /// Loads the key at `path`, creating a random 32-byte key (mode 0600) on first run.
+    public static func loadOrCreate(path: String) throws -> Fingerprinter {
         if let data = FileManager.default.contents(atPath: path),
             let key = Data(hexEncoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
             key.count >= 32

@@ -54,7 +54,7 @@ public final class Gate: Sendable {
         let directory = configuration.dataDirectory
         let (keys, outcome) = try LogKeyStore.loadOrCreate(directory: directory, origin: configuration.logOrigin)
         let key = keys[0]
-        let fingerprinter = try Fingerprinter.loadOrCreate(directory: directory)
+        let fingerprinter = try Fingerprinter.loadOrCreate(path: configuration.fingerprintKeyPath ?? directory + "/fingerprint.key")
         let store = try AuditLogStore(
             configuration: AuditLogConfiguration(
                 directory: directory, origin: configuration.logOrigin, checkpointEvery: configuration.checkpointEvery,

@@ -30,6 +30,8 @@ public struct GateConfiguration: Sendable {
     public var maxLoggedTextBytes: Int
     /// What happens to parts that cannot be screened as text (images, audio, files).
     public var unscreenedParts: UnscreenedPartsPolicy
+    /// The HMAC key for fingerprints of values; keep it apart from the log (default: `DATA/fingerprint.key`).
+    public var fingerprintKeyPath: String?
 
     public init(
         upstreamBaseURL: String, upstreamAPIKey: Secret? = nil, packs: [GuidelinePack], dataDirectory: String,

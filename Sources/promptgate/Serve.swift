@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Sign a checkpoint at least this many seconds after the last one while entries arrive.")
     var checkpointSeconds = 60
 
+    @Option(help: ArgumentHelp("The HMAC key for fingerprints of values, kept apart from the log (default DATA/fingerprint.key).", valueName: "path"))
+    var fingerprintKey: String?
+
     @Option(help: ArgumentHelp("PEM bundle of trusted CAs for the upstream (e.g. a corporate root).", valueName: "path"))
     var caBundle: String?
 
@@ -83,6 +86,7 @@ struct Serve: AsyncParsableCommand {
                 idleTimeout: .seconds(idleTimeout), caBundlePath: caBundle, proxy: proxy),
             maxRequestBytes: maxRequestBytes)
         if let origin { configuration.logOrigin = origin }
+        configuration.fingerprintKeyPath = fingerprintKey
 
         let gate: Gate
         let report: Gate.StartupReport

@@ -76,6 +76,11 @@ def test_sigkill_under_load_loses_no_acknowledged_entry(bench_bin, promptgate_bi
     print(f"{len(acked)} acknowledged entries over 50 kills, all present; {recovered} torn tails set aside")
     result = verify(promptgate_bin, data)
     assert result.returncode == 0, result.stdout
+    tlogverify = os.environ.get("TLOGVERIFY", "")
+    if tlogverify and os.access(tlogverify, os.X_OK):
+        log = whole_log(data, str(tmp_path / "whole.log"))
+        r = tlog(tlogverify, "verify", "-log", log, "-checkpoint", f"{data}/checkpoint", "-key", f"@{data}/log.vkey")
+        assert r.returncode == 0, r.stdout
 
 
 def test_segments_key_rotation_and_proofs_pass_the_independent_verifier(
@@ -240,3 +245,32 @@ def test_bad_input_is_a_clear_error(signed_log, promptgate_bin, tmp_path, case):
     message = result.stdout + result.stderr
     assert "Fatal error" not in message and "Traceback" not in message
     assert ("FAIL" in message or "verify:" in message), message
+
+
+def test_sixty_four_concurrent_writers_pass_the_independent_verifier(bench_bin, promptgate_bin, tlogverify_bin, tmp_path):
+    data = str(tmp_path / "data")
+    subprocess.run([bench_bin, "generate", "--entries", "3000", "--dir", data], check=True, capture_output=True)
+    log = whole_log(data, str(tmp_path / "whole.log"))
+    r = tlog(tlogverify_bin, "verify", "-log", log, "-checkpoint", f"{data}/checkpoint", "-key", f"@{data}/log.vkey")
+    assert r.returncode == 0 and "verified 3000 entries" in r.stdout, r.stdout
+    assert verify(promptgate_bin, data).returncode == 0
+
+
+def test_log_show_filters_entries_for_people(start_proxy, promptgate_bin):
+    import openai
+    proxy = start_proxy()
+    c = openai.OpenAI(base_url=proxy.base_url + "/v1", api_key="k", max_retries=0)
+    c.chat.completions.create(model="m", messages=[{"role": "user", "content": "SSN 212-56-7890"}])
+    c.chat.completions.create(model="m", messages=[{"role": "user", "content": "nothing personal here"}])
+    proxy.stop()
+    shown = subprocess.run([promptgate_bin, "log", "show", "--data", proxy.data, "--rule", "us-ssn"],
+                           capture_output=True, text=True, check=True)
+    assert shown.stdout.count("request.screened") == 1 and "us-ssn US_SSN ×1 → redact" in shown.stdout
+    assert "212-56-7890" not in shown.stdout
+    allowed = subprocess.run([promptgate_bin, "log", "show", "--data", proxy.data, "--decision", "allowed", "--json"],
+                             capture_output=True, text=True, check=True)
+    entries = [json.loads(l) for l in allowed.stdout.splitlines()]
+    assert len(entries) == 1 and entries[0]["decision"] == "allowed"
+    none = subprocess.run([promptgate_bin, "log", "show", "--data", proxy.data, "--since", "2999-01-01"],
+                          capture_output=True, text=True, check=True)
+    assert none.stdout == "" and "0 entries" in none.stderr
