@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "PromptGate",
             dependencies: [
-                "JSONCore", "Transport", "Screening", "AuditLog", "Providers",
+                "JSONCore", "Transport", "Screening", "AuditLog", "Providers", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -49,6 +49,10 @@ public struct AuditEntry: Sendable, Equatable {
     public var department: String?
     public var client: String?
     public var system: String?
+    /// The declared purpose of the request.
+    public var purpose: String?
+    /// The reference of the system's impact assessment.
+    public var assessment: String?
     public var provider: String?
     public var model: String?
     public var endpoint: String?
@@ -84,6 +88,8 @@ public struct AuditEntry: Sendable, Equatable {
         add("dept", department)
         add("client", client)
         add("system", system)
+        add("purpose", purpose)
+        add("assessment", assessment)
         add("provider", provider)
         add("model", model)
         add("endpoint", endpoint)

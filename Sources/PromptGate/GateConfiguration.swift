@@ -30,6 +30,10 @@ public struct GateConfiguration: Sendable {
     public var maxLoggedTextBytes: Int
     /// What happens to parts that cannot be screened as text (images, audio, files).
     public var unscreenedParts: UnscreenedPartsPolicy
+    /// The city's AI registry. When set, only requests to a registered, approved system go ahead.
+    public var registry: Registry?
+    /// What happens when a registered system's review date has passed.
+    public var reviewOverdue: ReviewOverduePolicy = .warn
     /// The HMAC key for fingerprints of values; keep it apart from the log (default: `DATA/fingerprint.key`).
     public var fingerprintKeyPath: String?
 

@@ -8,12 +8,18 @@ public struct RequestContext: Sendable {
     public var department: String?
     /// The client tool, e.g. from its User-Agent.
     public var client: String?
+    /// The declared purpose (an id of ``Purpose/catalogue``), e.g. from the `X-PromptGate-Purpose` header.
+    public var purpose: String?
 
-    public init(requestID: String = RequestContext.newRequestID(), actor: String = "anonymous", department: String? = nil, client: String? = nil) {
+    public init(
+        requestID: String = RequestContext.newRequestID(), actor: String = "anonymous", department: String? = nil,
+        client: String? = nil, purpose: String? = nil
+    ) {
         self.requestID = requestID
         self.actor = actor
         self.department = department
         self.client = client
+        self.purpose = purpose
     }
 
     /// `pg-` followed by 24 random hex digits.

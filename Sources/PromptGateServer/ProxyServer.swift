@@ -29,7 +29,9 @@ public struct ProxyServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
         router.post("/v1/chat/completions") { request, context in
-            let requestContext = PromptGate.RequestContext(client: request.headers[.userAgent])
+            let requestContext = PromptGate.RequestContext(
+                client: request.headers[.userAgent],
+                purpose: request.headers.first { $0.name.canonicalName == "x-promptgate-purpose" }?.value)
             var request = request
             let body: ByteBuffer
             do {

@@ -31,28 +31,13 @@ public enum PackLoader {
 
     /// Loads a pack from its YAML bytes; `origin` names it in errors.
     public static func load(bytes: [UInt8], origin: String) throws(PackError) -> GuidelinePack {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw PackError(file: origin, message: "the file is not valid UTF-8")
-        }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw PackError(file: origin, line: 1, message: "the file is empty")
-            }
-            root = node
-        } catch let error as PackError {
-            throw error
-        } catch let error as YamlError {
-            throw yamlError(error, origin: origin)
-        } catch {
-            throw PackError(file: origin, message: "invalid YAML: \(error)")
-        }
+        let root = try NodeReader.compose(bytes: bytes, origin: origin)
         let digest = hexString(SHA256.hash(data: bytes))
         var reader = NodeReader(origin: origin)
         return try reader.pack(root, contentHash: digest)
     }
 
-    private static func yamlError(_ error: YamlError, origin: String) -> PackError {
+    static func yamlError(_ error: YamlError, origin: String) -> PackError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
@@ -68,15 +53,37 @@ public enum PackLoader {
     }
 }
 
-/// Walks the YAML tree of a pack, turning each node into its field and each mistake into a `PackError` at its mark.
-struct NodeReader {
-    let origin: String
+/// Walks a YAML tree, turning each node into its field and each mistake into a `PackError` at its mark (file, line,
+/// column). Used for guideline packs, and for the registry and policy files of the `PromptGate` module.
+public struct NodeReader {
+    public let origin: String
 
-    func fail(_ node: Node?, _ message: String) -> PackError {
+    public init(origin: String) { self.origin = origin }
+
+    /// Parses YAML text into its root node, with errors at their line.
+    public static func compose(bytes: [UInt8], origin: String) throws(PackError) -> Node {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw PackError(file: origin, message: "the file is not valid UTF-8")
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw PackError(file: origin, line: 1, message: "the file is empty")
+            }
+            return node
+        } catch let error as PackError {
+            throw error
+        } catch let error as YamlError {
+            throw PackLoader.yamlError(error, origin: origin)
+        } catch {
+            throw PackError(file: origin, message: "invalid YAML: \(error)")
+        }
+    }
+
+    public func fail(_ node: Node?, _ message: String) -> PackError {
         PackError(file: origin, line: node?.mark?.line, column: node?.mark?.column, message: message)
     }
 
-    func mapping(_ node: Node, _ what: String, allowed: Set<String>) throws(PackError) -> [String: Node] {
+    public func mapping(_ node: Node, _ what: String, allowed: Set<String>) throws(PackError) -> [String: Node] {
         guard case .mapping(let mapping) = node else { throw fail(node, "\(what) must be a mapping (key: value)") }
         var result: [String: Node] = [:]
         for (key, value) in mapping {
@@ -89,20 +96,20 @@ struct NodeReader {
         return result
     }
 
-    func string(_ map: [String: Node], _ key: String, in what: String, parent: Node) throws(PackError) -> String {
+    public func string(_ map: [String: Node], _ key: String, in what: String, parent: Node) throws(PackError) -> String {
         guard let node = map[key] else { throw fail(parent, "\(what) is missing '\(key)'") }
         guard case .scalar(let scalar) = node, !scalar.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         else { throw fail(node, "\(what): '\(key)' must be non-empty text") }
         return scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func optionalString(_ map: [String: Node], _ key: String, in what: String) throws(PackError) -> String? {
+    public func optionalString(_ map: [String: Node], _ key: String, in what: String) throws(PackError) -> String? {
         guard let node = map[key] else { return nil }
         guard case .scalar(let scalar) = node else { throw fail(node, "\(what): '\(key)' must be text") }
         return scalar.string
     }
 
-    func strings(_ map: [String: Node], _ key: String, in what: String) throws(PackError) -> [String] {
+    public func strings(_ map: [String: Node], _ key: String, in what: String) throws(PackError) -> [String] {
         guard let node = map[key] else { return [] }
         guard case .sequence(let sequence) = node else { throw fail(node, "\(what): '\(key)' must be a list") }
         var result: [String] = []
@@ -111,6 +118,22 @@ struct NodeReader {
             result.append(scalar.string)
         }
         return result
+    }
+
+    /// A bool field, or `fallback`.
+    public func bool(_ map: [String: Node], _ key: String, in what: String, default fallback: Bool) throws(PackError) -> Bool {
+        guard let node = map[key] else { return fallback }
+        guard let value = node.bool else { throw fail(node, "\(what): '\(key)' must be true or false") }
+        return value
+    }
+
+    /// A field whose text must be one of `choices`.
+    public func choice(_ map: [String: Node], _ key: String, in what: String, parent: Node, _ choices: [String]) throws(PackError) -> String {
+        let value = try string(map, key, in: what, parent: parent)
+        guard choices.contains(value) else {
+            throw fail(map[key], "\(what): '\(key)' is '\(value)' (expected one of: \(choices.joined(separator: ", ")))")
+        }
+        return value
     }
 
     mutating func pack(_ root: Node, contentHash: String) throws(PackError) -> GuidelinePack {

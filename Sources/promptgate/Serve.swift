@@ -47,6 +47,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Sign a checkpoint at least this many seconds after the last one while entries arrive.")
     var checkpointSeconds = 60
 
+    @Option(help: ArgumentHelp("The city's AI registry (a folder of YAML files): only registered, approved systems are reachable.", valueName: "folder"))
+    var registry: String?
+
+    @Option(help: "When a registered system's review date has passed: warn or block.")
+    var reviewOverdue: ReviewOverduePolicy = .warn
+
     @Option(help: ArgumentHelp("The HMAC key for fingerprints of values, kept apart from the log (default DATA/fingerprint.key).", valueName: "path"))
     var fingerprintKey: String?
 
@@ -87,6 +93,16 @@ struct Serve: AsyncParsableCommand {
             maxRequestBytes: maxRequestBytes)
         if let origin { configuration.logOrigin = origin }
         configuration.fingerprintKeyPath = fingerprintKey
+        configuration.reviewOverdue = reviewOverdue
+        if let registry {
+            do {
+                configuration.registry = try Registry.load(directory: registry)
+            } catch {
+                throw CLIError("registry error: \(error)")
+            }
+        } else {
+            printError("PromptGate: no AI registry (--registry): any model at the upstream is reachable, and high-impact purposes are blocked.")
+        }
 
         let gate: Gate
         let report: Gate.StartupReport

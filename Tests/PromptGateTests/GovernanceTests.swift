@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+@testable import JSONCore
+@testable import PromptGate
+@testable import Screening
+
+@Suite("Governance: the AI registry decides which systems and purposes are reachable")
+struct GovernanceTests {
+    static func entry(
+        id: String = "test-system", models: String = "[gpt-test]", host: String = "127.0.0.1", status: String = "operational",
+        reviewBy: String = "2099-01-01", uses: String = "[drafting, summarising, benefits-eligibility]",
+        prohibited: String = "[social-scoring]", assessment: String = "{framework: Canada AIA, status: completed, reference: AIA-T-1, level: III}",
+        residentFacing: Bool = false
+    ) -> String {
+        """
+        id: \(id)
+        name: Test system
+        vendor: {name: Test vendor, trains_on_inputs: false}
+        models: \(models)
+        endpoints: [\(host)]
+        owner: {department: IT, contact: it@city.example}
+        purpose: testing
+        permitted_uses: \(uses)
+        prohibited_uses: \(prohibited)
+        risk_level: high
+        impact_assessment: \(assessment)
+        status: \(status)
+        review_by: "\(reviewBy)"
+        resident_facing: \(residentFacing)
+        """
+    }
+
+    static func registry(_ yaml: String) throws -> Registry {
+        Registry(entries: [try Registry.parse(bytes: Array(yaml.utf8), origin: "registry/test.yaml")], origin: "registry")
+    }
+
+    static func run(
+        registry: Registry?, purpose: String? = nil, review: ReviewOverduePolicy = .warn
+    ) async throws -> (status: Int, headers: [(name: String, value: String)], body: String, forwarded: Int, log: String) {
+        let recorder = UpstreamRecorder()
+        return try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in
+            try await withTemporaryDirectory { directory in
+                var configuration = GateConfiguration(
+                    upstreamBaseURL: upstream.baseURL + "/v1",
+                    packs: try PackLoader.loadDirectory(repositoryRoot + "/guidelines/packs"), dataDirectory: directory,
+                    logOrigin: "test.example/gov")
+                configuration.registry = registry
+                configuration.reviewOverdue = review
+                let (gate, _) = try await Gate.start(configuration)
+                let response = await gate.openAIChatCompletions(
+                    body: GateTests.chatBody("Summarise this for jane@example.org"), context: RequestContext(purpose: purpose))
+                let body = String(decoding: try await response.collectBody(), as: UTF8.self)
+                try await gate.shutdown()
+                let log = try String(contentsOfFile: directory + "/audit.log", encoding: .utf8)
+                return (response.status, response.headers, body, await recorder.bodies.count, log)
+            }
+        }
+    }
+
+    @Test("a registered, operational system is reachable and the entry names it")
+    func registered() async throws {
+        let r = try await Self.run(registry: Self.registry(Self.entry()), purpose: "summarising")
+        #expect(r.status == 200 && r.forwarded == 1)
+        #expect(r.log.contains(#""system":"test-system","purpose":"summarising","assessment":"AIA-T-1""#))
+    }
+
+    @Test(
+        "blocked before anything leaves, with a message that says why",
+        arguments: [
+            (Self.entry(models: "[other-model]"), nil as String?, "is not in the city's AI registry"),
+            (Self.entry(host: "api.elsewhere.example"), nil, "is not in the city's AI registry"),
+            (Self.entry(status: "suspended"), nil, "is suspended in the city's AI registry"),
+            (Self.entry(status: "retired"), nil, "is retired"),
+            (Self.entry(status: "planned"), nil, "only planned"),
+            (Self.entry(), "social-scoring", "The registry prohibits"),
+            (Self.entry(), "translation", "is registered for drafting, summarising, benefits-eligibility"),
+            (Self.entry(), "no-such-purpose", "not one PromptGate knows"),
+            (Self.entry(assessment: "{framework: Canada AIA, status: completed, reference: AIA-T-2, level: II}"), "benefits-eligibility", "covers impact level II, and this purpose needs level III"),
+            (Self.entry(assessment: "{framework: Canada AIA, status: in-progress, reference: AIA-T-3, level: III}"), "benefits-eligibility", "is in-progress, not completed"),
+        ])
+    func blocked(yaml: String, purpose: String?, message: String) async throws {
+        let r = try await Self.run(registry: Self.registry(yaml), purpose: purpose)
+        #expect(r.status == 403)
+        #expect(r.forwarded == 0)
+        #expect(r.body.contains(message), "\(r.body)")
+        #expect(r.log.contains(#""event":"request.blocked""#))
+        #expect(!r.log.contains("jane@example.org"))
+    }
+
+    @Test("a high-impact purpose with a completed assessment at the required level goes ahead")
+    func highImpactAssessed() async throws {
+        let r = try await Self.run(registry: Self.registry(Self.entry()), purpose: "benefits-eligibility")
+        #expect(r.status == 200 && r.forwarded == 1)
+    }
+
+    @Test("without a registry, high-impact purposes are blocked; ordinary ones pass")
+    func noRegistry() async throws {
+        let blocked = try await Self.run(registry: nil, purpose: "hiring")
+        #expect(blocked.status == 403 && blocked.forwarded == 0 && blocked.body.contains("no registry is configured"))
+        let allowed = try await Self.run(registry: nil, purpose: "drafting")
+        #expect(allowed.status == 200)
+    }
+
+    @Test("an overdue review warns by default and blocks when configured to")
+    func reviewOverdue() async throws {
+        let yaml = Self.entry(reviewBy: "2020-01-01")
+        let warned = try await Self.run(registry: Self.registry(yaml))
+        #expect(warned.status == 200)
+        #expect(warned.headers.contains { $0.name == "x-promptgate-warning" && $0.value.contains("due for review on 2020-01-01") })
+        let blocked = try await Self.run(registry: Self.registry(yaml), review: .block)
+        #expect(blocked.status == 403 && blocked.forwarded == 0)
+    }
+
+    @Test("answers of resident-facing systems carry an AI disclosure")
+    func disclosure() async throws {
+        let r = try await Self.run(registry: Self.registry(Self.entry(residentFacing: true)))
+        #expect(r.headers.contains { $0.name == "x-promptgate-ai-disclosure" && $0.value.contains("EU AI Act Art. 50") })
+        let plain = try await Self.run(registry: Self.registry(Self.entry()))
+        #expect(!plain.headers.contains { $0.name == "x-promptgate-ai-disclosure" })
+    }
+
+    @Test("the shipped sample registry loads; a broken entry is refused with file and line")
+    func lint() throws {
+        let registry = try Registry.load(directory: repositoryRoot + "/guidelines/registry")
+        #expect(registry.entries.map(\.id).sorted() == ["benefits-caseworker-assistant", "city-assistant", "resident-chatbot"])
+        let broken = Self.entry().replacingOccurrences(of: "risk_level: high", with: "risk_level: extreme")
+        do {
+            _ = try Registry.parse(bytes: Array(broken.utf8), origin: "registry/broken.yaml")
+            Issue.record("accepted a broken entry")
+        } catch {
+            #expect(error.description.hasPrefix("registry/broken.yaml:10"), "\(error)")
+            #expect(error.description.contains("'risk_level' is 'extreme'"))
+        }
+    }
+}
