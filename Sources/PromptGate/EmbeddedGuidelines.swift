@@ -144,5 +144,164 @@ rules:
       no_match:
         - "score +3 points"
 """#),
+        ("prohibited-uses.yaml", #"""
+# Prompts that read as decisions about people. Guidelines require an impact assessment and a human in the decision
+# (Canada's Directive on Automated Decision-Making, NYS ITS P24-001 "fully automated decisions are prohibited",
+# EU AI Act Art. 5 and Annex III). A request that declares its purpose (X-PromptGate-Purpose) and passes the
+# registry's assessment check is not blocked by these rules; one that does not declare it is.
+pack: prohibited-uses
+title: Decisions about people that need an assessment and a human
+version: "2026.11.1"
+rules:
+  - id: decision-eligibility
+    title: Eligibility decision about a person
+    category: prohibited-use
+    entity: ELIGIBILITY_DECISION
+    patterns:
+      - '\b(decide|determine|assess|evaluate|judge|tell me)\s+(whether|if)\b'
+    case_insensitive: true
+    context:
+      words: [qualify, qualifies, qualified, eligible, eligibility, entitled, "entitled to"]
+      window: 100
+      required: true
+    action: block
+    priority: 20
+    message: >
+      This prompt asks the AI to decide about a person's eligibility. That is a high-impact use: it needs an assessed
+      system and a human decision. Declare the purpose with an assessed system, or ask for help that leaves the
+      decision to you.
+    source:
+      title: EU AI Act (Regulation 2024/1689), Annex III 5(a)
+      url: https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX%3A32024R1689
+      clause: evaluating eligibility for public assistance benefits is high-risk
+    examples:
+      match:
+        - "Decide whether this applicant qualifies for rental assistance."
+        - "Based on the file, tell me if she is eligible for SNAP."
+      no_match:
+        - "Summarise the eligibility rules for rental assistance in plain language."
+        - "Decide whether the meeting should move to Tuesday."
+
+  - id: decision-approval
+    title: Approving or denying a person's application
+    category: prohibited-use
+    entity: ELIGIBILITY_DECISION
+    patterns:
+      - '\b(approve|deny|reject|refuse)\s+(or\s+(approve|deny|reject|refuse)\s+)?(this|the|his|her|their)\s+(application|claim|benefits?|permit|licen[cs]e|housing\s+request)\b'
+    case_insensitive: true
+    action: block
+    priority: 20
+    message: >
+      This prompt asks the AI to approve or deny a person's application. That decision needs an assessed system and
+      a human decision.
+    source:
+      title: Government of Canada, Directive on Automated Decision-Making
+      url: https://www.tbs-sct.canada.ca/pol/doc-eng.aspx?id=32592
+      clause: decisions about clients need an algorithmic impact assessment and, at higher levels, a human in the final decision
+    examples:
+      match:
+        - "Deny or approve this application: income $1,200, two children."
+        - "Should I reject their permit? Here are the details."
+      no_match:
+        - "Write a letter explaining how to apply for a permit."
+
+  - id: decision-employment
+    title: Hiring or dismissal decision
+    category: prohibited-use
+    entity: EMPLOYMENT_DECISION
+    patterns:
+      - '\b(should\s+we|whether\s+to|decide\s+(whether|if)\s+to|who\s+should\s+we)\s+(hire|fire|dismiss|terminate|promote|lay\s+off)\b'
+      - '\b(rank|score|shortlist|rate)\s+(these|the|all)\s+(candidates|applicants|cvs|resumes|résumés|employees)\b'
+    case_insensitive: true
+    action: block
+    priority: 20
+    message: >
+      This prompt asks the AI to decide about hiring, promotion or dismissal. Those are high-impact decisions that
+      need an assessed system and a human decision.
+    source:
+      title: EU AI Act (Regulation 2024/1689), Annex III 4
+      url: https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX%3A32024R1689
+      clause: AI for recruitment, promotion and termination decisions is high-risk
+    examples:
+      match:
+        - "Rank these candidates for the planner position."
+        - "Should we fire him after the second warning?"
+      no_match:
+        - "Draft a job posting for a planner position."
+        - "What should the interview panel ask about teamwork?"
+
+  - id: profiling-law-enforcement
+    title: Predicting a person's criminal behaviour
+    category: prohibited-use
+    entity: CRIMINAL_PROFILING
+    patterns:
+      - '\b(likely|likelihood|probability|chance|risk)\s+(is\s+)?(to|of|that)\s+(he|she|they|this\s+person|the\s+suspect|him|her|them)?\s*(will\s+)?(re-?offend(ing)?|commit(ting)?\s+(a\s+)?(crime|offen[cs]e))\b'
+    case_insensitive: true
+    action: block
+    priority: 20
+    message: >
+      This prompt asks the AI to predict whether a person will commit an offence. Profiling for law enforcement is a
+      high-impact use that city guidelines do not allow in general-purpose AI tools.
+    source:
+      title: EU AI Act (Regulation 2024/1689), Art. 5(1)(d)
+      url: https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX%3A32024R1689
+      clause: risk assessments of natural persons predicting criminal offences based solely on profiling are prohibited
+    examples:
+      match:
+        - "What is the likelihood that he will reoffend given this record?"
+        - "Estimate the risk of this person committing a crime."
+      no_match:
+        - "Summarise the city's crime statistics for 2025."
+
+  - id: biometric-identification
+    title: Identifying a person from a face or body
+    category: prohibited-use
+    entity: BIOMETRIC_IDENTIFICATION
+    patterns:
+      - '\b(identify|recogni[sz]e|who\s+is)\s+(this|the|that)\s+(person|man|woman|people|face|individual)\b'
+    case_insensitive: true
+    context:
+      words: [photo, image, picture, video, footage, camera, cctv]
+      window: 60
+      required: true
+    action: block
+    priority: 20
+    message: >
+      This prompt asks the AI to identify a person from their face or body. Biometric identification is prohibited
+      by the city's AI policy.
+    source:
+      title: City of San José AI policy 1.7.12 (per the city's Generative AI Guidelines)
+      url: https://www.sanjoseca.gov/your-government/departments-offices/information-technology/itd-generative-ai-guideline
+      clause: prohibits real-time biometric identification
+    examples:
+      match:
+        - "Identify this person in the attached photo."
+        - "Who is the man in this camera footage?"
+      no_match:
+        - "Describe the architecture in this photo."
+        - "Who is the person responsible for permits?"
+
+  - id: social-scoring
+    title: Social scoring
+    category: prohibited-use
+    entity: SOCIAL_SCORING
+    patterns:
+      - '\b(social|citizen|trustworthiness|reliability)\s+scor(e|es|ing)\b'
+    case_insensitive: true
+    action: block
+    priority: 20
+    message: >
+      Scoring residents by their behaviour or traits is a prohibited AI practice.
+    source:
+      title: EU AI Act (Regulation 2024/1689), Art. 5(1)(c)
+      url: https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX%3A32024R1689
+      clause: social scoring leading to detrimental treatment is prohibited
+    examples:
+      match:
+        - "Give each tenant a trustworthiness score from 1 to 10."
+        - "Build a citizen score from these complaint records."
+      no_match:
+        - "Score this essay for grammar."
+"""#),
     ]
 }

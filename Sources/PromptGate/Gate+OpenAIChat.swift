@@ -43,18 +43,22 @@ extension Gate {
             throw GateFailure.badRequest("\(error)")
         }
 
-        let result: ScreeningResult
+        var result: ScreeningResult
         do {
             result = try screen(request.slots.map(\.text))
         } catch {
             logger.error("screening failed; the request is refused", metadata: ["error": "\(error)"])
             throw GateFailure.screeningFailed
         }
+        let verdict = governance(model: request.model, context: context)
+        if verdict.blockReason == nil, verdict.purpose?.isHighImpact == true {
+            // The decision is declared and its assessment checked: the decision-language rules have done their job.
+            result.relax(category: .prohibitedUse, policy: policy)
+        }
         var entry = requestEntry(request, result, context: context, bytes: body.count)
 
         var decision = result.decision
         var blockReason: String?
-        let verdict = governance(model: request.model, context: context)
         entry.system = verdict.system?.id
         entry.purpose = context.purpose
         entry.assessment = verdict.system?.impactAssessment?.reference

@@ -17,6 +17,14 @@ public struct ScreeningResult: Sendable {
     /// The placeholders issued, to restore the answer.
     public var vault: PlaceholderVault
 
+    /// Turns findings of `category` into `log` findings (recorded, not acted on), and decides again.
+    mutating func relax(category: RuleCategory, policy: Policy) {
+        for i in findings.indices where findings[i].finding.category == category {
+            findings[i].finding.action = .log
+        }
+        decision = policy.decide(findings.map(\.finding))
+    }
+
     /// The findings that block the request, for the message the employee sees.
     public var blocking: [Finding] { findings.map(\.finding).filter { $0.action == .block } }
 }

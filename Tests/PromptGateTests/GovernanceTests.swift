@@ -36,7 +36,8 @@ struct GovernanceTests {
     }
 
     static func run(
-        registry: Registry?, purpose: String? = nil, review: ReviewOverduePolicy = .warn
+        registry: Registry?, purpose: String? = nil, review: ReviewOverduePolicy = .warn,
+        prompt: String = "Summarise this for jane@example.org"
     ) async throws -> (status: Int, headers: [(name: String, value: String)], body: String, forwarded: Int, log: String) {
         let recorder = UpstreamRecorder()
         return try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in
@@ -49,7 +50,7 @@ struct GovernanceTests {
                 configuration.reviewOverdue = review
                 let (gate, _) = try await Gate.start(configuration)
                 let response = await gate.openAIChatCompletions(
-                    body: GateTests.chatBody("Summarise this for jane@example.org"), context: RequestContext(purpose: purpose))
+                    body: GateTests.chatBody(prompt), context: RequestContext(purpose: purpose))
                 let body = String(decoding: try await response.collectBody(), as: UTF8.self)
                 try await gate.shutdown()
                 let log = try String(contentsOfFile: directory + "/audit.log", encoding: .utf8)
@@ -92,6 +93,18 @@ struct GovernanceTests {
     func highImpactAssessed() async throws {
         let r = try await Self.run(registry: Self.registry(Self.entry()), purpose: "benefits-eligibility")
         #expect(r.status == 200 && r.forwarded == 1)
+    }
+
+    @Test("a prompt that reads as an eligibility decision is blocked unless the purpose is declared and assessed")
+    func undeclaredDecision() async throws {
+        let prompt = "Decide whether this applicant qualifies for rental assistance: jane@example.org, income 1,200."
+        let undeclared = try await Self.run(registry: Self.registry(Self.entry()), prompt: prompt)
+        #expect(undeclared.status == 403 && undeclared.forwarded == 0)
+        #expect(undeclared.body.contains("decide about a person's eligibility") && undeclared.body.contains("Annex III"))
+        let declared = try await Self.run(registry: Self.registry(Self.entry()), purpose: "benefits-eligibility", prompt: prompt)
+        #expect(declared.status == 200 && declared.forwarded == 1)
+        // Still recorded, as a logged finding.
+        #expect(declared.log.contains(#"{"rule":"decision-eligibility","type":"ELIGIBILITY_DECISION","action":"log","count":1}"#))
     }
 
     @Test("without a registry, high-impact purposes are blocked; ordinary ones pass")
