@@ -53,6 +53,8 @@ public struct AuditEntry: Sendable, Equatable {
     public var purpose: String?
     /// The reference of the system's impact assessment.
     public var assessment: String?
+    /// The policy that decided: `id@version`, department and mode.
+    public var policy: String?
     public var provider: String?
     public var model: String?
     public var endpoint: String?
@@ -90,6 +92,7 @@ public struct AuditEntry: Sendable, Equatable {
         add("system", system)
         add("purpose", purpose)
         add("assessment", assessment)
+        add("policy", policy)
         add("provider", provider)
         add("model", model)
         add("endpoint", endpoint)

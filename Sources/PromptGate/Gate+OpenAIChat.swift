@@ -45,7 +45,7 @@ extension Gate {
 
         var result: ScreeningResult
         do {
-            result = try screen(request.slots.map(\.text))
+            result = try screen(request.slots.map(\.text), department: context.department)
         } catch {
             logger.error("screening failed; the request is refused", metadata: ["error": "\(error)"])
             throw GateFailure.screeningFailed
@@ -73,6 +73,20 @@ extension Gate {
             blockReason = "PromptGate blocked this prompt: it carries parts that cannot be screened as text "
                 + "(\(request.unscreened.joined(separator: ", "))), and this city's policy does not let unscreened "
                 + "content leave. Nothing was sent."
+        }
+        let department = context.department ?? configuration.defaultDepartment
+        entry.department = department
+        entry.policy = configuration.policies?.label(for: department)
+        var wouldBlock = result.monitoredBlocks.isEmpty ? nil : Self.blockMessage(result.monitoredBlocks)
+        if let reason = blockReason, configuration.policies?.mode(for: department) == .monitor {
+            wouldBlock = reason
+            decision = result.decision
+            blockReason = nil
+        }
+        if let wouldBlock {
+            // Monitor mode: record what would have been blocked, block nothing.
+            entry.note = ([entry.note].compactMap { $0 } + ["monitor mode: would have blocked: \(wouldBlock)"]).joined(separator: " ")
+            entry.decision = decision.rawValue
         }
         if let blockReason {
             entry.event = .requestBlocked

@@ -22,6 +22,8 @@ public final class Gate: Sendable {
     public let verifierKey: LogVerifierKey
     let client: CurlClient
     let fingerprinter: Fingerprinter
+    /// The pack each rule belongs to, for department pack selection.
+    let packOfRule: [String: String]
     let logger: Logger
 
     /// What happened at start-up that the operator must know.
@@ -44,6 +46,9 @@ public final class Gate: Sendable {
         self.client = CurlClient(configuration: configuration.transport)
         self.fingerprinter = fingerprinter
         self.logger = logger
+        var packOfRule: [String: String] = [:]
+        for pack in configuration.packs { for rule in pack.rules { packOfRule[rule.id] = pack.id } }
+        self.packOfRule = packOfRule
     }
 
     /// Compiles the packs, opens (or creates) the audit log and its keys, and records the policy in force.

@@ -32,6 +32,10 @@ public struct GateConfiguration: Sendable {
     public var unscreenedParts: UnscreenedPartsPolicy
     /// The city's AI registry. When set, only requests to a registered, approved system go ahead.
     public var registry: Registry?
+    /// Per-department packs, overrides and modes (monitor or enforce).
+    public var policies: DepartmentPolicies?
+    /// The department of requests that do not name one (a proxy run for one department).
+    public var defaultDepartment: String?
     /// What happens when a registered system's review date has passed.
     public var reviewOverdue: ReviewOverduePolicy = .warn
     /// The HMAC key for fingerprints of values; keep it apart from the log (default: `DATA/fingerprint.key`).

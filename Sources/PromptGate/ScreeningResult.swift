@@ -16,6 +16,8 @@ public struct ScreeningResult: Sendable {
     public var loggedTexts: [String]
     /// The placeholders issued, to restore the answer.
     public var vault: PlaceholderVault
+    /// In monitor mode: the findings that would have blocked the request (they were redacted or warned instead).
+    public var monitoredBlocks: [Finding] = []
 
     /// Turns findings of `category` into `log` findings (recorded, not acted on), and decides again.
     mutating func relax(category: RuleCategory, policy: Policy) {
@@ -30,14 +32,28 @@ public struct ScreeningResult: Sendable {
 }
 
 extension Gate {
-    /// Screens texts that travel together (the parts of one request) with one placeholder scope.
+    /// Screens texts that travel together (the parts of one request) with one placeholder scope, applying the
+    /// department's packs and overrides (if a policy file is configured) before anything is redacted.
     /// Throws only if the engine fails; callers must then stop the request (fail closed).
-    public func screen(_ texts: [String]) throws(ScanFailure) -> ScreeningResult {
+    public func screen(_ texts: [String], department: String? = nil) throws(ScanFailure) -> ScreeningResult {
         var vault = PlaceholderVault()
         var located: [ScreeningResult.Located] = []
         var perSlot: [[Finding]] = []
+        let department = department ?? configuration.defaultDepartment
+        let rule = configuration.policies?.rule(for: department)
+        let monitor = configuration.policies?.mode(for: department) == .monitor
+        var monitoredBlocks: [Finding] = []
         for (slot, text) in texts.enumerated() {
-            let findings = try screener.scan(text)
+            var findings = try screener.scan(text)
+            if let rule { findings = apply(rule, to: findings) }
+            if monitor {
+                // Block nothing, but never let personal data or secrets leave raw: redact those, warn the rest.
+                for i in findings.indices where findings[i].action == .block {
+                    monitoredBlocks.append(findings[i])
+                    let protects = findings[i].category == .personalData || findings[i].category == .credentials
+                    findings[i].action = protects ? .redact : .warn
+                }
+            }
             perSlot.append(findings)
             located += findings.map { ScreeningResult.Located(slot: slot, finding: $0) }
         }
@@ -58,9 +74,21 @@ extension Gate {
         }
         return ScreeningResult(
             decision: policy.decide(located.map(\.finding)), findings: located, outgoingTexts: outgoing,
-            loggedTexts: logged, vault: vault)
+            loggedTexts: logged, vault: vault, monitoredBlocks: monitoredBlocks)
     }
 
     /// Screens one text.
-    public func screen(_ text: String) throws(ScanFailure) -> ScreeningResult { try screen([text]) }
+    public func screen(_ text: String, department: String? = nil) throws(ScanFailure) -> ScreeningResult {
+        try screen([text], department: department)
+    }
+
+    /// Drops findings of packs the department does not run, and applies its per-rule actions.
+    private func apply(_ rule: DepartmentRule, to findings: [Finding]) -> [Finding] {
+        findings.compactMap { finding in
+            var finding = finding
+            if let packs = rule.packs, let pack = packOfRule[finding.ruleID], !packs.contains(pack) { return nil }
+            if let action = rule.overrides[finding.ruleID] { finding.action = action }
+            return finding
+        }
+    }
 }

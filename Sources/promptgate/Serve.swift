@@ -50,6 +50,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The city's AI registry (a folder of YAML files): only registered, approved systems are reachable.", valueName: "folder"))
     var registry: String?
 
+    @Option(help: ArgumentHelp("The department policy file (packs, per-rule overrides, monitor mode per department).", valueName: "path"))
+    var policy: String?
+
+    @Option(help: ArgumentHelp("The department this proxy serves (its rules in the policy file apply).", valueName: "id"))
+    var department: String?
+
     @Option(help: "When a registered system's review date has passed: warn or block.")
     var reviewOverdue: ReviewOverduePolicy = .warn
 
@@ -94,6 +100,14 @@ struct Serve: AsyncParsableCommand {
         if let origin { configuration.logOrigin = origin }
         configuration.fingerprintKeyPath = fingerprintKey
         configuration.reviewOverdue = reviewOverdue
+        configuration.defaultDepartment = department
+        if let policy {
+            do {
+                configuration.policies = try DepartmentPolicies.load(path: policy, packs: packs)
+            } catch {
+                throw CLIError("policy error: \(error)")
+            }
+        }
         if let registry {
             do {
                 configuration.registry = try Registry.load(directory: registry)

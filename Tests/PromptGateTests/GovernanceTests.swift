@@ -37,8 +37,8 @@ struct GovernanceTests {
 
     static func run(
         registry: Registry?, purpose: String? = nil, review: ReviewOverduePolicy = .warn,
-        prompt: String = "Summarise this for jane@example.org"
-    ) async throws -> (status: Int, headers: [(name: String, value: String)], body: String, forwarded: Int, log: String) {
+        prompt: String = "Summarise this for jane@example.org", department: String? = nil
+    ) async throws -> (status: Int, headers: [(name: String, value: String)], body: String, forwarded: Int, log: String, sent: [String]) {
         let recorder = UpstreamRecorder()
         return try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in
             try await withTemporaryDirectory { directory in
@@ -48,13 +48,16 @@ struct GovernanceTests {
                     logOrigin: "test.example/gov")
                 configuration.registry = registry
                 configuration.reviewOverdue = review
+                configuration.policies = try DepartmentPolicies.load(
+                    path: repositoryRoot + "/guidelines/policy.yaml", packs: configuration.packs)
                 let (gate, _) = try await Gate.start(configuration)
                 let response = await gate.openAIChatCompletions(
-                    body: GateTests.chatBody(prompt), context: RequestContext(purpose: purpose))
+                    body: GateTests.chatBody(prompt), context: RequestContext(department: department, purpose: purpose))
                 let body = String(decoding: try await response.collectBody(), as: UTF8.self)
                 try await gate.shutdown()
                 let log = try String(contentsOfFile: directory + "/audit.log", encoding: .utf8)
-                return (response.status, response.headers, body, await recorder.bodies.count, log)
+                let sent = await recorder.bodies
+                return (response.status, response.headers, body, sent.count, log, sent)
             }
         }
     }
@@ -131,6 +134,79 @@ struct GovernanceTests {
         #expect(r.headers.contains { $0.name == "x-promptgate-ai-disclosure" && $0.value.contains("EU AI Act Art. 50") })
         let plain = try await Self.run(registry: Self.registry(Self.entry()))
         #expect(!plain.headers.contains { $0.name == "x-promptgate-ai-disclosure" })
+    }
+
+    @Test("a department override turns a redaction into a block")
+    func departmentOverride() async throws {
+        let prompt = "Call the resident at (617) 555-0134 about the visit."
+        let other = try await Self.run(registry: nil, prompt: prompt)
+        #expect(other.status == 200)
+        let social = try await Self.run(registry: nil, prompt: prompt, department: "social-services")
+        #expect(social.status == 403 && social.forwarded == 0)
+        #expect(social.log.contains(#""policy":"city-default@2026.11.1 dept social-services (enforce)""#))
+    }
+
+    @Test("a department runs only its packs")
+    func departmentPacks() async throws {
+        let prompt = "Decide whether this applicant qualifies for the parade permit."
+        let everyone = try await Self.run(registry: nil, prompt: prompt)
+        #expect(everyone.status == 403)
+        let communications = try await Self.run(registry: nil, prompt: prompt, department: "communications")
+        #expect(communications.status == 200 && communications.forwarded == 1)
+    }
+
+    @Test("monitor mode blocks nothing, records what it would have blocked, and still redacts personal data")
+    func monitorMode() async throws {
+        let prompt = "Decide whether this applicant qualifies: jane@example.org"
+        let parks = try await Self.run(registry: Self.registry(Self.entry(models: "[other]")), prompt: prompt, department: "parks")
+        #expect(parks.status == 200 && parks.forwarded == 1)
+        #expect(parks.log.contains("monitor mode: would have blocked"))
+        #expect(parks.log.contains("is not in the city's AI registry"))
+        #expect(parks.log.contains(#""policy":"city-default@2026.11.1 dept parks (monitor)""#))
+        #expect(!parks.log.contains("jane@example.org"))
+        #expect(parks.sent.first?.contains("[EMAIL_ADDRESS_1]") == true && parks.sent.first?.contains("jane@") == false)
+    }
+
+    @Test("monitor mode redacts personal data that a rule would have blocked, instead of sending it raw")
+    func monitorRedactsBlockedPersonalData() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/policy.yaml"
+            try "policy: p\nversion: \"1\"\nmode: monitor\ndepartments:\n  - id: x\n    overrides: {us-ssn: block}\n"
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            let recorder = UpstreamRecorder()
+            try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in
+                try await withTemporaryDirectory { data in
+                    var configuration = GateConfiguration(
+                        upstreamBaseURL: upstream.baseURL + "/v1",
+                        packs: try PackLoader.loadDirectory(repositoryRoot + "/guidelines/packs"), dataDirectory: data,
+                        logOrigin: "test.example/gov")
+                    configuration.policies = try DepartmentPolicies.load(path: path, packs: configuration.packs)
+                    let (gate, _) = try await Gate.start(configuration)
+                    let response = await gate.openAIChatCompletions(
+                        body: GateTests.chatBody("SSN 212-56-7890"), context: RequestContext(department: "x"))
+                    #expect(response.status == 200)
+                    try await gate.shutdown()
+                    let sent = await recorder.bodies.joined()
+                    #expect(sent.contains("[US_SSN_1]") && !sent.contains("212-56-7890"))
+                    #expect(try String(contentsOfFile: data + "/audit.log", encoding: .utf8).contains("would have blocked"))
+                }
+            }
+        }
+    }
+
+    @Test("a policy file naming an unknown rule is refused with its line")
+    func brokenPolicy() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/policy.yaml"
+            try "policy: p\nversion: \"1\"\ndepartments:\n  - id: x\n    overrides:\n      no-such-rule: block\n"
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            do {
+                _ = try DepartmentPolicies.load(path: path, packs: try PackLoader.loadDirectory(repositoryRoot + "/guidelines/packs"))
+                Issue.record("accepted an unknown rule")
+            } catch {
+                #expect("\(error)".hasPrefix(path + ":6"), "\(error)")
+            }
+        }
     }
 
     @Test("the shipped sample registry loads; a broken entry is refused with file and line")
