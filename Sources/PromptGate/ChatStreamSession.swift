@@ -16,11 +16,14 @@ actor ChatStreamSession: StreamSession {
     private let started: ContinuousClock.Instant
     private var responseBytes = 0
     private var finished = false
+    /// A disclosure notice still to be sent, before `[DONE]`.
+    private var notice: String?
 
     init(
         gate: Gate, upstream: ResponseBody, vault: PlaceholderVault, context: RequestContext, request: ExtractedRequest,
-        started: ContinuousClock.Instant
+        started: ContinuousClock.Instant, notice: String? = nil
     ) {
+        self.notice = notice.map { "\n\n" + $0 }
         self.gate = gate
         self.upstream = upstream.makeAsyncIterator()
         self.rewriter = OpenAIChatStreamRewriter(transformer: PlaceholderStreamTransformer(vault: vault))
@@ -49,12 +52,21 @@ actor ChatStreamSession: StreamSession {
                 guard let chunk else { return await end() }
                 responseBytes += chunk.count
                 let events = try parser.feed(chunk)
-                let out = events.flatMap { rewriter.rewrite($0) }
+                let out = withNotice(events.flatMap { rewriter.rewrite($0) })
                 if !out.isEmpty { return encode(out) }
             }
         } catch {
             return await fail(error)
         }
+    }
+
+    /// Puts the disclosure notice (once) right before `[DONE]`.
+    private func withNotice(_ events: [ServerSentEvent]) -> [ServerSentEvent] {
+        guard let text = notice, let done = events.firstIndex(where: { $0.data == "[DONE]" }) else { return events }
+        notice = nil
+        var out = events
+        out.insert(rewriter.contentChunk(text), at: done)
+        return out
     }
 
     private func encode(_ events: [ServerSentEvent]) -> [UInt8] {

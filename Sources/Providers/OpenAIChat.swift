@@ -80,6 +80,15 @@ public enum OpenAIChat {
         return seen
     }
 
+    /// Appends `text` to every choice's message content (a disclosure notice).
+    public static func appendToContent(_ body: inout JSONValue, _ text: String) {
+        guard let choices = body["choices"]?.arrayValue else { return }
+        for i in choices.indices {
+            let path: [JSONPathComponent] = [.key("choices"), .index(i), .key("message"), .key("content")]
+            if case .string(let content)? = body[path: path] { body.set(.string(content + text), at: path[...]) }
+        }
+    }
+
     /// Token usage of a response or final stream chunk.
     public static func usage(_ body: JSONValue) -> (prompt: Int?, completion: Int?) {
         (body["usage"]?["prompt_tokens"]?.intValue, body["usage"]?["completion_tokens"]?.intValue)

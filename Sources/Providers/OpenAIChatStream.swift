@@ -52,6 +52,11 @@ public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
         return before + [ServerSentEvent(event: event.event, data: chunk.serialized())]
     }
 
+    /// A chunk that adds `text` to a choice's content, shaped like the upstream's own chunks.
+    public func contentChunk(_ text: String, choice: Int = 0) -> ServerSentEvent {
+        ServerSentEvent(data: syntheticChunk(choice: choice, delta: .object([("content", .string(text))])).serialized())
+    }
+
     /// Events for text still held when the upstream ended without `[DONE]`.
     public mutating func finish() -> [ServerSentEvent] { flushAll() }
 

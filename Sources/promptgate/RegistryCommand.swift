@@ -7,7 +7,7 @@ extension ReviewOverduePolicy: ExpressibleByArgument {}
 struct RegistryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "registry", abstract: "Check and read the city's AI registry.",
-        subcommands: [Lint.self, List.self, Show.self])
+        subcommands: [Lint.self, List.self, Show.self, Export.self])
 
     struct Location: ParsableArguments {
         @Option(help: ArgumentHelp("The registry folder.", valueName: "folder"))
@@ -50,6 +50,31 @@ struct RegistryCommand: ParsableCommand {
         func run() throws {
             for e in try location.load().entries {
                 print("\(e.id)  \(e.status.rawValue)  risk=\(e.riskLevel.rawValue)  models=\(e.models.joined(separator: ","))  endpoints=\(e.endpoints.joined(separator: ","))  review_by=\(e.reviewBy ?? "-")")
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish the registry as a transparency record (Eurocities Algorithmic Transparency Standard v0.3.1).",
+            discussion: """
+                JSON (an array of records) or CSV (the standard's ';'-separated template layout). Attributes the \
+                registry does not hold (lawful basis, proportionality, objection procedure, …) are left empty for the \
+                city to complete; each record also carries the full entry under x_promptgate.
+                """)
+        enum Format: String, ExpressibleByArgument { case json, csv }
+        @OptionGroup var location: Location
+        @Option(help: "json or csv.") var format: Format = .json
+        @Option(help: "The publishing organisation, e.g. \"City of Springfield\".") var organization = "City"
+        @Option(help: "The organisation's country.") var country = ""
+        @Option(help: "The geographical area the systems serve.") var area = ""
+
+        func run() throws {
+            let registry = try location.load()
+            let publisher = TransparencyRecord.Publisher(organization: organization, country: country, area: area)
+            switch format {
+            case .json: print(TransparencyRecord.json(registry, publisher: publisher))
+            case .csv: print(TransparencyRecord.csv(registry, publisher: publisher), terminator: "")
             }
         }
     }

@@ -56,6 +56,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The department this proxy serves (its rules in the policy file apply).", valueName: "id"))
     var department: String?
 
+    @Option(help: ArgumentHelp("A notice appended to answers of resident-facing systems (the disclosure header is always sent).", valueName: "text"))
+    var disclosureNotice: String?
+
     @Option(help: "When a registered system's review date has passed: warn or block.")
     var reviewOverdue: ReviewOverduePolicy = .warn
 
@@ -101,6 +104,7 @@ struct Serve: AsyncParsableCommand {
         configuration.fingerprintKeyPath = fingerprintKey
         configuration.reviewOverdue = reviewOverdue
         configuration.defaultDepartment = department
+        configuration.disclosureNotice = disclosureNotice
         if let policy {
             do {
                 configuration.policies = try DepartmentPolicies.load(path: policy, packs: packs)
