@@ -85,10 +85,12 @@ final class CurlLoop: @unchecked Sendable {
                 transfer.finish(TransportError.invalidRequest("curl_multi_add_handle failed"))
                 transfer.release()
             }
+        // A command may arrive after its transfer ended and libcurl reused the handle's address for a new one:
+        // act only if the handle still belongs to this very transfer.
         case .unpause(let transfer):
-            if active[transfer.easy] != nil { curl_easy_pause(transfer.easy, Int32(PG_CURLPAUSE_CONT)) }
+            if active[transfer.easy] === transfer { curl_easy_pause(transfer.easy, Int32(PG_CURLPAUSE_CONT)) }
         case .cancel(let transfer):
-            if active[transfer.easy] != nil { remove(transfer, error: TransportError.cancelled) }
+            if active[transfer.easy] === transfer { remove(transfer, error: TransportError.cancelled) }
         }
     }
 

@@ -12,28 +12,17 @@ struct LiveServer {
     static func with<T: Sendable>(
         _ router: Router<BasicRequestContext>, _ body: (LiveServer) async throws -> T
     ) async throws -> T {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        do {
-            let result = try await body(LiveServer(port: port))
-            task.cancel()
-            _ = await task.result
-            return result
-        } catch {
-            task.cancel()
-            _ = await task.result
-            throw error
-        }
+        return try await run({ onRunning in
+            Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+        }, body)
     }
 
-    /// Runs a ProxyServer-style application (any ApplicationProtocol built with an onRunning port callback).
+    /// Runs an application built with an on-running port callback (a test router, or the proxy's own), runs `body`
+    /// with it, then stops it.
     static func run<App: ApplicationProtocol, T: Sendable>(
         _ make: (@escaping @Sendable (Int) async -> Void) -> App, _ body: (LiveServer) async throws -> T
     ) async throws -> T {
