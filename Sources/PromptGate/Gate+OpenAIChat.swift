@@ -50,54 +50,7 @@ extension Gate {
             logger.error("screening failed; the request is refused", metadata: ["error": "\(error)"])
             throw GateFailure.screeningFailed
         }
-        let verdict = governance(model: request.model, context: context)
-        if verdict.blockReason == nil, verdict.purpose?.isHighImpact == true {
-            // The decision is declared and its assessment checked: the decision-language rules have done their job.
-            result.relax(category: .prohibitedUse, policy: policy)
-        }
-        var entry = requestEntry(request, result, context: context, bytes: body.count)
-
-        var decision = result.decision
-        var blockReason: String?
-        entry.system = verdict.system?.id
-        entry.purpose = context.purpose
-        entry.assessment = verdict.system?.impactAssessment?.reference
-        if !verdict.warnings.isEmpty { entry.note = verdict.warnings.joined(separator: " ") }
-        if let reason = verdict.blockReason {
-            decision = .blocked
-            blockReason = "PromptGate blocked this request. " + reason
-        } else if decision == .blocked {
-            blockReason = Self.blockMessage(result.blocking)
-        } else if !request.unscreened.isEmpty && configuration.unscreenedParts == .block {
-            decision = .blocked
-            blockReason = "PromptGate blocked this prompt: it carries parts that cannot be screened as text "
-                + "(\(request.unscreened.joined(separator: ", "))), and this city's policy does not let unscreened "
-                + "content leave. Nothing was sent."
-        }
-        let department = context.department ?? configuration.defaultDepartment
-        entry.department = department
-        entry.policy = configuration.policies?.label(for: department)
-        var wouldBlock = result.monitoredBlocks.isEmpty ? nil : Self.blockMessage(result.monitoredBlocks)
-        if let reason = blockReason, configuration.policies?.mode(for: department) == .monitor {
-            wouldBlock = reason
-            decision = result.decision
-            blockReason = nil
-        }
-        if let wouldBlock {
-            // Monitor mode: record what would have been blocked, block nothing.
-            entry.note = ([entry.note].compactMap { $0 } + ["monitor mode: would have blocked: \(wouldBlock)"]).joined(separator: " ")
-            entry.decision = decision.rawValue
-        }
-        if let blockReason {
-            entry.event = .requestBlocked
-            entry.decision = Decision.blocked.rawValue
-            entry.status = 403
-            try await record(entry)
-            throw GateFailure.blocked(blockReason)
-        }
-
-        // Fail closed: the entry is on disk before anything leaves.
-        try await record(entry)
+        let (decision, verdict) = try await decide(request, &result, context: context, bytes: body.count)
 
         let outgoing = request.rewritten(with: result.outgoingTexts).serializedBytes()
         var headers: [(name: String, value: String)] = [
