@@ -32,6 +32,9 @@ public struct GateConfiguration: Sendable {
     public var unscreenedParts: UnscreenedPartsPolicy
     /// The city's AI registry. When set, only requests to a registered, approved system go ahead.
     public var registry: Registry?
+    /// Per-user proxy keys. When set, every request must present a known key; its user and department go into the
+    /// audit entries. `nil`: requests are anonymous.
+    public var users: UserDirectory?
     /// Per-department packs, overrides and modes (monitor or enforce).
     public var policies: DepartmentPolicies?
     /// The department of requests that do not name one (a proxy run for one department).

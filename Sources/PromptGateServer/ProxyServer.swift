@@ -29,9 +29,20 @@ public struct ProxyServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
         router.post("/v1/chat/completions") { request, context in
-            let requestContext = PromptGate.RequestContext(
+            var requestContext = PromptGate.RequestContext(
                 client: request.headers[.userAgent],
-                purpose: request.headers.first { $0.name.canonicalName == "x-promptgate-purpose" }?.value)
+                purpose: Self.header(request, "x-promptgate-purpose"))
+            switch gate.identify(authorization: request.headers[.authorization], apiKey: Self.header(request, "x-api-key")) {
+            case .anonymous: break
+            case .user(let user):
+                requestContext.actor = user.id
+                requestContext.department = user.department
+            case .rejected:
+                return Self.response(
+                    GateResponse.openAIError(
+                        status: 401, message: "PromptGate does not know this API key. Use the personal PromptGate key IT gave you.",
+                        type: "invalid_request_error", code: "invalid_api_key", requestID: requestContext.requestID))
+            }
             var request = request
             let body: ByteBuffer
             do {
@@ -51,6 +62,10 @@ public struct ProxyServer: Sendable {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
         return app
+    }
+
+    static func header(_ request: Request, _ name: String) -> String? {
+        request.headers.first { $0.name.canonicalName == name }?.value
     }
 
     /// Serves until SIGTERM or SIGINT, then finishes open requests and returns.

@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Sign a checkpoint at least this many seconds after the last one while entries arrive.")
     var checkpointSeconds = 60
 
+    @Option(help: ArgumentHelp("The users file: per-user proxy keys (stored hashed) with departments. Without it requests are anonymous.", valueName: "path"))
+    var users: String?
+
     @Option(help: ArgumentHelp("The city's AI registry (a folder of YAML files): only registered, approved systems are reachable.", valueName: "folder"))
     var registry: String?
 
@@ -104,6 +107,15 @@ struct Serve: AsyncParsableCommand {
         configuration.fingerprintKeyPath = fingerprintKey
         configuration.reviewOverdue = reviewOverdue
         configuration.defaultDepartment = department
+        if let users {
+            do {
+                configuration.users = try UserDirectory.load(path: users)
+            } catch {
+                throw CLIError("users file error: \(error)")
+            }
+        } else {
+            printError("PromptGate: no users file (--users): requests are anonymous and any client on this machine can use the proxy.")
+        }
         configuration.disclosureNotice = disclosureNotice
         if let policy {
             do {
