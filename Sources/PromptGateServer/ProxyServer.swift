@@ -28,20 +28,17 @@ public struct ProxyServer: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
+        router.get("/v1/models") { request, _ in
+            switch Self.context(for: request, gate: gate) {
+            case .failure(let rejection): return rejection.response
+            case .success(let requestContext): return Self.response(await gate.openAIModels(context: requestContext))
+            }
+        }
         router.post("/v1/chat/completions") { request, context in
-            var requestContext = PromptGate.RequestContext(
-                client: request.headers[.userAgent],
-                purpose: Self.header(request, "x-promptgate-purpose"))
-            switch gate.identify(authorization: request.headers[.authorization], apiKey: Self.header(request, "x-api-key")) {
-            case .anonymous: break
-            case .user(let user):
-                requestContext.actor = user.id
-                requestContext.department = user.department
-            case .rejected:
-                return Self.response(
-                    GateResponse.openAIError(
-                        status: 401, message: "PromptGate does not know this API key. Use the personal PromptGate key IT gave you.",
-                        type: "invalid_request_error", code: "invalid_api_key", requestID: requestContext.requestID))
+            let requestContext: PromptGate.RequestContext
+            switch Self.context(for: request, gate: gate) {
+            case .failure(let rejection): return rejection.response
+            case .success(let identified): requestContext = identified
             }
             var request = request
             let body: ByteBuffer
@@ -62,6 +59,29 @@ public struct ProxyServer: Sendable {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
         return app
+    }
+
+    /// A 401 answer for a caller the users file does not know.
+    struct Rejection: Error {
+        let response: Response
+    }
+
+    /// The request's context: its identity (from the proxy key), client tool and declared purpose.
+    static func context(for request: Request, gate: Gate) -> Result<PromptGate.RequestContext, Rejection> {
+        var requestContext = PromptGate.RequestContext(
+            client: request.headers[.userAgent], purpose: header(request, "x-promptgate-purpose"))
+        switch gate.identify(authorization: request.headers[.authorization], apiKey: header(request, "x-api-key")) {
+        case .anonymous: break
+        case .user(let user):
+            requestContext.actor = user.id
+            requestContext.department = user.department
+        case .rejected:
+            return .failure(Rejection(response: response(
+                GateResponse.openAIError(
+                    status: 401, message: "PromptGate does not know this API key. Use the personal PromptGate key IT gave you.",
+                    type: "invalid_request_error", code: "invalid_api_key", requestID: requestContext.requestID))))
+        }
+        return .success(requestContext)
     }
 
     static func header(_ request: Request, _ name: String) -> String? {

@@ -52,13 +52,12 @@ class Llmock:
         urllib.request.urlopen(urllib.request.Request(self.url + "/_llmock/reset", method="POST")).read()
 
 
-@pytest.fixture(scope="session")
-def llmock():
+def start_llmock(chunk_delay_ms: int):
     port = free_port()
     exe = pathlib.Path(sys.executable).parent / "llmock"
     proc = subprocess.Popen(
         [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--response-style", "echo",
-         "--stream-chunk-delay-ms", "5", "--log-level", "warning"],
+         "--stream-chunk-delay-ms", str(chunk_delay_ms), "--log-level", "warning"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     mock = Llmock(port, proc)
     deadline = time.time() + 30
@@ -71,9 +70,24 @@ def llmock():
                 proc.kill()
                 pytest.fail("llmock did not start")
             time.sleep(0.1)
+    return mock
+
+
+@pytest.fixture(scope="session")
+def llmock():
+    mock = start_llmock(5)
     yield mock
-    proc.terminate()
-    proc.wait(timeout=10)
+    mock.proc.terminate()
+    mock.proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def slow_llmock():
+    """An upstream that sends a stream chunk every 50 ms."""
+    mock = start_llmock(50)
+    yield mock
+    mock.proc.terminate()
+    mock.proc.wait(timeout=10)
 
 
 class Proxy:
@@ -119,9 +133,9 @@ class Proxy:
 def start_proxy(promptgate_bin, llmock):
     started = []
 
-    def start(extra=None, prefix=None, data=None):
+    def start(extra=None, prefix=None, data=None, upstream=None):
         folder = data or tempfile.mkdtemp(prefix="promptgate-e2e-")
-        proxy = Proxy(promptgate_bin, llmock.url + "/v1", folder, extra or [], prefix or [])
+        proxy = Proxy(promptgate_bin, (upstream or llmock).url + "/v1", folder, extra or [], prefix or [])
         started.append(proxy)
         return proxy
 
