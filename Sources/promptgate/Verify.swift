@@ -23,6 +23,9 @@ struct Verify: ParsableCommand {
     @Option(help: ArgumentHelp("A signed checkpoint to check (repeatable; default DATA/checkpoint).", valueName: "path"))
     var checkpoint: [String] = []
 
+    @Flag(help: "Check every checkpoint ever signed (DATA/checkpoints/*) in the same pass, not only the newest.")
+    var allCheckpoints = false
+
     @Option(help: ArgumentHelp("A trusted verifier key, literal or @file (repeatable; default DATA/log.vkey and DATA/keys/*).", valueName: "key"))
     var key: [String] = []
 
@@ -40,7 +43,13 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let folder = location.data.resolved
-        let checkpointPaths = checkpoint.isEmpty ? [folder + "/checkpoint"] : checkpoint
+        var checkpointPaths = checkpoint.isEmpty ? [folder + "/checkpoint"] : checkpoint
+        if allCheckpoints {
+            let history = folder + "/checkpoints"
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: history)) ?? []
+            checkpointPaths += names.compactMap { name in Int(name).map { ($0, name) } }.sorted { $0.0 < $1.0 }
+                .map { history + "/" + $0.1 }
+        }
         do {
             let keys: [LogVerifierKey]
             if key.isEmpty {

@@ -274,3 +274,19 @@ def test_log_show_filters_entries_for_people(start_proxy, promptgate_bin):
     none = subprocess.run([promptgate_bin, "log", "show", "--data", proxy.data, "--since", "2999-01-01"],
                           capture_output=True, text=True, check=True)
     assert none.stdout == "" and "0 entries" in none.stderr
+
+
+def test_verify_all_checkpoints_checks_the_whole_history(bench_bin, promptgate_bin, tmp_path):
+    data = str(tmp_path / "data")
+    for _ in range(3):
+        subprocess.run([bench_bin, "generate", "--entries", "10", "--dir", data, "--append"], check=True, capture_output=True)
+    history = sorted(os.listdir(f"{data}/checkpoints"), key=int)
+    assert history == ["10", "20", "30"]
+    ok = verify(promptgate_bin, data, "--all-checkpoints")
+    assert ok.returncode == 0 and ok.stdout.count("matches") == 4, ok.stdout  # newest + 3 in history
+    # An old checkpoint that no longer matches the log (history rewritten) fails the whole check.
+    lines = open(f"{data}/audit.log", "rb").read().split(b"\n")
+    lines[3] = lines[3].replace(b"Please", b"Pleese", 1)
+    open(f"{data}/audit.log", "wb").write(b"\n".join(lines))
+    bad = verify(promptgate_bin, data, "--all-checkpoints")
+    assert bad.returncode == 1 and "first failing line 5" in bad.stdout, bad.stdout

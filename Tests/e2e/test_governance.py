@@ -98,3 +98,16 @@ def test_department_override_and_monitor_mode(start_proxy, llmock, registry):
     screened = [e for e in entries if e["event"] == "request.screened"][-1]
     assert "monitor mode: would have blocked" in screened["note"]
     assert screened["policy"] == "city-default@2026.11.1 dept parks (monitor)"
+
+
+def test_registry_lint_names_the_file_and_line(promptgate_bin, tmp_path):
+    import subprocess
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(entry("good", "gpt-4o-mini"))
+    (folder / "broken.yaml").write_text(entry("broken", "m").replace("risk_level: high", "risk_level: extreme"))
+    result = subprocess.run([promptgate_bin, "registry", "lint", "--registry", str(folder)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"{folder}/broken.yaml:10" in result.stderr and "'risk_level' is 'extreme'" in result.stderr
+    (folder / "broken.yaml").unlink()
+    assert subprocess.run([promptgate_bin, "registry", "lint", "--registry", str(folder)], capture_output=True).returncode == 0
