@@ -14,10 +14,7 @@ extension Gate {
             // The decision is declared and its assessment checked: the decision-language rules have done their job.
             result.relax(category: .prohibitedUse, policy: policy)
         }
-        var entry = requestEntry(request, result, context: context, bytes: bytes)
-        entry.system = verdict.system?.id
-        entry.purpose = context.purpose
-        entry.assessment = verdict.system?.impactAssessment?.reference
+        var entry = requestEntry(request, result, context: context, bytes: bytes, verdict: verdict)
         if !verdict.warnings.isEmpty { entry.note = verdict.warnings.joined(separator: " ") }
 
         var decision = result.decision
@@ -35,8 +32,6 @@ extension Gate {
         }
 
         let department = context.department ?? configuration.defaultDepartment
-        entry.department = department
-        entry.policy = configuration.policies?.label(for: department)
         var wouldBlock = result.monitoredBlocks.isEmpty ? nil : Self.blockMessage(result.monitoredBlocks)
         if let reason = blockReason, configuration.policies?.mode(for: department) == .monitor {
             wouldBlock = reason

@@ -155,10 +155,11 @@ extension Gate {
         return "PromptGate blocked this prompt, and nothing was sent. " + reasons.joined(separator: " ")
     }
 
-    func requestEntry(_ request: ExtractedRequest, _ result: ScreeningResult, context: RequestContext, bytes: Int)
-        -> AuditEntry
-    {
-        var entry = baseEntry(.requestScreened, context: context, model: request.model)
+    func requestEntry(
+        _ request: ExtractedRequest, _ result: ScreeningResult, context: RequestContext, bytes: Int,
+        verdict: RegistryVerdict
+    ) -> AuditEntry {
+        var entry = baseEntry(.requestScreened, context: context, model: request.model, verdict: verdict)
         entry.decision = result.decision.rawValue
         var counts: [String: AuditEntry.FindingCount] = [:]
         var order: [String] = []
@@ -185,15 +186,25 @@ extension Gate {
         return entry
     }
 
-    func baseEntry(_ event: AuditEntry.Event, context: RequestContext, model: String?) -> AuditEntry {
+    /// The fields every entry of a request carries: who, from where, to which registered system, for what purpose,
+    /// under which policy.
+    func baseEntry(
+        _ event: AuditEntry.Event, context: RequestContext, model: String?, verdict: RegistryVerdict? = nil
+    ) -> AuditEntry {
         var entry = AuditEntry(event: event)
         entry.requestID = context.requestID
         entry.actor = context.actor
-        entry.department = context.department
+        let department = context.department ?? configuration.defaultDepartment
+        entry.department = department
         entry.client = context.client
         entry.provider = "openai"
         entry.model = model
         entry.endpoint = upstreamHost
+        let system = (verdict ?? governance(model: model, context: context)).system
+        entry.system = system?.id
+        entry.purpose = context.purpose
+        entry.assessment = system?.impactAssessment?.reference
+        entry.policy = configuration.policies?.label(for: department)
         return entry
     }
 

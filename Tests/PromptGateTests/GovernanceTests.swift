@@ -86,7 +86,8 @@ struct GovernanceTests {
     func registered() async throws {
         let r = try await Self.run(registry: Self.registry(Self.entry()), purpose: "summarising")
         #expect(r.status == 200 && r.forwarded == 1)
-        #expect(r.log.contains(#""system":"test-system","purpose":"summarising","assessment":"AIA-T-1""#))
+        // Every entry of the request names them: the screened request and the completed response.
+        #expect(r.log.components(separatedBy: #""system":"test-system","purpose":"summarising","assessment":"AIA-T-1","policy":"city-default@2026.11.1 (enforce)""#).count == 3)
     }
 
     @Test(
