@@ -108,28 +108,16 @@ struct Serve: AsyncParsableCommand {
         configuration.reviewOverdue = reviewOverdue
         configuration.defaultDepartment = department
         if let users {
-            do {
-                configuration.users = try UserDirectory.load(path: users)
-            } catch {
-                throw CLIError("users file error: \(error)")
-            }
+            configuration.users = try explained("users file") { try UserDirectory.load(path: users) }
         } else {
             printError("PromptGate: no users file (--users): requests are anonymous and any client on this machine can use the proxy.")
         }
         configuration.disclosureNotice = disclosureNotice
         if let policy {
-            do {
-                configuration.policies = try DepartmentPolicies.load(path: policy, packs: packs)
-            } catch {
-                throw CLIError("policy error: \(error)")
-            }
+            configuration.policies = try explained("policy") { try DepartmentPolicies.load(path: policy, packs: packs) }
         }
         if let registry {
-            do {
-                configuration.registry = try Registry.load(directory: registry)
-            } catch {
-                throw CLIError("registry error: \(error)")
-            }
+            configuration.registry = try explained("registry") { try Registry.load(directory: registry) }
         } else {
             printError("PromptGate: no AI registry (--registry): any model at the upstream is reachable, and high-impact purposes are blocked.")
         }
@@ -169,6 +157,15 @@ struct Serve: AsyncParsableCommand {
         }
         try await gate.shutdown()
         printError("PromptGate: stopped; final checkpoint signed at \(await gate.auditLog.size) entries.")
+    }
+
+    /// Runs a loader, turning its error into a message that names what was being loaded (file and line included).
+    private func explained<T>(_ what: String, _ load: () throws -> T) throws -> T {
+        do {
+            return try load()
+        } catch {
+            throw CLIError("\(what) error: \(error)")
+        }
     }
 
     private func upstreamKey(_ environment: [String: String]) throws -> Secret? {

@@ -73,21 +73,22 @@ def start_llmock(chunk_delay_ms: int):
     return mock
 
 
-@pytest.fixture(scope="session")
-def llmock():
-    mock = start_llmock(5)
+def running_llmock(chunk_delay_ms: int):
+    mock = start_llmock(chunk_delay_ms)
     yield mock
     mock.proc.terminate()
     mock.proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def llmock():
+    yield from running_llmock(5)
 
 
 @pytest.fixture(scope="session")
 def slow_llmock():
     """An upstream that sends a stream chunk every 50 ms."""
-    mock = start_llmock(50)
-    yield mock
-    mock.proc.terminate()
-    mock.proc.wait(timeout=10)
+    yield from running_llmock(50)
 
 
 class Proxy:
