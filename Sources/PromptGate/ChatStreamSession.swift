@@ -13,6 +13,7 @@ actor ChatStreamSession: StreamSession {
     private var rewriter: OpenAIChatStreamRewriter<PlaceholderStreamTransformer>
     private let context: RequestContext
     private let request: ExtractedRequest
+    private let verdict: RegistryVerdict
     private let started: ContinuousClock.Instant
     private var responseBytes = 0
     private var finished = false
@@ -21,8 +22,9 @@ actor ChatStreamSession: StreamSession {
 
     init(
         gate: Gate, upstream: ResponseBody, vault: PlaceholderVault, context: RequestContext, request: ExtractedRequest,
-        started: ContinuousClock.Instant, notice: String? = nil
+        verdict: RegistryVerdict, started: ContinuousClock.Instant, notice: String? = nil
     ) {
+        self.verdict = verdict
         self.notice = notice.map { "\n\n" + $0 }
         self.gate = gate
         self.upstream = upstream.makeAsyncIterator()
@@ -36,7 +38,7 @@ actor ChatStreamSession: StreamSession {
         // The client went away before the end: the upstream transfer is cancelled with the body; say so in the log.
         guard !finished else { return }
         let gate = self.gate
-        var entry = gate.responseEntry(.responseFailed, context: context, request: request, started: started, status: 499)
+        var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: 499)
         entry.note = "the client disconnected mid-stream; the upstream transfer was cancelled"
         entry.responseRedacted = gate.clip(Self.joined(rewriter.upstreamText))
         entry.responseBytes = responseBytes
@@ -78,7 +80,7 @@ actor ChatStreamSession: StreamSession {
         var tail: [ServerSentEvent] = []
         if let last = parser.finish() { tail += rewriter.rewrite(last) }
         tail += rewriter.finish()
-        var entry = gate.responseEntry(.responseCompleted, context: context, request: request, started: started, status: 200)
+        var entry = gate.responseEntry(.responseCompleted, context: context, request: request, verdict: verdict, started: started, status: 200)
         entry.responseRedacted = gate.clip(upstreamText())
         entry.responseBytes = responseBytes
         (entry.promptTokens, entry.completionTokens) = rewriter.usage
@@ -90,7 +92,7 @@ actor ChatStreamSession: StreamSession {
     private func fail(_ error: any Error) async -> [UInt8]? {
         finished = true
         let failure = Gate.upstreamFailure(error)
-        var entry = gate.responseEntry(.responseFailed, context: context, request: request, started: started, status: failure.status)
+        var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: failure.status)
         entry.note = "the upstream stream broke off: \(error)"
         entry.responseRedacted = gate.clip(upstreamText())
         entry.responseBytes = responseBytes

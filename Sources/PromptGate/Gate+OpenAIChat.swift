@@ -67,7 +67,7 @@ extension Gate {
             response = try await client.execute(upstreamRequest)
         } catch {
             let failure = Self.upstreamFailure(error)
-            await recordResponseFailure(context: context, request: request, started: started, status: failure.status, note: "\(error)")
+            await recordResponseFailure(context: context, request: request, verdict: verdict, started: started, status: failure.status, note: "\(error)")
             throw failure
         }
 
@@ -85,7 +85,7 @@ extension Gate {
         if response.status == 200 && isEventStream {
             let session = ChatStreamSession(
                 gate: self, upstream: response.body, vault: result.vault, context: context, request: request,
-                started: started, notice: notice)
+                verdict: verdict, started: started, notice: notice)
             return .stream(status: 200, headers: responseHeaders, body: GateStream(session: session))
         }
 
@@ -94,20 +94,21 @@ extension Gate {
             upstreamBody = try await response.body.collect(upTo: configuration.maxResponseBytes)
         } catch {
             let failure = Self.upstreamFailure(error)
-            await recordResponseFailure(context: context, request: request, started: started, status: failure.status, note: "\(error)")
+            await recordResponseFailure(context: context, request: request, verdict: verdict, started: started, status: failure.status, note: "\(error)")
             throw failure
         }
         guard response.status == 200, var json = try? JSONParser.parse(upstreamBody) else {
             // Upstream errors pass through in their own shape.
             await recordResponseFailure(
-                context: context, request: request, started: started, status: response.status,
+                context: context, request: request, verdict: verdict, started: started, status: response.status,
                 note: "upstream answered \(response.status)")
             return .complete(status: response.status, headers: responseHeaders, body: upstreamBody)
         }
         let vault = result.vault
         let upstreamTexts = OpenAIChat.transformResponse(&json) { vault.restore($0) }
         if let notice { OpenAIChat.appendToContent(&json, "\n\n" + notice) }
-        var done = responseEntry(.responseCompleted, context: context, request: request, started: started, status: 200)
+        var done = responseEntry(
+            .responseCompleted, context: context, request: request, verdict: verdict, started: started, status: 200)
         done.responseRedacted = clip(upstreamTexts.joined(separator: "\n"))
         done.responseBytes = upstreamBody.count
         (done.promptTokens, done.completionTokens) = OpenAIChat.usage(json)
@@ -189,7 +190,7 @@ extension Gate {
     /// The fields every entry of a request carries: who, from where, to which registered system, for what purpose,
     /// under which policy.
     func baseEntry(
-        _ event: AuditEntry.Event, context: RequestContext, model: String?, verdict: RegistryVerdict? = nil
+        _ event: AuditEntry.Event, context: RequestContext, model: String?, verdict: RegistryVerdict
     ) -> AuditEntry {
         var entry = AuditEntry(event: event)
         entry.requestID = context.requestID
@@ -200,7 +201,7 @@ extension Gate {
         entry.provider = "openai"
         entry.model = model
         entry.endpoint = upstreamHost
-        let system = (verdict ?? governance(model: model, context: context)).system
+        let system = verdict.system
         entry.system = system?.id
         entry.purpose = context.purpose
         entry.assessment = system?.impactAssessment?.reference
@@ -209,19 +210,21 @@ extension Gate {
     }
 
     func responseEntry(
-        _ event: AuditEntry.Event, context: RequestContext, request: ExtractedRequest, started: ContinuousClock.Instant,
-        status: Int
+        _ event: AuditEntry.Event, context: RequestContext, request: ExtractedRequest, verdict: RegistryVerdict,
+        started: ContinuousClock.Instant, status: Int
     ) -> AuditEntry {
-        var entry = baseEntry(event, context: context, model: request.model)
+        var entry = baseEntry(event, context: context, model: request.model, verdict: verdict)
         entry.status = status
         entry.latencyMs = Int((ContinuousClock.now - started).milliseconds)
         return entry
     }
 
     func recordResponseFailure(
-        context: RequestContext, request: ExtractedRequest, started: ContinuousClock.Instant, status: Int, note: String
+        context: RequestContext, request: ExtractedRequest, verdict: RegistryVerdict, started: ContinuousClock.Instant,
+        status: Int, note: String
     ) async {
-        var entry = responseEntry(.responseFailed, context: context, request: request, started: started, status: status)
+        var entry = responseEntry(
+            .responseFailed, context: context, request: request, verdict: verdict, started: started, status: status)
         entry.note = note
         await recordAfterForwarding(entry)
     }

@@ -26,7 +26,7 @@ public struct GuidelinePack: Sendable, Hashable {
         for pack in packs.sorted(by: { $0.id < $1.id }) {
             hasher.update(data: Array("\(pack.id)\n\(pack.contentHash)\n".utf8))
         }
-        return hasher.finalize().map { String(format2: $0) }.joined()
+        return hexString(hasher.finalize())
     }
 }
 

@@ -37,7 +37,6 @@ final class Transfer: @unchecked Sendable {
     private var pendingStatus = 0
     private var pendingHeaders: [(name: String, value: String)] = []
     private(set) var headDelivered = false
-    let startedAt = ContinuousClock.now
     let firstByteDeadline: ContinuousClock.Instant
 
     init(request: HTTPClientRequest, configuration: TransportConfiguration, loop: CurlLoop) throws {

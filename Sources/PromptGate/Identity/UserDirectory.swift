@@ -36,7 +36,7 @@ public struct UserDirectory: Sendable {
 
     /// Lowercase hex SHA-256 of a key.
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Array(key.utf8)))
     }
 
     /// A new random key: `pgk_` and 43 base64url characters (256 bits).
