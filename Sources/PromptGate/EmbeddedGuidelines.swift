@@ -4,145 +4,469 @@
 public enum EmbeddedGuidelines {
     /// (file name, YAML text) for each pack under `guidelines/packs/`.
     public static let packs: [(name: String, yaml: String)] = [
-        ("personal-data.yaml", #"""
-# Residents' contact details and identifiers that must not leave in a prompt.
-# Every rule cites the guideline it enforces; `examples` are run by the tests (and by `promptgate rules test`).
-# Patterns use the Hyperscan/Vectorscan dialect: no backreferences or lookaround, so matching stays linear-time.
-pack: personal-data
-title: Residents' personal data (contact details and identifiers)
-version: "2026.11.1"
-description: >
-  Email addresses, phone numbers and US Social Security numbers are replaced by placeholders before a prompt
-  leaves, and restored in the answer.
+        ("canada-ontario.yaml", #"""
+# Identifiers of Canadian and Ontario residents: Social Insurance Number (Luhn), Ontario health card (OHIP) and
+# Ontario driver's licence.
+pack: canada-ontario
+title: Residents' personal data (Canada and Ontario)
+version: "2026.11.2"
 rules:
-  - id: email-address
-    title: Email address
+  - id: ca-sin
+    title: Canadian Social Insurance Number
     category: personal-data
-    entity: EMAIL_ADDRESS
+    entity: CA_SIN
     patterns:
-      - '\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b'
-    validator: email-address
-    action: redact
-    priority: 50
-    message: >
-      Email addresses are personal data. PromptGate replaced each one with a placeholder before sending and put it
-      back in the answer.
-    source:
-      title: City of Boston, Interim Guidelines for Using Generative AI v1.1 (2023)
-      url: https://www.boston.gov/sites/default/files/file/2023/05/Guidelines-for-Using-Generative-AI-2023.pdf
-      clause: do not share sensitive or private information in prompts
-    examples:
-      match:
-        - "Please reply to maria.gonzalez@example.org today"
-        - "cc: j.o'neil+permits@city-hall.example.gov"
-        - "Contact: Anne-Marie.Dubois@mail.example.fr."
-      no_match:
-        - "the file is named report@2x.png"
-        - "version 2.4.1 released"
-        - "ask @parks-team in the chat"
-
-  - id: us-ssn
-    title: US Social Security number
-    category: personal-data
-    entity: US_SSN
-    patterns:
-      - '\b\d{3}-\d{2}-\d{4}\b'
-      - '\b\d{3} \d{2} \d{4}\b'
-    validator: us-ssn
-    action: redact
-    priority: 80
-    message: >
-      Social Security numbers identify a resident. PromptGate replaced each one with a placeholder before sending.
-    source:
-      title: City of Boston, Interim Guidelines for Using Generative AI v1.1 (2023)
-      url: https://www.boston.gov/sites/default/files/file/2023/05/Guidelines-for-Using-Generative-AI-2023.pdf
-      clause: do not share sensitive or private information in prompts
-    examples:
-      match:
-        - "SSN 212-56-7890 on file"
-        - "her number is 523 45 6781"
-      no_match:
-        - "case 000-12-3456 is invalid"
-        - "area 666-12-3456 is never issued"
-        - "order 912-34-5678 shipped"
-        - "group zero 123-00-4567"
-
-  - id: us-ssn-unformatted
-    title: US Social Security number without separators
-    category: personal-data
-    entity: US_SSN
-    patterns:
-      - '\b\d{9}\b'
-    validator: us-ssn
-    context:
-      words: [ssn, "social security", "soc sec", ss#, "ssn:", taxpayer]
-      window: 40
-      required: true
-    action: redact
-    priority: 70
-    message: >
-      Social Security numbers identify a resident. PromptGate replaced each one with a placeholder before sending.
-    source:
-      title: City of Boston, Interim Guidelines for Using Generative AI v1.1 (2023)
-      url: https://www.boston.gov/sites/default/files/file/2023/05/Guidelines-for-Using-Generative-AI-2023.pdf
-      clause: do not share sensitive or private information in prompts
-    examples:
-      match:
-        - "SSN: 212567890"
-        - "social security number 523456781"
-      no_match:
-        - "invoice 212567890 is overdue"
-
-  - id: phone-nanp
-    title: Phone number (North America)
-    category: personal-data
-    entity: PHONE_NUMBER
-    patterns:
-      - '(?:\+1[ .-]?)?\(\d{3}\) ?\d{3}[ .-]\d{4}\b'
-      - '(?:\+1[ .-]?)?\b\d{3}[ .-]\d{3}[ .-]\d{4}\b'
-      - '\+1\d{10}\b'
-    validator: nanp-phone
-    allow: ["311", "911"]
+      - '\b\d{3}[ -]\d{3}[ -]\d{3}\b'
+    validator: ca-sin
     action: redact
     priority: 60
     message: >
-      Phone numbers are personal data. PromptGate replaced each one with a placeholder before sending and put it
-      back in the answer.
-    source:
+      A Social Insurance Number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: &canada-guide
       title: Government of Canada, Guide on the use of generative AI
       url: https://www.canada.ca/en/government/system/digital-government/digital-government-innovations/responsible-use-ai/guide-use-generative-ai.html
-      clause: never input personal information into public generative AI tools
+      clause: never input protected, classified or personal information into public generative AI tools
     examples:
       match:
-        - "call me at (617) 555-0134 after 5"
-        - "cell: 408-535-2107"
-        - "reach him on +1 206.684.0000"
+        - "SIN 130 692 544 on the form"
+        - "NAS : 130-692-544"
       no_match:
-        - "call 311 for city services"
-        - "ticket 123-456-7890 (area code cannot start with 1)"
-        - "build 2024.11.29.1730"
+        - "SIN 130 692 545 (fails the check)"
+        - "reference 846 454 286"
 
-  - id: phone-international
-    title: Phone number (international, E.164)
+  - id: ca-sin-unformatted
+    title: Canadian Social Insurance Number without separators
+    category: personal-data
+    entity: CA_SIN
+    patterns:
+      - '\b\d{9}\b'
+    validator: ca-sin
+    context:
+      words: [sin, "social insurance", nas, "assurance sociale", "numéro d'assurance sociale"]
+      window: 40
+    action: redact
+    priority: 62
+    message: >
+      A Social Insurance Number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *canada-guide
+    examples:
+      match:
+        - "SIN: 130692544"
+      no_match:
+        - "order 130692544"
+
+  - id: ca-ohip
+    title: Ontario health card number (OHIP)
+    category: personal-data
+    entity: CA_OHIP
+    patterns:
+      - '\b\d{4}[ -]?\d{3}[ -]?\d{3}(?:[ -]?[A-Z]{2})?\b'
+    validator: ca-ohip
+    context:
+      words: [ohip, "health card", "health number", "health card number", hcn, "carte santé", "assurance-santé",
+        "numéro de carte santé"]
+      window: 40
+    action: redact
+    priority: 75
+    message: >
+      A health card number identifies a patient. PromptGate replaced it with a placeholder before sending.
+    source: *canada-guide
+    examples:
+      match:
+        - "OHIP 1234-567-897 AB"
+        - "health card number 9876543217"
+      no_match:
+        - "OHIP 1234-567-890"
+        - "invoice 1234-567-897"
+
+  - id: ca-on-driver-licence
+    title: Ontario driver's licence number
+    category: personal-data
+    entity: CA_DRIVER_LICENSE
+    patterns:
+      - '\b[A-Z]\d{4}[- ]?\d{5}[- ]?\d{5}\b'
+    action: redact
+    priority: 70
+    message: >
+      A driver's licence number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *canada-guide
+    examples:
+      match:
+        - "licence A1234-56789-01234 expired"
+        - "DL S12345678901234"
+      no_match:
+        - "part A1234-5678"
+"""#),
+        ("confidential.yaml", #"""
+# Material marked as not for public release. San José: "Do not use any prompts that may include information not
+# meant for public release". Only markings count (a heading, a stamp, a legal phrase), not the everyday word
+# "confidential" in a question about confidentiality.
+pack: confidential
+title: Confidential and privileged material
+version: "2026.11.2"
+rules:
+  - id: confidential-marking
+    title: Confidentiality marking
+    category: confidential
+    entity: CONFIDENTIAL_MARKING
+    patterns:
+      - '\b(?:STRICTLY CONFIDENTIAL|CONFIDENTIAL|PRIVILEGED|VERTROUWELIJK|CONFIDENTIEL|VERTRAULICH|STRENG VERTRAULICH|CONFIDENCIAL|NOT FOR PUBLIC RELEASE|INTERNAL USE ONLY|FOR OFFICIAL USE ONLY)\b'
+      - '(?i)\b(?:privileged (?:and|&) confidential|attorney[- ]client privileged?|not for (?:public )?(?:release|distribution)|for internal use only|internal use only|do not (?:distribute|forward)|for official use only|niet (?:voor publicatie|openbaar maken)|alleen voor intern gebruik|ne pas diffuser|diffusion restreinte|usage interne uniquement|nur f\xC3\xBCr den (?:internen gebrauch|dienstgebrauch)|no difundir|solo para uso interno|uso interno exclusivo)\b'
+      - '(?im)^\s*(?:confidential|vertrouwelijk|confidentiel|vertraulich|confidencial)\s*(?::|-|\xE2\x80\x94)'
+    action: block
+    priority: 30
+    message: >
+      This text is marked as not for public release. City guidelines do not allow it in prompts to AI services.
+      PromptGate did not send it. Ask the document's owner whether a public version exists.
+    source:
+      title: City of San José, Generative AI Guidelines (July 2023)
+      url: https://www.sanjoseca.gov/your-government/departments-offices/information-technology/itd-generative-ai-guideline
+      clause: do not use any prompts that may include information not meant for public release
+    examples:
+      match:
+        - "CONFIDENTIAL - draft budget for 2027"
+        - "Privileged and confidential: legal advice on the lease"
+        - "Not for public release until the council votes"
+        - "VERTROUWELIJK: concept raadsvoorstel"
+        - "Nur für den Dienstgebrauch"
+      no_match:
+        - "How do I keep residents' data confidential?"
+        - "The confidentiality policy is on the intranet."
+"""#),
+        ("credentials.yaml", #"""
+# Secrets that must never leave: cloud keys, tokens, private keys, passwords in configuration and connection
+# strings. Patterns follow gitleaks' rules (MIT). These block: a placeholder would still tell the model a secret
+# was there, and the employee must rotate a secret that was pasted anywhere.
+pack: credentials
+title: Credentials and secrets
+version: "2026.11.2"
+rules:
+  - id: aws-access-key
+    title: AWS access key id
+    category: credentials
+    entity: AWS_ACCESS_KEY
+    patterns:
+      - '\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b'
+    action: block
+    priority: 90
+    message: &secret-message >
+      This prompt contains a secret (a key, token or password). PromptGate did not send it. Remove the secret, and
+      if it was pasted anywhere outside your password manager, ask IT to rotate it.
+    source: &nys
+      title: New York State ITS policy NYS-P24-001, Acceptable Use of Artificial Intelligence Technologies (2024)
+      url: https://its.ny.gov/system/files/documents/2024/01/nys-p24-001-acceptable-use-of-artificial-intelligence-technologies-1_0.pdf
+      clause: no restricted or confidential information in public generative AI
+    examples:
+      match: ["aws_access_key_id = AKIAIOSFODNN7EXAMPLE"]
+      no_match: ["AKIA is a prefix"]
+
+  - id: github-token
+    title: GitHub token
+    category: credentials
+    entity: GITHUB_TOKEN
+    patterns:
+      - '\bgh[pousr]_[0-9A-Za-z]{36}\b'
+      - '\bgithub_pat_[0-9A-Za-z_]{82}\b'
+    action: block
+    priority: 90
+    message: *secret-message
+    source: *nys
+    examples:
+      match: ["token ghp_0123456789abcdefghijABCDEFGHIJ012345"]
+      no_match: ["ghp_short"]
+
+  - id: slack-token
+    title: Slack token
+    category: credentials
+    entity: SLACK_TOKEN
+    patterns:
+      - '\bxox[baprs]-[0-9A-Za-z-]{10,}\b'
+    action: block
+    priority: 90
+    message: *secret-message
+    source: *nys
+    examples:
+      match: ["SLACK_TOKEN=xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp"]
+      no_match: ["xox is not a token"]
+
+  - id: private-key
+    title: Private key block
+    category: credentials
+    entity: PRIVATE_KEY
+    patterns:
+      - '-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----'
+    action: block
+    priority: 95
+    message: *secret-message
+    source: *nys
+    examples:
+      match: ["-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA..."]
+      no_match: ["-----BEGIN PUBLIC KEY-----"]
+
+  - id: google-api-key
+    title: Google API key
+    category: credentials
+    entity: GOOGLE_API_KEY
+    patterns:
+      - '\bAIza[0-9A-Za-z_-]{35}\b'
+    action: block
+    priority: 90
+    message: *secret-message
+    source: *nys
+    examples:
+      match: ["key=AIzaSyA1234567890abcdefghijklmnopqrstuv"]
+      no_match: ["AIza"]
+
+  - id: jwt
+    title: JSON Web Token
+    category: credentials
+    entity: JWT
+    patterns:
+      - '\beyJ[0-9A-Za-z_-]{8,}\.eyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]{10,}'
+    action: block
+    priority: 85
+    message: *secret-message
+    source: *nys
+    examples:
+      match: ["Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"]
+      no_match: ["eyJ alone"]
+
+  - id: api-secret-key
+    title: Payment or AI service secret key
+    category: credentials
+    entity: API_KEY
+    patterns:
+      - '\b(?:sk|rk)_(?:test|live)_[0-9A-Za-z]{16,}\b'
+      - '\bsk-ant-[0-9A-Za-z_-]{20,}'
+      - '\bsk-(?:proj-)?[0-9A-Za-z_-]{32,}'
+    action: block
+    priority: 90
+    message: *secret-message
+    source: *nys
+    examples:
+      match:
+        - "the key is sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+        - "stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+        - "use sk-ant-api03-abcdefghijklmnopqrstuvwxyz for the test"
+      no_match: ["the sk- prefix"]
+
+  - id: password-assignment
+    title: Password in configuration
+    category: credentials
+    entity: PASSWORD
+    patterns:
+      - '(?i)(?:\b|_)(?:password|passwd|pwd|pass|passphrase|secret|client_secret|api_?key|auth_?token|access_?token|wachtwoord|mot de passe|mdp|contrase\xC3\xB1a|passwort|kennwort)\b["'']?\s*[:=]\s*["'']?[^\s"'',;]{6,}'
+    context:
+      negative: ["********", "<password>", "changeme", "your_password", "example"]
+      window: 8
+    action: block
+    priority: 80
+    message: *secret-message
+    source: *nys
+    examples:
+      match:
+        - "DB_PASSWORD=Tr0ub4dor&3"
+        - "password: 'hunter2hunter2'"
+        - "wachtwoord = Zomer2024!"
+      no_match:
+        - "reset your password: go to the portal"
+        - "password = <password>"
+
+  - id: connection-string
+    title: Connection string with a password
+    category: credentials
+    entity: CONNECTION_STRING
+    patterns:
+      - '\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|ftps?|sftp|smtp|ldaps?|https?)://[^\s:/@]+:[^\s@/]+@[^\s]+'
+    action: block
+    priority: 88
+    message: *secret-message
+    source: *nys
+    examples:
+      match:
+        - "DATABASE_URL=postgres://app:s3cretPass@db.internal:5432/permits"
+        - "https://svc:token123@api.example.org/v1"
+      no_match:
+        - "postgres://db.internal:5432/permits"
+"""#),
+        ("europe-uk.yaml", #"""
+# Identifiers of residents in Europe and the UK: IBAN (mod 97), Dutch BSN (11-proof), Spanish DNI/NIE (check
+# letter), UK NHS number (mod 11), German tax ID (ISO 7064 MOD 11,10) and national phone numbers. Numbers whose
+# format is shared with other numbers (BSN, NHS, tax ID, national phone numbers) count only next to a word that
+# names them, in the languages residents write in.
+pack: europe-uk
+title: Residents' personal data (Europe and the United Kingdom)
+version: "2026.11.2"
+rules:
+  - id: iban
+    title: International bank account number (IBAN)
+    category: personal-data
+    entity: IBAN_CODE
+    patterns:
+      - '\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b'
+      - '\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b'
+    validator: iban
+    action: redact
+    priority: 70
+    message: >
+      A bank account number is financial personal data. PromptGate replaced it with a placeholder before sending.
+    source: &vng
+      title: VNG and Breda, guidance on Microsoft Copilot for municipalities (2025)
+      url: https://vng.nl/
+      clause: never enter BSN, financial data, ID documents or home addresses
+    examples:
+      match:
+        - "rekening NL91 ABNA 0417 1643 00 op naam van"
+        - "IBAN: DE89370400440532013000"
+        - "transfer to GB82 WEST 1234 5698 7654 32"
+      no_match:
+        - "reference GB82 WEST 1234 5698 7654 33"
+
+  - id: nl-bsn
+    title: Dutch citizen service number (BSN)
+    category: personal-data
+    entity: NL_BSN
+    patterns:
+      - '\b\d{9}\b'
+      - '\b\d{4}\.\d{2}\.\d{3}\b'
+      - '\b\d{3}[ .-]\d{3}[ .-]\d{3}\b'
+    validator: nl-bsn
+    context:
+      words: [bsn, burgerservicenummer, "burger service nummer", sofinummer, sofi-nummer, "citizen service number"]
+      window: 40
+    action: redact
+    priority: 68
+    message: >
+      A BSN identifies a resident of the Netherlands and may only be used where the law allows. PromptGate replaced
+      it with a placeholder before sending.
+    source: *vng
+    examples:
+      match:
+        - "BSN 123456782 van de aanvrager"
+        - "burgerservicenummer: 1112.22.333"
+      no_match:
+        - "BSN 123456789 (fails the 11-proof)"
+        - "ordernummer 123456782"
+
+  - id: es-dni
+    title: Spanish national identity number (DNI/NIF)
+    category: personal-data
+    entity: ES_NIF
+    patterns:
+      - '\b\d{8}[- ]?[A-Za-z]\b'
+      - '\b\d{2}\.\d{3}\.\d{3}[- ]?[A-Za-z]\b'
+    validator: es-dni
+    action: redact
+    priority: 68
+    message: >
+      A DNI identifies a resident of Spain. PromptGate replaced it with a placeholder before sending.
+    source: &gdpr
+      title: Regulation (EU) 2016/679 (GDPR), Art. 4(1) and Art. 87
+      url: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+      clause: a national identification number is personal data and its processing is limited
+    examples:
+      match:
+        - "DNI 12345678Z del solicitante"
+        - "NIF: 12.345.678-Z"
+      no_match:
+        - "code 12345678A"
+
+  - id: es-nie
+    title: Spanish foreigner identity number (NIE)
+    category: personal-data
+    entity: ES_NIE
+    patterns:
+      - '\b[XYZxyz][- ]?\d{7}[- ]?[A-Za-z]\b'
+    validator: es-dni
+    action: redact
+    priority: 68
+    message: >
+      An NIE identifies a resident of Spain. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "NIE X1234567L"
+        - "con NIE Y-0123456-Y"
+      no_match:
+        - "model X1234567A"
+
+  - id: uk-nhs
+    title: UK NHS number
+    category: personal-data
+    entity: UK_NHS
+    patterns:
+      - '\b\d{3}[ -]?\d{3}[ -]?\d{4}\b'
+    validator: uk-nhs
+    context:
+      words: [nhs, "nhs number", "nhs no", "health service", patient, "chi number", gp]
+      window: 40
+    action: redact
+    priority: 72
+    message: >
+      An NHS number identifies a patient. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "NHS number 943 476 5919"
+        - "patient 4010232137 was discharged"
+      no_match:
+        - "NHS number 943 476 5918"
+        - "call 943 476 5919"
+
+  - id: de-tax-id
+    title: German tax identification number (Steuer-ID)
+    category: personal-data
+    entity: DE_TAX_ID
+    patterns:
+      - '\b\d{11}\b'
+      - '\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b'
+    validator: de-tax-id
+    context:
+      words: [steuer-id, steuerid, steueridentifikationsnummer, "steuer-identifikationsnummer", idnr, "id-nr",
+        identifikationsnummer, "tax id", "tax identification", tin, steuernummer]
+      window: 40
+    action: redact
+    priority: 68
+    message: >
+      A tax identification number identifies a resident of Germany. PromptGate replaced it with a placeholder.
+    source: *gdpr
+    examples:
+      match:
+        - "Steuer-ID: 86095742719"
+        - "IdNr 47 036 892 816"
+      no_match:
+        - "Steuer-ID: 86095742718"
+        - "Rechnung 86095742719"
+
+  - id: phone-national-europe
+    title: Phone number (national format, Europe and UK)
     category: personal-data
     entity: PHONE_NUMBER
     patterns:
-      - '\+[2-9]\d{0,2}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,4}\b'
+      - '\b0\d{1,4}[ /.-]?\d{2,4}(?:[ .-]?\d{2,4}){1,3}\b'
+      - '\(0\d{1,4}\) ?\d{2,4}(?:[ .-]?\d{2,4}){1,3}\b'
+    validator: phone-national
+    context:
+      words: [tel, "tel.", "tél", "tél.", phone, telephone, "téléphone", telefoon, telefoonnummer, telefon,
+        telefonnummer, "teléfono", "telf", mobile, mobiel, "móvil", movil, portable, cell, gsm, handy, mobil, fax,
+        call, ring, bel, bellen, appeler, appelez, llamar, llame, anrufen, "rufen sie", "contact", "nummer",
+        "número", "numéro", "whatsapp"]
+      window: 40
     action: redact
-    priority: 40
+    priority: 38
     message: >
       Phone numbers are personal data. PromptGate replaced each one with a placeholder before sending and put it
       back in the answer.
-    source:
-      title: Government of Canada, Guide on the use of generative AI
-      url: https://www.canada.ca/en/government/system/digital-government/digital-government-innovations/responsible-use-ai/guide-use-generative-ai.html
-      clause: never input personal information into public generative AI tools
+    source: *gdpr
     examples:
       match:
-        - "bel +31 20 624 1111 voor een afspraak"
-        - "Tel. +44 20 7946 0958"
+        - "telefoon: 0391-500080"
+        - "Tel. 08353 374068"
+        - "appelez-moi au 06 04 39 15 00"
+        - "call 020 7946 0958"
       no_match:
-        - "score +3 points"
+        - "version 0.12.4"
+        - "dossier 0391-500080"
 """#),
         ("prohibited-uses.yaml", #"""
 # Prompts that read as decisions about people. Guidelines require an impact assessment and a human in the decision
@@ -302,6 +626,503 @@ rules:
         - "Build a citizen score from these complaint records."
       no_match:
         - "Score this essay for grammar."
+"""#),
+        ("special-categories.yaml", #"""
+# Special categories of personal data: health, criminal records, immigration status and receipt of public
+# assistance. These warn: the prompt leaves (it may be about policy, not a person), the employee is told why to
+# think twice, and the audit log records it.
+pack: special-categories
+title: Special categories of personal data (warnings)
+version: "2026.11.2"
+rules:
+  - id: health-information
+    title: Health information
+    category: special-category
+    entity: HEALTH_DATA
+    patterns:
+      - '(?i)\b(?:diagnos(?:is|ed|e)|diagnosticad[oa]|diagnostiqu\xC3\xA9e?|chemotherapy|chimioth\xC3\xA9rapie|quimioterapia|chemotherapie|diabetes|diab\xC3\xA8te|schizophreni[ac]|bipolar|dementia|d\xC3\xA9mence|demenz|dementie|pregnan(?:t|cy)|zwanger(?:schap)?|schwanger(?:schaft)?|enceinte|embarazada|mental health|psychiatric|psychiatrisch|psychiatrique|overdose|addiction|verslaving|sucht|medical condition|medical history|medische|medizinische|m\xC3\xA9dical|m\xC3\xA9dica|disability|handicap|behinderung|discapacidad)\b'
+      - '\b(?:HIV|AIDS|PTSD|ADHD)\b'
+    action: warn
+    priority: 10
+    message: >
+      This prompt seems to mention someone's health. Health data is a special category of personal data: leave out
+      anything that could identify the person.
+    source: &gdpr9
+      title: Regulation (EU) 2016/679 (GDPR), Art. 9(1)
+      url: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+      clause: processing of data concerning health is prohibited unless an exception applies
+    examples:
+      match:
+        - "she was diagnosed with diabetes last year"
+        - "client is HIV positive"
+      no_match:
+        - "the aids station is at the north entrance"
+
+  - id: criminal-record
+    title: Criminal record
+    category: special-category
+    entity: CRIMINAL_RECORD
+    patterns:
+      - '(?i)\b(?:criminal record|arrest record|was arrested|convicted of|conviction for|on probation|on parole|felony|misdemeanou?r|incarcerated|strafblad|veroordeeld|casier judiciaire|condamn\xC3\xA9e? pour|vorstrafe|vorbestraft|antecedentes penales|condenad[oa] por)\b'
+    action: warn
+    priority: 10
+    message: >
+      This prompt seems to mention someone's criminal record. Leave out anything that could identify the person.
+    source: &nyc
+      title: New York City Administrative Code §23-1201, "identifying information"
+      url: https://codelibrary.amlegal.com/codes/newyorkcity/latest/NYCadmin/0-0-0-135628
+      clause: identifying information includes arrest record or criminal conviction, immigration status and receipt of public assistance
+    examples:
+      match:
+        - "he has a criminal record from 2015"
+        - "heeft een strafblad"
+      no_match:
+        - "the record store on Main"
+
+  - id: immigration-status
+    title: Immigration status
+    category: special-category
+    entity: IMMIGRATION_STATUS
+    patterns:
+      - '(?i)\b(?:undocumented|immigration status|asylum seeker|asylum claim|refugee status|visa status|deportation|deported|green card holder|work permit|verblijfsvergunning|asielzoeker|ongedocumenteerd|sans-papiers|titre de s\xC3\xA9jour|demandeur d''asile|aufenthaltstitel|asylbewerber|duldung|situaci\xC3\xB3n migratoria|permiso de residencia|solicitante de asilo|indocumentad[oa])\b'
+    action: warn
+    priority: 10
+    message: >
+      This prompt seems to mention someone's immigration status. Leave out anything that could identify the person.
+    source: *nyc
+    examples:
+      match:
+        - "the tenant is undocumented"
+        - "zijn verblijfsvergunning is verlopen"
+      no_match:
+        - "the document is attached"
+
+  - id: public-assistance
+    title: Receipt of public assistance
+    category: special-category
+    entity: PUBLIC_ASSISTANCE
+    patterns:
+      - '(?i)\b(?:food stamps|snap benefits|receives snap|on welfare|welfare recipient|medicaid|public assistance|social assistance|ontario works|odsp|housing voucher|section 8 voucher|unemployment benefits|bijstandsuitkering|in de bijstand|uitkering|revenu de solidarit\xC3\xA9|allocataire du rsa|b\xC3\xBCrgergeld|sozialhilfe|hartz iv|ingreso m\xC3\xADnimo vital|renta m\xC3\xADnima)\b'
+    action: warn
+    priority: 10
+    message: >
+      This prompt seems to say that someone receives public assistance. Leave out anything that could identify the
+      person.
+    source: *nyc
+    examples:
+      match:
+        - "she has been on welfare since March"
+        - "ontvangt een bijstandsuitkering"
+      no_match:
+        - "the assistance desk opens at 9"
+"""#),
+        ("united-states.yaml", #"""
+# Identifiers of United States residents: Social Security numbers (with the never-issued ranges refused), NANP
+# phone numbers, and driver's licence and passport numbers (these only next to the words that name them: their
+# formats alone look like any other number).
+pack: united-states
+title: Residents' personal data (United States)
+version: "2026.11.2"
+rules:
+  - id: us-ssn
+    title: US Social Security number
+    category: personal-data
+    entity: US_SSN
+    patterns:
+      - '\b\d{3}-\d{2}-\d{4}\b'
+      - '\b\d{3} \d{2} \d{4}\b'
+    validator: us-ssn
+    allow: ["078-05-1120", "457-55-5462", "219-09-9999"]
+    action: redact
+    priority: 80
+    message: >
+      Social Security numbers identify a resident. PromptGate replaced each one with a placeholder before sending.
+    source: &boston
+      title: City of Boston, Interim Guidelines for Using Generative AI v1.1 (2023)
+      url: https://www.boston.gov/sites/default/files/file/2023/05/Guidelines-for-Using-Generative-AI-2023.pdf
+      clause: do not share sensitive or private information in prompts
+    examples:
+      match:
+        - "SSN 212-56-7890 on file"
+        - "her number is 523 45 6781"
+      no_match:
+        - "case 000-12-3456 is invalid"
+        - "area 666-12-3456 is never issued"
+        - "order 912-34-5678 shipped"
+        - "group zero 123-00-4567"
+        - "the advertising sample 078-05-1120 from the wallet insert"
+
+  - id: us-ssn-unformatted
+    title: US Social Security number without separators
+    category: personal-data
+    entity: US_SSN
+    patterns:
+      - '\b\d{9}\b'
+    validator: us-ssn
+    context:
+      words: [ssn, "social security", "soc sec", "ss#", taxpayer, tin]
+      window: 40
+    action: redact
+    priority: 70
+    message: >
+      Social Security numbers identify a resident. PromptGate replaced each one with a placeholder before sending.
+    source: *boston
+    examples:
+      match:
+        - "SSN: 212567890"
+        - "social security number 523456781"
+      no_match:
+        - "invoice 212567890 is overdue"
+
+  - id: phone-nanp
+    title: Phone number (North America)
+    category: personal-data
+    entity: PHONE_NUMBER
+    patterns:
+      - '(?:(?:\+1|001|1)[ .-]?)?\(\d{3}\) ?\d{3}[ .-]?\d{4}(?: ?(?:x|ext\.?) ?\d{1,5})?\b'
+      - '(?:(?:\+1|001|1)[ .-]?)?\b\d{3}[ .-]\d{3}[ .-]\d{4}(?: ?(?:x|ext\.?) ?\d{1,5})?\b'
+      - '(?:\+1|001)[ .-]?\d{10}\b'
+      - '\b\d{10}(?: ?(?:x|ext\.?) ?\d{1,5})?\b'
+    validator: nanp-phone
+    context:
+      negative: [order, invoice, case, ticket, tracking, ref, reference, account, "acct", "#", claim, po, serial]
+      window: 24
+    allow: ["311", "911"]
+    action: redact
+    priority: 60
+    message: >
+      Phone numbers are personal data. PromptGate replaced each one with a placeholder before sending and put it
+      back in the answer.
+    source: &canada-guide
+      title: Government of Canada, Guide on the use of generative AI
+      url: https://www.canada.ca/en/government/system/digital-government/digital-government-innovations/responsible-use-ai/guide-use-generative-ai.html
+      clause: never input protected, classified or personal information into public generative AI tools
+    examples:
+      match:
+        - "call me at (617) 555-0134 after 5"
+        - "cell: 408-535-2107"
+        - "reach him on +1 206.684.0000"
+        - "office (981)824-1586x83449"
+        - "mobile 6172830534"
+      no_match:
+        - "call 311 for city services"
+        - "ticket 123-456-7890 (area code cannot start with 1)"
+        - "build 2024.11.29.1730"
+        - "order 617-555-0134 shipped"
+
+  - id: us-driver-license
+    title: US driver's license number
+    category: personal-data
+    entity: US_DRIVER_LICENSE
+    patterns:
+      - '\b[A-Z]{1,2}[- ]?\d{4,12}\b'
+      - '\b\d{7,9}\b'
+      - '\b[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d\b'
+      - '\b[A-Z]\d{3}-\d{4}-\d{4}\b'
+    context:
+      words: ["driver's license", "drivers license", "driver license", "driver's licence", "dl#", "dl no", "dl:",
+        "license number", "licence number", "license no", "lic#", "lic. no"]
+      window: 32
+    action: redact
+    priority: 65
+    message: >
+      A driver's license number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *boston
+    examples:
+      match:
+        - "driver's license D1234567 (MA)"
+        - "DL# S530-460-64-123-0"
+        - "license number 123456789 issued in NY"
+      no_match:
+        - "permit D1234567 was issued"
+
+  - id: us-passport
+    title: US passport number
+    category: personal-data
+    entity: US_PASSPORT
+    patterns:
+      - '\b[A-Z]?\d{8,9}\b'
+    context:
+      words: [passport, "passport no", "passport number", "passport #", "passport#"]
+      window: 32
+    action: redact
+    priority: 66
+    message: >
+      A passport number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *boston
+    examples:
+      match:
+        - "passport number 340020013"
+        - "Passport: A12345678"
+      no_match:
+        - "order 340020013 shipped"
+"""#),
+        ("universal.yaml", #"""
+# Residents' personal data that looks the same in every country: e-mail addresses, payment cards, IP addresses,
+# URLs that carry a person, dates of birth, street addresses, person names and international phone numbers.
+# Every rule cites the guideline it enforces; `examples` are run by `promptgate rules test` and the test suite.
+# Patterns use the Hyperscan/Vectorscan dialect (no backreferences or lookaround), matched on UTF-8 bytes: `\xC3`
+# is a byte, so accented letters are spelled as byte ranges.
+pack: universal
+title: Residents' personal data (all countries)
+version: "2026.11.2"
+description: >
+  Values are replaced by placeholders before a prompt leaves and restored in the answer.
+rules:
+  - id: email-address
+    title: Email address
+    category: personal-data
+    entity: EMAIL_ADDRESS
+    patterns:
+      - '\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b'
+    validator: email-address
+    action: redact
+    priority: 50
+    message: >
+      Email addresses are personal data. PromptGate replaced each one with a placeholder before sending and put it
+      back in the answer.
+    source: &boston
+      title: City of Boston, Interim Guidelines for Using Generative AI v1.1 (2023)
+      url: https://www.boston.gov/sites/default/files/file/2023/05/Guidelines-for-Using-Generative-AI-2023.pdf
+      clause: do not share sensitive or private information in prompts
+    examples:
+      match:
+        - "Please reply to maria.gonzalez@example.org today"
+        - "cc: j.o'neil+permits@city-hall.example.gov"
+        - "Contact: Anne-Marie.Dubois@mail.example.fr."
+      no_match:
+        - "the file is named report@2x.png"
+        - "version 2.4.1 released"
+        - "ask @parks-team in the chat"
+
+  - id: payment-card
+    title: Payment card number
+    category: personal-data
+    entity: CREDIT_CARD
+    patterns:
+      - '\b[2-6]\d{3}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}(?:[ -]?\d{3})?\b'
+      - '\b3[47]\d{2}[ -]?\d{6}[ -]?\d{5}\b'
+      - '\b3[0689]\d{2}[ -]?\d{6}[ -]?\d{4}\b'
+      - '\b4\d{12}\b'
+    validator: payment-card
+    action: redact
+    priority: 70
+    message: >
+      Payment card numbers are financial personal data. PromptGate replaced each one with a placeholder before
+      sending.
+    source: &canada-guide
+      title: Government of Canada, Guide on the use of generative AI
+      url: https://www.canada.ca/en/government/system/digital-government/digital-government-innovations/responsible-use-ai/guide-use-generative-ai.html
+      clause: never input protected, classified or personal information into public generative AI tools
+    examples:
+      match:
+        - "card 4111 1111 1111 1111 exp 12/27"
+        - "refund to 5555-5555-5555-4444"
+        - "Amex 3782 822463 10005"
+        - "paid with 6011111111111117."
+      no_match:
+        - "order 4111 1111 1111 1112"
+        - "tracking 1234 5678 9012 3456"
+
+  - id: ip-address-v4
+    title: IP address (IPv4)
+    category: personal-data
+    entity: IP_ADDRESS
+    patterns:
+      - '\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b'
+    validator: ipv4
+    context:
+      negative: [version, versie, versión, "v.", build, release, firmware, OID, section, "§"]
+      window: 24
+    action: redact
+    priority: 40
+    message: >
+      An IP address can identify a resident's device or home connection. PromptGate replaced it with a placeholder.
+    source: &nyc-identifying
+      title: New York City Administrative Code §23-1201, "identifying information"
+      url: https://codelibrary.amlegal.com/codes/newyorkcity/latest/NYCadmin/0-0-0-135628
+      clause: identifying information includes device identifiers, addresses, phone numbers and email addresses
+    examples:
+      match:
+        - "the complaint came from 203.0.113.45 at 10:02"
+        - "login from 192.168.1.20 failed"
+      no_match:
+        - "upgrade to version 10.2.3.4 tonight"
+        - "the value 300.1.2.3 is not an address"
+        - "see 1.2.3"
+
+  - id: ip-address-v6
+    title: IP address (IPv6)
+    category: personal-data
+    entity: IP_ADDRESS
+    patterns:
+      - '\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b'
+      - '\b(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?\b'
+      - '::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}\b'
+    validator: ipv6
+    action: redact
+    priority: 40
+    message: >
+      An IP address can identify a resident's device or home connection. PromptGate replaced it with a placeholder.
+    source: *nyc-identifying
+    examples:
+      match:
+        - "client 2001:db8:85a3::8a2e:370:7334 connected"
+        - "from 2001:0db8:0000:0000:0000:ff00:0042:8329"
+        - "link-local fe80::1ff:fe23:4567:890a"
+      no_match:
+        - "meeting at 10:30:45"
+        - "MAC 00:1A:2B:3C:4D:5E"
+
+  - id: url-personal-path
+    title: URL or path that names a person
+    category: personal-data
+    entity: URL
+    patterns:
+      - '\b(?:https?|ftp|file)://[^\s"''<>]*/(?:users?|home|profiles?|people|members?|~)/[A-Za-z0-9._%-]{2,}[^\s"''<>]*'
+      - '\b(?:https?)://[^\s"''<>?]*\?[^\s"''<>]*\b(?:email|e-mail|name|fullname|first_?name|last_?name|user|username|phone|ssn|dob|address)=[^\s&"''<>]+[^\s"''<>]*'
+      - '\b[A-Za-z]:\\(?:Users|Documents and Settings)\\[A-Za-z0-9._ -]{2,}\\[^\s"''<>]*'
+      - '(?:^|\s)/(?:home|Users)/[a-z][A-Za-z0-9._-]+/[^\s"''<>]*'
+    action: redact
+    priority: 30
+    message: >
+      This URL or file path contains a person's user name or personal details. PromptGate replaced it with a
+      placeholder.
+    source: *boston
+    examples:
+      match:
+        - "see https://files.example.org/users/jsmith/benefits-2024.pdf"
+        - "saved in C:\\Users\\maria.lopez\\Documents\\case.docx"
+        - "open https://portal.example.gov/form?name=Jane%20Doe&case=12"
+        - "the log is in /home/jdoe/logs/app.log"
+      no_match:
+        - "see https://www.example.gov/parks/hours"
+        - "docs at https://example.org/docs/users-guide"
+
+  - id: date-of-birth
+    title: Date of birth
+    category: personal-data
+    entity: DATE_OF_BIRTH
+    patterns:
+      - '\b\d{4}-\d{2}-\d{2}\b'
+      - '\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b'
+      - '\b\d{1,2}\.? (?:de )?(?i:jan(?:uary|vier|uari|uar)?|feb(?:ruary|ruari|ruar|rero)?|f\xC3\xA9vrier|fevrier|mar(?:ch|s|zo)?|maart|m\xC3\xA4rz|apr(?:il)?|avril|abril|may|mayo|mai|mei|june?|juin|juni[o]?|july?|juillet|juli[o]?|aug(?:ust|ustus)?|ao\xC3\xBBt|aout|agosto|sep(?:t|tember|tembre|tiembre)?|oct(?:ober|obre|ubre)?|oktober|nov(?:ember|embre|iembre)?|dec(?:ember)?|d\xC3\xA9cembre|decembre|dezember|diciembre)\.?,? (?:de )?\d{4}\b'
+      - '\b(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b'
+    validator: date
+    context:
+      words: [born, birth, birthday, dob, "d.o.b", "date of birth", birthdate, "né", "née", "né le", naissance,
+        "date de naissance", geboren, geboortedatum, "geb.", geburtsdatum, "geboren am", nacido, nacida, nacimiento,
+        "fecha de nacimiento", "f. nac"]
+      window: 40
+    action: redact
+    priority: 45
+    message: >
+      A date of birth identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *boston
+    examples:
+      match:
+        - "DOB: 03/14/1987, lives alone"
+        - "born on 12 March 1985 in Toronto"
+        - "geboren op 1979-01-26 te Utrecht"
+        - "fecha de nacimiento: 15 de marzo de 1956"
+        - "Date of birth: July 4, 1990"
+      no_match:
+        - "the meeting on 03/14/2024 was moved"
+        - "born 45/13/1987"
+        - "invoice dated 2023-02-11"
+
+  - id: street-address
+    title: Street address
+    category: personal-data
+    entity: STREET_ADDRESS
+    patterns:
+      # North America, UK: number, up to four capitalised words, a USPS Publication 28 or UK street suffix.
+      - '\b\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Alley|Annex|Arcade|Avenue|Ave|Bayou|Beach|Bend|Bluffs?|Bottom|Boulevard|Blvd|Branch|Bridge|Brooks?|Burgs?|Bypass|Byway|Camp|Canyon|Cape|Causeway|Centers?|Centre|Circles?|Cir|Cliffs?|Close|Club|Commons?|Corners?|Course|Courts?|Ct|Coves?|Creek|Crescent|Cres|Crest|Crossing|Crossroads?|Curve|Dale|Dam|Divide|Drives?|Dr|Estates?|Expressway|Extensions?|Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Freeway|Gardens?|Gateway|Gate|Glens?|Greens?|Groves?|Harbors?|Haven|Heights|Highway|Hwy|Hills?|Hollow|Inlet|Islands?|Isle|Junctions?|Keys?|Knolls?|Lakes?|Land|Landing|Lane|Ln|Lights?|Loaf|Locks?|Lodge|Loop|Mall|Manors?|Meadows?|Mews|Mills?|Mission|Motorway|Mount|Mountains?|Neck|Orchard|Oval|Overpass|Parade|Parks?|Parkways?|Pkwy|Pass|Passage|Path|Pike|Pines?|Place|Pl|Plains?|Plaza|Points?|Ports?|Prairie|Promenade|Quay|Radial|Ramp|Ranch|Rapids?|Rest|Ridges?|Rise|River|Roads?|Rd|Route|Row|Rue|Run|Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares?|Sq|Station|Stravenue|Stream|Streets?|St|Summit|Terrace|Ter|Throughway|Trace|Track|Trafficway|Trail|Trailer|Tunnel|Turnpike|Underpass|Unions?|Valleys?|Viaduct|Views?|Villages?|Ville|Vista|Walks?|Wall|Ways?|Wells?|Wharf|Wynd|Yard)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?'
+      # UK flats and studios before the street.
+      - '\b(?:Flat|Studio|Apartment|Unit) \d{1,4}[A-Za-z]?,? \d{0,5} ?(?:[A-Z][A-Za-z''-]+ ){1,3}(?:Road|Street|Lane|Avenue|Close|Crescent|Drive|Gardens|Grove|Mews|Place|Rise|Row|Square|Terrace|Walk|Way|Court|Hill|Park|View|Green|Oval|Mission|Parade|Wharf|Yard)\b'
+      # Dutch and German: a street name ending in a street word, then the house number.
+      - '\b[A-Z](?:[a-z]|\xC3[\x9F-\xBF])*(?:-[A-Z](?:[a-z]|\xC3[\x9F-\xBF])*)*(?:straat|laan|weg|plein|gracht|kade|singel|dijk|steeg|pad|hof|dreef|markt|ring|stra\xC3\x9Fe|strasse|str\.|gasse|allee|platz|damm|ufer|chaussee|pfad|stieg|berg|tor|park) \d{1,5}(?: ?[a-zA-Z]\b|-\d{1,4}\b)?'
+      - '\b(?:[A-Z](?:[a-z]|\xC3[\x9F-\xBF])+(?:-| ))+(?:Straat|Laan|Weg|Plein|Gracht|Kade|Singel|Dijk|Markt|Ring|Stra\xC3\x9Fe|Strasse|Gasse|Allee|Platz|Damm|Ufer|Chaussee) \d{1,5}(?: ?[a-zA-Z]\b|-\d{1,4}\b)?'
+      # French: number, street type, name.
+      - '\b\d{1,4}(?: ?(?:bis|ter))?,? (?i:rue|avenue|av\.|boulevard|bd|chemin|impasse|place|all\xC3\xA9e|allee|quai|route|cours|square|passage|rond-point|voie|sentier|esplanade|faubourg|promenade|villa|cit\xC3\xA9|hameau|parvis) (?:(?:de la|de l''|des|du|de|d''|la|le|les|l'') ?)?(?:[A-Z](?:[a-zA-Z''-]|\xC3[\x80-\xBF])+ ?){1,4}'
+      # Spanish and Catalan: street type, name, number.
+      - '\b(?:Calle|C/|Avenida|Avda\.?|Av\.|Paseo|Plaza|Camino|Carretera|Ronda|Traves\xC3\xADa|V\xC3\xADa|Via|Rambla|Callej\xC3\xB3n|Pasaje|Glorieta|Urbanizaci\xC3\xB3n|Cuesta|Alameda|Acceso|Ca\xC3\xB1ada|Carrer|Passeig|Avinguda|Pla\xC3\xA7a) (?:(?:de|del|la|las|los|el|de la) )*(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-zA-Z]|[\x80-\xBF\xC3])+(?: (?:(?:de|del|la|las|los|el) )?(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-zA-Z]|[\x80-\xBF\xC3])+)*,? (?:n\.?\xC2\xBA ?|n\xC3\xBAm\.? ?)?\d{1,4}\b'
+    action: redact
+    priority: 35
+    message: >
+      A street address can identify where a resident lives. PromptGate replaced it with a placeholder before
+      sending and put it back in the answer.
+    source: &vng
+      title: VNG and Breda, guidance on Microsoft Copilot for municipalities (2025)
+      url: https://vng.nl/
+      clause: never enter home addresses, BSN or other personal data
+    examples:
+      match:
+        - "the tenant at 1457 Oakwood Avenue Apt. 3 complained"
+        - "noise from 08063 Swanson Pines again"
+        - "Flat 3, 12 Baker Street needs a repair"
+        - "woont op Thomstraat 7 in Utrecht"
+        - "wohnt in der Herma-Matthäi-Ring 1915"
+        - "habite au 77, rue Coulon"
+        - "vive en Calle de Alcalá 42"
+      no_match:
+        - "we planted 300 new trees this spring"
+        - "the Council approved 12 Park projects"
+        - "Street cleaning resumes Monday"
+
+  - id: person-name
+    title: Person's name
+    category: personal-data
+    entity: PERSON
+    patterns:
+      # Runs of capitalised words, initials and name particles; the person-name recogniser keeps the names.
+      - '(?:[A-Z]|\xC3[\x80-\x9E]|[\xC4\xC5][\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|[\xC4\xC5][\x80-\xBF])*(?:(?:''|\xE2\x80\x99|-)(?:[A-Z]|\xC3[\x80-\x9E])?(?:[a-z]|\xC3[\x9F-\xBF]|[\xC4\xC5][\x80-\xBF])+)*\.?(?: (?:(?:van|von|de|der|den|del|della|di|da|du|dos|das|la|le|ten|ter|zu|y|bin|al|het) ){0,3}(?:[A-Z]|\xC3[\x80-\x9E]|[\xC4\xC5][\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|[\xC4\xC5][\x80-\xBF])*(?:(?:''|\xE2\x80\x99|-)(?:[A-Z]|\xC3[\x80-\x9E])?(?:[a-z]|\xC3[\x9F-\xBF]|[\xC4\xC5][\x80-\xBF])+)*\.?)+'
+      # Dutch and Spanish titles are written in lower case ("dhr. van der Berg", "mevr. Jansen").
+      - '\b(?:dhr|mevr|mw|hr|sr|sra|srta|mme|mlle)\.? (?:(?:van|von|de|der|den|del|la|le|ten|ter) ){0,3}(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-z]|\xC3[\x9F-\xBF])+'
+    validator: person-name
+    action: redact
+    priority: 25
+    message: >
+      Names of residents and colleagues are personal data. PromptGate replaced each name it recognised with a
+      placeholder before sending and put it back in the answer. Names have no check digit: PromptGate may miss some,
+      so leave out names you do not need.
+    source: *nyc-identifying
+    examples:
+      match:
+        - "Resident Maria Gonzalez called about the permit"
+        - "Dear Mr. O'Neil, thank you"
+        - "Matthijs Dekker en Charlotte van Vliet wonen samen"
+        - "Herr Müller hat angerufen"
+        - "I spoke with José Miguel Sancho Sureda today"
+        - "Hi Emily, can you check"
+        - "gesprek met dhr. van der Berg over de aanvraag"
+      no_match:
+        - "The Parks Department Budget Office"
+        - "Jordan Street is closed"
+        - "May Council Meeting"
+        - "Virginia Department of Health"
+
+  - id: phone-international
+    title: Phone number (international, E.164)
+    category: personal-data
+    entity: PHONE_NUMBER
+    patterns:
+      - '\+[2-9]\d{0,2}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,4}\b'
+      - '\+[2-9]\d{0,2} ?\(0\) ?\d{1,4}(?:[ .-]?\d{2,4}){1,4}\b'
+    action: redact
+    priority: 40
+    message: >
+      Phone numbers are personal data. PromptGate replaced each one with a placeholder before sending and put it
+      back in the answer.
+    source: *canada-guide
+    examples:
+      match:
+        - "bel +31 20 624 1111 voor een afspraak"
+        - "Tel. +44 20 7946 0958"
+        - "appelez le +33 (0)6 04 39 15 00"
+        - "call +44(0)121 496 0000"
+      no_match:
+        - "score +3 points"
 """#),
     ]
 }

@@ -7,6 +7,8 @@ public struct Finding: Sendable, Hashable {
     public var entity: String
     public var category: RuleCategory
     public var action: RuleAction
+    /// How a `redact` finding is replaced.
+    public var redaction: RedactionStyle
     /// UTF-8 byte offsets in the scanned text, `start..<end`.
     public var start: Int
     public var end: Int

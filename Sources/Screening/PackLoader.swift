@@ -160,7 +160,7 @@ public struct NodeReader {
 
     static let ruleKeys: Set<String> = [
         "id", "title", "category", "entity", "patterns", "case_insensitive", "validator", "context", "allow",
-        "action", "priority", "message", "source", "examples",
+        "action", "redaction", "priority", "message", "source", "examples",
     ]
 
     func rule(_ node: Node) throws(PackError) -> Rule {
@@ -178,8 +178,15 @@ public struct NodeReader {
         let patterns = try strings(map, "patterns", in: what)
         if patterns.isEmpty { throw fail(map["patterns"] ?? node, "\(what) needs at least one pattern") }
         let validator = try optionalString(map, "validator", in: what)
-        if let validator, Validators.named(validator) == nil {
+        if let validator, !Validators.exists(validator) {
             throw fail(map["validator"], "\(what): unknown validator '\(validator)' (known: \(Validators.names.joined(separator: ", ")))")
+        }
+        var redaction = RedactionStyle.placeholder
+        if let r = map["redaction"] {
+            guard let text = r.string, let style = RedactionStyle(rawValue: text) else {
+                throw fail(r, "\(what): 'redaction' must be one of: \(RedactionStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            redaction = style
         }
         var priority = 0
         if let p = map["priority"] {
@@ -202,6 +209,7 @@ public struct NodeReader {
             context: try context(map["context"], what: what),
             allow: try strings(map, "allow", in: what),
             action: action,
+            redaction: redaction,
             priority: priority,
             message: try string(map, "message", in: what, parent: node),
             source: try source(map["source"], what: what, parent: node),
@@ -211,9 +219,10 @@ public struct NodeReader {
 
     func context(_ node: Node?, what: String) throws(PackError) -> ContextRule? {
         guard let node else { return nil }
-        let map = try mapping(node, "\(what) context", allowed: ["words", "window", "required"])
+        let map = try mapping(node, "\(what) context", allowed: ["words", "negative", "window", "required"])
         let words = try strings(map, "words", in: "\(what) context")
-        if words.isEmpty { throw fail(node, "\(what): context needs 'words'") }
+        let negative = try strings(map, "negative", in: "\(what) context")
+        if words.isEmpty && negative.isEmpty { throw fail(node, "\(what): context needs 'words' or 'negative'") }
         var window = 48
         if let w = map["window"] {
             guard let value = w.int, value > 0, value <= 1000 else {
@@ -221,12 +230,15 @@ public struct NodeReader {
             }
             window = value
         }
-        var required = true
+        var required = !words.isEmpty
         if let r = map["required"] {
             guard let value = r.bool else { throw fail(r, "\(what): context 'required' must be true or false") }
             required = value
         }
-        return ContextRule(words: words.map { $0.lowercased() }, window: window, required: required)
+        if required && words.isEmpty { throw fail(map["required"], "\(what): context 'required' needs 'words'") }
+        return ContextRule(
+            words: words.map { $0.lowercased() }, negative: negative.map { $0.lowercased() }, window: window,
+            required: required)
     }
 
     func source(_ node: Node?, what: String, parent: Node) throws(PackError) -> RuleSource {

@@ -20,8 +20,23 @@ final class PatternDatabase: @unchecked Sendable {
     private let scratchPool: Mutex<[Int]>
     private let prototype: OpaquePointer
 
+    /// Databases already compiled in this process, by their patterns: compiling the default packs takes seconds,
+    /// and a process (or a test run) builds many screeners from the same packs.
+    private static let compiled = Mutex<[String: PatternDatabase]>([:])
+
+    /// The database for `patterns`, compiled once per process.
+    static func make(patterns: [(expression: String, caseInsensitive: Bool)]) throws(PatternCompileError)
+        -> PatternDatabase
+    {
+        let key = patterns.map { ($0.caseInsensitive ? "i:" : "s:") + $0.expression }.joined(separator: "\u{0}")
+        if let database = compiled.withLock({ $0[key] }) { return database }
+        let database = try PatternDatabase(patterns: patterns)
+        compiled.withLock { $0[key] = database }
+        return database
+    }
+
     /// Compiles `patterns`; the error names the pattern that failed and why, so the pack can be refused at load.
-    init(patterns: [(expression: String, caseInsensitive: Bool)]) throws(PatternCompileError) {
+    private init(patterns: [(expression: String, caseInsensitive: Bool)]) throws(PatternCompileError) {
         var flags: [UInt32] = []
         var ids: [UInt32] = []
         for (i, p) in patterns.enumerated() {

@@ -1,7 +1,11 @@
+import Crypto
+
 /// The placeholders of one request (or one declared conversation): typed and numbered (`[EMAIL_ADDRESS_1]`), the
 /// same value always getting the same placeholder within the scope.
 ///
-/// A vault is a value: each request starts its own, so placeholders never mix across requests.
+/// A vault is a value: each request starts its own, so placeholders never mix across requests. Keyed pseudonyms
+/// (rules with `redaction: pseudonym`) are the exception by design: with the same ``pseudonymKey`` a value gets the
+/// same pseudonym in every request.
 public struct PlaceholderVault: Sendable, Equatable {
     private var valueToPlaceholder: [String: String] = [:]
     private(set) var placeholderToValue: [String: String] = [:]
@@ -9,7 +13,24 @@ public struct PlaceholderVault: Sendable, Equatable {
     /// The length in bytes of the longest placeholder issued: how much output the restorer must hold back.
     public private(set) var longestPlaceholder = 0
 
-    public init() {}
+    /// The secret for keyed pseudonyms; without one, pseudonym rules get numbered placeholders.
+    public var pseudonymKey: SymmetricKey?
+
+    public init(pseudonymKey: SymmetricKey? = nil) { self.pseudonymKey = pseudonymKey }
+
+    /// The keyed pseudonym for `value` (`[ENTITY_` + the first 8 bytes of HMAC-SHA-256(key, entity NUL value) in hex
+    /// + `]`), remembered for restoring; a numbered placeholder when the vault has no key.
+    public mutating func pseudonym(for value: String, entity: String) -> String {
+        guard let pseudonymKey else { return placeholder(for: value, entity: entity) }
+        let key = entity + "\u{0}" + value
+        if let existing = valueToPlaceholder[key] { return existing }
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(key.utf8), using: pseudonymKey)
+        let pseudonym = "[\(entity)_\(hexString(Array(mac).prefix(8)))]"
+        valueToPlaceholder[key] = pseudonym
+        placeholderToValue[pseudonym] = value
+        longestPlaceholder = max(longestPlaceholder, pseudonym.utf8.count)
+        return pseudonym
+    }
 
     /// The placeholder for `value` of type `entity`, issuing a new one if needed.
     public mutating func placeholder(for value: String, entity: String) -> String {

@@ -50,9 +50,26 @@ public struct RuleSource: Sendable, Hashable {
     }
 }
 
-/// Words near a candidate that make it a finding (`required`) or that raise its confidence.
+/// How a redacted value is replaced in the text that leaves.
+public enum RedactionStyle: String, Sendable, Codable, CaseIterable {
+    /// A typed, numbered placeholder (`[EMAIL_ADDRESS_1]`), restored in the answer.
+    case placeholder
+    /// Every letter and digit but the last four replaced by `*` (`***-**-6789`); not restored.
+    case mask
+    /// A keyed pseudonym (`[EMAIL_ADDRESS_3f9a1c2b]`, HMAC-SHA-256 with the vault's secret key): the same value gets
+    /// the same pseudonym in every request, so answers can be correlated without the value; restored in the answer.
+    case pseudonym
+    /// The value is dropped from the text; not restored.
+    case remove
+}
+
+/// Words near a candidate that make it a finding (`required`) or that raise its confidence, and words that lower
+/// it (`negative`: "order", "invoice", "version"), in the languages the city writes in.
 public struct ContextRule: Sendable, Hashable {
+    /// Words that raise confidence (or are required).
     public var words: [String]
+    /// Words that, found nearby without any of `words`, make the candidate a look-alike rather than a finding.
+    public var negative: [String]
     /// How many bytes before and after the candidate are searched.
     public var window: Int
     /// When true, a candidate without a context word nearby is not a finding.
@@ -81,6 +98,8 @@ public struct Rule: Sendable, Hashable {
     /// Values that are never findings (the city's own published numbers, 311, 911, …).
     public var allow: [String]
     public var action: RuleAction
+    /// How `redact` replaces the value.
+    public var redaction: RedactionStyle
     /// Wins over other rules when two findings of the same length overlap.
     public var priority: Int
     /// The plain-language message the employee sees.

@@ -11,10 +11,13 @@ public final class Screener: Sendable {
     /// For each compiled pattern, the index of its rule.
     private let patternRule: [Int]
     private let validators: [Validators.Check?]
+    /// For each rule, whether its candidates go to the person-name recogniser.
+    private let recognizesNames: [Bool]
+    private let names: PersonNameRecognizer
 
     /// Compiles every pattern of `packs`. A pattern the engine cannot run (backreferences, lookaround, bad syntax)
-    /// is refused here, naming its rule and file.
-    public init(packs: [GuidelinePack]) throws(PackError) {
+    /// is refused here, naming its rule and file. `gazetteers` feed the `person-name` recogniser.
+    public init(packs: [GuidelinePack], gazetteers: Gazetteers = .embedded) throws(PackError) {
         self.packs = packs
         var rules: [Rule] = []
         var seen: [String: String] = [:]
@@ -37,7 +40,7 @@ public final class Screener: Sendable {
         }
         guard !patterns.isEmpty else { throw PackError(file: "guidelines", message: "no rules to screen with") }
         do {
-            database = try PatternDatabase(patterns: patterns)
+            database = try PatternDatabase.make(patterns: patterns)
         } catch {
             if let index = error.patternIndex {
                 let rule = rules[patternRule[index]]
@@ -51,6 +54,8 @@ public final class Screener: Sendable {
         self.rules = rules
         self.patternRule = patternRule
         self.validators = rules.map { $0.validator.flatMap(Validators.named) }
+        self.recognizesNames = rules.map { $0.validator == "person-name" }
+        self.names = PersonNameRecognizer(gazetteers: gazetteers)
         self.packHash = GuidelinePack.combinedHash(packs)
     }
 
@@ -69,22 +74,41 @@ public final class Screener: Sendable {
         guard !matches.isEmpty else { return [] }
         var candidates: [Finding] = []
         var checked = Set<Int64>()  // (rule, start, end) already judged
+        var runs: [Int64: Int] = [:]  // (rule, start) → longest end, for recognisers
         for match in matches {
             let ruleIndex = patternRule[match.pattern]
+            if recognizesNames[ruleIndex] {
+                let key = Int64(ruleIndex) << 40 | Int64(match.start)
+                runs[key] = max(runs[key] ?? 0, match.end)
+                continue
+            }
             let key = Int64(ruleIndex) << 48 | Int64(match.start) << 24 ^ Int64(match.end)
             guard checked.insert(key).inserted else { continue }
             if let finding = judge(ruleIndex: ruleIndex, start: match.start, end: match.end, in: bytes) {
                 candidates.append(finding)
             }
         }
+        for (key, end) in runs {
+            let ruleIndex = Int(key >> 40), start = Int(key & (1 << 40 - 1))
+            for span in names.names(in: bytes, start: start, end: end) {
+                if let finding = judge(ruleIndex: ruleIndex, start: span.start, end: span.end, in: bytes,
+                    confidence: span.confidence, reason: span.reason)
+                {
+                    candidates.append(finding)
+                }
+            }
+        }
         return Self.resolveOverlaps(candidates)
     }
 
-    private func judge(ruleIndex: Int, start: Int, end: Int, in bytes: UnsafeRawBufferPointer) -> Finding? {
+    private func judge(
+        ruleIndex: Int, start: Int, end: Int, in bytes: UnsafeRawBufferPointer, confidence: Double = 0.6,
+        reason: String? = nil
+    ) -> Finding? {
         let rule = rules[ruleIndex]
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        var confidence = 0.6
-        var reasons = ["matches the \(rule.title.lowercased()) pattern"]
+        var confidence = confidence
+        var reasons = [reason ?? "matches the \(rule.title.lowercased()) pattern"]
         if let validator = validators[ruleIndex] {
             guard validator(value[...]) else { return nil }
             confidence = 0.95
@@ -92,17 +116,20 @@ public final class Screener: Sendable {
         }
         if isAllowed(value, rule: rule) { return nil }
         if let context = rule.context {
-            if let word = contextWord(context, start: start, end: end, in: bytes) {
+            if let word = firstWord(of: context.words, window: context.window, start: start, end: end, in: bytes) {
                 confidence = min(1, confidence + 0.3)
                 reasons.append("near the word '\(word)'")
             } else if context.required {
                 return nil
+            } else if firstWord(of: context.negative, window: context.window, start: start, end: end, in: bytes) != nil {
+                return nil
             }
         }
         return Finding(
-            ruleID: rule.id, entity: rule.entity, category: rule.category, action: rule.action, start: start,
-            end: end, value: value, confidence: confidence, reason: reasons.joined(separator: ", "),
-            message: rule.message, source: rule.source, priority: rule.priority)
+            ruleID: rule.id, entity: rule.entity, category: rule.category, action: rule.action,
+            redaction: rule.redaction, start: start, end: end, value: value, confidence: confidence,
+            reason: reasons.joined(separator: ", "), message: rule.message, source: rule.source,
+            priority: rule.priority)
     }
 
     private func isAllowed(_ value: String, rule: Rule) -> Bool {
@@ -120,14 +147,16 @@ public final class Screener: Sendable {
         return false
     }
 
-    /// The first context word found within the window around the candidate, compared without case (ASCII).
-    private func contextWord(_ context: ContextRule, start: Int, end: Int, in bytes: UnsafeRawBufferPointer)
+    /// The first of `words` found as a whole word within `window` bytes around the candidate, compared without
+    /// case (ASCII).
+    private func firstWord(of words: [String], window: Int, start: Int, end: Int, in bytes: UnsafeRawBufferPointer)
         -> String?
     {
-        let lower = max(0, start - context.window)
-        let upper = min(bytes.count, end + context.window)
+        guard !words.isEmpty else { return nil }
+        let lower = max(0, start - window)
+        let upper = min(bytes.count, end + window)
         let window = bytes[lower..<upper].map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 }
-        for word in context.words {
+        for word in words {
             let needle = Array(word.utf8)
             guard !needle.isEmpty, needle.count <= window.count else { continue }
             var i = 0

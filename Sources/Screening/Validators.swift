@@ -1,5 +1,10 @@
+import Foundation
+
 /// Check-digit and range validators a rule names by `validator:`. Each takes the candidate text exactly as matched
 /// and says whether it is a real identifier of that kind (sources: `GUIDELINE-SOURCES.md`, python-stdnum).
+///
+/// Two further names are recognisers rather than checks: `person-name` narrows a run of capitalised words to the
+/// names in it (see ``Gazetteers``); they are listed in ``names`` too.
 public enum Validators {
     /// A validator: the matched text in, a verdict out.
     public typealias Check = @Sendable (Substring) -> Bool
@@ -15,13 +20,28 @@ public enum Validators {
         "nl-bsn": nlBSN,
         "uk-nhs": ukNHS,
         "es-dni": esDNI,
+        "de-tax-id": deTaxID,
+        "ca-ohip": { d in let x = digits(of: d); return x.count == 10 && luhn(x) },
+        "ipv4": ipv4,
+        "ipv6": ipv6,
+        "date": date,
+        "phone-national": { text in
+            let d = digits(of: text)
+            return (9...12).contains(d.count) && d.first == 0 && d.dropFirst().first != 0
+        },
     ]
+
+    /// Validators that narrow a candidate to the spans inside it, rather than accept or refuse it whole.
+    static let recognizers: Set<String> = ["person-name"]
 
     /// The validator registered under `name`, if any.
     public static func named(_ name: String) -> Check? { all[name] }
 
-    /// Every validator name, sorted.
-    public static var names: [String] { all.keys.sorted() }
+    /// Whether `name` is a validator or a recogniser a rule may name.
+    public static func exists(_ name: String) -> Bool { all[name] != nil || recognizers.contains(name) }
+
+    /// Every validator and recogniser name, sorted.
+    public static var names: [String] { (Array(all.keys) + recognizers).sorted() }
 
     static func digits(of text: Substring) -> [Int] {
         text.utf8.compactMap { $0 >= 0x30 && $0 <= 0x39 ? Int($0 - 0x30) : nil }
@@ -67,7 +87,8 @@ public enum Validators {
     /// A NANP number: 10 digits (or 11 with a leading 1); area code and exchange start with 2–9, area code's
     /// second digit is not 9 (unassigned).
     static let nanpPhone: Check = { text in
-        var d = digits(of: text)
+        let number = text.prefix { $0 != "x" && $0 != "e" }  // without an extension (x123, ext. 123)
+        var d = digits(of: number)
         if d.count == 11 && d[0] == 1 { d.removeFirst() }
         guard d.count == 10 else { return false }
         return d[0] >= 2 && d[1] != 9 && d[3] >= 2
@@ -136,7 +157,7 @@ public enum Validators {
     /// Spanish DNI (8 digits + letter) and NIE (X/Y/Z + 7 digits + letter): letter = table[number mod 23].
     static let esDNI: Check = { text in
         let letters = Array("TRWAGMYFPDXBNJZSQVHLCKE")
-        var chars = Array(text.uppercased().filter { $0 != "-" && $0 != " " })
+        var chars = Array(text.uppercased().filter { $0 != "-" && $0 != " " && $0 != "." })
         guard chars.count == 9, let last = chars.last else { return false }
         switch chars[0] {
         case "X": chars[0] = "0"
@@ -146,5 +167,80 @@ public enum Validators {
         }
         guard let value = Int(String(chars[0..<8])) else { return false }
         return letters[value % 23] == last
+    }
+
+    /// German tax identification number (Steuer-ID): 11 digits, no leading 0; among the first ten exactly one digit
+    /// occurs two or three times; the last is the ISO 7064 MOD 11,10 check digit.
+    static let deTaxID: Check = { text in
+        let d = digits(of: text)
+        guard d.count == 11, d[0] != 0 else { return false }
+        var counts = [Int](repeating: 0, count: 10)
+        for x in d[0..<10] { counts[x] += 1 }
+        let repeated = counts.filter { $0 > 1 }
+        guard repeated.count == 1, repeated[0] <= 3 else { return false }
+        var product = 10
+        for x in d[0..<10] {
+            var sum = (x + product) % 10
+            if sum == 0 { sum = 10 }
+            product = (sum * 2) % 11
+        }
+        var check = 11 - product
+        if check == 10 { check = 0 }
+        return check == d[10]
+    }
+
+    /// Dotted-quad IPv4: four numbers 0–255, no leading zeros.
+    static let ipv4: Check = { text in
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return false }
+        return parts.allSatisfy { part in
+            guard let value = Int(part), (0...255).contains(value) else { return false }
+            return part.count == 1 || part.first != "0"
+        }
+    }
+
+    /// An IPv6 address in any RFC 4291 text form, as `inet_pton` reads it.
+    static let ipv6: Check = { text in
+        var address = in6_addr()
+        return String(text).withCString { inet_pton(AF_INET6, $0, &address) } == 1
+    }
+
+    static let monthNames: [String: Int] = {
+        let names: [[String]] = [
+            ["jan", "january", "janvier", "januari", "januar", "enero", "ene", "jänner"],
+            ["feb", "february", "février", "fevrier", "februari", "februar", "febrero"],
+            ["mar", "march", "mars", "maart", "märz", "marz", "marzo", "mrt"],
+            ["apr", "april", "avril", "abril", "abr"],
+            ["may", "mai", "mei", "mayo"],
+            ["jun", "june", "juin", "juni", "junio"],
+            ["jul", "july", "juillet", "juli", "julio"],
+            ["aug", "august", "août", "aout", "augustus", "agosto", "ago"],
+            ["sep", "sept", "september", "septembre", "septiembre"],
+            ["oct", "october", "octobre", "oktober", "octubre", "okt"],
+            ["nov", "november", "novembre", "noviembre"],
+            ["dec", "december", "décembre", "decembre", "dezember", "diciembre", "dic", "dez"],
+        ]
+        var table: [String: Int] = [:]
+        for (index, list) in names.enumerated() { for name in list { table[name] = index + 1 } }
+        return table
+    }()
+
+    /// A calendar date in a plausible birth year (1900 to this year): numeric (`1985-03-15`, `03/15/1985`,
+    /// `15.03.1985`) or with a month name in English, French, Dutch, German or Spanish (`15 de marzo de 1985`).
+    static let date: Check = { text in
+        var numbers: [Int] = []
+        var month: Int?
+        for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            if let value = Int(word) { numbers.append(value) } else if let m = monthNames[String(word)] { month = m }
+        }
+        let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
+        guard let yearIndex = numbers.firstIndex(where: { $0 >= 1000 }), (1900...thisYear).contains(numbers[yearIndex])
+        else { return false }
+        var rest = numbers
+        rest.remove(at: yearIndex)
+        if let month { return rest.count == 1 && (1...31).contains(rest[0]) && (1...12).contains(month) }
+        guard rest.count == 2 else { return false }
+        let (a, b) = (rest[0], rest[1])
+        return ((1...12).contains(a) && (1...31).contains(b)) || ((1...12).contains(b) && (1...31).contains(a))
     }
 }

@@ -101,15 +101,7 @@ struct GateTests {
 
     @Test("a block rule stops the prompt: 403 in OpenAI's shape, not retried, nothing sent, recorded")
     func blocked() async throws {
-        let yaml = """
-            pack: block-test
-            title: t
-            version: "1"
-            rules:
-              - {id: no-confidential, title: Confidential marking, category: confidential, entity: CONFIDENTIAL_MARKING, patterns: ['(?i)\\bconfidential\\b'], action: block, message: "Documents marked confidential must not be pasted into AI tools.", source: {title: San José Generative AI Guidelines, url: "https://www.sanjoseca.gov/", clause: information not meant for public release}}
-            """
         let packs = try PackLoader.loadDirectory(repositoryRoot + "/guidelines/packs")
-            + [try PackLoader.load(bytes: Array(yaml.utf8), origin: "inline")]
         let recorder = UpstreamRecorder()
         try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in
             try await Self.withGate(upstream: upstream.baseURL, packs: packs) { gate, directory in
@@ -118,7 +110,7 @@ struct GateTests {
                 #expect(response.headers.contains { $0.name == "x-should-retry" && $0.value == "false" })
                 let error = try JSONParser.parse(try await response.collectBody())
                 let message = try #require(error["error"]?["message"]?.stringValue)
-                #expect(message.contains("must not be pasted") && message.contains("San José"))
+                #expect(message.contains("not for public release") && message.contains("San José"))
                 #expect(await recorder.bodies.isEmpty)
                 let log = try Self.logText(directory)
                 #expect(log.contains(#""event":"request.blocked""#))
