@@ -33,7 +33,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
             name: "CHyperscan", path: "Sources/CHyperscan", pkgConfig: "libhs",
-            providers: [.apt(["libvectorscan-dev"])]),
+            providers: [.apt(["libhyperscan-dev"])]),
 
         // The engines: each knows nothing of the others, nor of HTTP servers.
         .target(name: "JSONCore", swiftSettings: swiftSettings),
@@ -84,7 +84,7 @@ let package = Package(
 
         // Benchmarks (scripts/bench.sh): their own target so the library stays light.
         .executableTarget(
-            name: "promptgate-bench", dependencies: ["AuditLog"], path: "Benchmarks/promptgate-bench",
+            name: "promptgate-bench", dependencies: ["AuditLog", "Screening", "JSONCore", "PromptGate"], path: "Benchmarks/promptgate-bench",
             swiftSettings: swiftSettings),
 
         .testTarget(

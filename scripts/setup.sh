@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Installs what PromptGate needs on Debian 12 / Ubuntu: the libcurl and Vectorscan (Hyperscan) headers, and for
-# tests python3-venv and prlimit. Idempotent: installs only what is missing.
+# Installs what PromptGate needs on Debian 12 / Ubuntu: the libcurl and Hyperscan headers, and for tests
+# python3-venv and prlimit. Idempotent: installs only what is missing.
+#
+# Hyperscan, not Vectorscan, on x86-64: Debian 12's Vectorscan 5.4.9 misses matches (`d\d+` in
+# "aaaaaaaaaaaaaaa d9"; PromptGate's start-up self-test refuses it). The two packages conflict, so Vectorscan is
+# removed first. On other architectures Debian only has Vectorscan; the self-test says whether it can be used.
 #   scripts/setup.sh          for building and running
 #   scripts/setup.sh --test   also what the tests need
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libvectorscan-dev pkg-config)
+engine=libvectorscan-dev
+if [ "$(dpkg --print-architecture)" = "amd64" ]; then
+  engine=libhyperscan-dev
+fi
+packages=(libcurl4-openssl-dev "$engine" pkg-config)
 if [ "${1:-}" = "--test" ]; then
   packages+=(util-linux)
   python3 -m venv --help >/dev/null 2>&1 || packages+=(python3-venv)
@@ -23,6 +31,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   echo "setup: installing ${missing[*]}" >&2
   $sudo apt-get update -qq
+  if [ "$engine" = "libhyperscan-dev" ] && dpkg-query -W -f='${Status}' libvectorscan5 2>/dev/null | grep -q "install ok installed"; then
+    echo "setup: replacing Vectorscan 5.4.9 (misses matches) with Hyperscan" >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get remove -y -qq libvectorscan-dev libvectorscan5 >&2
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 fi
 if ! command -v swift >/dev/null 2>&1; then

@@ -4,6 +4,7 @@
 //   promptgate-bench generate --entries N --dir D                       a log of N realistic entries (no fsync)
 //   promptgate-bench verify   --dir D --tlogverify PATH [--runs R]     promptgate verify vs tlogverify, same log
 //   promptgate-bench crash-writer --dir D [--writers W]                 appends until killed; prints "ack <request id>"
+//   promptgate-bench screen   [--corpus F] [--megabytes N]             screening MB/s on one core, latency per size
 import AuditLog
 import Foundation
 
@@ -190,7 +191,8 @@ case "append": try await benchAppend()
 case "generate": try await benchGenerate()
 case "verify": try benchVerify()
 case "crash-writer": try await crashWriter()
+case "screen": try benchScreen()
 default:
-    print("usage: promptgate-bench append|generate|verify|crash-writer [options]")
+    print("usage: promptgate-bench append|generate|verify|crash-writer|screen [options]")
     exit(2)
 }

@@ -444,12 +444,13 @@ rules:
     entity: PHONE_NUMBER
     patterns:
       - '\b0\d{1,4}[ /.-]?\d{2,4}(?:[ .-]?\d{2,4}){1,3}\b'
-      - '\(0\d{1,4}\) ?\d{2,4}(?:[ .-]?\d{2,4}){1,3}\b'
+      - '\(0\d{1,4}\)[ -]?\d{2,4}(?:[ .-]?\d{2,4}){0,3}\b'
+      - '\b[6-9]\d{2}[ .-]?\d{2,3}[ .-]?\d{2,3}(?:[ .-]?\d{2})?\b'
     validator: phone-national
     context:
       words: [tel, "tel.", "tél", "tél.", phone, telephone, "téléphone", telefoon, telefoonnummer, telefon,
         telefonnummer, "teléfono", "telf", mobile, mobiel, "móvil", movil, portable, cell, gsm, handy, mobil, fax,
-        call, ring, bel, bellen, appeler, appelez, llamar, llame, anrufen, "rufen sie", "contact", "nummer",
+        call, ring, bel, bellen, terugbellen, "terug te bellen", rappeler, "rückruf", "zurückrufen", "devolver la llamada", appeler, appelez, llamar, llame, anrufen, "rufen sie", "contact", "nummer",
         "número", "numéro", "whatsapp"]
       window: 40
     action: redact
@@ -464,6 +465,8 @@ rules:
         - "Tel. 08353 374068"
         - "appelez-moi au 06 04 39 15 00"
         - "call 020 7946 0958"
+        - "terugbellen op (0436)-020769"
+        - "teléfono 942 36 08 37"
       no_match:
         - "version 0.12.4"
         - "dossier 0391-500080"
@@ -903,6 +906,7 @@ rules:
       - '\b[2-6]\d{3}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}(?:[ -]?\d{3})?\b'
       - '\b3[47]\d{2}[ -]?\d{6}[ -]?\d{5}\b'
       - '\b3[0689]\d{2}[ -]?\d{6}[ -]?\d{4}\b'
+      - '\b(?:0604|1800|2131|5018|5020|5038|5893|6304|6390|6759|676[1-3])\d{8,15}\b'
       - '\b4\d{12}\b'
     validator: payment-card
     action: redact
@@ -920,6 +924,7 @@ rules:
         - "refund to 5555-5555-5555-4444"
         - "Amex 3782 822463 10005"
         - "paid with 6011111111111117."
+        - "Maestro 6759649826438453"
       no_match:
         - "order 4111 1111 1111 1112"
         - "tracking 1234 5678 9012 3456"
@@ -931,7 +936,11 @@ rules:
     patterns:
       - '\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b'
     validator: ipv4
+    # Loopback, unspecified and broadcast addresses name no one.
+    allow: ["127.0.0.1", "0.0.0.0", "255.255.255.255"]
     context:
+      words: [ip, "ip address", "ip-adres", "adresse ip", "dirección ip", "ip-adresse", host, client, from]
+      required: false
       negative: [version, versie, versión, "v.", build, release, firmware, OID, section, "§"]
       window: 24
     action: redact
@@ -950,6 +959,7 @@ rules:
         - "upgrade to version 10.2.3.4 tonight"
         - "the value 300.1.2.3 is not an address"
         - "see 1.2.3"
+        - "the proxy listens on 127.0.0.1:8787"
 
   - id: ip-address-v6
     title: IP address (IPv6)
@@ -960,6 +970,7 @@ rules:
       - '\b(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?\b'
       - '::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}\b'
     validator: ipv6
+    allow: ["::1", "::"]
     action: redact
     priority: 40
     message: >
@@ -1037,16 +1048,22 @@ rules:
     entity: STREET_ADDRESS
     patterns:
       # North America, UK: number, up to four capitalised words, a USPS Publication 28 or UK street suffix.
-      - '\b\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Alley|Annex|Arcade|Avenue|Ave|Bayou|Beach|Bend|Bluffs?|Bottom|Boulevard|Blvd|Branch|Bridge|Brooks?|Burgs?|Bypass|Byway|Camp|Canyon|Cape|Causeway|Centers?|Centre|Circles?|Cir|Cliffs?|Close|Club|Commons?|Corners?|Course|Courts?|Ct|Coves?|Creek|Crescent|Cres|Crest|Crossing|Crossroads?|Curve|Dale|Dam|Divide|Drives?|Dr|Estates?|Expressway|Extensions?|Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Freeway|Gardens?|Gateway|Gate|Glens?|Greens?|Groves?|Harbors?|Haven|Heights|Highway|Hwy|Hills?|Hollow|Inlet|Islands?|Isle|Junctions?|Keys?|Knolls?|Lakes?|Land|Landing|Lane|Ln|Lights?|Loaf|Locks?|Lodge|Loop|Mall|Manors?|Meadows?|Mews|Mills?|Mission|Motorway|Mount|Mountains?|Neck|Orchard|Oval|Overpass|Parade|Parks?|Parkways?|Pkwy|Pass|Passage|Path|Pike|Pines?|Place|Pl|Plains?|Plaza|Points?|Ports?|Prairie|Promenade|Quay|Radial|Ramp|Ranch|Rapids?|Rest|Ridges?|Rise|River|Roads?|Rd|Route|Row|Rue|Run|Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares?|Sq|Station|Stravenue|Stream|Streets?|St|Summit|Terrace|Ter|Throughway|Trace|Track|Trafficway|Trail|Trailer|Tunnel|Turnpike|Underpass|Unions?|Valleys?|Viaduct|Views?|Villages?|Ville|Vista|Walks?|Wall|Ways?|Wells?|Wharf|Wynd|Yard)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?'
+      - '(?:^|[\s,;(])\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Alley|Annex|Arcade|Avenue|Ave|Bayou|Beach|Bend|Bluffs?|Bottom|Boulevard|Blvd|Branch|Bridge|Brooks?|Burgs?|Bypass|Byway|Camp|Canyon|Cape|Causeway|Centers?|Centre|Circles?|Cir|Cliffs?|Close|Club|Commons?|Corners?|Course|Courts?|Ct|Coves?|Creek|Crescent|Cres|Crest|Crossing|Crossroads?|Curve|Dale|Dam|Divide|Drives?|Dr|Estates?|Expressway|Extensions?|Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Freeway|Gardens?|Gateway|Gate|Glens?|Greens?|Groves?|Harbors?|Haven|Heights|Highway|Hwy|Hills?|Hollow|Inlet|Islands?|Isle|Junctions?|Keys?|Knolls?|Lakes?|Land|Landing|Lane|Ln|Lights?|Loaf|Locks?|Lodge|Loop|Mall|Manors?|Meadows?|Mews|Mills?|Mission|Motorway|Mount|Mountains?|Neck|Orchard|Oval|Overpass|Parade|Parks?|Parkways?|Pkwy|Pass|Passage|Path|Pike|Pines?|Place|Pl|Plains?|Plaza|Points?|Ports?|Prairie|Promenade|Quay|Radial|Ramp|Ranch|Rapids?|Rest|Ridges?|Rise|River|Roads?|Rd|Route|Row|Rue|Run|Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares?|Sq|Station|Stravenue|Stream|Streets?|St|Summit|Terrace|Ter|Throughway|Trace|Track|Trafficway|Trail|Trailer|Tunnel|Turnpike|Underpass|Unions?|Valleys?|Viaduct|Views?|Villages?|Ville|Vista|Walks?|Wall|Ways?|Wells?|Wharf|Wynd|Yard)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?'
       # UK flats and studios before the street.
       - '\b(?:Flat|Studio|Apartment|Unit) \d{1,4}[A-Za-z]?,? \d{0,5} ?(?:[A-Z][A-Za-z''-]+ ){1,3}(?:Road|Street|Lane|Avenue|Close|Crescent|Drive|Gardens|Grove|Mews|Place|Rise|Row|Square|Terrace|Walk|Way|Court|Hill|Park|View|Green|Oval|Mission|Parade|Wharf|Yard)\b'
       # Dutch and German: a street name ending in a street word, then the house number.
       - '\b[A-Z](?:[a-z]|\xC3[\x9F-\xBF])*(?:-[A-Z](?:[a-z]|\xC3[\x9F-\xBF])*)*(?:straat|laan|weg|plein|gracht|kade|singel|dijk|steeg|pad|hof|dreef|markt|ring|stra\xC3\x9Fe|strasse|str\.|gasse|allee|platz|damm|ufer|chaussee|pfad|stieg|berg|tor|park) \d{1,5}(?: ?[a-zA-Z]\b|-\d{1,4}\b)?'
       - '\b(?:[A-Z](?:[a-z]|\xC3[\x9F-\xBF])+(?:-| ))+(?:Straat|Laan|Weg|Plein|Gracht|Kade|Singel|Dijk|Markt|Ring|Stra\xC3\x9Fe|Strasse|Gasse|Allee|Platz|Damm|Ufer|Chaussee) \d{1,5}(?: ?[a-zA-Z]\b|-\d{1,4}\b)?'
       # French: number, street type, name.
-      - '\b\d{1,4}(?: ?(?:bis|ter))?,? (?i:rue|avenue|av\.|boulevard|bd|chemin|impasse|place|all\xC3\xA9e|allee|quai|route|cours|square|passage|rond-point|voie|sentier|esplanade|faubourg|promenade|villa|cit\xC3\xA9|hameau|parvis) (?:(?:de la|de l''|des|du|de|d''|la|le|les|l'') ?)?(?:[A-Z](?:[a-zA-Z''-]|\xC3[\x80-\xBF])+ ?){1,4}'
+      - '(?:^|[\s,;(])\d{1,4}(?: ?(?:bis|ter))?,? (?i:rue|avenue|av\.|boulevard|bd|chemin|impasse|place|all\xC3\xA9e|allee|quai|route|cours|square|passage|rond-point|voie|sentier|esplanade|faubourg|promenade|villa|cit\xC3\xA9|hameau|parvis) (?:(?:de la|de l''|des|du|de|d''|la|le|les|l'') ?)?(?:[A-Z](?:[a-zA-Z''-]|\xC3[\x80-\xBF])+ ?){1,4}'
+      # French streets named after a person, written without a house number ("avenue Victor Hugo").
+      - '\b(?i:rue|avenue|boulevard|chemin|impasse|all\xC3\xA9e|quai|cours|passage|square) (?:(?:de la|de l''|des|du|de|d'') ?)?(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-z]|\xC3[\x9F-\xBF])+(?:[ -](?:[A-Z]|\xC3[\x80-\x9E])(?:[a-z]|\xC3[\x9F-\xBF])+){0,3}'
       # Spanish and Catalan: street type, name, number.
-      - '\b(?:Calle|C/|Avenida|Avda\.?|Av\.|Paseo|Plaza|Camino|Carretera|Ronda|Traves\xC3\xADa|V\xC3\xADa|Via|Rambla|Callej\xC3\xB3n|Pasaje|Glorieta|Urbanizaci\xC3\xB3n|Cuesta|Alameda|Acceso|Ca\xC3\xB1ada|Carrer|Passeig|Avinguda|Pla\xC3\xA7a) (?:(?:de|del|la|las|los|el|de la) )*(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-zA-Z]|[\x80-\xBF\xC3])+(?: (?:(?:de|del|la|las|los|el) )?(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-zA-Z]|[\x80-\xBF\xC3])+)*,? (?:n\.?\xC2\xBA ?|n\xC3\xBAm\.? ?)?\d{1,4}\b'
+      - '\b(?:Calle|C/|C\.|Vial|Pasadizo|Avenida|Avda\.?|Av\.|Paseo|Plaza|Camino|Carretera|Ronda|Traves\xC3\xADa|V\xC3\xADa|Via|Rambla|Callej\xC3\xB3n|Pasaje|Glorieta|Urbanizaci\xC3\xB3n|Cuesta|Alameda|Acceso|Ca\xC3\xB1ada|Carrer|Passeig|Avinguda|Pla\xC3\xA7a) (?:(?:de|del|la|las|los|el|de la) )*(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-zA-Z]|[\x80-\xBF\xC3])+(?: (?:(?:de|del|la|las|los|el) )?(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-zA-Z]|[\x80-\xBF\xC3])+)*,? (?:n\.?\xC2\xBA ?|n\xC3\xBAm\.? ?)?\d{1,4}\b'
+    context:
+      # Words that end like a street ("Storing" ends in -ring) or precede case numbers.
+      negative: [storing, melding, ticket, order, case, invoice, vorgang, zaak, incidencia, expediente]
+      window: 10
     action: redact
     priority: 35
     message: >
@@ -1069,6 +1086,8 @@ rules:
         - "we planted 300 new trees this spring"
         - "the Council approved 12 Park projects"
         - "Street cleaning resumes Monday"
+        - "node 12.8.2 The Parks Department"
+        - "Storing 98234: inloggen lukt niet"
 
   - id: person-name
     title: Person's name
@@ -1077,6 +1096,8 @@ rules:
     patterns:
       # Runs of capitalised words, initials and name particles; the person-name recogniser keeps the names.
       - '(?:[A-Z]|\xC3[\x80-\x9E]|[\xC4\xC5][\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|[\xC4\xC5][\x80-\xBF])*(?:(?:''|\xE2\x80\x99|-)(?:[A-Z]|\xC3[\x80-\x9E])?(?:[a-z]|\xC3[\x9F-\xBF]|[\xC4\xC5][\x80-\xBF])+)*\.?(?: (?:(?:van|von|de|der|den|del|della|di|da|du|dos|das|la|le|ten|ter|zu|y|bin|al|het) ){0,3}(?:[A-Z]|\xC3[\x80-\x9E]|[\xC4\xC5][\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|[\xC4\xC5][\x80-\xBF])*(?:(?:''|\xE2\x80\x99|-)(?:[A-Z]|\xC3[\x80-\x9E])?(?:[a-z]|\xC3[\x9F-\xBF]|[\xC4\xC5][\x80-\xBF])+)*\.?)+'
+      # A single capitalised word in mid-sentence ("reply to David about"): a name if it is a known given name.
+      - '\b[a-z]{2,} (?:[A-Z]|\xC3[\x80-\x9E])(?:[a-z]|\xC3[\x9F-\xBF])+\b'
       # Dutch and Spanish titles are written in lower case ("dhr. van der Berg", "mevr. Jansen").
       - '\b(?:dhr|mevr|mw|hr|sr|sra|srta|mme|mlle)\.? (?:(?:van|von|de|der|den|del|la|le|ten|ter) ){0,3}(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-z]|\xC3[\x9F-\xBF])+'
     validator: person-name
@@ -1096,11 +1117,16 @@ rules:
         - "I spoke with José Miguel Sancho Sureda today"
         - "Hi Emily, can you check"
         - "gesprek met dhr. van der Berg over de aanvraag"
+        - "please draft a reply to Natasha about the fee"
+        - "applicant Arthur Hall was present"
       no_match:
         - "The Parks Department Budget Office"
         - "Jordan Street is closed"
         - "May Council Meeting"
         - "Virginia Department of Health"
+        - "the office in Paris is closed"
+        - "City of San José Generative AI Guidelines"
+        - "In Python, set the base URL"
 
   - id: phone-international
     title: Phone number (international, E.164)

@@ -2,8 +2,19 @@ import CHyperscan
 import Foundation
 import Synchronization
 
-/// Every pattern of every loaded rule compiled into one Hyperscan/Vectorscan block-mode database: one pass over
-/// the text finds every candidate with its leftmost start, in time linear in the text, whatever the patterns.
+/// Every pattern of every loaded rule, compiled for Hyperscan/Vectorscan in block mode: one pass over the text finds
+/// every candidate, in time linear in the text, whatever the patterns.
+///
+/// Tracking where each match starts (`HS_FLAG_SOM_LEFTMOST`) slows the whole scan several times over, so the work
+/// is split in two:
+/// 1. a *prefilter* database of all patterns without start tracking scans the whole text and reports, per pattern,
+///    where matches end;
+/// 2. only around those ends, a per-pattern database with start tracking finds the leftmost starts. A pattern of
+///    fixed width needs no second pass (start = end − width); a bounded one is rescanned over its maximum width
+///    before each end; an unbounded one over ``unboundedWindow`` bytes. Windows begin after whitespace so `\b` and
+///    `^` mean what they mean in the whole text, and overlapping windows are merged so no byte is rescanned twice
+///    for the same pattern. Patterns marked `window` (the person-name runs, which the recogniser tokenises itself)
+///    skip the second pass: each merged window (``windowReach`` bytes before each end) is reported as one match.
 ///
 /// Patterns are matched byte-wise (not in UTF-8 mode), so invalid UTF-8 and NUL bytes are scanned safely and
 /// offsets are UTF-8 byte offsets.
@@ -15,8 +26,18 @@ final class PatternDatabase: @unchecked Sendable {
         var end: Int
     }
 
-    private let database: OpaquePointer
-    /// Idle scratch spaces (as pointer bit patterns): Hyperscan needs one per concurrent scan.
+    /// How far before its end an unbounded pattern's match may start (names, addresses, e-mail addresses).
+    static let unboundedWindow = 320
+    /// How far before its end a `window` pattern's region reaches.
+    static let windowReach = 64
+
+    private let prefilter: OpaquePointer
+    /// Per pattern: its start-tracking database, or nil when its width is fixed.
+    private let confirmers: [OpaquePointer?]
+    private let widths: [(min: Int, max: Int)]
+    /// Per pattern: report merged windows instead of exact matches.
+    private let windowed: [Bool]
+    /// Idle scratch spaces (as pointer bit patterns), each big enough for every database here.
     private let scratchPool: Mutex<[Int]>
     private let prototype: OpaquePointer
 
@@ -25,47 +46,88 @@ final class PatternDatabase: @unchecked Sendable {
     private static let compiled = Mutex<[String: PatternDatabase]>([:])
 
     /// The database for `patterns`, compiled once per process.
-    static func make(patterns: [(expression: String, caseInsensitive: Bool)]) throws(PatternCompileError)
+    static func make(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)]) throws(PatternCompileError)
         -> PatternDatabase
     {
-        let key = patterns.map { ($0.caseInsensitive ? "i:" : "s:") + $0.expression }.joined(separator: "\u{0}")
+        if let problem = engineProblem { throw PatternCompileError(patternIndex: nil, message: problem) }
+        let key = patterns.map { ($0.caseInsensitive ? "i" : "s") + ($0.window ? "w:" : ":") + $0.expression }
+            .joined(separator: "\u{0}")
         if let database = compiled.withLock({ $0[key] }) { return database }
         let database = try PatternDatabase(patterns: patterns)
         compiled.withLock { $0[key] = database }
         return database
     }
 
+    /// Known answers the matching library must give, checked once per process before any pack is used: Debian 12's
+    /// Vectorscan 5.4.9 misses `d\d+` in "aaaaaaaaaaaaaaa d9" (a match starting at the second 16-byte block), and a
+    /// screening engine that silently misses matches must not start. Nil when the library passes.
+    static let engineProblem: String? = {
+        let probes: [(pattern: String, text: String)] = [
+            (#"d\d+"#, "aaaaaaaaaaaaaaa d9"), (#"\b\d{3}-\d{2}-\d{4}\b"#, String(repeating: "x ", count: 20) + "212-56-7890"),
+            (#"[a-z]+@[a-z]+\.org"#, String(repeating: "-", count: 31) + "maria@example.org"),
+        ]
+        for probe in probes {
+            let found: [Match]
+            do {
+                let database = try PatternDatabase(patterns: [(probe.pattern, false, false)])
+                found = try Array(probe.text.utf8).withUnsafeBytes { try database.scan($0) }
+            } catch {
+                return "the pattern-matching library failed its self-test: \(error)"
+            }
+            if found.isEmpty {
+                return "the installed pattern-matching library misses matches (\(probe.pattern.debugDescription) in "
+                    + "\(probe.text.debugDescription)): it cannot be trusted to screen prompts. On x86-64 install "
+                    + "Hyperscan (apt install libhyperscan-dev; scripts/setup.sh does this) instead of Vectorscan 5.4.9."
+            }
+        }
+        return nil
+    }()
+
     /// Compiles `patterns`; the error names the pattern that failed and why, so the pack can be refused at load.
-    private init(patterns: [(expression: String, caseInsensitive: Bool)]) throws(PatternCompileError) {
-        var flags: [UInt32] = []
-        var ids: [UInt32] = []
-        for (i, p) in patterns.enumerated() {
-            var f = UInt32(HS_FLAG_SOM_LEFTMOST)
-            if p.caseInsensitive { f |= UInt32(HS_FLAG_CASELESS) }
-            flags.append(f)
-            ids.append(UInt32(i))
+    private init(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)]) throws(PatternCompileError) {
+        let flags = patterns.map { $0.caseInsensitive ? UInt32(HS_FLAG_CASELESS) : 0 }
+        // Each pattern alone with start tracking: refuses what the engine cannot run, and confirms starts later.
+        var confirmers: [OpaquePointer?] = []
+        var widths: [(min: Int, max: Int)] = []
+        var failure: PatternCompileError?
+        for (index, pattern) in patterns.enumerated() {
+            do {
+                let width = try Self.width(pattern.expression, flags: flags[index], index: index)
+                widths.append(width)
+                confirmers.append(
+                    width.min == width.max || pattern.window
+                        ? nil
+                        : try Self.compile(
+                            [pattern.expression], flags: [flags[index] | UInt32(HS_FLAG_SOM_LEFTMOST)], index: index))
+            } catch {
+                failure = error
+                break
+            }
         }
-        let cStrings = patterns.map { strdup($0.expression) }
-        defer { cStrings.forEach { free($0) } }
-        var db: OpaquePointer?
-        var compileError: UnsafeMutablePointer<hs_compile_error_t>?
-        let status = cStrings.map { UnsafePointer($0) }.withUnsafeBufferPointer { expressions in
-            hs_compile_multi(
-                expressions.baseAddress, flags, ids, UInt32(patterns.count), UInt32(HS_MODE_BLOCK), nil, &db,
-                &compileError)
+        func freeAll() { for case let database? in confirmers { hs_free_database(database) } }
+        if let failure {
+            freeAll()
+            throw failure
         }
-        guard status == HS_SUCCESS, let db else {
-            let message = compileError.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(status)"
-            let index = compileError.map { Int($0.pointee.expression) } ?? -1
-            hs_free_compile_error(compileError)
-            throw PatternCompileError(patternIndex: index >= 0 ? index : nil, message: message)
+        let prefilter: OpaquePointer
+        do {
+            prefilter = try Self.compile(patterns.map(\.expression), flags: flags, index: nil)
+        } catch {
+            freeAll()
+            throw error
         }
         var scratch: OpaquePointer?
-        guard hs_alloc_scratch(db, &scratch) == HS_SUCCESS, let scratch else {
-            hs_free_database(db)
+        var ok = hs_alloc_scratch(prefilter, &scratch) == HS_SUCCESS
+        for case let database? in confirmers where ok { ok = hs_alloc_scratch(database, &scratch) == HS_SUCCESS }
+        guard ok, let scratch else {
+            freeAll()
+            hs_free_database(prefilter)
             throw PatternCompileError(patternIndex: nil, message: "could not allocate scanning memory")
         }
-        self.database = db
+        self.prefilter = prefilter
+        self.confirmers = confirmers
+        self.widths = widths
+        self.windowed = patterns.map(\.window)
         self.prototype = scratch
         self.scratchPool = Mutex([])
     }
@@ -73,7 +135,47 @@ final class PatternDatabase: @unchecked Sendable {
     deinit {
         for bits in scratchPool.withLock({ $0 }) { hs_free_scratch(OpaquePointer(bitPattern: bits)) }
         hs_free_scratch(prototype)
-        hs_free_database(database)
+        hs_free_database(prefilter)
+        for case let database? in confirmers { hs_free_database(database) }
+    }
+
+    /// Compiles expressions into one block-mode database; `index` names the pattern in errors when there is one.
+    private static func compile(_ expressions: [String], flags: [UInt32], index: Int?) throws(PatternCompileError)
+        -> OpaquePointer
+    {
+        let ids = (0..<UInt32(expressions.count)).map { $0 }
+        let cStrings = expressions.map { strdup($0) }
+        defer { cStrings.forEach { free($0) } }
+        var db: OpaquePointer?
+        var compileError: UnsafeMutablePointer<hs_compile_error_t>?
+        let status = cStrings.map { UnsafePointer($0) }.withUnsafeBufferPointer { pointers in
+            hs_compile_multi(
+                pointers.baseAddress, flags, ids, UInt32(expressions.count), UInt32(HS_MODE_BLOCK), nil, &db,
+                &compileError)
+        }
+        guard status == HS_SUCCESS, let db else {
+            let message = compileError.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(status)"
+            let failed = compileError.map { Int($0.pointee.expression) } ?? -1
+            hs_free_compile_error(compileError)
+            throw PatternCompileError(patternIndex: index ?? (failed >= 0 ? failed : nil), message: message)
+        }
+        return db
+    }
+
+    /// The fewest and most bytes a match can span (`Int.max` when unbounded).
+    private static func width(_ expression: String, flags: UInt32, index: Int) throws(PatternCompileError)
+        -> (min: Int, max: Int)
+    {
+        var info: UnsafeMutablePointer<hs_expr_info_t>?
+        var compileError: UnsafeMutablePointer<hs_compile_error_t>?
+        guard hs_expression_info(expression, flags, &info, &compileError) == HS_SUCCESS, let info else {
+            let message = compileError.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "invalid pattern"
+            hs_free_compile_error(compileError)
+            throw PatternCompileError(patternIndex: index, message: message)
+        }
+        defer { free(info) }
+        let maxWidth = info.pointee.max_width == UInt32.max ? Int.max : Int(info.pointee.max_width)
+        return (Int(info.pointee.min_width), maxWidth)
     }
 
     private func takeScratch() -> OpaquePointer? {
@@ -83,26 +185,89 @@ final class PatternDatabase: @unchecked Sendable {
         return clone
     }
 
-    /// Every match in `bytes`. Hyperscan reports each end offset a pattern matches at, each with its leftmost
-    /// start; the screener keeps the longest of overlapping ones.
+    /// Every match in `bytes`, each with its leftmost start. Hyperscan reports each end offset a pattern matches
+    /// at; the screener keeps the longest of overlapping ones.
     func scan(_ bytes: UnsafeRawBufferPointer) throws(ScanFailure) -> [Match] {
-        guard bytes.count > 0 else { return [] }
+        guard bytes.count > 0, let base = bytes.baseAddress else { return [] }
         guard bytes.count <= Int(UInt32.max) else { throw ScanFailure(message: "text larger than 4 GiB") }
         guard let scratch = takeScratch() else { throw ScanFailure(message: "out of memory for scanning") }
         let bits = Int(bitPattern: scratch)
         defer { scratchPool.withLock { $0.append(bits) } }
+
+        var ends: [Match] = []
+        try Self.run(prefilter, base, bytes.count, offset: 0, pattern: nil, scratch: scratch, into: &ends)
+        guard !ends.isEmpty else { return [] }
+        ends.sort { $0.pattern != $1.pattern ? $0.pattern < $1.pattern : $0.end < $1.end }
+
         var matches: [Match] = []
-        let status = withUnsafeMutablePointer(to: &matches) { matchesPointer in
-            hs_scan(
-                database, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, scratch,
-                { id, from, to, _, context in
-                    let list = context!.assumingMemoryBound(to: [Match].self)
-                    list.pointee.append(Match(pattern: Int(id), start: Int(from), end: Int(to)))
-                    return 0
-                }, matchesPointer)
+        matches.reserveCapacity(ends.count)
+        func confirm(_ confirmer: OpaquePointer?, _ pattern: Int, _ start: Int, _ end: Int) throws(ScanFailure) {
+            guard let confirmer else { return matches.append(Match(pattern: pattern, start: start, end: end)) }
+            try Self.run(confirmer, base + start, end - start, offset: start, pattern: pattern, scratch: scratch,
+                into: &matches)
         }
-        guard status == HS_SUCCESS else { throw ScanFailure(message: "scan failed with error \(status)") }
+        var i = 0
+        while i < ends.count {
+            let pattern = ends[i].pattern
+            var next = i
+            while next < ends.count && ends[next].pattern == pattern { next += 1 }
+            let width = widths[pattern]
+            if confirmers[pattern] != nil || windowed[pattern] {
+                // Rescan merged windows before the ends with start tracking (or report them, for `window`).
+                let confirmer = confirmers[pattern]
+                let reach = windowed[pattern] ? Self.windowReach : width.max == Int.max ? Self.unboundedWindow : width.max
+                var windowStart = -1, windowEnd = -1
+                for k in i..<next {
+                    var low = max(0, ends[k].end - reach)
+                    // Start after whitespace (at most 64 bytes further back) so word boundaries hold.
+                    let limit = max(0, low - 64)
+                    while low > limit && !Self.isSpace(bytes[low - 1]) { low -= 1 }
+                    if low <= windowEnd {
+                        windowEnd = ends[k].end
+                    } else {
+                        if windowEnd > windowStart {
+                            try confirm(confirmer, pattern, windowStart, windowEnd)
+                        }
+                        windowStart = low
+                        windowEnd = ends[k].end
+                    }
+                }
+                if windowEnd > windowStart {
+                    try confirm(confirmer, pattern, windowStart, windowEnd)
+                }
+            } else {
+                for k in i..<next where ends[k].end >= width.min {
+                    matches.append(Match(pattern: pattern, start: ends[k].end - width.min, end: ends[k].end))
+                }
+            }
+            i = next
+        }
         return matches
+    }
+
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+
+    /// Scans `length` bytes at `pointer`, appending matches (shifted by `offset`; as `pattern` when the database
+    /// holds one pattern) to `list`.
+    private static func run(
+        _ database: OpaquePointer, _ pointer: UnsafeRawPointer, _ length: Int, offset: Int, pattern: Int?,
+        scratch: OpaquePointer, into list: inout [Match]
+    ) throws(ScanFailure) {
+        var context = (list: list, offset: offset, pattern: pattern ?? -1)
+        list = []
+        let status = withUnsafeMutablePointer(to: &context) { contextPointer in
+            hs_scan(
+                database, pointer.assumingMemoryBound(to: CChar.self), UInt32(length), 0, scratch,
+                { id, from, to, _, raw in
+                    let context = raw!.assumingMemoryBound(to: (list: [Match], offset: Int, pattern: Int).self)
+                    let pattern = context.pointee.pattern >= 0 ? context.pointee.pattern : Int(id)
+                    let offset = context.pointee.offset
+                    context.pointee.list.append(Match(pattern: pattern, start: Int(from) + offset, end: Int(to) + offset))
+                    return 0
+                }, contextPointer)
+        }
+        list = context.list
+        guard status == HS_SUCCESS else { throw ScanFailure(message: "scan failed with error \(status)") }
     }
 }
 

@@ -3,7 +3,7 @@
 /// gazetteers (a known given name starts a name; a known surname raises confidence), titles (`Mr.`, `Mme`,
 /// `dhr.`, `Sra.`) and greetings (`Dear`, `Beste`, `Hola`).
 ///
-/// It runs only on the candidate's bytes plus one byte before it, so it stays linear in the text.
+/// It reads only the windows the pattern database reports around capitalised words, so it stays linear in the text.
 struct PersonNameRecognizer: Sendable {
     let gazetteers: Gazetteers
 
@@ -24,6 +24,29 @@ struct PersonNameRecognizer: Sendable {
         "DEAR", "HI", "HELLO", "HEY", "BESTE", "GEACHTE", "HALLO", "LIEBE", "LIEBER", "BONJOUR", "CHER", "CHERE",
         "HOLA", "ESTIMADO", "ESTIMADA", "QUERIDO", "QUERIDA", "THANKS", "MERCI", "GRACIAS", "DANKE", "BEDANKT",
     ]
+    /// Words that introduce a person in case notes and tickets, in the five languages.
+    static let roles: Set<String> = [
+        "CLIENT", "RESIDENT", "APPLICANT", "CALLER", "TENANT", "LANDLORD", "CONTACT", "USER", "COMPLAINANT",
+        "PATIENT", "CLIENTE", "CLIENT", "CLIENTE", "BEWONER", "AANVRAGER", "MELDER", "GEBRUIKER", "HUURDER",
+        "USUARIO", "USUARIA", "VECINO", "VECINA", "SOLICITANTE", "INQUILINO", "INQUILINA", "DEMANDEUR", "DEMANDEUSE",
+        "HABITANT", "HABITANTE", "USAGER", "LOCATAIRE", "ANTRAGSTELLER", "ANTRAGSTELLERIN", "BEWOHNER",
+        "BEWOHNERIN", "BENUTZER", "BENUTZERIN", "MIETER", "MIETERIN", "BURGER", "BURGERIN",
+    ]
+    /// Capitalised words after a greeting that are not a person ("Dear Sir", "Hi Team").
+    static let notAddressees: Set<String> = [
+        "SIR", "MADAM", "SIRS", "TEAM", "ALL", "EVERYONE", "COLLEAGUES", "COLLEAGUE", "FRIENDS", "MAYOR",
+        "COUNCILLOR", "COUNCILMEMBER", "HEER", "HEREN", "DAMES", "MEVROUW", "COLLEGA", "COLLEGA'S", "ALLEMAAL",
+        "MONSIEUR", "MADAME", "TOUS", "EQUIPE", "COLLEGUES", "SENOR", "SENORA", "SENORES", "TODOS", "EQUIPO",
+        "COMPANEROS", "HERR", "FRAU", "DAMEN", "HERREN", "KOLLEGEN", "KOLLEGINNEN", "ZUSAMMEN", "WORLD", "THERE",
+    ]
+    /// Surnames that are also words which never continue a name elsewhere ("Arthur Hall", but "Town Hall").
+    static let surnameLikeNotNameWords: Set<String> = [
+        "HALL", "PARK", "LANE", "GREEN", "HOUSE", "CHURCH", "BRIDGE", "HILL", "BANK", "BEACH", "LAKE", "COURT",
+        "TOWER", "VALLEY", "GARDEN", "GARDENS", "MARKET",
+    ]
+    /// Dutch and German particles: a capitalised word, one of these, and a capitalised word form a name
+    /// ("Casper van Clootwijck", "Anna von Berg") whether or not the gazetteers know it.
+    static let surnameParticles: Set<String> = ["van", "von", "ten", "ter", "zu", "vom"]
     static let particles: Set<String> = [
         "van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "dos", "das", "la", "le", "ten", "ter",
         "zu", "y", "bin", "al", "het", "'t",
@@ -39,41 +62,78 @@ struct PersonNameRecognizer: Sendable {
         var isInitial: Bool
         var isWord: Bool
         var isParticle: Bool
+        /// Starts with a lower-case letter (a word in mid-sentence).
+        var isLower: Bool
     }
 
+    /// The names in `bytes[start..<end]`, a window of text around capitalised words. The window is cut into runs
+    /// of words joined by single spaces (any other character ends a run) and each run is read on its own.
     func names(in bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> [Span] {
-        var tokens = Self.tokens(bytes, start: start, end: end)
-        // A run that starts inside a word ("iPhone Pro") does not start with a name.
-        if start > 0, Self.isLetterByte(bytes[start - 1]), !tokens.isEmpty { tokens.removeFirst() }
+        var found: [Span] = []
+        for run in Self.runs(bytes, start: start, end: end) where run.contains(where: { $0.isWord }) {
+            found += names(in: run)
+        }
+        return found
+    }
+
+    private func names(in tokens: [Token]) -> [Span] {
         var found: [Span] = []
         var i = 0
         while i < tokens.count {
             let token = tokens[i]
             let key = Gazetteers.fold(token.text)
             if (Self.titles.contains(key) && !token.isParticle) || (token.isInitial && key == "M") {
-                if let (last, _) = extend(tokens, from: i + 1), tokens[i + 1].isWord || tokens[i + 1].isParticle {
+                if let (last, _) = extend(tokens, from: i + 1, afterTitle: true),
+                    tokens[i + 1].isWord || tokens[i + 1].isParticle
+                {
                     found.append(Span(start: tokens[i + 1].start, end: tokens[last].coreEnd, confidence: 0.85,
                         reason: "follows the title '\(token.text)'"))
                     i = last + 1
                     continue
                 }
             }
-            if token.isWord, Self.greetings.contains(key), i + 1 < tokens.count, tokens[i + 1].isWord {
+            if token.isWord, Self.greetings.contains(key) || Self.roles.contains(key), i + 1 < tokens.count,
+                tokens[i + 1].isWord
+            {
                 let next = Gazetteers.fold(tokens[i + 1].text)
-                if gazetteers.givenNames.contains(next) && !gazetteers.ambiguousGivenNames.contains(next) {
-                    let last = extend(tokens, from: i + 2)?.last ?? i + 1
-                    found.append(Span(start: tokens[i + 1].start, end: tokens[last].coreEnd, confidence: 0.8,
-                        reason: "a known given name after the greeting '\(token.text)'"))
+                let known = gazetteers.givenNames.contains(next) && !gazetteers.ambiguousGivenNames.contains(next)
+                let extended = extend(tokens, from: i + 2)
+                // After a greeting a single capitalised word is a name; after a role word it takes two.
+                if !gazetteers.notNameWords.contains(next), !Self.notAddressees.contains(next), !Self.titles.contains(next),
+                    known || Self.greetings.contains(key) || extended != nil
+                {
+                    let last = extended?.last ?? i + 1
+                    found.append(Span(start: tokens[i + 1].start, end: tokens[last].coreEnd, confidence: known ? 0.8 : 0.65,
+                        reason: "follows the \(Self.greetings.contains(key) ? "greeting" : "word") '\(token.text)'"))
                     i = last + 1
                     continue
                 }
             }
-            if token.isWord, !token.endsSentence, gazetteers.givenNames.contains(key),
-                let (last, knownSurname) = extend(tokens, from: i + 1),
-                knownSurname || !gazetteers.ambiguousGivenNames.contains(key)
+            if token.isWord, gazetteers.givenNames.contains(key) {
+                let ambiguous = gazetteers.ambiguousGivenNames.contains(key)
+                // Inside a longer capitalised run ("San José Generative AI") only a known surname makes a name.
+                let insideRun = i > 0 && tokens[i - 1].isWord
+                if !token.endsSentence, let (last, knownSurname) = extend(tokens, from: i + 1),
+                    knownSurname || (!ambiguous && !insideRun)
+                {
+                    found.append(Span(start: token.start, end: tokens[last].coreEnd, confidence: knownSurname ? 0.9 : 0.75,
+                        reason: knownSurname ? "a known given name and surname" : "a known given name before a capitalised word"))
+                    i = last + 1
+                    continue
+                }
+                // A lone given name in mid-sentence ("reply to David about").
+                if !ambiguous, i > 0, tokens[i - 1].isLower, i + 1 == tokens.count || !tokens[i + 1].isWord {
+                    found.append(Span(start: token.start, end: token.coreEnd, confidence: 0.6,
+                        reason: "a known given name in mid-sentence"))
+                }
+            }
+            // An unknown given name before a Dutch or German particle and a capitalised word.
+            if token.isWord, !token.endsSentence, i + 2 < tokens.count, Self.surnameParticles.contains(String(tokens[i + 1].text)),
+                !gazetteers.notNameWords.contains(key), !gazetteers.ambiguousGivenNames.contains(key),
+                let (last, _) = extend(tokens, from: i + 1)
             {
-                found.append(Span(start: token.start, end: tokens[last].coreEnd, confidence: knownSurname ? 0.9 : 0.75,
-                    reason: knownSurname ? "a known given name and surname" : "a known given name before a capitalised word"))
+                found.append(Span(start: token.start, end: tokens[last].coreEnd, confidence: 0.7,
+                    reason: "a capitalised word, the particle '\(tokens[i + 1].text)' and a surname"))
                 i = last + 1
                 continue
             }
@@ -84,7 +144,10 @@ struct PersonNameRecognizer: Sendable {
 
     /// Extends a name over up to four more parts (words or initials, with particles between them), stopping at a
     /// word that never continues a name. Returns the last part's index and whether a known surname was seen.
-    private func extend(_ tokens: [Token], from first: Int) -> (last: Int, knownSurname: Bool)? {
+    ///
+    /// A word that is both a known surname and a word that never continues a name ("Hall", "Park") is taken as the
+    /// surname when it ends the run; after a title the first word is always the name ("Ms. Hall").
+    private func extend(_ tokens: [Token], from first: Int, afterTitle: Bool = false) -> (last: Int, knownSurname: Bool)? {
         var last: Int?
         var knownSurname = false
         var parts = 0
@@ -94,8 +157,12 @@ struct PersonNameRecognizer: Sendable {
             if token.isParticle { j += 1; continue }
             guard token.isWord || token.isInitial else { break }
             let key = Gazetteers.fold(token.text)
-            if gazetteers.notNameWords.contains(key) { break }
-            if token.isWord && gazetteers.surnames.contains(key) { knownSurname = true }
+            let isSurname = token.isWord && gazetteers.surnames.contains(key)
+            if gazetteers.notNameWords.contains(key) && !(afterTitle && j == first) {
+                let endsRun = j + 1 == tokens.count || !(tokens[j + 1].isWord || tokens[j + 1].isInitial)
+                guard Self.surnameLikeNotNameWords.contains(key) && endsRun && parts == 0 else { break }
+            }
+            if isSurname { knownSurname = true }
             last = j
             parts += 1
             if token.endsSentence { break }
@@ -105,35 +172,67 @@ struct PersonNameRecognizer: Sendable {
         return (last, knownSurname)
     }
 
-    private static func tokens(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> [Token] {
-        var tokens: [Token] = []
+    /// Cuts the window into runs of tokens. A token is a maximal sequence of letters (any byte ≥ 0x80 counts as
+    /// one), apostrophes, hyphens and full stops; a single space continues the run, anything else ends it.
+    private static func runs(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> [[Token]] {
+        var runs: [[Token]] = []
+        var run: [Token] = []
         var i = start
         while i < end {
-            while i < end && bytes[i] == 0x20 { i += 1 }
             let tokenStart = i
-            while i < end && bytes[i] != 0x20 { i += 1 }
-            guard i > tokenStart else { break }
-            var coreEnd = i
-            var endsWithDot = false
-            if bytes[coreEnd - 1] == 0x2E { coreEnd -= 1; endsWithDot = true }
-            if coreEnd - tokenStart > 2, bytes[coreEnd - 1] == 0x73 /* s */ {
-                if bytes[coreEnd - 2] == 0x27 { coreEnd -= 2 }
-                else if coreEnd - tokenStart > 4, bytes[coreEnd - 2] == 0x99, bytes[coreEnd - 3] == 0x80,
-                    bytes[coreEnd - 4] == 0xE2 { coreEnd -= 4 }
+            while i < end && isTokenByte(bytes[i]) { i += 1 }
+            if i > tokenStart, let token = token(bytes, tokenStart, i) { run.append(token) }
+            // A single space joins; anything else (or a token that cannot be part of a name) ends the run.
+            if i < end && bytes[i] == 0x20 && (i + 1 >= end || bytes[i + 1] != 0x20) && i > tokenStart {
+                i += 1
+                continue
             }
-            let text = Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<coreEnd]), as: UTF8.self))
-            let first = text.first
-            let isUpperStart = first?.isUppercase ?? false
-            let isInitial = endsWithDot && text.count == 1 && isUpperStart
-            let isWord = isUpperStart && text.count >= 2 && text.dropFirst().contains { $0.isLowercase }
-            tokens.append(Token(
-                start: tokenStart, coreEnd: coreEnd, text: text, endsSentence: endsWithDot && !isInitial,
-                isInitial: isInitial, isWord: isWord, isParticle: particles.contains(String(text))))
+            if !run.isEmpty { runs.append(run); run = [] }
+            if i == tokenStart { i += 1 }
         }
-        return tokens
+        if !run.isEmpty { runs.append(run) }
+        return runs
     }
 
-    static func isLetterByte(_ b: UInt8) -> Bool {
-        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b >= 0x80
+    private static func token(_ bytes: UnsafeRawBufferPointer, _ tokenStart: Int, _ tokenEnd: Int) -> Token? {
+        var coreEnd = tokenEnd
+        var endsWithDot = false
+        while coreEnd > tokenStart && (bytes[coreEnd - 1] == 0x2D || bytes[coreEnd - 1] == 0x27) { coreEnd -= 1 }
+        if coreEnd > tokenStart && bytes[coreEnd - 1] == 0x2E { coreEnd -= 1; endsWithDot = true }
+        if coreEnd - tokenStart > 2, bytes[coreEnd - 1] == 0x73 /* s */ {
+            if bytes[coreEnd - 2] == 0x27 { coreEnd -= 2 }
+            else if coreEnd - tokenStart > 4, bytes[coreEnd - 2] == 0x99, bytes[coreEnd - 3] == 0x80,
+                bytes[coreEnd - 4] == 0xE2 { coreEnd -= 4 }
+        }
+        guard coreEnd > tokenStart else { return nil }
+        let first = bytes[tokenStart]
+        let upperStart = (first >= 0x41 && first <= 0x5A)
+            || (first == 0xC3 && tokenStart + 1 < coreEnd && bytes[tokenStart + 1] >= 0x80 && bytes[tokenStart + 1] <= 0x9E)
+        let lowerStart = (first >= 0x61 && first <= 0x7A) || (first == 0xC3 && !upperStart)
+        let length = coreEnd - tokenStart
+        var hasLower = false
+        var k = tokenStart + 1
+        while k < coreEnd && !hasLower {
+            let b = bytes[k]
+            hasLower = (b >= 0x61 && b <= 0x7A) || (b == 0xC3 && k + 1 < coreEnd && bytes[k + 1] >= 0x9F)
+                || b == 0xC4 || b == 0xC5
+            k += 1
+        }
+        let isInitial = endsWithDot && length == 1 && upperStart
+        let isWord = upperStart && length >= 2 && hasLower
+        // Only short lower-case tokens can be particles or titles; only they and capitalised ones need their text.
+        let needsText = isWord || isInitial || (lowerStart && length <= 6)
+        let text = needsText
+            ? Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<coreEnd]), as: UTF8.self))
+            : ""
+        return Token(
+            start: tokenStart, coreEnd: coreEnd, text: text, endsSentence: endsWithDot && !isInitial,
+            isInitial: isInitial, isWord: isWord, isParticle: lowerStart && length <= 4 && particles.contains(String(text)),
+            isLower: lowerStart)
+    }
+
+    /// Letters (any byte ≥ 0x80 counts), apostrophe, hyphen and full stop.
+    private static func isTokenByte(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b >= 0x80 || b == 0x27 || b == 0x2D || b == 0x2E
     }
 }

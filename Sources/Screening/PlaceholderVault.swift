@@ -18,14 +18,14 @@ public struct PlaceholderVault: Sendable, Equatable {
 
     public init(pseudonymKey: SymmetricKey? = nil) { self.pseudonymKey = pseudonymKey }
 
-    /// The keyed pseudonym for `value` (`[ENTITY_` + the first 8 bytes of HMAC-SHA-256(key, entity NUL value) in hex
+    /// The keyed pseudonym for `value` (`[ENTITY_` + the first 8 bytes of HMAC-SHA-256(key, entity NUL value) in upper-case hex
     /// + `]`), remembered for restoring; a numbered placeholder when the vault has no key.
     public mutating func pseudonym(for value: String, entity: String) -> String {
         guard let pseudonymKey else { return placeholder(for: value, entity: entity) }
         let key = entity + "\u{0}" + value
         if let existing = valueToPlaceholder[key] { return existing }
         let mac = HMAC<SHA256>.authenticationCode(for: Array(key.utf8), using: pseudonymKey)
-        let pseudonym = "[\(entity)_\(hexString(Array(mac).prefix(8)))]"
+        let pseudonym = "[\(entity)_\(hexString(Array(mac).prefix(8)).uppercased())]"
         valueToPlaceholder[key] = pseudonym
         placeholderToValue[pseudonym] = value
         longestPlaceholder = max(longestPlaceholder, pseudonym.utf8.count)

@@ -56,7 +56,7 @@ public enum RedactionStyle: String, Sendable, Codable, CaseIterable {
     case placeholder
     /// Every letter and digit but the last four replaced by `*` (`***-**-6789`); not restored.
     case mask
-    /// A keyed pseudonym (`[EMAIL_ADDRESS_3f9a1c2b]`, HMAC-SHA-256 with the vault's secret key): the same value gets
+    /// A keyed pseudonym (`[EMAIL_ADDRESS_3F9A1C2B5D6E7F80]`, HMAC-SHA-256 with the vault's secret key): the same value gets
     /// the same pseudonym in every request, so answers can be correlated without the value; restored in the answer.
     case pseudonym
     /// The value is dropped from the text; not restored.
@@ -68,7 +68,8 @@ public enum RedactionStyle: String, Sendable, Codable, CaseIterable {
 public struct ContextRule: Sendable, Hashable {
     /// Words that raise confidence (or are required).
     public var words: [String]
-    /// Words that, found nearby without any of `words`, make the candidate a look-alike rather than a finding.
+    /// Words that, found in the window before the candidate without any of `words` around it, make the candidate
+    /// a look-alike rather than a finding ("order 617-555-0134").
     public var negative: [String]
     /// How many bytes before and after the candidate are searched.
     public var window: Int

@@ -14,6 +14,10 @@ public final class Screener: Sendable {
     /// For each rule, whether its candidates go to the person-name recogniser.
     private let recognizesNames: [Bool]
     private let names: PersonNameRecognizer
+    /// Each rule's context words as lower-case bytes.
+    private let needles: [(words: [[UInt8]], negative: [[UInt8]])]
+    /// Each rule's reasons, built once: "matches the … pattern", ", passes the … check", and both.
+    private let reasons: [(pattern: String, validated: String, patternValidated: String)]
 
     /// Compiles every pattern of `packs`. A pattern the engine cannot run (backreferences, lookaround, bad syntax)
     /// is refused here, naming its rule and file. `gazetteers` feed the `person-name` recogniser.
@@ -30,11 +34,11 @@ public final class Screener: Sendable {
                 rules.append(rule)
             }
         }
-        var patterns: [(expression: String, caseInsensitive: Bool)] = []
+        var patterns: [(expression: String, caseInsensitive: Bool, window: Bool)] = []
         var patternRule: [Int] = []
         for (index, rule) in rules.enumerated() {
             for pattern in rule.patterns {
-                patterns.append((pattern, rule.caseInsensitive))
+                patterns.append((pattern, rule.caseInsensitive, rule.validator == "person-name"))
                 patternRule.append(index)
             }
         }
@@ -56,6 +60,14 @@ public final class Screener: Sendable {
         self.validators = rules.map { $0.validator.flatMap(Validators.named) }
         self.recognizesNames = rules.map { $0.validator == "person-name" }
         self.names = PersonNameRecognizer(gazetteers: gazetteers)
+        self.needles = rules.map { rule in
+            ((rule.context?.words ?? []).map { Array($0.utf8) }, (rule.context?.negative ?? []).map { Array($0.utf8) })
+        }
+        self.reasons = rules.map { rule in
+            let pattern = "matches the \(rule.title.lowercased()) pattern"
+            let validated = rule.validator.map { ", passes the \($0) check" } ?? ""
+            return (pattern, validated, pattern + validated)
+        }
         self.packHash = GuidelinePack.combinedHash(packs)
     }
 
@@ -72,73 +84,117 @@ public final class Screener: Sendable {
     public func scan(bytes: UnsafeRawBufferPointer) throws(ScanFailure) -> [Finding] {
         let matches = try database.scan(bytes)
         guard !matches.isEmpty else { return [] }
-        var candidates: [Finding] = []
-        var checked = Set<Int64>()  // (rule, start, end) already judged
-        var runs: [Int64: Int] = [:]  // (rule, start) → longest end, for recognisers
-        for match in matches {
-            let ruleIndex = patternRule[match.pattern]
-            if recognizesNames[ruleIndex] {
-                let key = Int64(ruleIndex) << 40 | Int64(match.start)
-                runs[key] = max(runs[key] ?? 0, match.end)
-                continue
-            }
-            let key = Int64(ruleIndex) << 48 | Int64(match.start) << 24 ^ Int64(match.end)
-            guard checked.insert(key).inserted else { continue }
-            if let finding = judge(ruleIndex: ruleIndex, start: match.start, end: match.end, in: bytes) {
-                candidates.append(finding)
-            }
+        // Group the candidates by rule and start, longest first: Hyperscan reports every end a pattern matches at.
+        // The longest that passes makes the shorter ones moot, and a look-alike verdict ("order 617-…") holds for
+        // them all. A person-name run goes to the recogniser whole.
+        let ordered = matches.map { (rule: patternRule[$0.pattern], start: $0.start, end: $0.end) }.sorted {
+            if $0.rule != $1.rule { return $0.rule < $1.rule }
+            if $0.start != $1.start { return $0.start < $1.start }
+            return $0.end > $1.end
         }
-        for (key, end) in runs {
-            let ruleIndex = Int(key >> 40), start = Int(key & (1 << 40 - 1))
-            for span in names.names(in: bytes, start: start, end: end) {
-                if let finding = judge(ruleIndex: ruleIndex, start: span.start, end: span.end, in: bytes,
-                    confidence: span.confidence, reason: span.reason)
-                {
-                    candidates.append(finding)
+        var candidates: [Finding] = []
+        var i = 0
+        while i < ordered.count {
+            let (rule, start) = (ordered[i].rule, ordered[i].start)
+            var next = i + 1
+            while next < ordered.count && ordered[next].rule == rule && ordered[next].start == start { next += 1 }
+            if recognizesNames[rule] {
+                // Windows of the rule's patterns, merged: each region is read once.
+                var windowEnd = ordered[i].end
+                while next < ordered.count && ordered[next].rule == rule && ordered[next].start <= windowEnd {
+                    windowEnd = max(windowEnd, ordered[next].end)
+                    next += 1
+                }
+                for span in names.names(in: bytes, start: start, end: windowEnd) {
+                    if case .finding(let finding) = judge(
+                        ruleIndex: rule, start: span.start, end: span.end, in: bytes, confidence: span.confidence,
+                        reason: span.reason)
+                    {
+                        candidates.append(finding)
+                    }
+                }
+            } else {
+                var previousEnd = -1
+                judging: for k in i..<next where ordered[k].end != previousEnd {
+                    previousEnd = ordered[k].end
+                    switch judge(ruleIndex: rule, start: start, end: ordered[k].end, in: bytes) {
+                    case .finding(let finding):
+                        candidates.append(finding)
+                        break judging
+                    case .lookAlike: break judging
+                    case .rejected: continue
+                    }
                 }
             }
+            i = next
         }
         return Self.resolveOverlaps(candidates)
+    }
+
+    /// What the engine makes of one candidate.
+    private enum Verdict {
+        case finding(Finding)
+        /// Not this value (a validator, allow-list or required context said no); a shorter one may still be.
+        case rejected
+        /// A look-alike by its context ("invoice 617-555-0134"): no candidate at this start is a finding.
+        case lookAlike
     }
 
     private func judge(
         ruleIndex: Int, start: Int, end: Int, in bytes: UnsafeRawBufferPointer, confidence: Double = 0.6,
         reason: String? = nil
-    ) -> Finding? {
+    ) -> Verdict {
         let rule = rules[ruleIndex]
+        // Patterns have no lookbehind, so they mark a left boundary with `(?:^|\s)`: the span starts after it.
+        var start = start
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x09 || bytes[start] == 0x0D
+            || bytes[start] == 0x2C || bytes[start] == 0x3B
+        {
+            start += 1
+        }
+        guard start < end else { return .rejected }
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         var confidence = confidence
-        var reasons = [reason ?? "matches the \(rule.title.lowercased()) pattern"]
+        var why = reason ?? reasons[ruleIndex].pattern
         if let validator = validators[ruleIndex] {
-            guard validator(value[...]) else { return nil }
+            guard validator(value[...]) else { return .rejected }
             confidence = 0.95
-            reasons.append("passes the \(rule.validator ?? "") check")
+            why = reason.map { $0 + reasons[ruleIndex].validated } ?? reasons[ruleIndex].patternValidated
         }
-        if isAllowed(value, rule: rule) { return nil }
+        if isAllowed(value, rule: rule) { return .lookAlike }
         if let context = rule.context {
-            if let word = firstWord(of: context.words, window: context.window, start: start, end: end, in: bytes) {
+            if let word = firstWord(
+                of: context.words, needles: needles[ruleIndex].words, before: context.window, after: context.window,
+                start: start, end: end, in: bytes)
+            {
                 confidence = min(1, confidence + 0.3)
-                reasons.append("near the word '\(word)'")
+                why += ", near the word '\(word)'"
             } else if context.required {
-                return nil
-            } else if firstWord(of: context.negative, window: context.window, start: start, end: end, in: bytes) != nil {
-                return nil
+                return .rejected
+            } else if firstWord(
+                of: context.negative, needles: needles[ruleIndex].negative, before: context.window, after: 0,
+                start: start, end: end, in: bytes) != nil
+            {
+                return .lookAlike  // "version 10.2.3.4", "order 617-555-0134"
             }
         }
-        return Finding(
+        return .finding(Finding(
             ruleID: rule.id, entity: rule.entity, category: rule.category, action: rule.action,
             redaction: rule.redaction, start: start, end: end, value: value, confidence: confidence,
-            reason: reasons.joined(separator: ", "), message: rule.message, source: rule.source,
-            priority: rule.priority)
+            reason: why, message: rule.message, source: rule.source,
+            priority: rule.priority))
     }
 
+    /// Whether the rule's allow-list holds `value`.
     private func isAllowed(_ value: String, rule: Rule) -> Bool {
         guard !rule.allow.isEmpty else { return false }
         let digits = value.filter(\.isASCIIDigit)
         for allowed in rule.allow {
             if allowed == value { return true }
             let allowedDigits = allowed.filter(\.isASCIIDigit)
-            if !allowedDigits.isEmpty, allowedDigits.count == allowed.filter({ $0.isLetter || $0.isNumber }).count,
+            // A number written with other separators is the same number ("311", "(617) 555-0134"); dotted values
+            // such as addresses compare as written.
+            if !allowedDigits.isEmpty, allowed.allSatisfy({ $0.isASCIIDigit || " -()+".contains($0) }),
                 allowedDigits == digits
             {
                 return true
@@ -147,24 +203,28 @@ public final class Screener: Sendable {
         return false
     }
 
-    /// The first of `words` found as a whole word within `window` bytes around the candidate, compared without
-    /// case (ASCII).
-    private func firstWord(of words: [String], window: Int, start: Int, end: Int, in bytes: UnsafeRawBufferPointer)
-        -> String?
-    {
+    /// The first of `words` found as a whole word from `before` bytes before the candidate to `after` bytes after
+    /// it (the candidate included), compared without case (ASCII).
+    private func firstWord(
+        of words: [String], needles: [[UInt8]], before: Int, after: Int, start: Int, end: Int,
+        in bytes: UnsafeRawBufferPointer
+    ) -> String? {
         guard !words.isEmpty else { return nil }
-        let lower = max(0, start - window)
-        let upper = min(bytes.count, end + window)
-        let window = bytes[lower..<upper].map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 }
-        for word in words {
-            let needle = Array(word.utf8)
-            guard !needle.isEmpty, needle.count <= window.count else { continue }
-            var i = 0
-            while i + needle.count <= window.count {
-                if window[i] == needle[0] && Array(window[i..<(i + needle.count)]) == needle {
-                    let beforeOK = i == 0 || !isWordByte(window[i - 1])
-                    let afterOK = i + needle.count == window.count || !isWordByte(window[i + needle.count])
-                    if beforeOK && afterOK { return word }
+        let lower = max(0, start - before)
+        let upper = min(bytes.count, end + after)
+        @inline(__always) func folded(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b + 0x20 : b }
+        for (index, needle) in needles.enumerated() {
+            guard let first = needle.first, needle.count <= upper - lower else { continue }
+            var i = lower
+            while i + needle.count <= upper {
+                if folded(bytes[i]) == first {
+                    var k = 1
+                    while k < needle.count && folded(bytes[i + k]) == needle[k] { k += 1 }
+                    if k == needle.count {
+                        let beforeOK = i == lower || !isWordByte(bytes[i - 1])
+                        let afterOK = i + needle.count == upper || !isWordByte(bytes[i + needle.count])
+                        if beforeOK && afterOK { return words[index] }
+                    }
                 }
                 i += 1
             }
@@ -172,6 +232,7 @@ public final class Screener: Sendable {
         return nil
     }
 
+    /// The context words as lower-case bytes.
     private func isWordByte(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b >= 0x80
     }

@@ -25,8 +25,11 @@ public enum Validators {
         "ipv4": ipv4,
         "ipv6": ipv6,
         "date": date,
+        // A national number: a trunk 0 then a non-zero digit, 9 to 12 digits in all; or a Spanish number, which
+        // has no trunk prefix (9 digits starting with 6 to 9).
         "phone-national": { text in
             let d = digits(of: text)
+            if d.count == 9 && (6...9).contains(d[0]) { return true }
             return (9...12).contains(d.count) && d.first == 0 && d.dropFirst().first != 0
         },
     ]
@@ -89,16 +92,21 @@ public enum Validators {
     static let nanpPhone: Check = { text in
         let number = text.prefix { $0 != "x" && $0 != "e" }  // without an extension (x123, ext. 123)
         var d = digits(of: number)
+        if d.count == 13 && d.starts(with: [0, 0, 1]) { d.removeFirst(3) }  // 001: the international prefix
         if d.count == 11 && d[0] == 1 { d.removeFirst() }
         guard d.count == 10 else { return false }
         return d[0] >= 2 && d[1] != 9 && d[3] >= 2
     }
 
-    /// A payment card: a known issuer prefix and length, and the Luhn check.
+    /// A payment card: a known issuer prefix and length, and the Luhn check. Maestro (12–19 digits: 5018, 5020,
+    /// 5038, 56–58, 5893, 6304, 6390, 6759, 6761–6763, 0604) and JCB's 15-digit 1800 and 2131 ranges included.
     static let paymentCard: Check = { text in
         let d = digits(of: text)
         guard luhn(d) else { return false }
         let prefix2 = number(d.prefix(2)), prefix3 = number(d.prefix(3)), prefix4 = number(d.prefix(4))
+        let maestro: Set<Int> = [5018, 5020, 5038, 5893, 6304, 6390, 6759, 6761, 6762, 6763, 604]
+        if (12...19).contains(d.count) && (maestro.contains(prefix4) || (56...58).contains(prefix2)) { return true }
+        if d.count == 15 && (prefix4 == 1800 || prefix4 == 2131) { return true }
         switch d.count {
         case 13, 19: return d[0] == 4
         case 14: return (300...305).contains(prefix3) || prefix2 == 36 || prefix2 == 38 || prefix2 == 39

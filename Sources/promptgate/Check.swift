@@ -10,6 +10,11 @@ struct Check: ParsableCommand {
         discussion: """
             Reads TEXT, or --file, or standard input. Nothing is sent anywhere and nothing is logged. \
             Offsets are UTF-8 byte offsets into the input.
+
+            With --batch the input is JSON Lines, one {"id": …, "text": …} per line, and the output is one line per \
+            input: {"id": …, "decision": …, "findings": [{"type", "rule", "start", "end", "action"}]} — so a \
+            labelled corpus can be scored. A line that is not such an object gets {"id": …, "error": …} and the \
+            rest go on.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -25,16 +30,20 @@ struct Check: ParsableCommand {
     @Option(help: "Output format: text (for people) or json (for scripts).")
     var format: Format = .text
 
+    @Flag(help: "Read JSON Lines {\"id\", \"text\"} and write one JSON line of findings per input.")
+    var batch = false
+
     @OptionGroup var guidelines: GuidelineOptions
 
     func run() throws {
-        let input = try readInput()
         let screener: Screener
         do {
             screener = try Screener(packs: try guidelines.load())
         } catch let error as PackError {
             throw CLIError("guideline pack error: \(error)")
         }
+        if batch { return try runBatch(screener) }
+        let input = try readInput()
         let findings = try screener.scan(input)
         let decision = Policy().decide(findings)
         var vault = PlaceholderVault()
@@ -43,6 +52,49 @@ struct Check: ParsableCommand {
         case .json: print(json(decision: decision, findings: findings, redacted: redacted).serialized())
         case .text: printText(input: input, decision: decision, findings: findings, redacted: redacted)
         }
+    }
+
+    /// Screens each JSON line of the input and writes one JSON line per input line, in order.
+    private func runBatch(_ screener: Screener) throws {
+        let data: Data
+        if let file {
+            guard let contents = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+            data = contents
+        } else {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        }
+        var out: [UInt8] = []
+        let policy = Policy()
+        for (number, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+            var result: [(String, JSONValue)] = []
+            do {
+                let value = try JSONParser.parse(Array(line))
+                result.append(("id", value["id"] ?? .null))
+                guard let text = value["text"]?.stringValue else {
+                    throw CLIError("expected an object with a \"text\" string")
+                }
+                let findings = try screener.scan(text)
+                result.append(("decision", .string(policy.decide(findings).rawValue)))
+                result.append(("findings", .array(findings.map { f in
+                    .object([
+                        ("type", .string(f.entity)), ("rule", .string(f.ruleID)), ("start", .int(f.start)),
+                        ("end", .int(f.end)), ("action", .string(f.action.rawValue)),
+                        ("confidence", .number(String(f.confidence))),
+                    ])
+                })))
+            } catch {
+                if result.isEmpty { result.append(("id", .null)) }
+                result.append(("error", .string("line \(number + 1): \(error)")))
+            }
+            out += JSONValue.object(result).serializedBytes()
+            out.append(0x0A)
+            if out.count > 1 << 16 {
+                FileHandle.standardOutput.write(Data(out))
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        FileHandle.standardOutput.write(Data(out))
     }
 
     private func readInput() throws -> String {
@@ -77,14 +129,43 @@ struct Check: ParsableCommand {
         let color = stdoutIsTerminal
         let bold = color ? "\u{1B}[1m" : "", red = color ? "\u{1B}[31m" : "", reset = color ? "\u{1B}[0m" : ""
         print("\(bold)Decision: \(decision.rawValue)\(reset) (\(findings.count) finding\(findings.count == 1 ? "" : "s"))")
-        for f in findings {
-            print("  \(red)\(f.entity)\(reset) bytes \(f.start)..<\(f.end)  rule \(f.ruleID)  action \(f.action.rawValue)")
-            print("    \(f.message)")
-            print("    Source: \(f.source.citation)")
+        guard !findings.isEmpty else { return }
+        print()
+        print(Self.highlight(input, findings: findings, color: color))
+        print()
+        for (number, f) in findings.enumerated() {
+            print("  [\(number + 1)] \(red)\(f.entity)\(reset) bytes \(f.start)..<\(f.end)  rule \(f.ruleID)  action \(f.action.rawValue)  confidence \(f.confidence)")
+            print("      Why: \(f.reason)")
+            print("      \(f.message.trimmingCharacters(in: .whitespacesAndNewlines))")
+            print("      Source: \(f.source.citation)")
         }
-        if !findings.isEmpty {
+        if decision == .blocked {
+            print("\(bold)Nothing would be sent:\(reset) the prompt is blocked.")
+        } else {
             print("\(bold)What would be sent:\(reset)")
             print(redacted)
         }
+    }
+
+    /// The text with each finding marked: coloured on a terminal (red for block, yellow for redact, cyan for warn
+    /// and log), bracketed with its number otherwise.
+    static func highlight(_ text: String, findings: [Finding], color: Bool) -> String {
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        var cursor = 0
+        for (number, f) in findings.enumerated().sorted(by: { $0.element.start < $1.element.start })
+        where f.start >= cursor && f.end <= bytes.count {
+            out += bytes[cursor..<f.start]
+            let value = bytes[f.start..<f.end]
+            if color {
+                let code = f.action == .block ? "41;97" : f.action == .redact ? "43;30" : "46;30"
+                out += Array("\u{1B}[\(code)m".utf8) + value + Array("\u{1B}[0m\u{1B}[2m[\(number + 1)]\u{1B}[0m".utf8)
+            } else {
+                out += Array("[".utf8) + value + Array("][\(number + 1)]".utf8)
+            }
+            cursor = f.end
+        }
+        out += bytes[cursor...]
+        return String(decoding: out, as: UTF8.self)
     }
 }

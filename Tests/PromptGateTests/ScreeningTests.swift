@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -66,7 +67,16 @@ struct ScreeningTests {
             ("uk-nhs", ["943 476 5919", "4010232137"], ["943 476 5918"]),
             ("es-dni", ["12345678Z", "X1234567L"], ["12345678A"]),
             ("ca-sin", ["130 692 544"], ["130 692 545", "046 454 286", "846 454 286"]),
-            ("nanp-phone", ["(617) 555-0134", "+1 206 684 0000"], ["123-456-7890", "291-555-1234", "212-155-1234"]),
+            ("nanp-phone", ["(617) 555-0134", "+1 206 684 0000", "001-617-555-0134x12"], ["123-456-7890", "291-555-1234", "212-155-1234"]),
+            // Maestro and JCB's 15-digit range; a JCB prefix outside 3528–3589 is not a card.
+            ("payment-card", ["6759649826438453", "180000000000002", "3530111333300000"], ["3506457111578964"]),
+            // Steuer-ID examples from the Bundeszentralamt für Steuern documentation and python-stdnum.
+            ("de-tax-id", ["86095742719", "47 036 892 816", "65929970489"], ["86095742718", "06095742719", "11111111110", "12345678903"]),
+            ("ca-ohip", ["1234-567-897", "9876543217"], ["1234-567-890", "123456789"]),
+            ("ipv4", ["203.0.113.45", "10.0.0.1"], ["256.1.1.1", "1.2.3", "01.2.3.4"]),
+            ("ipv6", ["2001:db8::1", "fe80::1ff:fe23:4567:890a", "::1"], ["2001:db8::g", "10:30:45", "1:2:3:4:5:6:7:8:9"]),
+            ("date", ["03/14/1987", "1985-03-15", "15 de marzo de 1956", "25.01.1939", "July 4, 1990"], ["45/13/1987", "02/03/1850", "12 Smarch 1990", "2099-01-01"]),
+            ("phone-national", ["0391-500080", "020 7946 0958", "942 36 08 37"], ["00 12 34 56 78", "0391", "512345678901234"]),
         ]
         for (name, good, bad) in cases {
             let check = try #require(Validators.named(name))
@@ -192,6 +202,142 @@ struct ScreeningTests {
         let redaction = Redactor.redact(text, findings: findings, vault: &vault)
         #expect(redaction.text == "Mail [EMAIL_ADDRESS_1] or [EMAIL_ADDRESS_1], SSN [US_SSN_1].")
         #expect(vault.restore(redaction.text) == text)
+    }
+}
+
+
+@Suite("Screening: names, context, redaction styles and rule checks")
+struct ScreeningEngineTests {
+    static var screener: Screener { ScreeningTests.screener }
+
+    func names(_ text: String) throws -> [String] {
+        let bytes = Array(text.utf8)
+        return try Self.screener.scan(text).filter { $0.entity == "PERSON" }.map {
+            String(decoding: bytes[$0.start..<$0.end], as: UTF8.self)
+        }
+    }
+
+    @Test(
+        "person names: gazetteer, titles, greetings, role words, particles; offices and streets are not people",
+        arguments: [
+            ("Resident Maria Gonzalez called", ["Maria Gonzalez"]),
+            ("Dear Mr. O'Neil, thank you", ["O'Neil"]),
+            ("Sra. García y dhr. van der Berg", ["García", "van der Berg"]),
+            ("please reply to Natasha about the fee", ["Natasha"]),
+            ("Hi Karlijn, thanks", ["Karlijn"]),
+            ("Storing 123: Casper van Clootwijck kan niet inloggen", ["Casper van Clootwijck"]),
+            ("applicant Arthur Hall was present", ["Arthur Hall"]),
+            ("John F. Kennedy and Mary Ann Smith's case", ["John F. Kennedy", "Mary Ann Smith"]),
+            ("The Parks Department Budget Office met on Monday.", []),
+            ("Jordan Street is closed; the Town Hall opens at 9.", []),
+            ("City of San José Generative AI Guidelines", []),
+            ("In Python, set the base URL. May Council Meeting.", []),
+        ])
+    func personNames(text: String, expected: [String]) throws {
+        #expect(try names(text) == expected)
+    }
+
+    @Test("a name's offsets are UTF-8 byte offsets after non-ASCII text")
+    func nameOffsets() throws {
+        let text = "Zoë näher 東京 — Herr Müller hat angerufen"
+        #expect(try names(text) == ["Müller"])
+    }
+
+    @Test("negative context words make look-alikes; positive words raise confidence")
+    func context() throws {
+        #expect(try Self.screener.scan("order 617-555-0134 shipped").isEmpty)
+        #expect(try Self.screener.scan("upgrade to version 10.2.3.4 tonight").isEmpty)
+        let phone = try #require(try Self.screener.scan("call me at 617-555-0134").first)
+        #expect(phone.entity == "PHONE_NUMBER")
+        let withWord = try #require(try Self.screener.scan("SSN: 212567890").first)
+        #expect(withWord.reason.contains("near the word 'ssn'") && withWord.confidence > 0.95)
+        #expect(try Self.screener.scan("invoice 212567890 is overdue").isEmpty)
+    }
+
+    @Test("allow-lists: a number is the same number with other separators, dotted values only as written")
+    func allowLists() throws {
+        #expect(try Self.screener.scan("call 311 or 911").isEmpty)
+        #expect(try Self.screener.scan("listen on 127.0.0.1:8787").isEmpty)
+        #expect(try Self.screener.scan("from 12.70.0.1 at noon").map(\.entity) == ["IP_ADDRESS"])
+    }
+
+    @Test("redaction styles: placeholder, mask, keyed pseudonym and removal")
+    func redactionStyles() throws {
+        let yaml = """
+            pack: styles
+            title: t
+            version: "1"
+            rules:
+              - {id: p, title: t, category: personal-data, entity: A, patterns: ['a\\d+'], action: redact, message: m, source: {title: s, url: u}}
+              - {id: m, title: t, category: personal-data, entity: B, patterns: ['\\d{3}-\\d{2}-\\d{4}'], action: redact, redaction: mask, message: m, source: {title: s, url: u}}
+              - {id: k, title: t, category: personal-data, entity: C, patterns: ['c\\d+'], action: redact, redaction: pseudonym, message: m, source: {title: s, url: u}}
+              - {id: r, title: t, category: personal-data, entity: D, patterns: ['d\\d+'], action: redact, redaction: remove, message: m, source: {title: s, url: u}}
+            """
+        let screener = try Screener(packs: [try PackLoader.load(bytes: Array(yaml.utf8), origin: "inline")])
+        let text = "a1 212-56-7890 c7 d9."
+        let key = SymmetricKey(size: .bits256)
+        var vault = PlaceholderVault(pseudonymKey: key)
+        let redacted = Redactor.redact(text, findings: try screener.scan(text), vault: &vault).text
+        let pseudonym = try #require(redacted.split(separator: " ").dropFirst(2).first)
+        #expect(redacted == "[A_1] ***-**-7890 \(pseudonym) .")
+        #expect(pseudonym.hasPrefix("[C_") && pseudonym.count == "[C_".count + 16 + 1 && pseudonym.uppercased() == pseudonym)
+        // The same value gets the same pseudonym in another request with the same key, and it is restored.
+        var other = PlaceholderVault(pseudonymKey: key)
+        #expect(Redactor.redact("c7", findings: try screener.scan("c7"), vault: &other).text == String(pseudonym))
+        #expect(vault.restore("answer for \(pseudonym)") == "answer for c7")
+        // Without a key a pseudonym rule falls back to a numbered placeholder.
+        var keyless = PlaceholderVault()
+        #expect(Redactor.redact("c7", findings: try screener.scan("c7"), vault: &keyless).text == "[C_1]")
+        #expect(Redactor.mask("maria@example.org") == "*****@******e.org")
+    }
+
+    @Test("every example of every shipped rule passes through the whole engine (promptgate rules test)")
+    func examples() throws {
+        let (checked, failures) = try Self.screener.checkExamples()
+        #expect(checked > 150)
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    @Test("a broken example is reported with the rule's file and line")
+    func brokenExample() throws {
+        let yaml = """
+            pack: p
+            title: t
+            version: "1"
+            rules:
+              - id: digits
+                title: t
+                category: personal-data
+                entity: X
+                patterns: ['\\d{4}']
+                action: redact
+                message: m
+                source: {title: s, url: u}
+                examples: {match: ["no digits here"], no_match: ["1234"]}
+            """
+        let screener = try Screener(packs: [try PackLoader.load(bytes: Array(yaml.utf8), origin: "p.yaml")])
+        let failures = try screener.checkExamples().failures
+        #expect(failures.map(\.description) == [
+            "p.yaml:5: rule 'digits' does not find its match example \"no digits here\" (found: nothing)",
+            "p.yaml:5: rule 'digits' fires on its no_match example \"1234\"",
+        ])
+    }
+
+    @Test("the matching library passes its known-answer self-test (Vectorscan 5.4.9 does not)")
+    func engineSelfTest() {
+        #expect(PatternDatabase.engineProblem == nil, "\(PatternDatabase.engineProblem ?? "")")
+    }
+
+    @Test("matches longer than the start-tracking window and patterns of fixed width keep exact offsets")
+    func offsetsAcrossPasses() throws {
+        let long = "x" + String(repeating: "a", count: 400) + "@example.org is long"
+        let email = try #require(try Self.screener.scan(long).first { $0.entity == "EMAIL_ADDRESS" })
+        // An e-mail address longer than the window is still found; its start is at most the window (and the 64
+        // bytes back to a space) before its end.
+        #expect(email.end == long.utf8.count - " is long".utf8.count)
+        #expect(email.end - email.start <= PatternDatabase.unboundedWindow + 64)
+        let ssn = try #require(try Self.screener.scan("a 212-56-7890 b").first)
+        #expect((ssn.start, ssn.end) == (2, 13))
     }
 }
 

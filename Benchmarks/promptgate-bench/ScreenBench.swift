@@ -1,0 +1,71 @@
+import Foundation
+import JSONCore
+import PromptGate
+import Screening
+
+/// `promptgate-bench screen --corpus FILE [--megabytes N] [--guidelines DIR]`: screening throughput on one core
+/// with every default pack (or the packs in DIR), over the corpus's texts cut into 10 KB prompts, and the median latency of one 1 KB, 10 KB and 100 KB
+/// prompt. Prints one JSON line in the same shape as `Benchmarks/eval/run_presidio.py`, so the two compare.
+func benchScreen() throws {
+    let corpusPath = option("corpus", "Benchmarks/eval/corpus.jsonl")
+    let megabytes = Int(option("megabytes", "64")) ?? 64
+    guard let data = FileManager.default.contents(atPath: corpusPath) else {
+        print("cannot read \(corpusPath)")
+        exit(2)
+    }
+    var texts: [String] = []
+    for line in data.split(separator: 0x0A) where !line.isEmpty {
+        if let text = try JSONParser.parse(Array(line))["text"]?.stringValue { texts.append(text) }
+    }
+    let joined = Array(texts.joined(separator: "\n").utf8)
+    let started = ContinuousClock.now
+    let folder = option("guidelines", "")
+    let screener = try Screener(packs: try GuidelineLoader.load(folder: folder.isEmpty ? nil : folder))
+    let compile = ContinuousClock.now - started
+
+    func slice(_ size: Int, at offset: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(size)
+        var i = offset % joined.count
+        while out.count < size {
+            let take = min(size - out.count, joined.count - i)
+            out += joined[i..<(i + take)]
+            i = 0
+        }
+        return out
+    }
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    // Warm up, then throughput over 10 KB prompts.
+    _ = try slice(10_000, at: 0).withUnsafeBytes { try screener.scan(bytes: $0) }
+    let prompts = (0..<64).map { slice(10_000, at: $0 * 7_919) }
+    var scanned = 0, findings = 0
+    let clock = ContinuousClock.now
+    while scanned < megabytes * 1_000_000 {
+        for prompt in prompts {
+            findings += try prompt.withUnsafeBytes { try screener.scan(bytes: $0) }.count
+            scanned += prompt.count
+        }
+    }
+    let elapsed = seconds(ContinuousClock.now - clock)
+    var latency: [(String, JSONValue)] = []
+    for size in [1_000, 10_000, 100_000] {
+        let runs = size == 100_000 ? 50 : 500
+        var samples: [Double] = []
+        for run in 0..<runs {
+            let prompt = slice(size, at: run * 104_729)
+            let t = ContinuousClock.now
+            _ = try prompt.withUnsafeBytes { try screener.scan(bytes: $0) }
+            samples.append(seconds(ContinuousClock.now - t) * 1000)
+        }
+        samples.sort()
+        latency.append(("\(size / 1000)KB_ms", .number(String(format: "%.4f", samples[samples.count / 2]))))
+    }
+    let result: [(String, JSONValue)] = [
+        ("engine", .string("promptgate")), ("rules", .int(screener.rules.count)), ("bytes", .int(scanned)),
+        ("findings", .int(findings)), ("seconds", .number(String(format: "%.3f", elapsed))),
+        ("MB_per_s", .number(String(format: "%.2f", Double(scanned) / elapsed / 1e6))),
+        ("compile_s", .number(String(format: "%.2f", seconds(compile)))),
+    ]
+    print(JSONValue.object(result + latency).serialized())
+}
