@@ -5,8 +5,15 @@ import Foundation
 /// recurs without the log holding it. Never a bare hash: short values could be guessed back from it.
 public struct Fingerprinter: Sendable {
     private let key: SymmetricKey
+    /// The key for rules with `redaction: pseudonym`, derived from the fingerprint key (HKDF-SHA-256, its own
+    /// label) so the pseudonyms sent upstream never equal the fingerprints in the audit log.
+    public let pseudonymKey: SymmetricKey
 
-    public init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
+    public init(key: [UInt8]) {
+        self.key = SymmetricKey(data: key)
+        self.pseudonymKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: self.key, info: Array("promptgate pseudonym v1".utf8), outputByteCount: 32)
+    }
 
     /// Loads the key at `path`, creating a random 32-byte key (mode 0600) on first run.
     public static func loadOrCreate(path: String) throws -> Fingerprinter {

@@ -36,7 +36,7 @@ extension Gate {
     /// department's packs and overrides (if a policy file is configured) before anything is redacted.
     /// Throws only if the engine fails; callers must then stop the request (fail closed).
     public func screen(_ texts: [String], department: String? = nil) throws(ScanFailure) -> ScreeningResult {
-        var vault = PlaceholderVault()
+        var vault = PlaceholderVault(pseudonymKey: fingerprinter.pseudonymKey)
         var located: [ScreeningResult.Located] = []
         var perSlot: [[Finding]] = []
         let department = department ?? configuration.defaultDepartment
