@@ -81,6 +81,10 @@ struct PersonNameRecognizer: Sendable {
         var i = 0
         while i < tokens.count {
             let token = tokens[i]
+            guard !token.text.isEmpty else {
+                i += 1
+                continue
+            }
             let key = Gazetteers.fold(token.text)
             if (Self.titles.contains(key) && !token.isParticle) || (token.isInitial && key == "M") {
                 if let (last, _) = extend(tokens, from: i + 1, afterTitle: true),
@@ -220,16 +224,26 @@ struct PersonNameRecognizer: Sendable {
         }
         let isInitial = endsWithDot && length == 1 && upperStart
         let isWord = upperStart && length >= 2 && hasLower
-        // Only short lower-case tokens can be particles or titles; only they and capitalised ones need their text.
-        let needsText = isWord || isInitial || (lowerStart && length <= 6)
-        let text = needsText
+        // Most tokens are ordinary lower-case words: only capitalised ones, and the few lower-case particles and
+        // titles (found by comparing bytes, without making a string), need their text.
+        var lowerMatch = false
+        if lowerStart && length <= maxLowerWord {
+            lowerMatch = lowerWords.contains { word in
+                word.count == length && word.indices.allSatisfy { word[$0] == bytes[tokenStart + $0] }
+            }
+        }
+        let text = isWord || isInitial || lowerMatch
             ? Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<coreEnd]), as: UTF8.self))
             : ""
         return Token(
             start: tokenStart, coreEnd: coreEnd, text: text, endsSentence: endsWithDot && !isInitial,
-            isInitial: isInitial, isWord: isWord, isParticle: lowerStart && length <= 4 && particles.contains(String(text)),
+            isInitial: isInitial, isWord: isWord, isParticle: lowerMatch && particles.contains(String(text)),
             isLower: lowerStart)
     }
+
+    /// The particles and the titles written in lower case ("dhr.", "mevr."), as bytes.
+    private static let lowerWords: [[UInt8]] = (particles.union(titles.map { $0.lowercased() })).map { Array($0.utf8) }
+    private static let maxLowerWord = lowerWords.map(\.count).max() ?? 0
 
     /// Letters (any byte ≥ 0x80 counts), apostrophe, hyphen and full stop.
     private static func isTokenByte(_ b: UInt8) -> Bool {
