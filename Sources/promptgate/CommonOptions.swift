@@ -13,10 +13,14 @@ struct DataOptions: ParsableArguments {
             valueName: "folder"))
     var folder: String?
 
-    var resolved: String {
+    var resolved: String { resolved(configured: nil) }
+
+    /// The option, else $PROMPTGATE_DATA, else `configured` (a configuration file's), else the default.
+    func resolved(configured: String?) -> String {
         if let folder { return folder }
         let environment = ProcessInfo.processInfo.environment
         if let folder = environment["PROMPTGATE_DATA"], !folder.isEmpty { return folder }
+        if let configured, !configured.isEmpty { return configured }
         let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         return home + "/.local/share/promptgate"
     }
@@ -32,8 +36,11 @@ struct GuidelineOptions: ParsableArguments {
             valueName: "folder"))
     var folder: String?
 
-    func load() throws -> [GuidelinePack] {
-        let folder = self.folder ?? ProcessInfo.processInfo.environment["PROMPTGATE_GUIDELINES"]
+    /// The option's folder, else $PROMPTGATE_GUIDELINES, else `configured` (a configuration file's), else the
+    /// packs built into the binary.
+    func load(configured: String? = nil) throws -> [GuidelinePack] {
+        let environment = ProcessInfo.processInfo.environment["PROMPTGATE_GUIDELINES"].flatMap { $0.isEmpty ? nil : $0 }
+        let folder = self.folder ?? environment ?? configured
         do {
             return try GuidelineLoader.load(folder: folder)
         } catch {

@@ -19,12 +19,16 @@ struct Serve: AsyncParsableCommand {
             verifier key (log.vkey) for auditors. SIGTERM or Ctrl-C finishes open requests and signs a final \
             checkpoint.
 
-            Environment: PROMPTGATE_UPSTREAM, PROMPTGATE_UPSTREAM_KEY (the city's upstream API key; never logged), \
-            PROMPTGATE_DATA, PROMPTGATE_GUIDELINES.
+            Settings come from, in order of precedence: these options, PROMPTGATE_* environment variables, the YAML \
+            file given by --config (or $PROMPTGATE_CONFIG; see docs/promptgate.example.yaml), then the defaults \
+            shown. PROMPTGATE_UPSTREAM_KEY holds the city's upstream API key itself (never logged).
             """)
 
-    @Option(help: ArgumentHelp("Address to listen on. Loopback by default; listen wider only behind a firewall.", valueName: "host:port"))
-    var listen = "127.0.0.1:8787"
+    @Option(help: ArgumentHelp("YAML configuration file (else $PROMPTGATE_CONFIG).", valueName: "path"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Address to listen on (default 127.0.0.1:8787). Loopback by default; listen wider only behind a firewall.", valueName: "host:port"))
+    var listen: String?
 
     @Option(help: ArgumentHelp("The upstream's OpenAI-style base URL. Default: $PROMPTGATE_UPSTREAM, else https://api.openai.com/v1.", valueName: "url"))
     var upstream: String?
@@ -38,14 +42,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The audit log's origin and signing key name. Default: <hostname>/promptgate.", valueName: "name"))
     var origin: String?
 
-    @Option(help: "Sign a checkpoint after this many audit entries (and always at shutdown).")
-    var checkpointEvery = 1000
+    @Option(help: "Sign a checkpoint after this many audit entries (and always at shutdown). Default 1000.")
+    var checkpointEvery: Int?
 
-    @Option(help: "Roll the audit log to a new segment file past this many bytes (and every UTC day).")
-    var maxSegmentBytes = 256 << 20
+    @Option(help: "Roll the audit log to a new segment file past this many bytes (and every UTC day). Default 256 MiB.")
+    var maxSegmentBytes: Int?
 
-    @Option(help: "Sign a checkpoint at least this many seconds after the last one while entries arrive.")
-    var checkpointSeconds = 60
+    @Option(help: "Sign a checkpoint at least this many seconds after the last one while entries arrive. Default 60.")
+    var checkpointSeconds: Int?
 
     @Option(help: ArgumentHelp("The users file: per-user proxy keys (stored hashed) with departments. Without it requests are anonymous.", valueName: "path"))
     var users: String?
@@ -62,8 +66,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A notice appended to answers of resident-facing systems (the disclosure header is always sent).", valueName: "text"))
     var disclosureNotice: String?
 
-    @Option(help: "When a registered system's review date has passed: warn or block.")
-    var reviewOverdue: ReviewOverduePolicy = .warn
+    @Option(help: "When a registered system's review date has passed: warn (default) or block.")
+    var reviewOverdue: ReviewOverduePolicy?
 
     @Option(help: ArgumentHelp("The HMAC key for fingerprints of values, kept apart from the log (default DATA/fingerprint.key).", valueName: "path"))
     var fingerprintKey: String?
@@ -74,49 +78,73 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Outbound proxy URL; libcurl otherwise reads https_proxy / no_proxy.", valueName: "url"))
     var proxy: String?
 
-    @Option(help: "Seconds allowed to connect to the upstream.")
-    var connectTimeout = 10
+    @Option(help: "Seconds allowed to connect to the upstream. Default 10.")
+    var connectTimeout: Int?
 
-    @Option(help: "Seconds allowed for the upstream's first response byte.")
-    var firstByteTimeout = 120
+    @Option(help: "Seconds allowed for the upstream's first response byte. Default 120.")
+    var firstByteTimeout: Int?
 
-    @Option(help: "Seconds an upstream stream may stay silent before it is cut.")
-    var idleTimeout = 120
+    @Option(help: "Seconds an upstream stream may stay silent before it is cut. Default 120.")
+    var idleTimeout: Int?
 
-    @Option(help: "Largest request body accepted, in bytes.")
-    var maxRequestBytes = 8 << 20
+    @Option(help: "Largest request body accepted, in bytes. Default 8 MiB.")
+    var maxRequestBytes: Int?
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         // A file-size limit must make an audit append fail (and the request fail closed), not kill the proxy.
         signal(SIGXFSZ, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
-        let (host, port) = try parseListen(listen)
-        let packs = try guidelines.load()
-        let folder = data.resolved
+        var settings = ProxySettings()
+        if let path = config ?? environment["PROMPTGATE_CONFIG"], !path.isEmpty {
+            settings = try explained("configuration") { try ProxySettings.load(path: path) }
+        }
+        settings.apply(environment: environment)
+        func number(_ option: Int?, _ name: String, _ fallback: Int) throws -> Int {
+            if let option { return option }
+            return try explained("configuration") { try settings.int(name) } ?? fallback
+        }
+        let (host, port) = try parseListen(listen ?? settings.string("listen") ?? "127.0.0.1:8787")
+        let packs = try guidelines.load(configured: settings.string("guidelines"))
+        let folder = data.resolved(configured: settings.string("data"))
+        let maxRequestBytes = try number(self.maxRequestBytes, "max_request_bytes", 8 << 20)
         var configuration = GateConfiguration(
-            upstreamBaseURL: upstream ?? environment["PROMPTGATE_UPSTREAM"] ?? "https://api.openai.com/v1",
-            upstreamAPIKey: try upstreamKey(environment), packs: packs, dataDirectory: folder,
-            checkpointEvery: checkpointEvery, checkpointInterval: .seconds(checkpointSeconds),
-            maxSegmentBytes: maxSegmentBytes,
+            upstreamBaseURL: upstream ?? settings.string("upstream") ?? "https://api.openai.com/v1",
+            upstreamAPIKey: try upstreamKey(environment, file: upstreamKeyFile ?? settings.string("upstream_key_file")),
+            packs: packs, dataDirectory: folder,
+            checkpointEvery: try number(checkpointEvery, "checkpoint_every", 1000),
+            checkpointInterval: .seconds(try number(checkpointSeconds, "checkpoint_seconds", 60)),
+            maxSegmentBytes: try number(maxSegmentBytes, "max_segment_bytes", 256 << 20),
             transport: TransportConfiguration(
-                connectTimeout: .seconds(connectTimeout), firstByteTimeout: .seconds(firstByteTimeout),
-                idleTimeout: .seconds(idleTimeout), caBundlePath: caBundle, proxy: proxy),
+                connectTimeout: .seconds(try number(connectTimeout, "connect_timeout", 10)),
+                firstByteTimeout: .seconds(try number(firstByteTimeout, "first_byte_timeout", 120)),
+                idleTimeout: .seconds(try number(idleTimeout, "idle_timeout", 120)),
+                caBundlePath: caBundle ?? settings.string("ca_bundle"),
+                clientCertificatePath: settings.string("client_certificate"), clientKeyPath: settings.string("client_key"),
+                proxy: proxy ?? settings.string("proxy"), noProxy: settings.string("no_proxy"),
+                http2: try explained("configuration") { try settings.bool("http2") } ?? true),
             maxRequestBytes: maxRequestBytes)
-        if let origin { configuration.logOrigin = origin }
-        configuration.fingerprintKeyPath = fingerprintKey
-        configuration.reviewOverdue = reviewOverdue
-        configuration.defaultDepartment = department
-        if let users {
+        if let origin = origin ?? settings.string("origin") { configuration.logOrigin = origin }
+        configuration.fingerprintKeyPath = fingerprintKey ?? settings.string("fingerprint_key")
+        if let overdue = reviewOverdue {
+            configuration.reviewOverdue = overdue
+        } else if let text = settings.string("review_overdue") {
+            guard let overdue = ReviewOverduePolicy(rawValue: text) else {
+                throw CLIError("configuration error: \(settings.values["review_overdue"]?.origin ?? ""): review_overdue must be warn or block")
+            }
+            configuration.reviewOverdue = overdue
+        }
+        configuration.defaultDepartment = department ?? settings.string("department")
+        if let users = users ?? settings.string("users") {
             configuration.users = try explained("users file") { try UserDirectory.load(path: users) }
         } else {
             printError("PromptGate: no users file (--users): requests are anonymous and any client on this machine can use the proxy.")
         }
-        configuration.disclosureNotice = disclosureNotice
-        if let policy {
+        configuration.disclosureNotice = disclosureNotice ?? settings.string("disclosure_notice")
+        if let policy = policy ?? settings.string("policy") {
             configuration.policies = try explained("policy") { try DepartmentPolicies.load(path: policy, packs: packs) }
         }
-        if let registry {
+        if let registry = registry ?? settings.string("registry") {
             configuration.registry = try explained("registry") { try Registry.load(directory: registry) }
         } else {
             printError("PromptGate: no AI registry (--registry): any model at the upstream is reachable, and high-impact purposes are blocked.")
@@ -168,8 +196,8 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    private func upstreamKey(_ environment: [String: String]) throws -> Secret? {
-        if let path = upstreamKeyFile {
+    private func upstreamKey(_ environment: [String: String], file: String?) throws -> Secret? {
+        if let path = file {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CLIError("cannot read the upstream key file \(path)")
             }

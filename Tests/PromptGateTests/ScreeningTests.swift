@@ -35,7 +35,7 @@ struct ScreeningTests {
         }
     }
 
-    @Test("the embedded packs are the files under guidelines/packs (run scripts/embed-guidelines.py)")
+    @Test("the embedded packs and name lists are the files under guidelines/ (run scripts/embed-guidelines.py)")
     func embeddedUpToDate() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/guidelines/packs")
             .filter { $0.hasSuffix(".yaml") }.sorted()
@@ -45,6 +45,13 @@ struct ScreeningTests {
             #expect(yaml == onDisk.trimmingSuffixNewlines(), "\(name) differs from its embedded copy")
         }
         #expect(try GuidelineLoader.embedded().map(\.contentHash) != [])
+        let lists = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/guidelines/gazetteers")
+            .filter { $0.hasSuffix(".txt") }.sorted()
+        #expect(EmbeddedGazetteers.files.map(\.name) == lists)
+        for (name, text) in EmbeddedGazetteers.files {
+            let onDisk = try String(contentsOfFile: repositoryRoot + "/guidelines/gazetteers/" + name, encoding: .utf8)
+            #expect(text == onDisk.trimmingSuffixNewlines(), "\(name) differs from its embedded copy")
+        }
     }
 
     @Test("SSN validator: published invalid ranges are refused")
