@@ -4,31 +4,33 @@ import Providers
 import Screening
 import Transport
 
-/// One streamed Chat Completions answer: reads the upstream event stream as the client pulls, restores
+/// One streamed chat answer (any ``ChatWire``): reads the upstream event stream as the client pulls, restores
 /// placeholders slot by slot, and records the answer when it ends — or that it broke off, and why.
 actor ChatStreamSession: StreamSession {
     private let gate: Gate
     private var upstream: ResponseBody.AsyncIterator?
     private var parser = ServerSentEventParser()
-    private var rewriter: OpenAIChatStreamRewriter<PlaceholderStreamTransformer>
+    private var rewriter: any ChatStreamRewriting & Sendable
+    private let wire: ChatWire
     private let context: RequestContext
     private let request: ExtractedRequest
     private let verdict: RegistryVerdict
     private let started: ContinuousClock.Instant
     private var responseBytes = 0
     private var finished = false
-    /// A disclosure notice still to be sent, before `[DONE]`.
+    /// A disclosure notice still to be sent, before the protocol's end event.
     private var notice: String?
 
     init(
-        gate: Gate, upstream: ResponseBody, vault: PlaceholderVault, context: RequestContext, request: ExtractedRequest,
-        verdict: RegistryVerdict, started: ContinuousClock.Instant, notice: String? = nil
+        gate: Gate, wire: ChatWire, upstream: ResponseBody, vault: PlaceholderVault, context: RequestContext,
+        request: ExtractedRequest, verdict: RegistryVerdict, started: ContinuousClock.Instant, notice: String? = nil
     ) {
         self.verdict = verdict
-        self.notice = notice.map { "\n\n" + $0 }
+        self.wire = wire
+        self.notice = notice.map { wire.noticePrefix + $0 }
         self.gate = gate
         self.upstream = upstream.makeAsyncIterator()
-        self.rewriter = OpenAIChatStreamRewriter(transformer: PlaceholderStreamTransformer(vault: vault))
+        self.rewriter = wire.streamRewriter(vault: vault)
         self.context = context
         self.request = request
         self.started = started
@@ -62,12 +64,12 @@ actor ChatStreamSession: StreamSession {
         }
     }
 
-    /// Puts the disclosure notice (once) right before `[DONE]`.
+    /// Puts the disclosure notice (once) right before the protocol's end event.
     private func withNotice(_ events: [ServerSentEvent]) -> [ServerSentEvent] {
-        guard let text = notice, let done = events.firstIndex(where: { $0.data == "[DONE]" }) else { return events }
+        guard let text = notice, let end = events.firstIndex(where: { rewriter.isEnd($0) }) else { return events }
         notice = nil
         var out = events
-        out.insert(rewriter.contentChunk(text), at: done)
+        out.insert(contentsOf: rewriter.noticeEvents(text), at: end)
         return out
     }
 
@@ -84,7 +86,7 @@ actor ChatStreamSession: StreamSession {
         entry.responseRedacted = gate.clip(upstreamText())
         entry.responseBytes = responseBytes
         (entry.promptTokens, entry.completionTokens) = rewriter.usage
-        if !rewriter.sawDone { entry.note = "the upstream stream ended without [DONE]" }
+        if !rewriter.sawEnd { entry.note = "the upstream stream ended without its end event" }
         await gate.recordAfterForwarding(entry)
         return tail.isEmpty ? nil : encode(tail)
     }
@@ -97,10 +99,10 @@ actor ChatStreamSession: StreamSession {
         entry.responseRedacted = gate.clip(upstreamText())
         entry.responseBytes = responseBytes
         await gate.recordAfterForwarding(entry)
-        // Text held back for restoring goes out first, then an in-band error the OpenAI SDK raises as APIError.
+        // Text held back for restoring goes out first, then an in-band error the protocol's SDK raises.
         let held = rewriter.finish()
-        let frame = ServerSentEvent(
-            data: OpenAIChat.errorBody(message: failure.message, type: failure.type, code: failure.code).serialized())
+        let frame = rewriter.errorEvent(
+            status: failure.status, message: failure.message, type: failure.type, code: failure.code)
         upstream = nil
         return encode(held + [frame])
     }

@@ -14,7 +14,7 @@ extension Gate {
                 return .complete(status: response.status, headers: [("content-type", response.header("content-type") ?? "application/json")], body: body)
             }
             if let registry = configuration.registry {
-                let host = upstreamHost
+                let host = upstreamHost()
                 let allowed = models.filter { model in
                     let id = model["id"]?.stringValue
                     return registry.entries.contains { ($0.status == .approved || $0.status == .operational) && $0.covers(model: id, host: host) }

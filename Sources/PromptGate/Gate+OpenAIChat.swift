@@ -12,29 +12,54 @@ extension Gate {
     ///
     /// Never throws: every failure becomes a response in OpenAI's error shape.
     public func openAIChatCompletions(body: [UInt8], context: RequestContext) async -> GateResponse {
+        await chat(.openAIChat, body: body, context: context)
+    }
+
+    /// Handles an Anthropic `POST /v1/messages` body the same way, in Anthropic's wire format and error shape, to
+    /// the configured Anthropic upstream (``GateConfiguration/anthropicBaseURL``).
+    public func anthropicMessages(body: [UInt8], context: RequestContext) async -> GateResponse {
+        guard configuration.anthropicBaseURL != nil else {
+            return Self.errorResponse(
+                .badRequest("no Anthropic upstream is configured for /v1/messages"), wire: .anthropicMessages,
+                context: context, status: 404)
+        }
+        return await chat(.anthropicMessages, body: body, context: context)
+    }
+
+    private func chat(_ wire: ChatWire, body: [UInt8], context: RequestContext) async -> GateResponse {
         let started = ContinuousClock.now
         do {
-            return try await forwardChat(body: body, context: context, started: started)
+            return try await forwardChat(wire, body: body, context: context, started: started)
         } catch {
-            return Self.errorResponse(error, context: context)
+            return Self.errorResponse(error, wire: wire, context: context)
         }
     }
 
-    static func errorResponse(_ failure: GateFailure, context: RequestContext) -> GateResponse {
-        .openAIError(
-            status: failure.status, message: failure.message, type: failure.type, code: failure.code,
-            requestID: context.requestID)
+    static func errorResponse(_ failure: GateFailure, wire: ChatWire = .openAIChat, context: RequestContext, status: Int? = nil)
+        -> GateResponse
+    {
+        let status = status ?? failure.status
+        return .complete(
+            status: status,
+            headers: [
+                ("content-type", "application/json"), ("x-should-retry", "false"),
+                ("x-promptgate-request-id", context.requestID),
+            ],
+            body: wire.errorBody(status: status, message: failure.message, type: failure.type, code: failure.code)
+                .serializedBytes())
     }
 
-    private func forwardChat(body: [UInt8], context: RequestContext, started: ContinuousClock.Instant)
-        async throws(GateFailure) -> GateResponse
-    {
+    private func forwardChat(
+        _ wire: ChatWire, body: [UInt8], context: RequestContext, started: ContinuousClock.Instant
+    ) async throws(GateFailure) -> GateResponse {
+        var context = context
+        context.wire = wire
         guard body.count <= configuration.maxRequestBytes else {
             throw GateFailure.tooLarge(limit: configuration.maxRequestBytes)
         }
         let request: ExtractedRequest
         do {
-            request = try OpenAIChat.extract(try JSONParser.parse(body))
+            request = try wire.extract(try JSONParser.parse(body))
         } catch let error as JSONParseError {
             throw GateFailure.badRequest("the body is not valid JSON (\(error))")
         } catch let error as RequestDecodingError {
@@ -58,9 +83,18 @@ extension Gate {
             ("Accept", request.stream ? "text/event-stream" : "application/json"),
             ("User-Agent", "PromptGate/0.1"),
         ]
-        if let key = configuration.upstreamAPIKey { headers.append(("Authorization", "Bearer \(key.value)")) }
+        switch wire {
+        case .openAIChat:
+            if let key = configuration.upstreamAPIKey { headers.append(("Authorization", "Bearer \(key.value)")) }
+        case .anthropicMessages:
+            if let key = configuration.anthropicAPIKey { headers.append(("x-api-key", key.value)) }
+            if !context.forwardedHeaders.contains(where: { $0.name.lowercased() == "anthropic-version" }) {
+                headers.append(("anthropic-version", "2023-06-01"))
+            }
+        }
+        headers += context.forwardedHeaders
         let upstreamRequest = HTTPClientRequest(
-            method: "POST", url: upstreamURL("chat/completions"), headers: headers, body: outgoing)
+            method: "POST", url: upstreamURL(wire.upstreamPath, wire: wire), headers: headers, body: outgoing)
 
         let response: HTTPClientResponse
         do {
@@ -84,7 +118,7 @@ extension Gate {
         let notice = verdict.system?.residentFacing == true ? configuration.disclosureNotice : nil
         if response.status == 200 && isEventStream {
             let session = ChatStreamSession(
-                gate: self, upstream: response.body, vault: result.vault, context: context, request: request,
+                gate: self, wire: wire, upstream: response.body, vault: result.vault, context: context, request: request,
                 verdict: verdict, started: started, notice: notice)
             return .stream(status: 200, headers: responseHeaders, body: GateStream(session: session))
         }
@@ -104,14 +138,13 @@ extension Gate {
                 note: "upstream answered \(response.status)")
             return .complete(status: response.status, headers: responseHeaders, body: upstreamBody)
         }
-        let vault = result.vault
-        let upstreamTexts = OpenAIChat.transformResponse(&json) { vault.restore($0) }
-        if let notice { OpenAIChat.appendToContent(&json, "\n\n" + notice) }
+        let upstreamTexts = wire.restore(&json, vault: result.vault)
+        if let notice { wire.appendNotice(&json, notice) }
         var done = responseEntry(
             .responseCompleted, context: context, request: request, verdict: verdict, started: started, status: 200)
         done.responseRedacted = clip(upstreamTexts.joined(separator: "\n"))
         done.responseBytes = upstreamBody.count
-        (done.promptTokens, done.completionTokens) = OpenAIChat.usage(json)
+        (done.promptTokens, done.completionTokens) = wire.usage(json)
         await recordAfterForwarding(done)
         return .complete(status: 200, headers: responseHeaders, body: json.serializedBytes())
     }
@@ -121,7 +154,7 @@ extension Gate {
     func governance(model: String?, context: RequestContext) -> RegistryVerdict {
         if let registry = configuration.registry {
             return registry.check(
-                model: model, host: upstreamHost, purpose: context.purpose,
+                model: model, host: upstreamHost(context.wire), purpose: context.purpose,
                 today: String(ISO8601DateFormatter().string(from: Date()).prefix(10)),
                 reviewOverdue: configuration.reviewOverdue)
         }
@@ -133,13 +166,21 @@ extension Gate {
         return verdict
     }
 
-    func upstreamURL(_ path: String) -> String {
-        var base = configuration.upstreamBaseURL
+    /// The upstream base URL for a protocol.
+    func upstreamBase(_ wire: ChatWire) -> String {
+        switch wire {
+        case .openAIChat: return configuration.upstreamBaseURL
+        case .anthropicMessages: return configuration.anthropicBaseURL ?? configuration.upstreamBaseURL
+        }
+    }
+
+    func upstreamURL(_ path: String, wire: ChatWire = .openAIChat) -> String {
+        var base = upstreamBase(wire)
         while base.hasSuffix("/") { base.removeLast() }
         return base + "/" + path
     }
 
-    var upstreamHost: String? { URLComponents(string: configuration.upstreamBaseURL)?.host }
+    func upstreamHost(_ wire: ChatWire = .openAIChat) -> String? { URLComponents(string: upstreamBase(wire))?.host }
 
     static func upstreamFailure(_ error: any Error) -> GateFailure {
         if let error = error as? TransportError, error.isTimeout { return .upstreamTimeout(error.description) }
@@ -198,9 +239,9 @@ extension Gate {
         let department = context.department ?? configuration.defaultDepartment
         entry.department = department
         entry.client = context.client
-        entry.provider = "openai"
+        entry.provider = context.wire.provider
         entry.model = model
-        entry.endpoint = upstreamHost
+        entry.endpoint = upstreamHost(context.wire)
         let system = verdict.system
         entry.system = system?.id
         entry.purpose = context.purpose

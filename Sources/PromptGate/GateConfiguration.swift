@@ -9,6 +9,11 @@ public struct GateConfiguration: Sendable {
     public var upstreamBaseURL: String
     /// The city's upstream API key, sent upstream instead of whatever the client sent. Never logged.
     public var upstreamAPIKey: Secret?
+    /// The Anthropic-style upstream for `POST /v1/messages` (e.g. `https://api.anthropic.com/v1`); nil: that
+    /// endpoint answers 404 in Anthropic's shape.
+    public var anthropicBaseURL: String?
+    /// The city's key for it, sent as `x-api-key`; never sent to clients, never logged.
+    public var anthropicAPIKey: Secret?
     /// The guideline packs in force.
     public var packs: [GuidelinePack]
     /// The folder for the audit log, its checkpoints and keys (created 0700).

@@ -30,6 +30,16 @@ public enum GateResponse: Sendable {
             body: OpenAIChat.errorBody(message: message, type: type, code: code).serializedBytes())
     }
 
+    /// An error in Anthropic's shape (`{"type":"error","error":{"type","message"}}`), not to be retried.
+    public static func anthropicError(status: Int, message: String, requestID: String) -> GateResponse {
+        .complete(
+            status: status,
+            headers: [
+                ("content-type", "application/json"), ("x-should-retry", "false"), ("x-promptgate-request-id", requestID),
+            ],
+            body: AnthropicMessages.errorBody(status: status, message: message).serializedBytes())
+    }
+
     /// The whole body (reads a stream to its end).
     public func collectBody() async throws -> [UInt8] {
         switch self {

@@ -10,7 +10,9 @@ struct PlaceholderStreamTransformer: StreamTextTransformer, Sendable {
     init(vault: PlaceholderVault) { self.vault = vault }
 
     mutating func transform(_ text: String, slot: String) -> String {
-        restorers[slot, default: PlaceholderRestorer(vault: vault)].feed(text)
+        // Tool-call arguments (`0.tool.1` in OpenAI streams, `2.json` in Anthropic ones) are JSON text.
+        let json = slot.hasSuffix(".json") || slot.contains(".tool.")
+        return restorers[slot, default: PlaceholderRestorer(vault: vault, jsonString: json)].feed(text)
     }
 
     mutating func finish(slot: String) -> String {

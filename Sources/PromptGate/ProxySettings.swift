@@ -27,6 +27,8 @@ public struct ProxySettings: Sendable {
         .init(name: "listen", path: ["listen"], environment: "PROMPTGATE_LISTEN", help: "host:port to listen on"),
         .init(name: "upstream", path: ["upstream", "url"], environment: "PROMPTGATE_UPSTREAM", help: "the upstream's OpenAI-style base URL"),
         .init(name: "upstream_key_file", path: ["upstream", "key_file"], environment: "PROMPTGATE_UPSTREAM_KEY_FILE", help: "file holding the city's upstream API key"),
+        .init(name: "anthropic_upstream", path: ["anthropic", "url"], environment: "PROMPTGATE_ANTHROPIC_UPSTREAM", help: "the Anthropic upstream's base URL (for /v1/messages)"),
+        .init(name: "anthropic_key_file", path: ["anthropic", "key_file"], environment: "PROMPTGATE_ANTHROPIC_KEY_FILE", help: "file holding the city's Anthropic API key"),
         .init(name: "data", path: ["data"], environment: "PROMPTGATE_DATA", help: "data folder (audit log, keys)"),
         .init(name: "guidelines", path: ["guidelines"], environment: "PROMPTGATE_GUIDELINES", help: "guideline packs folder"),
         .init(name: "users", path: ["users"], environment: "PROMPTGATE_USERS", help: "users file"),
@@ -71,6 +73,10 @@ public struct ProxySettings: Sendable {
         let children = Self.known.filter { Array($0.path.prefix(path.count)) == path && $0.path.count > path.count }
         let names = Set(children.map { $0.path[path.count] })
         let what = path.isEmpty ? "the configuration" : "'\(path.joined(separator: "."))'"
+        // A section whose settings are all commented out is empty, not an error.
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+            return
+        }
         for (key, value) in try reader.mapping(node, what, allowed: names) {
             let childPath = path + [key]
             if let setting = children.first(where: { $0.path == childPath }) {

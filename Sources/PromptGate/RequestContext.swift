@@ -10,6 +10,10 @@ public struct RequestContext: Sendable {
     public var client: String?
     /// The declared purpose (an id of ``Purpose/catalogue``), e.g. from the `X-PromptGate-Purpose` header.
     public var purpose: String?
+    /// Client headers the upstream needs and the proxy passes on (`anthropic-version`, `anthropic-beta`).
+    public var forwardedHeaders: [(name: String, value: String)] = []
+    /// The protocol of the request, set by the gate.
+    var wire: ChatWire = .openAIChat
 
     public init(
         requestID: String = RequestContext.newRequestID(), actor: String = "anonymous", department: String? = nil,

@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import PromptGate
 
-/// The HTTP face of a ``Gate``: OpenAI-compatible routes on Hummingbird, plus `/healthz`.
+/// The HTTP face of a ``Gate``: OpenAI- and Anthropic-compatible routes on Hummingbird, plus `/healthz`.
 public struct ProxyServer: Sendable {
     public let gate: Gate
     public let configuration: ServerConfiguration
@@ -53,6 +53,27 @@ public struct ProxyServer: Sendable {
             let answer = await gate.openAIChatCompletions(body: Array(buffer: body), context: requestContext)
             return Self.response(answer)
         }
+        router.post("/v1/messages") { request, context in
+            var requestContext: PromptGate.RequestContext
+            switch Self.context(for: request, gate: gate, anthropic: true) {
+            case .failure(let rejection): return rejection.response
+            case .success(let identified): requestContext = identified
+            }
+            for name in ["anthropic-version", "anthropic-beta"] {
+                if let value = Self.header(request, name) { requestContext.forwardedHeaders.append((name, value)) }
+            }
+            var request = request
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: limit)
+            } catch {
+                return Self.response(
+                    GateResponse.anthropicError(
+                        status: 413, message: "The request is larger than the \(limit)-byte limit.",
+                        requestID: requestContext.requestID))
+            }
+            return Self.response(await gate.anthropicMessages(body: Array(buffer: body), context: requestContext))
+        }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "PromptGate"),
@@ -67,7 +88,9 @@ public struct ProxyServer: Sendable {
     }
 
     /// The request's context: its identity (from the proxy key), client tool and declared purpose.
-    static func context(for request: Request, gate: Gate) -> Result<PromptGate.RequestContext, Rejection> {
+    static func context(for request: Request, gate: Gate, anthropic: Bool = false)
+        -> Result<PromptGate.RequestContext, Rejection>
+    {
         var requestContext = PromptGate.RequestContext(
             client: request.headers[.userAgent], purpose: header(request, "x-promptgate-purpose"))
         switch gate.identify(authorization: request.headers[.authorization], apiKey: header(request, "x-api-key")) {
@@ -76,10 +99,13 @@ public struct ProxyServer: Sendable {
             requestContext.actor = user.id
             requestContext.department = user.department
         case .rejected:
+            let message = "PromptGate does not know this API key. Use the personal PromptGate key IT gave you."
             return .failure(Rejection(response: response(
-                GateResponse.openAIError(
-                    status: 401, message: "PromptGate does not know this API key. Use the personal PromptGate key IT gave you.",
-                    type: "invalid_request_error", code: "invalid_api_key", requestID: requestContext.requestID))))
+                anthropic
+                    ? GateResponse.anthropicError(status: 401, message: message, requestID: requestContext.requestID)
+                    : GateResponse.openAIError(
+                        status: 401, message: message, type: "invalid_request_error", code: "invalid_api_key",
+                        requestID: requestContext.requestID))))
         }
         return .success(requestContext)
     }

@@ -57,9 +57,10 @@ public enum OpenAIChat {
             stream: body["stream"]?.boolValue ?? false)
     }
 
-    /// Applies `transform` to every text of a (non-streaming) response: message content and tool-call arguments.
-    /// Returns the texts as the upstream sent them.
-    public static func transformResponse(_ body: inout JSONValue, _ transform: (String) -> String) -> [String] {
+    /// Applies `transform` to every text of a (non-streaming) response: message content and tool-call arguments
+    /// (for which `transform`'s second argument, "this text is JSON", is true). Returns the texts as the upstream
+    /// sent them.
+    public static func transformResponse(_ body: inout JSONValue, _ transform: (String, Bool) -> String) -> [String] {
         guard let choices = body["choices"]?.arrayValue else { return [] }
         var seen: [String] = []
         for (i, choice) in choices.enumerated() {
@@ -70,10 +71,10 @@ public enum OpenAIChat {
                     paths.append(message + [.key("tool_calls"), .index(k), .key("function"), .key("arguments")])
                 }
             }
-            for path in paths {
+            for (k, path) in paths.enumerated() {
                 if case .string(let text)? = body[path: path] {
                     seen.append(text)
-                    body.set(.string(transform(text)), at: path[...])
+                    body.set(.string(transform(text, k >= 2)), at: path[...])
                 }
             }
         }

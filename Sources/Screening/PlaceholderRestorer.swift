@@ -1,15 +1,19 @@
 /// Restores placeholders in an answer that arrives in pieces, holding back only a possible placeholder prefix at
 /// the end of each piece (at most the longest placeholder's length), so streams stay streams.
 ///
-/// Restored values are emitted as they are and never scanned again, so they cannot be re-masked.
+/// Restored values are emitted as they are and never scanned again, so they cannot be re-masked. In text that is
+/// JSON (a tool call's arguments), `jsonString` escapes each value as the inside of a JSON string, so a restored
+/// `"` or `\` cannot break the arguments.
 public struct PlaceholderRestorer: Sendable {
     private let vault: PlaceholderVault
     private let maxLength: Int
+    private let jsonString: Bool
     private var pending: [UInt8] = []
 
-    public init(vault: PlaceholderVault) {
+    public init(vault: PlaceholderVault, jsonString: Bool = false) {
         self.vault = vault
         self.maxLength = vault.longestPlaceholder
+        self.jsonString = jsonString
     }
 
     /// The text that can be emitted now for this piece.
@@ -51,7 +55,7 @@ public struct PlaceholderRestorer: Sendable {
                 let candidate = String(decoding: pending[i...j], as: UTF8.self)
                 if let value = vault.value(for: candidate) {
                     out.append(contentsOf: pending[emittedUpTo..<i])
-                    out.append(contentsOf: value.utf8)
+                    out.append(contentsOf: jsonString ? Self.escaped(value) : Array(value.utf8))
                     emittedUpTo = j + 1
                     i = j + 1
                     continue
@@ -68,6 +72,25 @@ public struct PlaceholderRestorer: Sendable {
         }
         out.append(contentsOf: pending[emittedUpTo...])
         pending.removeAll(keepingCapacity: true)
+        return out
+    }
+
+    /// `value` as the inside of a JSON string: `"`, `\\` and control characters escaped.
+    static func escaped(_ value: String) -> [UInt8] {
+        var out: [UInt8] = []
+        for byte in value.utf8 {
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0D: out += [0x5C, 0x72]
+            case 0x09: out += [0x5C, 0x74]
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
+            }
+        }
         return out
     }
 }

@@ -52,8 +52,9 @@ public struct PlaceholderVault: Sendable, Equatable {
     public var count: Int { placeholderToValue.count }
 
     /// Replaces every placeholder in a complete text by its value. For streams use ``PlaceholderRestorer``.
-    public func restore(_ text: String) -> String {
-        var restorer = PlaceholderRestorer(vault: self)
+    /// With `jsonString`, values are escaped for the inside of a JSON string (for tool-call arguments).
+    public func restore(_ text: String, jsonString: Bool = false) -> String {
+        var restorer = PlaceholderRestorer(vault: self, jsonString: jsonString)
         return restorer.feed(text) + restorer.finish()
     }
 }

@@ -36,6 +36,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("File holding the city's upstream API key (else $PROMPTGATE_UPSTREAM_KEY).", valueName: "path"))
     var upstreamKeyFile: String?
 
+    @Option(help: ArgumentHelp("The Anthropic-style base URL for /v1/messages (e.g. https://api.anthropic.com/v1). Without it, /v1/messages answers 404.", valueName: "url"))
+    var anthropicUpstream: String?
+
+    @Option(help: ArgumentHelp("File holding the city's Anthropic API key (else $PROMPTGATE_ANTHROPIC_KEY).", valueName: "path"))
+    var anthropicKeyFile: String?
+
     @OptionGroup var data: DataOptions
     @OptionGroup var guidelines: GuidelineOptions
 
@@ -110,7 +116,8 @@ struct Serve: AsyncParsableCommand {
         let maxRequestBytes = try number(self.maxRequestBytes, "max_request_bytes", 8 << 20)
         var configuration = GateConfiguration(
             upstreamBaseURL: upstream ?? settings.string("upstream") ?? "https://api.openai.com/v1",
-            upstreamAPIKey: try upstreamKey(environment, file: upstreamKeyFile ?? settings.string("upstream_key_file")),
+            upstreamAPIKey: try secret(
+                file: upstreamKeyFile ?? settings.string("upstream_key_file"), environment: environment["PROMPTGATE_UPSTREAM_KEY"]),
             packs: packs, dataDirectory: folder,
             checkpointEvery: try number(checkpointEvery, "checkpoint_every", 1000),
             checkpointInterval: .seconds(try number(checkpointSeconds, "checkpoint_seconds", 60)),
@@ -124,6 +131,9 @@ struct Serve: AsyncParsableCommand {
                 proxy: proxy ?? settings.string("proxy"), noProxy: settings.string("no_proxy"),
                 http2: try explained("configuration") { try settings.bool("http2") } ?? true),
             maxRequestBytes: maxRequestBytes)
+        configuration.anthropicBaseURL = anthropicUpstream ?? settings.string("anthropic_upstream")
+        configuration.anthropicAPIKey = try secret(
+            file: anthropicKeyFile ?? settings.string("anthropic_key_file"), environment: environment["PROMPTGATE_ANTHROPIC_KEY"])
         if let origin = origin ?? settings.string("origin") { configuration.logOrigin = origin }
         configuration.fingerprintKeyPath = fingerprintKey ?? settings.string("fingerprint_key")
         if let overdue = reviewOverdue {
@@ -196,15 +206,16 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    private func upstreamKey(_ environment: [String: String], file: String?) throws -> Secret? {
+    /// A key from its file, else from an environment variable's value.
+    private func secret(file: String?, environment value: String?) throws -> Secret? {
         if let path = file {
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw CLIError("cannot read the upstream key file \(path)")
+                throw CLIError("cannot read the key file \(path)")
             }
             let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             return key.isEmpty ? nil : Secret(key)
         }
-        if let key = environment["PROMPTGATE_UPSTREAM_KEY"], !key.isEmpty { return Secret(key) }
+        if let value, !value.isEmpty { return Secret(value) }
         return nil
     }
 }

@@ -1,0 +1,82 @@
+import JSONCore
+import Providers
+import Screening
+
+/// The chat protocols the proxy speaks, and what differs between them: how a request is read, where it goes, how
+/// its key is sent, how answers and streams carry text back, and the error shape the protocol's SDK understands.
+/// The pipeline around them (screen, decide, record, forward, restore, record) is the same for all.
+enum ChatWire: Sendable {
+    /// OpenAI Chat Completions, `POST /v1/chat/completions`.
+    case openAIChat
+    /// Anthropic Messages, `POST /v1/messages`.
+    case anthropicMessages
+
+    /// The `provider` field of audit entries.
+    var provider: String {
+        switch self {
+        case .openAIChat: return "openai"
+        case .anthropicMessages: return "anthropic"
+        }
+    }
+
+    /// The path under the upstream base URL.
+    var upstreamPath: String {
+        switch self {
+        case .openAIChat: return "chat/completions"
+        case .anthropicMessages: return "messages"
+        }
+    }
+
+    func extract(_ body: JSONValue) throws(RequestDecodingError) -> ExtractedRequest {
+        switch self {
+        case .openAIChat: return try OpenAIChat.extract(body)
+        case .anthropicMessages: return try AnthropicMessages.extract(body)
+        }
+    }
+
+    /// Restores placeholders in a complete answer; returns the texts as the upstream sent them.
+    func restore(_ body: inout JSONValue, vault: PlaceholderVault) -> [String] {
+        switch self {
+        case .openAIChat: return OpenAIChat.transformResponse(&body) { vault.restore($0, jsonString: $1) }
+        case .anthropicMessages: return AnthropicMessages.transformResponse(&body) { vault.restore($0) }
+        }
+    }
+
+    func appendNotice(_ body: inout JSONValue, _ text: String) {
+        switch self {
+        case .openAIChat: OpenAIChat.appendToContent(&body, "\n\n" + text)
+        case .anthropicMessages: AnthropicMessages.appendToContent(&body, text)
+        }
+    }
+
+    func usage(_ body: JSONValue) -> (prompt: Int?, completion: Int?) {
+        switch self {
+        case .openAIChat: return OpenAIChat.usage(body)
+        case .anthropicMessages: return AnthropicMessages.usage(body)
+        }
+    }
+
+    func streamRewriter(vault: PlaceholderVault) -> any ChatStreamRewriting & Sendable {
+        let transformer = PlaceholderStreamTransformer(vault: vault)
+        switch self {
+        case .openAIChat: return OpenAIChatStreamRewriter(transformer: transformer)
+        case .anthropicMessages: return AnthropicMessagesStreamRewriter(transformer: transformer)
+        }
+    }
+
+    /// An error body in the protocol's shape.
+    func errorBody(status: Int, message: String, type: String, code: String) -> JSONValue {
+        switch self {
+        case .openAIChat: return OpenAIChat.errorBody(message: message, type: type, code: code)
+        case .anthropicMessages: return AnthropicMessages.errorBody(status: status, message: message)
+        }
+    }
+
+    /// A notice in a stream goes right before the protocol's end event, with a separator suited to it.
+    var noticePrefix: String {
+        switch self {
+        case .openAIChat: return "\n\n"
+        case .anthropicMessages: return ""
+        }
+    }
+}

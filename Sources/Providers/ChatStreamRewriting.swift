@@ -1,0 +1,30 @@
+import JSONCore
+
+/// What the gate needs from a protocol's event-stream rewriter: each upstream event in, the events for the client
+/// out, with text restored slot by slot and nothing held back past the end of its block.
+public protocol ChatStreamRewriting {
+    /// The events to send to the client for one upstream event.
+    mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent]
+    /// Events for text still held when the upstream ended (or broke off).
+    mutating func finish() -> [ServerSentEvent]
+    /// The text as the upstream sent it, per slot, for the audit log.
+    var upstreamText: [String: String] { get }
+    var usage: (prompt: Int?, completion: Int?) { get }
+    /// Whether the protocol's end-of-stream event arrived (`[DONE]`, `message_stop`).
+    var sawEnd: Bool { get }
+    /// Whether `event` ends the stream: a notice goes right before it.
+    func isEnd(_ event: ServerSentEvent) -> Bool
+    /// Events that add `text` to the answer (a disclosure notice).
+    func noticeEvents(_ text: String) -> [ServerSentEvent]
+    /// An in-band error in the protocol's own framing, which its SDK raises.
+    func errorEvent(status: Int, message: String, type: String, code: String) -> ServerSentEvent
+}
+
+extension OpenAIChatStreamRewriter: ChatStreamRewriting {
+    public var sawEnd: Bool { sawDone }
+    public func isEnd(_ event: ServerSentEvent) -> Bool { event.data == "[DONE]" }
+    public func noticeEvents(_ text: String) -> [ServerSentEvent] { [contentChunk(text)] }
+    public func errorEvent(status: Int, message: String, type: String, code: String) -> ServerSentEvent {
+        ServerSentEvent(data: OpenAIChat.errorBody(message: message, type: type, code: code).serialized())
+    }
+}
