@@ -10,11 +10,13 @@ enum ChatWire: Sendable {
     case openAIChat
     /// Anthropic Messages, `POST /v1/messages`.
     case anthropicMessages
+    /// OpenAI Embeddings, `POST /v1/embeddings` (never streamed; nothing to restore).
+    case openAIEmbeddings
 
     /// The `provider` field of audit entries.
     var provider: String {
         switch self {
-        case .openAIChat: return "openai"
+        case .openAIChat, .openAIEmbeddings: return "openai"
         case .anthropicMessages: return "anthropic"
         }
     }
@@ -24,6 +26,7 @@ enum ChatWire: Sendable {
         switch self {
         case .openAIChat: return "chat/completions"
         case .anthropicMessages: return "messages"
+        case .openAIEmbeddings: return "embeddings"
         }
     }
 
@@ -31,6 +34,7 @@ enum ChatWire: Sendable {
         switch self {
         case .openAIChat: return try OpenAIChat.extract(body)
         case .anthropicMessages: return try AnthropicMessages.extract(body)
+        case .openAIEmbeddings: return try OpenAIEmbeddings.extract(body)
         }
     }
 
@@ -39,6 +43,7 @@ enum ChatWire: Sendable {
         switch self {
         case .openAIChat: return OpenAIChat.transformResponse(&body) { vault.restore($0, jsonString: $1) }
         case .anthropicMessages: return AnthropicMessages.transformResponse(&body) { vault.restore($0) }
+        case .openAIEmbeddings: return []
         }
     }
 
@@ -46,6 +51,7 @@ enum ChatWire: Sendable {
         switch self {
         case .openAIChat: OpenAIChat.appendToContent(&body, "\n\n" + text)
         case .anthropicMessages: AnthropicMessages.appendToContent(&body, text)
+        case .openAIEmbeddings: break
         }
     }
 
@@ -53,13 +59,14 @@ enum ChatWire: Sendable {
         switch self {
         case .openAIChat: return OpenAIChat.usage(body)
         case .anthropicMessages: return AnthropicMessages.usage(body)
+        case .openAIEmbeddings: return OpenAIEmbeddings.usage(body)
         }
     }
 
     func streamRewriter(vault: PlaceholderVault) -> any ChatStreamRewriting & Sendable {
         let transformer = PlaceholderStreamTransformer(vault: vault)
         switch self {
-        case .openAIChat: return OpenAIChatStreamRewriter(transformer: transformer)
+        case .openAIChat, .openAIEmbeddings: return OpenAIChatStreamRewriter(transformer: transformer)
         case .anthropicMessages: return AnthropicMessagesStreamRewriter(transformer: transformer)
         }
     }
@@ -67,7 +74,7 @@ enum ChatWire: Sendable {
     /// An error body in the protocol's shape.
     func errorBody(status: Int, message: String, type: String, code: String) -> JSONValue {
         switch self {
-        case .openAIChat: return OpenAIChat.errorBody(message: message, type: type, code: code)
+        case .openAIChat, .openAIEmbeddings: return OpenAIChat.errorBody(message: message, type: type, code: code)
         case .anthropicMessages: return AnthropicMessages.errorBody(status: status, message: message)
         }
     }
@@ -75,7 +82,7 @@ enum ChatWire: Sendable {
     /// A notice in a stream goes right before the protocol's end event, with a separator suited to it.
     var noticePrefix: String {
         switch self {
-        case .openAIChat: return "\n\n"
+        case .openAIChat, .openAIEmbeddings: return "\n\n"
         case .anthropicMessages: return ""
         }
     }

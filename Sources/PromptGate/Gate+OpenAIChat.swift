@@ -15,6 +15,12 @@ extension Gate {
         await chat(.openAIChat, body: body, context: context)
     }
 
+    /// Handles an OpenAI `POST /v1/embeddings` body: every input string is screened and redacted (an embedding of
+    /// a placeholder is what leaves), token arrays are decided by ``GateConfiguration/unscreenedParts``.
+    public func openAIEmbeddings(body: [UInt8], context: RequestContext) async -> GateResponse {
+        await chat(.openAIEmbeddings, body: body, context: context)
+    }
+
     /// Handles an Anthropic `POST /v1/messages` body the same way, in Anthropic's wire format and error shape, to
     /// the configured Anthropic upstream (``GateConfiguration/anthropicBaseURL``).
     public func anthropicMessages(body: [UInt8], context: RequestContext) async -> GateResponse {
@@ -84,7 +90,7 @@ extension Gate {
             ("User-Agent", "PromptGate/0.1"),
         ]
         switch wire {
-        case .openAIChat:
+        case .openAIChat, .openAIEmbeddings:
             if let key = configuration.upstreamAPIKey { headers.append(("Authorization", "Bearer \(key.value)")) }
         case .anthropicMessages:
             if let key = configuration.anthropicAPIKey { headers.append(("x-api-key", key.value)) }
@@ -169,7 +175,7 @@ extension Gate {
     /// The upstream base URL for a protocol.
     func upstreamBase(_ wire: ChatWire) -> String {
         switch wire {
-        case .openAIChat: return configuration.upstreamBaseURL
+        case .openAIChat, .openAIEmbeddings: return configuration.upstreamBaseURL
         case .anthropicMessages: return configuration.anthropicBaseURL ?? configuration.upstreamBaseURL
         }
     }

@@ -34,24 +34,15 @@ public struct ProxyServer: Sendable {
             case .success(let requestContext): return Self.response(await gate.openAIModels(context: requestContext))
             }
         }
-        router.post("/v1/chat/completions") { request, context in
-            let requestContext: PromptGate.RequestContext
-            switch Self.context(for: request, gate: gate) {
-            case .failure(let rejection): return rejection.response
-            case .success(let identified): requestContext = identified
+        router.post("/v1/chat/completions") { request, _ in
+            await Self.openAI(request, gate: gate, limit: limit) { body, context in
+                await gate.openAIChatCompletions(body: body, context: context)
             }
-            var request = request
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: limit)
-            } catch {
-                return Self.response(
-                    GateResponse.openAIError(
-                        status: 413, message: "The request is larger than the \(limit)-byte limit.",
-                        type: "invalid_request_error", code: "request_too_large", requestID: requestContext.requestID))
+        }
+        router.post("/v1/embeddings") { request, _ in
+            await Self.openAI(request, gate: gate, limit: limit) { body, context in
+                await gate.openAIEmbeddings(body: body, context: context)
             }
-            let answer = await gate.openAIChatCompletions(body: Array(buffer: body), context: requestContext)
-            return Self.response(answer)
         }
         router.post("/v1/messages") { request, context in
             var requestContext: PromptGate.RequestContext
@@ -80,6 +71,30 @@ public struct ProxyServer: Sendable {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
         return app
+    }
+
+    /// An OpenAI-style POST: identify the caller, read the body up to the limit (413 in OpenAI's shape beyond it),
+    /// and hand both to the gate.
+    static func openAI(
+        _ request: Request, gate: Gate, limit: Int,
+        _ handle: @Sendable ([UInt8], PromptGate.RequestContext) async -> GateResponse
+    ) async -> Response {
+        let requestContext: PromptGate.RequestContext
+        switch context(for: request, gate: gate) {
+        case .failure(let rejection): return rejection.response
+        case .success(let identified): requestContext = identified
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch {
+            return response(
+                GateResponse.openAIError(
+                    status: 413, message: "The request is larger than the \(limit)-byte limit.",
+                    type: "invalid_request_error", code: "request_too_large", requestID: requestContext.requestID))
+        }
+        return response(await handle(Array(buffer: body), requestContext))
     }
 
     /// A 401 answer for a caller the users file does not know.
