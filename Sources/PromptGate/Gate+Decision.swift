@@ -45,6 +45,8 @@ extension Gate {
             entry.decision = decision.rawValue
         }
 
+        metrics.request(endpoint: context.wire.upstreamPath, decision: blockReason == nil ? decision.rawValue : "blocked")
+        for located in result.findings { metrics.finding(rule: located.finding.ruleID, action: located.finding.action.rawValue) }
         if let blockReason {
             entry.event = .requestBlocked
             entry.decision = Decision.blocked.rawValue

@@ -103,9 +103,12 @@ extension Gate {
             method: "POST", url: upstreamURL(wire.upstreamPath, wire: wire), headers: headers, body: outgoing)
 
         let response: HTTPClientResponse
+        let sent = ContinuousClock.now
         do {
             response = try await client.execute(upstreamRequest)
+            metrics.upstream(endpoint: wire.upstreamPath, status: response.status, after: .now - sent)
         } catch {
+            metrics.upstream(endpoint: wire.upstreamPath, status: 0, after: .now - sent)
             let failure = Self.upstreamFailure(error)
             await recordResponseFailure(context: context, request: request, verdict: verdict, started: started, status: failure.status, note: "\(error)")
             throw failure
@@ -281,7 +284,9 @@ extension Gate {
     func recordAfterForwarding(_ entry: AuditEntry) async {
         do {
             _ = try await auditLog.append(entry)
+            metrics.auditAppend(ok: true)
         } catch {
+            metrics.auditAppend(ok: false)
             logger.error("audit append of a response entry failed", metadata: ["error": "\(error)", "request": "\(entry.requestID ?? "")"])
         }
     }

@@ -22,6 +22,8 @@ public final class Gate: Sendable {
     public let verifierKey: LogVerifierKey
     let client: CurlClient
     let fingerprinter: Fingerprinter
+    /// Counters and latencies for `GET /metrics`.
+    public let metrics = GateMetrics()
     /// The pack each rule belongs to, for department pack selection.
     let packOfRule: [String: String]
     let logger: Logger
@@ -97,7 +99,9 @@ public final class Gate: Sendable {
     func record(_ entry: AuditEntry) async throws(GateFailure) {
         do {
             _ = try await auditLog.append(entry)
+            metrics.auditAppend(ok: true)
         } catch {
+            metrics.auditAppend(ok: false)
             logger.error("audit append failed; the request is refused", metadata: ["error": "\(error)"])
             throw GateFailure.auditUnavailable
         }

@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 import PromptGate
 
-/// The HTTP face of a ``Gate``: OpenAI- and Anthropic-compatible routes on Hummingbird, plus `/healthz`.
+/// The HTTP face of a ``Gate``: OpenAI- and Anthropic-compatible routes on Hummingbird, plus `/healthz` and
+/// Prometheus `/metrics` (on the same loopback listener: expose it only to the city's monitoring).
 public struct ProxyServer: Sendable {
     public let gate: Gate
     public let configuration: ServerConfiguration
@@ -27,6 +28,11 @@ public struct ProxyServer: Sendable {
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: gate.metrics.exposition())))
         }
         router.get("/v1/models") { request, _ in
             switch Self.context(for: request, gate: gate) {
