@@ -12,11 +12,13 @@ enum ChatWire: Sendable {
     case anthropicMessages
     /// OpenAI Embeddings, `POST /v1/embeddings` (never streamed; nothing to restore).
     case openAIEmbeddings
+    /// OpenAI Responses, `POST /v1/responses`.
+    case openAIResponses
 
     /// The `provider` field of audit entries.
     var provider: String {
         switch self {
-        case .openAIChat, .openAIEmbeddings: return "openai"
+        case .openAIChat, .openAIEmbeddings, .openAIResponses: return "openai"
         case .anthropicMessages: return "anthropic"
         }
     }
@@ -27,6 +29,7 @@ enum ChatWire: Sendable {
         case .openAIChat: return "chat/completions"
         case .anthropicMessages: return "messages"
         case .openAIEmbeddings: return "embeddings"
+        case .openAIResponses: return "responses"
         }
     }
 
@@ -35,6 +38,7 @@ enum ChatWire: Sendable {
         case .openAIChat: return try OpenAIChat.extract(body)
         case .anthropicMessages: return try AnthropicMessages.extract(body)
         case .openAIEmbeddings: return try OpenAIEmbeddings.extract(body)
+        case .openAIResponses: return try OpenAIResponses.extract(body)
         }
     }
 
@@ -44,6 +48,7 @@ enum ChatWire: Sendable {
         case .openAIChat: return OpenAIChat.transformResponse(&body) { vault.restore($0, jsonString: $1) }
         case .anthropicMessages: return AnthropicMessages.transformResponse(&body) { vault.restore($0) }
         case .openAIEmbeddings: return []
+        case .openAIResponses: return OpenAIResponses.transformResponse(&body) { vault.restore($0, jsonString: $1) }
         }
     }
 
@@ -51,7 +56,7 @@ enum ChatWire: Sendable {
         switch self {
         case .openAIChat: OpenAIChat.appendToContent(&body, "\n\n" + text)
         case .anthropicMessages: AnthropicMessages.appendToContent(&body, text)
-        case .openAIEmbeddings: break
+        case .openAIEmbeddings, .openAIResponses: break  // the disclosure header still goes out
         }
     }
 
@@ -60,6 +65,7 @@ enum ChatWire: Sendable {
         case .openAIChat: return OpenAIChat.usage(body)
         case .anthropicMessages: return AnthropicMessages.usage(body)
         case .openAIEmbeddings: return OpenAIEmbeddings.usage(body)
+        case .openAIResponses: return OpenAIResponses.usage(body)
         }
     }
 
@@ -68,13 +74,15 @@ enum ChatWire: Sendable {
         switch self {
         case .openAIChat, .openAIEmbeddings: return OpenAIChatStreamRewriter(transformer: transformer)
         case .anthropicMessages: return AnthropicMessagesStreamRewriter(transformer: transformer)
+        case .openAIResponses: return OpenAIResponsesStreamRewriter(transformer: transformer)
         }
     }
 
     /// An error body in the protocol's shape.
     func errorBody(status: Int, message: String, type: String, code: String) -> JSONValue {
         switch self {
-        case .openAIChat, .openAIEmbeddings: return OpenAIChat.errorBody(message: message, type: type, code: code)
+        case .openAIChat, .openAIEmbeddings, .openAIResponses:
+            return OpenAIChat.errorBody(message: message, type: type, code: code)
         case .anthropicMessages: return AnthropicMessages.errorBody(status: status, message: message)
         }
     }
@@ -82,7 +90,7 @@ enum ChatWire: Sendable {
     /// A notice in a stream goes right before the protocol's end event, with a separator suited to it.
     var noticePrefix: String {
         switch self {
-        case .openAIChat, .openAIEmbeddings: return "\n\n"
+        case .openAIChat, .openAIEmbeddings, .openAIResponses: return "\n\n"
         case .anthropicMessages: return ""
         }
     }

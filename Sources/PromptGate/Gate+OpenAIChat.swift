@@ -21,6 +21,12 @@ extension Gate {
         await chat(.openAIEmbeddings, body: body, context: context)
     }
 
+    /// Handles an OpenAI `POST /v1/responses` body: `instructions` and every `input` item screened; placeholders
+    /// restored in the answer and in every copy a stream repeats.
+    public func openAIResponses(body: [UInt8], context: RequestContext) async -> GateResponse {
+        await chat(.openAIResponses, body: body, context: context)
+    }
+
     /// Handles an Anthropic `POST /v1/messages` body the same way, in Anthropic's wire format and error shape, to
     /// the configured Anthropic upstream (``GateConfiguration/anthropicBaseURL``).
     public func anthropicMessages(body: [UInt8], context: RequestContext) async -> GateResponse {
@@ -90,7 +96,7 @@ extension Gate {
             ("User-Agent", "PromptGate/0.1"),
         ]
         switch wire {
-        case .openAIChat, .openAIEmbeddings:
+        case .openAIChat, .openAIEmbeddings, .openAIResponses:
             if let key = configuration.upstreamAPIKey { headers.append(("Authorization", "Bearer \(key.value)")) }
         case .anthropicMessages:
             if let key = configuration.anthropicAPIKey { headers.append(("x-api-key", key.value)) }
@@ -178,7 +184,7 @@ extension Gate {
     /// The upstream base URL for a protocol.
     func upstreamBase(_ wire: ChatWire) -> String {
         switch wire {
-        case .openAIChat, .openAIEmbeddings: return configuration.upstreamBaseURL
+        case .openAIChat, .openAIEmbeddings, .openAIResponses: return configuration.upstreamBaseURL
         case .anthropicMessages: return configuration.anthropicBaseURL ?? configuration.upstreamBaseURL
         }
     }

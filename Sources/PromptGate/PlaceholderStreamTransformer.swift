@@ -19,4 +19,6 @@ struct PlaceholderStreamTransformer: StreamTextTransformer, Sendable {
         guard var restorer = restorers.removeValue(forKey: slot) else { return "" }
         return restorer.finish()
     }
+
+    func transformWhole(_ text: String, json: Bool) -> String { vault.restore(text, jsonString: json) }
 }

@@ -45,6 +45,11 @@ public struct ProxyServer: Sendable {
                 await gate.openAIChatCompletions(body: body, context: context)
             }
         }
+        router.post("/v1/responses") { request, _ in
+            await Self.openAI(request, gate: gate, limit: limit) { body, context in
+                await gate.openAIResponses(body: body, context: context)
+            }
+        }
         router.post("/v1/embeddings") { request, _ in
             await Self.openAI(request, gate: gate, limit: limit) { body, context in
                 await gate.openAIEmbeddings(body: body, context: context)

@@ -4,4 +4,7 @@
 public protocol StreamTextTransformer {
     mutating func transform(_ text: String, slot: String) -> String
     mutating func finish(slot: String) -> String
+    /// The whole of a text the protocol repeats in full after streaming it (Responses `*.done` events): restored
+    /// at once, outside any slot. `json`: the text is JSON (tool-call arguments).
+    func transformWhole(_ text: String, json: Bool) -> String
 }

@@ -1,0 +1,103 @@
+import JSONCore
+
+/// Rewrites an OpenAI Responses event stream. Text arrives in `response.output_text.delta` (and tool arguments in
+/// `response.function_call_arguments.delta`), restored per slot with a bounded hold-back; what is held goes out as
+/// one more delta right before that slot's `.done` event. The Responses API then **repeats the whole text** in
+/// `response.output_text.done`, `response.content_part.done`, `response.output_item.done` and the final
+/// `response.completed`: every copy is restored too. There is no `[DONE]`; unknown events pass through.
+public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>: ChatStreamRewriting {
+    public var transformer: Transformer
+    public private(set) var upstreamText: [String: String] = [:]
+    public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
+    public private(set) var sawEnd = false
+    private var openSlots: [String] = []
+
+    public init(transformer: Transformer) { self.transformer = transformer }
+
+    static var endEvents: Set<String> { ["response.completed", "response.incomplete", "response.failed"] }
+
+    public mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent] {
+        guard var body = try? JSONParser.parse(event.data), body.isObject, let type = body["type"]?.stringValue
+        else { return [event] }
+        var before: [ServerSentEvent] = []
+        let output = body["output_index"]?.intValue ?? 0
+        let content = body["content_index"]?.intValue ?? 0
+        switch type {
+        case "response.output_text.delta", "response.function_call_arguments.delta":
+            guard case .string(let text)? = body["delta"] else { return [event] }
+            let slot = type == "response.output_text.delta" ? "\(output).\(content).text" : "\(output).json"
+            upstreamText[slot, default: ""] += text
+            if !openSlots.contains(slot) { openSlots.append(slot) }
+            body.set(.string(transformer.transform(text, slot: slot)), at: [.key("delta")][...])
+        case "response.output_text.done":
+            before = flush("\(output).\(content).text", like: body, deltaType: "response.output_text.delta")
+            restore(&body, at: [.key("text")], json: false)
+        case "response.function_call_arguments.done":
+            before = flush("\(output).json", like: body, deltaType: "response.function_call_arguments.delta")
+            restore(&body, at: [.key("arguments")], json: true)
+        case "response.content_part.done":
+            restore(&body, at: [.key("part"), .key("text")], json: false)
+        case "response.output_item.done":
+            if var item = body["item"] {
+                _ = OpenAIResponses.transformItem(&item) { transformer.transformWhole($0, json: $1) }
+                body.set(item, at: [.key("item")][...])
+            }
+        case _ where Self.endEvents.contains(type) || type == "response.created" || type == "response.in_progress":
+            if var response = body["response"] {
+                _ = OpenAIResponses.transformResponse(&response) { transformer.transformWhole($0, json: $1) }
+                let u = OpenAIResponses.usage(response)
+                if u.prompt != nil || u.completion != nil { usage = u }
+                body.set(response, at: [.key("response")][...])
+            }
+            if Self.endEvents.contains(type) {
+                sawEnd = true
+                before = finish()
+            }
+        default: return [event]
+        }
+        return before + [ServerSentEvent(event: event.event, data: body.serialized())]
+    }
+
+    public mutating func finish() -> [ServerSentEvent] {
+        let slots = openSlots
+        return slots.flatMap { slot in
+            flush(slot, like: .object([]), deltaType: slot.hasSuffix(".json")
+                ? "response.function_call_arguments.delta" : "response.output_text.delta")
+        }
+    }
+
+    private mutating func restore(_ body: inout JSONValue, at path: [JSONPathComponent], json: Bool) {
+        if case .string(let text)? = body[path: path] {
+            body.set(.string(transformer.transformWhole(text, json: json)), at: path[...])
+        }
+    }
+
+    /// The held-back text of `slot` as a delta event shaped like `template` (its item id, indexes, sequence).
+    private mutating func flush(_ slot: String, like template: JSONValue, deltaType: String) -> [ServerSentEvent] {
+        guard let position = openSlots.firstIndex(of: slot) else { return [] }
+        openSlots.remove(at: position)
+        let held = transformer.finish(slot: slot)
+        guard !held.isEmpty else { return [] }
+        let parts = slot.split(separator: ".").compactMap { Int($0) }
+        var members: [(key: String, value: JSONValue)] = [("type", .string(deltaType))]
+        for key in ["sequence_number", "item_id"] { if let value = template[key] { members.append((key, value)) } }
+        members.append(("output_index", .int(parts.first ?? 0)))
+        if deltaType == "response.output_text.delta" { members.append(("content_index", .int(parts.dropFirst().first ?? 0))) }
+        members.append(("delta", .string(held)))
+        return [ServerSentEvent(event: deltaType, data: JSONValue.object(members).serialized())]
+    }
+
+    public func isEnd(_ event: ServerSentEvent) -> Bool { false }  // a notice would need an output item of its own
+    public func noticeEvents(_ text: String) -> [ServerSentEvent] { [] }
+
+    public func errorEvent(status: Int, message: String, type: String, code: String) -> ServerSentEvent {
+        ServerSentEvent(
+            event: "error",
+            data: JSONValue.object([
+                ("type", .string("error")), ("code", .string(code)), ("message", .string(message)),
+                ("param", .null), ("sequence_number", .int(0)),
+            ]).serialized())
+    }
+}
+
+extension OpenAIResponsesStreamRewriter: Sendable where Transformer: Sendable {}
