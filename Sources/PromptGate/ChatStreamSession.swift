@@ -9,7 +9,7 @@ import Transport
 actor ChatStreamSession: StreamSession {
     private let gate: Gate
     private var upstream: ResponseBody.AsyncIterator?
-    private var parser = ServerSentEventParser()
+    private var framer: StreamFramer
     private var rewriter: any ChatStreamRewriting & Sendable
     private let wire: ChatWire
     private let context: RequestContext
@@ -31,6 +31,7 @@ actor ChatStreamSession: StreamSession {
         self.gate = gate
         self.upstream = upstream.makeAsyncIterator()
         self.rewriter = wire.streamRewriter(vault: vault)
+        self.framer = wire.framer()
         self.context = context
         self.request = request
         self.started = started
@@ -55,7 +56,7 @@ actor ChatStreamSession: StreamSession {
                 upstream = iterator
                 guard let chunk else { return await end() }
                 responseBytes += chunk.count
-                let events = try parser.feed(chunk)
+                let events = try framer.feed(chunk)
                 let out = withNotice(events.flatMap { rewriter.rewrite($0) })
                 if !out.isEmpty { return encode(out) }
             }
@@ -73,14 +74,12 @@ actor ChatStreamSession: StreamSession {
         return out
     }
 
-    private func encode(_ events: [ServerSentEvent]) -> [UInt8] {
-        Array(events.map { $0.encoded() }.joined().utf8)
-    }
+    private func encode(_ events: [ServerSentEvent]) -> [UInt8] { framer.encode(events) }
 
     private func end() async -> [UInt8]? {
         finished = true
         var tail: [ServerSentEvent] = []
-        if let last = parser.finish() { tail += rewriter.rewrite(last) }
+        if let last = framer.finish() { tail += rewriter.rewrite(last) }
         tail += rewriter.finish()
         var entry = gate.responseEntry(.responseCompleted, context: context, request: request, verdict: verdict, started: started, status: 200)
         entry.responseRedacted = gate.clip(upstreamText())

@@ -14,12 +14,15 @@ enum ChatWire: Sendable {
     case openAIEmbeddings
     /// OpenAI Responses, `POST /v1/responses`.
     case openAIResponses
+    /// Ollama chat, `POST /api/chat` (NDJSON streams).
+    case ollamaChat
 
     /// The `provider` field of audit entries.
     var provider: String {
         switch self {
         case .openAIChat, .openAIEmbeddings, .openAIResponses: return "openai"
         case .anthropicMessages: return "anthropic"
+        case .ollamaChat: return "ollama"
         }
     }
 
@@ -30,6 +33,7 @@ enum ChatWire: Sendable {
         case .anthropicMessages: return "messages"
         case .openAIEmbeddings: return "embeddings"
         case .openAIResponses: return "responses"
+        case .ollamaChat: return "api/chat"
         }
     }
 
@@ -39,6 +43,7 @@ enum ChatWire: Sendable {
         case .anthropicMessages: return try AnthropicMessages.extract(body)
         case .openAIEmbeddings: return try OpenAIEmbeddings.extract(body)
         case .openAIResponses: return try OpenAIResponses.extract(body)
+        case .ollamaChat: return try OllamaChat.extract(body)
         }
     }
 
@@ -49,6 +54,7 @@ enum ChatWire: Sendable {
         case .anthropicMessages: return AnthropicMessages.transformResponse(&body) { vault.restore($0) }
         case .openAIEmbeddings: return []
         case .openAIResponses: return OpenAIResponses.transformResponse(&body) { vault.restore($0, jsonString: $1) }
+        case .ollamaChat: return OllamaChat.transformResponse(&body) { vault.restore($0) }
         }
     }
 
@@ -57,6 +63,7 @@ enum ChatWire: Sendable {
         case .openAIChat: OpenAIChat.appendToContent(&body, "\n\n" + text)
         case .anthropicMessages: AnthropicMessages.appendToContent(&body, text)
         case .openAIEmbeddings, .openAIResponses: break  // the disclosure header still goes out
+        case .ollamaChat: OllamaChat.appendToContent(&body, "\n\n" + text)
         }
     }
 
@@ -66,6 +73,7 @@ enum ChatWire: Sendable {
         case .anthropicMessages: return AnthropicMessages.usage(body)
         case .openAIEmbeddings: return OpenAIEmbeddings.usage(body)
         case .openAIResponses: return OpenAIResponses.usage(body)
+        case .ollamaChat: return OllamaChat.usage(body)
         }
     }
 
@@ -75,6 +83,7 @@ enum ChatWire: Sendable {
         case .openAIChat, .openAIEmbeddings: return OpenAIChatStreamRewriter(transformer: transformer)
         case .anthropicMessages: return AnthropicMessagesStreamRewriter(transformer: transformer)
         case .openAIResponses: return OpenAIResponsesStreamRewriter(transformer: transformer)
+        case .ollamaChat: return OllamaChatStreamRewriter(transformer: transformer)
         }
     }
 
@@ -84,6 +93,24 @@ enum ChatWire: Sendable {
         case .openAIChat, .openAIEmbeddings, .openAIResponses:
             return OpenAIChat.errorBody(message: message, type: type, code: code)
         case .anthropicMessages: return AnthropicMessages.errorBody(status: status, message: message)
+        case .ollamaChat: return OllamaChat.errorBody(message: message)
+        }
+    }
+
+    /// Whether an upstream answer with this content type is a stream in the protocol's framing.
+    func isStream(contentType: String?) -> Bool {
+        let type = contentType?.lowercased() ?? ""
+        switch self {
+        case .ollamaChat: return type.hasPrefix("application/x-ndjson")
+        default: return type.hasPrefix("text/event-stream")
+        }
+    }
+
+    /// Splits the upstream's stream into events (SSE) or lines (NDJSON), and writes them back the same way.
+    func framer() -> StreamFramer {
+        switch self {
+        case .ollamaChat: return .ndjson(NDJSONLineParser())
+        default: return .sse(ServerSentEventParser())
         }
     }
 
@@ -92,6 +119,42 @@ enum ChatWire: Sendable {
         switch self {
         case .openAIChat, .openAIEmbeddings, .openAIResponses: return "\n\n"
         case .anthropicMessages: return ""
+        case .ollamaChat: return "\n\n"
+        }
+    }
+}
+
+/// A stream's framing: Server-Sent Events (OpenAI, Anthropic) or NDJSON lines (Ollama).
+enum StreamFramer: Sendable {
+    case sse(ServerSentEventParser)
+    case ndjson(NDJSONLineParser)
+
+    mutating func feed(_ bytes: [UInt8]) throws(RequestDecodingError) -> [ServerSentEvent] {
+        switch self {
+        case .sse(var parser):
+            defer { self = .sse(parser) }
+            return try parser.feed(bytes)
+        case .ndjson(var parser):
+            defer { self = .ndjson(parser) }
+            return try parser.feed(bytes)
+        }
+    }
+
+    mutating func finish() -> ServerSentEvent? {
+        switch self {
+        case .sse(var parser):
+            defer { self = .sse(parser) }
+            return parser.finish()
+        case .ndjson(var parser):
+            defer { self = .ndjson(parser) }
+            return parser.finish()
+        }
+    }
+
+    func encode(_ events: [ServerSentEvent]) -> [UInt8] {
+        switch self {
+        case .sse: return Array(events.map { $0.encoded() }.joined().utf8)
+        case .ndjson: return Array(events.map { $0.data + "\n" }.joined().utf8)
         }
     }
 }

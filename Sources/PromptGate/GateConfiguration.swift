@@ -14,6 +14,10 @@ public struct GateConfiguration: Sendable {
     public var anthropicBaseURL: String?
     /// The city's key for it, sent as `x-api-key`; never sent to clients, never logged.
     public var anthropicAPIKey: Secret?
+    /// The Ollama server for `POST /api/chat` (e.g. `http://gpu-box.city.example:11434`); nil: 404.
+    public var ollamaBaseURL: String?
+    /// A bearer key for it, if the city puts Ollama behind a gateway that asks for one.
+    public var ollamaAPIKey: Secret?
     /// The guideline packs in force.
     public var packs: [GuidelinePack]
     /// The folder for the audit log, its checkpoints and keys (created 0700).

@@ -40,6 +40,14 @@ public enum GateResponse: Sendable {
             body: AnthropicMessages.errorBody(status: status, message: message).serializedBytes())
     }
 
+    /// An error in Ollama's shape (`{"error":"…"}`).
+    public static func ollamaError(status: Int, message: String, requestID: String) -> GateResponse {
+        .complete(
+            status: status,
+            headers: [("content-type", "application/json"), ("x-promptgate-request-id", requestID)],
+            body: OllamaChat.errorBody(message: message).serializedBytes())
+    }
+
     /// The whole body (reads a stream to its end).
     public func collectBody() async throws -> [UInt8] {
         switch self {

@@ -29,6 +29,7 @@ public struct ProxySettings: Sendable {
         .init(name: "upstream_key_file", path: ["upstream", "key_file"], environment: "PROMPTGATE_UPSTREAM_KEY_FILE", help: "file holding the city's upstream API key"),
         .init(name: "anthropic_upstream", path: ["anthropic", "url"], environment: "PROMPTGATE_ANTHROPIC_UPSTREAM", help: "the Anthropic upstream's base URL (for /v1/messages)"),
         .init(name: "anthropic_key_file", path: ["anthropic", "key_file"], environment: "PROMPTGATE_ANTHROPIC_KEY_FILE", help: "file holding the city's Anthropic API key"),
+        .init(name: "ollama_upstream", path: ["ollama", "url"], environment: "PROMPTGATE_OLLAMA_UPSTREAM", help: "the Ollama server (for /api/chat)"),
         .init(name: "data", path: ["data"], environment: "PROMPTGATE_DATA", help: "data folder (audit log, keys)"),
         .init(name: "guidelines", path: ["guidelines"], environment: "PROMPTGATE_GUIDELINES", help: "guideline packs folder"),
         .init(name: "users", path: ["users"], environment: "PROMPTGATE_USERS", help: "users file"),

@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import PromptGate
 
-/// The HTTP face of a ``Gate``: OpenAI- and Anthropic-compatible routes on Hummingbird, plus `/healthz` and
+/// The HTTP face of a ``Gate``: OpenAI-, Anthropic- and Ollama-compatible routes on Hummingbird, plus `/healthz` and
 /// Prometheus `/metrics` (on the same loopback listener: expose it only to the city's monitoring).
 public struct ProxyServer: Sendable {
     public let gate: Gate
@@ -55,9 +55,27 @@ public struct ProxyServer: Sendable {
                 await gate.openAIEmbeddings(body: body, context: context)
             }
         }
+        router.post("/api/chat") { request, _ in
+            let requestContext: PromptGate.RequestContext
+            switch Self.context(for: request, gate: gate, shape: .ollama) {
+            case .failure(let rejection): return rejection.response
+            case .success(let identified): requestContext = identified
+            }
+            var request = request
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: limit)
+            } catch {
+                return Self.response(
+                    GateResponse.ollamaError(
+                        status: 413, message: "The request is larger than the \(limit)-byte limit.",
+                        requestID: requestContext.requestID))
+            }
+            return Self.response(await gate.ollamaChat(body: Array(buffer: body), context: requestContext))
+        }
         router.post("/v1/messages") { request, context in
             var requestContext: PromptGate.RequestContext
-            switch Self.context(for: request, gate: gate, anthropic: true) {
+            switch Self.context(for: request, gate: gate, shape: .anthropic) {
             case .failure(let rejection): return rejection.response
             case .success(let identified): requestContext = identified
             }
@@ -114,7 +132,10 @@ public struct ProxyServer: Sendable {
     }
 
     /// The request's context: its identity (from the proxy key), client tool and declared purpose.
-    static func context(for request: Request, gate: Gate, anthropic: Bool = false)
+    /// Which provider's error shape a rejection takes.
+    enum ErrorShape { case openAI, anthropic, ollama }
+
+    static func context(for request: Request, gate: Gate, shape: ErrorShape = .openAI)
         -> Result<PromptGate.RequestContext, Rejection>
     {
         var requestContext = PromptGate.RequestContext(
@@ -126,12 +147,16 @@ public struct ProxyServer: Sendable {
             requestContext.department = user.department
         case .rejected:
             let message = "PromptGate does not know this API key. Use the personal PromptGate key IT gave you."
-            return .failure(Rejection(response: response(
-                anthropic
-                    ? GateResponse.anthropicError(status: 401, message: message, requestID: requestContext.requestID)
-                    : GateResponse.openAIError(
-                        status: 401, message: message, type: "invalid_request_error", code: "invalid_api_key",
-                        requestID: requestContext.requestID))))
+            let answer: GateResponse
+            switch shape {
+            case .anthropic: answer = .anthropicError(status: 401, message: message, requestID: requestContext.requestID)
+            case .ollama: answer = .ollamaError(status: 401, message: message, requestID: requestContext.requestID)
+            case .openAI:
+                answer = .openAIError(
+                    status: 401, message: message, type: "invalid_request_error", code: "invalid_api_key",
+                    requestID: requestContext.requestID)
+            }
+            return .failure(Rejection(response: response(answer)))
         }
         return .success(requestContext)
     }

@@ -42,6 +42,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("File holding the city's Anthropic API key (else $PROMPTGATE_ANTHROPIC_KEY).", valueName: "path"))
     var anthropicKeyFile: String?
 
+    @Option(help: ArgumentHelp("The Ollama server for /api/chat (e.g. http://127.0.0.1:11434). Without it, /api/chat answers 404.", valueName: "url"))
+    var ollamaUpstream: String?
+
     @OptionGroup var data: DataOptions
     @OptionGroup var guidelines: GuidelineOptions
 
@@ -132,6 +135,7 @@ struct Serve: AsyncParsableCommand {
                 http2: try explained("configuration") { try settings.bool("http2") } ?? true),
             maxRequestBytes: maxRequestBytes)
         configuration.anthropicBaseURL = anthropicUpstream ?? settings.string("anthropic_upstream")
+        configuration.ollamaBaseURL = ollamaUpstream ?? settings.string("ollama_upstream")
         configuration.anthropicAPIKey = try secret(
             file: anthropicKeyFile ?? settings.string("anthropic_key_file"), environment: environment["PROMPTGATE_ANTHROPIC_KEY"])
         if let origin = origin ?? settings.string("origin") { configuration.logOrigin = origin }

@@ -95,7 +95,7 @@ class Proxy:
     """A running `promptgate serve` with its own data folder."""
 
     def __init__(self, binary: str, upstream: str, data: str, extra: list, prefix: list):
-        env = dict(os.environ, PROMPTGATE_UPSTREAM_KEY="city-upstream-key")
+        env = dict(os.environ, PROMPTGATE_UPSTREAM_KEY="city-upstream-key", PROMPTGATE_ANTHROPIC_KEY="city-anthropic-key")
         self.data = data
         self.proc = subprocess.Popen(
             prefix + [binary, "serve", "--listen", "127.0.0.1:0", "--data", data, "--upstream", upstream,

@@ -31,7 +31,7 @@ def assert_upstream_saw_only_placeholders(llmock, expected_requests):
 
 def assert_log_clean(proxy):
     log = open(proxy.log_path, encoding="utf-8").read()
-    for secret in RAW + ["employee-personal-key", "city-upstream-key"]:
+    for secret in RAW + ["employee-personal-key", "city-upstream-key", "city-anthropic-key"]:
         assert secret not in log, f"{secret} is in the audit log"
     return log
 
