@@ -5,6 +5,7 @@
 //   promptgate-bench verify   --dir D --tlogverify PATH [--runs R]     promptgate verify vs tlogverify, same log
 //   promptgate-bench crash-writer --dir D [--writers W]                 appends until killed; prints "ack <request id>"
 //   promptgate-bench screen   [--corpus F] [--megabytes N]             screening MB/s on one core, latency per size
+//   promptgate-bench proxy    --target NAME=URL … [--concurrency …]    added latency and rps: direct vs proxies
 import AuditLog
 import Foundation
 
@@ -192,7 +193,8 @@ case "generate": try await benchGenerate()
 case "verify": try benchVerify()
 case "crash-writer": try await crashWriter()
 case "screen": try benchScreen()
+case "proxy": try await benchProxy()
 default:
-    print("usage: promptgate-bench append|generate|verify|crash-writer|screen [options]")
+    print("usage: promptgate-bench append|generate|verify|crash-writer|screen|proxy [options]")
     exit(2)
 }

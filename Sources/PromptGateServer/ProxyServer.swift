@@ -41,58 +41,31 @@ public struct ProxyServer: Sendable {
             }
         }
         router.post("/v1/chat/completions") { request, _ in
-            await Self.openAI(request, gate: gate, limit: limit) { body, context in
+            await Self.post(request, gate: gate, limit: limit, shape: .openAI) { body, context in
                 await gate.openAIChatCompletions(body: body, context: context)
             }
         }
         router.post("/v1/responses") { request, _ in
-            await Self.openAI(request, gate: gate, limit: limit) { body, context in
+            await Self.post(request, gate: gate, limit: limit, shape: .openAI) { body, context in
                 await gate.openAIResponses(body: body, context: context)
             }
         }
         router.post("/v1/embeddings") { request, _ in
-            await Self.openAI(request, gate: gate, limit: limit) { body, context in
+            await Self.post(request, gate: gate, limit: limit, shape: .openAI) { body, context in
                 await gate.openAIEmbeddings(body: body, context: context)
             }
         }
         router.post("/api/chat") { request, _ in
-            let requestContext: PromptGate.RequestContext
-            switch Self.context(for: request, gate: gate, shape: .ollama) {
-            case .failure(let rejection): return rejection.response
-            case .success(let identified): requestContext = identified
+            await Self.post(request, gate: gate, limit: limit, shape: .ollama) { body, context in
+                await gate.ollamaChat(body: body, context: context)
             }
-            var request = request
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: limit)
-            } catch {
-                return Self.response(
-                    GateResponse.ollamaError(
-                        status: 413, message: "The request is larger than the \(limit)-byte limit.",
-                        requestID: requestContext.requestID))
-            }
-            return Self.response(await gate.ollamaChat(body: Array(buffer: body), context: requestContext))
         }
-        router.post("/v1/messages") { request, context in
-            var requestContext: PromptGate.RequestContext
-            switch Self.context(for: request, gate: gate, shape: .anthropic) {
-            case .failure(let rejection): return rejection.response
-            case .success(let identified): requestContext = identified
+        router.post("/v1/messages") { request, _ in
+            await Self.post(
+                request, gate: gate, limit: limit, shape: .anthropic, forward: ["anthropic-version", "anthropic-beta"]
+            ) { body, context in
+                await gate.anthropicMessages(body: body, context: context)
             }
-            for name in ["anthropic-version", "anthropic-beta"] {
-                if let value = Self.header(request, name) { requestContext.forwardedHeaders.append((name, value)) }
-            }
-            var request = request
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: limit)
-            } catch {
-                return Self.response(
-                    GateResponse.anthropicError(
-                        status: 413, message: "The request is larger than the \(limit)-byte limit.",
-                        requestID: requestContext.requestID))
-            }
-            return Self.response(await gate.anthropicMessages(body: Array(buffer: body), context: requestContext))
         }
         let app = Application(
             router: router,
@@ -102,16 +75,19 @@ public struct ProxyServer: Sendable {
         return app
     }
 
-    /// An OpenAI-style POST: identify the caller, read the body up to the limit (413 in OpenAI's shape beyond it),
-    /// and hand both to the gate.
-    static func openAI(
-        _ request: Request, gate: Gate, limit: Int,
+    /// A provider POST: identify the caller, pass the named client headers on, read the body up to the limit (413
+    /// in the provider's shape beyond it), and hand both to the gate.
+    static func post(
+        _ request: Request, gate: Gate, limit: Int, shape: ErrorShape, forward: [String] = [],
         _ handle: @Sendable ([UInt8], PromptGate.RequestContext) async -> GateResponse
     ) async -> Response {
-        let requestContext: PromptGate.RequestContext
-        switch context(for: request, gate: gate) {
+        var requestContext: PromptGate.RequestContext
+        switch context(for: request, gate: gate, shape: shape) {
         case .failure(let rejection): return rejection.response
         case .success(let identified): requestContext = identified
+        }
+        for name in forward {
+            if let value = header(request, name) { requestContext.forwardedHeaders.append((name, value)) }
         }
         var request = request
         let body: ByteBuffer
@@ -119,11 +95,20 @@ public struct ProxyServer: Sendable {
             body = try await request.collectBody(upTo: limit)
         } catch {
             return response(
-                GateResponse.openAIError(
-                    status: 413, message: "The request is larger than the \(limit)-byte limit.",
-                    type: "invalid_request_error", code: "request_too_large", requestID: requestContext.requestID))
+                Self.error(shape, status: 413, message: "The request is larger than the \(limit)-byte limit.",
+                    code: "request_too_large", requestID: requestContext.requestID))
         }
         return response(await handle(Array(buffer: body), requestContext))
+    }
+
+    /// An error in a provider's shape.
+    static func error(_ shape: ErrorShape, status: Int, message: String, code: String, requestID: String) -> GateResponse {
+        switch shape {
+        case .anthropic: return .anthropicError(status: status, message: message, requestID: requestID)
+        case .ollama: return .ollamaError(status: status, message: message, requestID: requestID)
+        case .openAI:
+            return .openAIError(status: status, message: message, type: "invalid_request_error", code: code, requestID: requestID)
+        }
     }
 
     /// A 401 answer for a caller the users file does not know.
@@ -146,17 +131,9 @@ public struct ProxyServer: Sendable {
             requestContext.actor = user.id
             requestContext.department = user.department
         case .rejected:
-            let message = "PromptGate does not know this API key. Use the personal PromptGate key IT gave you."
-            let answer: GateResponse
-            switch shape {
-            case .anthropic: answer = .anthropicError(status: 401, message: message, requestID: requestContext.requestID)
-            case .ollama: answer = .ollamaError(status: 401, message: message, requestID: requestContext.requestID)
-            case .openAI:
-                answer = .openAIError(
-                    status: 401, message: message, type: "invalid_request_error", code: "invalid_api_key",
-                    requestID: requestContext.requestID)
-            }
-            return .failure(Rejection(response: response(answer)))
+            return .failure(Rejection(response: response(error(
+                shape, status: 401, message: "PromptGate does not know this API key. Use the personal PromptGate key IT gave you.",
+                code: "invalid_api_key", requestID: requestContext.requestID))))
         }
         return .success(requestContext)
     }

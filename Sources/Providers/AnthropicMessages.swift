@@ -7,10 +7,7 @@ public enum AnthropicMessages {
     /// (string or blocks: `text`, `thinking`, every string inside a `tool_use` input, `tool_result` content), and
     /// tool descriptions. Images and documents are listed as unscreened.
     public static func extract(_ body: JSONValue) throws(RequestDecodingError) -> ExtractedRequest {
-        guard body.isObject else { throw RequestDecodingError("the request body must be a JSON object") }
-        guard let messages = body["messages"]?.arrayValue else {
-            throw RequestDecodingError("'messages' is required and must be an array")
-        }
+        let messages = try ExtractedRequest.messages(of: body)
         var slots: [TextSlot] = []
         var unscreened: [String] = []
         try blocks(body["system"], at: [.key("system")], into: &slots, unscreened: &unscreened, what: "system")
@@ -20,13 +17,7 @@ public enum AnthropicMessages {
                 message["content"], at: [.key("messages"), .index(i), .key("content")], into: &slots,
                 unscreened: &unscreened, what: "messages[\(i)].content")
         }
-        if let tools = body["tools"]?.arrayValue {
-            for (t, tool) in tools.enumerated() {
-                if case .string(let text)? = tool["description"] {
-                    slots.append(TextSlot(path: [.key("tools"), .index(t), .key("description")], text: text))
-                }
-            }
-        }
+        slots += ExtractedRequest.toolDescriptions(of: body, at: [.key("description")])
         return ExtractedRequest(
             body: body, slots: slots, unscreened: unscreened, model: body["model"]?.stringValue,
             stream: body["stream"]?.boolValue ?? false)

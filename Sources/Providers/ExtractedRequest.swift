@@ -38,3 +38,25 @@ public struct RequestDecodingError: Error, Sendable, Equatable, CustomStringConv
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+extension ExtractedRequest {
+    /// The `messages` array of a chat body, or the error every chat protocol gives for a malformed one.
+    static func messages(of body: JSONValue) throws(RequestDecodingError) -> [JSONValue] {
+        guard body.isObject else { throw RequestDecodingError("the request body must be a JSON object") }
+        guard let messages = body["messages"]?.arrayValue else {
+            throw RequestDecodingError("'messages' is required and must be an array")
+        }
+        return messages
+    }
+
+    /// A slot for each tool's description at `tools[i]` + `path` (`["description"]`, or `["function",
+    /// "description"]`).
+    static func toolDescriptions(of body: JSONValue, at path: [JSONPathComponent]) -> [TextSlot] {
+        guard let tools = body["tools"]?.arrayValue else { return [] }
+        return tools.indices.compactMap { t in
+            let full: [JSONPathComponent] = [.key("tools"), .index(t)] + path
+            guard case .string(let text)? = body[path: full] else { return nil }
+            return TextSlot(path: full, text: text)
+        }
+    }
+}

@@ -4,10 +4,7 @@ import JSONCore
 /// Ollama streams by default (`"stream"` absent means true) as NDJSON: one JSON object per line.
 public enum OllamaChat {
     public static func extract(_ body: JSONValue) throws(RequestDecodingError) -> ExtractedRequest {
-        guard body.isObject else { throw RequestDecodingError("the request body must be a JSON object") }
-        guard let messages = body["messages"]?.arrayValue else {
-            throw RequestDecodingError("'messages' is required and must be an array")
-        }
+        let messages = try ExtractedRequest.messages(of: body)
         var slots: [TextSlot] = []
         var unscreened: [String] = []
         for (i, message) in messages.enumerated() {
@@ -28,12 +25,7 @@ public enum OllamaChat {
                 }
             }
         }
-        if let tools = body["tools"]?.arrayValue {
-            for t in tools.indices {
-                let path: [JSONPathComponent] = [.key("tools"), .index(t), .key("function"), .key("description")]
-                if case .string(let text)? = body[path: path] { slots.append(TextSlot(path: path, text: text)) }
-            }
-        }
+        slots += ExtractedRequest.toolDescriptions(of: body, at: [.key("function"), .key("description")])
         return ExtractedRequest(
             body: body, slots: slots, unscreened: unscreened, model: body["model"]?.stringValue,
             stream: body["stream"]?.boolValue ?? true)

@@ -6,10 +6,7 @@ public enum OpenAIChat {
     /// Decodes a request body and finds every text slot: string and array-of-parts content, `name`, `user`, tool
     /// definitions' descriptions, tool-call arguments (JSON in a string) and tool results.
     public static func extract(_ body: JSONValue) throws(RequestDecodingError) -> ExtractedRequest {
-        guard body.isObject else { throw RequestDecodingError("the request body must be a JSON object") }
-        guard let messages = body["messages"]?.arrayValue else {
-            throw RequestDecodingError("'messages' is required and must be an array")
-        }
+        let messages = try ExtractedRequest.messages(of: body)
         var slots: [TextSlot] = []
         var unscreened: [String] = []
         func add(_ value: JSONValue?, _ path: [JSONPathComponent]) {
@@ -46,12 +43,7 @@ public enum OpenAIChat {
             add(message["function_call"]?["arguments"], base + [.key("function_call"), .key("arguments")])
         }
         add(body["user"], [.key("user")])
-        if let tools = body["tools"]?.arrayValue {
-            for (t, _) in tools.enumerated() {
-                let path: [JSONPathComponent] = [.key("tools"), .index(t), .key("function"), .key("description")]
-                add(body[path: path], path)
-            }
-        }
+        slots += ExtractedRequest.toolDescriptions(of: body, at: [.key("function"), .key("description")])
         return ExtractedRequest(
             body: body, slots: slots, unscreened: unscreened, model: body["model"]?.stringValue,
             stream: body["stream"]?.boolValue ?? false)

@@ -46,13 +46,7 @@ public enum OpenAIResponses {
         case nil, .null?: break
         default: throw RequestDecodingError("'input' must be a string or a list of items")
         }
-        if let tools = body["tools"]?.arrayValue {
-            for (t, tool) in tools.enumerated() {
-                if case .string(let text)? = tool["description"] {
-                    slots.append(TextSlot(path: [.key("tools"), .index(t), .key("description")], text: text))
-                }
-            }
-        }
+        slots += ExtractedRequest.toolDescriptions(of: body, at: [.key("description")])
         return ExtractedRequest(
             body: body, slots: slots, unscreened: unscreened, model: body["model"]?.stringValue,
             stream: body["stream"]?.boolValue ?? false)

@@ -1,0 +1,88 @@
+import Foundation
+import JSONCore
+import Transport
+
+/// `promptgate-bench proxy --target NAME=BASEURL … [--concurrency 1,16,64] [--seconds S]`: the same OpenAI chat
+/// request (with an e-mail address in it, so a screening proxy has work to do) against each target — the
+/// upstream directly, PromptGate, LiteLLM — through libcurl, in the same run. Prints, per target and concurrency,
+/// requests/s and latency p50/p99, and per target the time to first streamed byte (p50/p99) at concurrency 1.
+func benchProxy() async throws {
+    let args = CommandLine.arguments
+    var targets: [(name: String, url: String)] = []
+    for (i, arg) in args.enumerated() where arg == "--target" && i + 1 < args.count {
+        let parts = args[i + 1].split(separator: "=", maxSplits: 1).map(String.init)
+        if parts.count == 2 { targets.append((parts[0], parts[1])) }
+    }
+    let levels = option("concurrency", "1,16,64").split(separator: ",").compactMap { Int($0) }
+    let seconds = Double(option("seconds", "5")) ?? 5
+    let model = option("model", "gpt-4o-mini")
+    let client = CurlClient(configuration: TransportConfiguration(maxConnectionsPerHost: 128))
+    func body(stream: Bool) -> [UInt8] {
+        JSONValue.object([
+            ("model", .string(model)), ("stream", .bool(stream)),
+            ("messages", .array([.object([
+                ("role", .string("user")),
+                ("content", .string("Summarise the permit rules for a backyard deck in plain language. Reply to maria.gonzalez@example.org.")),
+            ])])),
+        ]).serializedBytes()
+    }
+    func request(_ url: String, stream: Bool) -> HTTPClientRequest {
+        HTTPClientRequest(
+            method: "POST", url: url + "/chat/completions",
+            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer sk-bench")], body: body(stream: stream))
+    }
+    func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+    func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+
+    for target in targets {
+        for _ in 0..<50 {  // warm up connections and caches
+            _ = try await client.execute(request(target.url, stream: false)).body.collect(upTo: 1 << 20)
+        }
+        for level in levels {
+            let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+            let started = ContinuousClock.now
+            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                for _ in 0..<level {
+                    group.addTask {
+                        var mine: [Double] = []
+                        while ContinuousClock.now < deadline {
+                            let t = ContinuousClock.now
+                            let response = try await client.execute(request(target.url, stream: false))
+                            _ = try await response.body.collect(upTo: 1 << 20)
+                            guard response.status == 200 else { throw TransportError.receiveFailed("status \(response.status)") }
+                            mine.append(ms(.now - t))
+                        }
+                        return mine
+                    }
+                }
+                var all: [Double] = []
+                for try await part in group { all += part }
+                return all.sorted()
+            }
+            let elapsed = ms(.now - started) / 1000
+            print(JSONValue.object([
+                ("target", .string(target.name)), ("concurrency", .int(level)), ("requests", .int(latencies.count)),
+                ("rps", .number(String(format: "%.0f", Double(latencies.count) / elapsed))),
+                ("p50_ms", .number(String(format: "%.3f", percentile(latencies, 0.5)))),
+                ("p99_ms", .number(String(format: "%.3f", percentile(latencies, 0.99)))),
+            ]).serialized())
+        }
+        var ttft: [Double] = []
+        for _ in 0..<200 {
+            let t = ContinuousClock.now
+            let response = try await client.execute(request(target.url, stream: true))
+            var iterator = response.body.makeAsyncIterator()
+            _ = try await iterator.next()
+            ttft.append(ms(.now - t))
+            while try await iterator.next() != nil {}
+        }
+        ttft.sort()
+        print(JSONValue.object([
+            ("target", .string(target.name)), ("stream", .bool(true)),
+            ("ttft_p50_ms", .number(String(format: "%.3f", percentile(ttft, 0.5)))),
+            ("ttft_p99_ms", .number(String(format: "%.3f", percentile(ttft, 0.99)))),
+        ]).serialized())
+    }
+}
