@@ -13,9 +13,13 @@ swift build -c release --product promptgate
 swift build -c release --product promptgate-bench
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
-wait_port() { for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 did not open" >&2; exit 1; }
+wait_port() { for _ in $(seq 1 1200); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 did not open; logs in $work" >&2; cat "$work"/*.log >&2; exit 1; }
 
 .venv-bench/bin/llmock serve --host 127.0.0.1 --port 18101 --response-style echo --stream-chunk-delay-ms 0 \
   --log-level warning > "$work/llmock.log" 2>&1 &
@@ -29,17 +33,19 @@ model_list:
   - model_name: gpt-4o-mini
     litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:18101/v1", api_key: sk-upstream}
 YAML
-LITELLM_LOCAL_MODEL_COST_MAP=True .venv-bench/bin/litellm --config "$work/litellm.yaml" --host 127.0.0.1 --port 18103 \
+key="sk-bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+LITELLM_MASTER_KEY="$key" LITELLM_LOCAL_MODEL_COST_MAP=True .venv-bench/bin/litellm --config "$work/litellm.yaml" --host 127.0.0.1 --port 18103 \
   > "$work/litellm.log" 2>&1 &
 pids+=($!)
 wait_port 18101; wait_port 18102; wait_port 18103
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== latency and throughput (non-streaming), time to first byte (streaming)"
-.build/release/promptgate-bench proxy --seconds "${SECONDS_PER_LEVEL:-5}" \
+.build/release/promptgate-bench proxy --seconds "${SECONDS_PER_LEVEL:-5}" --key "$key" \
+  --reset http://127.0.0.1:18101/_llmock/reset \
   --target direct=http://127.0.0.1:18101/v1 --target promptgate=http://127.0.0.1:18102/v1 \
   --target litellm=http://127.0.0.1:18103/v1
 echo "== PromptGate memory with 64 slow streaming clients"
 .venv-bench/bin/python Benchmarks/proxy/slow_clients.py --url http://127.0.0.1:18102/v1 --pid "$promptgate_pid" \
-  --clients 64 --seconds 20
+  --clients 64 --seconds 20 --prompt-kb 8
 echo "== audit entries written: $(wc -l < "$work/data/audit.log")"

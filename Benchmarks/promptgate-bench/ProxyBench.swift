@@ -2,7 +2,7 @@ import Foundation
 import JSONCore
 import Transport
 
-/// `promptgate-bench proxy --target NAME=BASEURL … [--concurrency 1,16,64] [--seconds S]`: the same OpenAI chat
+/// `promptgate-bench proxy --target NAME=BASEURL … [--concurrency 1,16,64] [--seconds S] [--key K] [--reset URL]`: the same OpenAI chat
 /// request (with an e-mail address in it, so a screening proxy has work to do) against each target — the
 /// upstream directly, PromptGate, LiteLLM — through libcurl, in the same run. Prints, per target and concurrency,
 /// requests/s and latency p50/p99, and per target the time to first streamed byte (p50/p99) at concurrency 1.
@@ -16,6 +16,9 @@ func benchProxy() async throws {
     let levels = option("concurrency", "1,16,64").split(separator: ",").compactMap { Int($0) }
     let seconds = Double(option("seconds", "5")) ?? 5
     let model = option("model", "gpt-4o-mini")
+    let key = option("key", "sk-bench")
+    // llmock keeps every request it sees; clearing its log before each run keeps it equally fast for every target.
+    let reset = option("reset", "")
     let client = CurlClient(configuration: TransportConfiguration(maxConnectionsPerHost: 128))
     func body(stream: Bool) -> [UInt8] {
         JSONValue.object([
@@ -29,7 +32,7 @@ func benchProxy() async throws {
     func request(_ url: String, stream: Bool) -> HTTPClientRequest {
         HTTPClientRequest(
             method: "POST", url: url + "/chat/completions",
-            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer sk-bench")], body: body(stream: stream))
+            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(key)")], body: body(stream: stream))
     }
     func percentile(_ sorted: [Double], _ p: Double) -> Double {
         sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
@@ -41,6 +44,7 @@ func benchProxy() async throws {
             _ = try await client.execute(request(target.url, stream: false)).body.collect(upTo: 1 << 20)
         }
         for level in levels {
+            if !reset.isEmpty { _ = try await client.execute(HTTPClientRequest(method: "POST", url: reset)).body.collect(upTo: 1 << 16) }
             let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
             let started = ContinuousClock.now
             let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
@@ -69,6 +73,7 @@ func benchProxy() async throws {
                 ("p99_ms", .number(String(format: "%.3f", percentile(latencies, 0.99)))),
             ]).serialized())
         }
+        if !reset.isEmpty { _ = try await client.execute(HTTPClientRequest(method: "POST", url: reset)).body.collect(upTo: 1 << 16) }
         var ttft: [Double] = []
         for _ in 0..<200 {
             let t = ContinuousClock.now
