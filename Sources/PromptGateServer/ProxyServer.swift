@@ -89,16 +89,35 @@ public struct ProxyServer: Sendable {
         for name in forward {
             if let value = header(request, name) { requestContext.forwardedHeaders.append((name, value)) }
         }
-        var request = request
-        let body: ByteBuffer
+        // Every provider's API takes JSON. A body declared as something else is refused, not guessed at.
+        if let type = request.headers[.contentType]?.lowercased(), !type.contains("json") {
+            return response(
+                Self.error(shape, status: 415, message: "PromptGate reads JSON request bodies only (this one is \(type)).",
+                    code: "unsupported_media_type", requestID: requestContext.requestID))
+        }
+        var body: [UInt8] = []
+        var total = 0
         do {
-            body = try await request.collectBody(upTo: limit)
+            // Past the limit the rest is read and dropped (up to 8× the limit), so a client that sends its whole
+            // body before reading gets its 413 instead of a stalled upload.
+            for try await buffer in request.body {
+                total += buffer.readableBytes
+                if total <= limit { body += Array(buffer: buffer) } else { body = [] }
+                if total > 8 * limit { break }
+            }
         } catch {
             return response(
+                Self.error(shape, status: 400, message: "The request body could not be read: \(error)",
+                    code: "invalid_request", requestID: requestContext.requestID))
+        }
+        guard total <= limit else {
+            var answer = response(
                 Self.error(shape, status: 413, message: "The request is larger than the \(limit)-byte limit.",
                     code: "request_too_large", requestID: requestContext.requestID))
+            answer.headers[.connection] = "close"
+            return answer
         }
-        return response(await handle(Array(buffer: body), requestContext))
+        return response(await handle(body, requestContext))
     }
 
     /// An error in a provider's shape.
