@@ -89,6 +89,10 @@ let package = Package(
             name: "promptgate-bench", dependencies: ["AuditLog", "Screening", "JSONCore", "PromptGate", "Transport"], path: "Benchmarks/promptgate-bench",
             swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "screen-text", dependencies: ["PromptGate", "Screening"], path: "Examples/ScreenText",
+            swiftSettings: swiftSettings),
+
         .testTarget(
             name: "PromptGateTests",
             dependencies: [

@@ -1,6 +1,7 @@
 """The rule engine from the command line: `rules lint` and `rules test` for pack authors, `check` for employees,
 and `check --batch` scored against the committed labelled corpus (Benchmarks/eval) with its accuracy targets."""
 import json
+import os
 import subprocess
 import sys
 
@@ -77,3 +78,12 @@ def test_the_labelled_corpus_meets_the_accuracy_targets(promptgate_bin, tmp_path
     assert structured[5] >= 0.98 and structured[3] >= 0.99, structured
     assert names[5] >= 0.85, names
     assert micro[5] >= 0.95, micro
+
+
+def test_the_library_example_runs(promptgate_bin):
+    example = os.path.join(os.path.dirname(promptgate_bin), "screen-text")
+    out = subprocess.run([example], capture_output=True, text=True, timeout=60).stdout
+    sent = next(line for line in out.splitlines() if line.startswith("sent to the model:"))
+    restored = next(line for line in out.splitlines() if line.startswith("the answer, restored:"))
+    assert "[PHONE_NUMBER_1]" in sent and "(617) 555-0134" not in sent
+    assert "(617) 555-0134" in restored and "[PHONE_NUMBER_1]" not in restored
