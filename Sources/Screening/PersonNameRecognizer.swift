@@ -1,7 +1,7 @@
-/// Finds person names inside a run of capitalised words that the pattern database reported. Names have no check
+/// Finds person names in the text around capitalised words that the pattern database reported. Names have no check
 /// digit, so the recogniser combines shape (capitalised words, initials, particles such as `van der`), the
 /// gazetteers (a known given name starts a name; a known surname raises confidence), titles (`Mr.`, `Mme`,
-/// `dhr.`, `Sra.`) and greetings (`Dear`, `Beste`, `Hola`).
+/// `dhr.`, `Sra.`), greetings (`Dear`, `Beste`, `Hola`) and role words (`resident`, `applicant`, `bewoner`).
 ///
 /// It reads only the windows the pattern database reports around capitalised words, so it stays linear in the text.
 struct PersonNameRecognizer: Sendable {

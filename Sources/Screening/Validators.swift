@@ -3,8 +3,8 @@ import Foundation
 /// Check-digit and range validators a rule names by `validator:`. Each takes the candidate text exactly as matched
 /// and says whether it is a real identifier of that kind (sources: `GUIDELINE-SOURCES.md`, python-stdnum).
 ///
-/// Two further names are recognisers rather than checks: `person-name` narrows a run of capitalised words to the
-/// names in it (see ``Gazetteers``); they are listed in ``names`` too.
+/// One further name is a recogniser rather than a check: `person-name` reads the text around capitalised words and
+/// finds the names in it (see ``Gazetteers``); it is listed in ``names`` too.
 public enum Validators {
     /// A validator: the matched text in, a verdict out.
     public typealias Check = @Sendable (Substring) -> Bool
