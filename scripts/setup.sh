@@ -15,7 +15,7 @@ if [ "$(dpkg --print-architecture)" = "amd64" ]; then
 fi
 packages=(libcurl4-openssl-dev "$engine" pkg-config)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(util-linux)
+  packages+=(util-linux openssl)
   python3 -m venv --help >/dev/null 2>&1 || packages+=(python3-venv)
   # The auditors' independent verifier builds offline from Debian's Go packages.
   if [ -d "$(dirname "$0")/../../shared/tools/tlogverify" ]; then

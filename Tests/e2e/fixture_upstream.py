@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FixtureUpstream:
-    def __init__(self):
+    def __init__(self, tls_context=None):
         self.requests = []
         self.lock = threading.Lock()
         fixture = self
@@ -73,7 +73,11 @@ class FixtureUpstream:
                 self.wfile.write(b"0\r\n\r\n")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{port}"
+        if tls_context is not None:  # HTTPS with a certificate from a private CA, like a city's internal gateway
+            self.server.socket = tls_context.wrap_socket(self.server.socket, server_side=True)
+            self.url = f"https://localhost:{port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

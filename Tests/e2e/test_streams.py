@@ -72,3 +72,29 @@ def test_models_list_shows_only_registered_models(start_proxy, llmock, tmp_path)
     open_proxy = start_proxy()
     client = openai.OpenAI(base_url=open_proxy.base_url + "/v1", api_key="k", max_retries=0)
     assert len(list(client.models.list())) > 2
+
+
+def test_sigterm_drains_an_open_stream_then_signs_a_final_checkpoint(start_proxy, slow_llmock):
+    import signal
+    proxy = start_proxy(upstream=slow_llmock)
+    client = openai.OpenAI(base_url=proxy.base_url + "/v1", api_key="k", max_retries=0)
+
+    def answer(on_third_piece=None):
+        pieces = []
+        for chunk in client.chat.completions.create(model="gpt-4o-mini", stream=True,
+                                                    messages=[{"role": "user", "content": LONG_PROMPT}]):
+            if chunk.choices and chunk.choices[0].delta.content:
+                pieces.append(chunk.choices[0].delta.content)
+                if len(pieces) == 3 and on_third_piece:
+                    on_third_piece()
+        return "".join(pieces)
+
+    whole = answer()
+    # SIGTERM mid-stream (the upstream sends a chunk every 50 ms): the answer must still arrive whole.
+    assert answer(lambda: proxy.proc.send_signal(signal.SIGTERM)) == whole
+    assert proxy.proc.wait(timeout=30) == 0
+    log = open(proxy.log_path, encoding="utf-8").read()
+    assert log.count('"event":"response.completed"') == 2
+    with open(proxy.data + "/checkpoint") as f:
+        size = int(f.read().splitlines()[1])
+    assert size == len(log.splitlines()), "the final checkpoint does not cover every entry"
