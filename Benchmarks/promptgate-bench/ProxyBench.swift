@@ -37,7 +37,6 @@ func benchProxy() async throws {
     func percentile(_ sorted: [Double], _ p: Double) -> Double {
         sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
     }
-    func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
 
     for target in targets {
         for _ in 0..<50 {  // warm up connections and caches
@@ -56,7 +55,7 @@ func benchProxy() async throws {
                             let response = try await client.execute(request(target.url, stream: false))
                             _ = try await response.body.collect(upTo: 1 << 20)
                             guard response.status == 200 else { throw TransportError.receiveFailed("status \(response.status)") }
-                            mine.append(ms(.now - t))
+                            mine.append(milliseconds(.now - t))
                         }
                         return mine
                     }
@@ -65,7 +64,7 @@ func benchProxy() async throws {
                 for try await part in group { all += part }
                 return all.sorted()
             }
-            let elapsed = ms(.now - started) / 1000
+            let elapsed = milliseconds(.now - started) / 1000
             print(JSONValue.object([
                 ("target", .string(target.name)), ("concurrency", .int(level)), ("requests", .int(latencies.count)),
                 ("rps", .number(String(format: "%.0f", Double(latencies.count) / elapsed))),
@@ -80,7 +79,7 @@ func benchProxy() async throws {
             let response = try await client.execute(request(target.url, stream: true))
             var iterator = response.body.makeAsyncIterator()
             _ = try await iterator.next()
-            ttft.append(ms(.now - t))
+            ttft.append(milliseconds(.now - t))
             while try await iterator.next() != nil {}
         }
         ttft.sort()

@@ -15,6 +15,9 @@ func option(_ name: String, _ fallback: String) -> String {
     return fallback
 }
 
+/// A duration in milliseconds, as a fraction.
+func milliseconds(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+
 func sampleEntry(_ i: Int, writer: Int) -> AuditEntry {
     var entry = AuditEntry(event: .requestScreened)
     entry.requestID = "pg-bench-\(writer)-\(i)"
@@ -67,8 +70,7 @@ func benchAppend() async throws {
                     while Date() < deadline {
                         let t = ContinuousClock.now
                         _ = try await store.append(sampleEntry(i, writer: w))
-                        let d = ContinuousClock.now - t
-                        local.append(Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000)
+                        local.append(milliseconds(ContinuousClock.now - t))
                         i += 1
                     }
                     return local

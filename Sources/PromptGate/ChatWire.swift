@@ -60,10 +60,10 @@ enum ChatWire: Sendable {
 
     func appendNotice(_ body: inout JSONValue, _ text: String) {
         switch self {
-        case .openAIChat: OpenAIChat.appendToContent(&body, "\n\n" + text)
+        case .openAIChat: OpenAIChat.appendToContent(&body, noticePrefix + text)
         case .anthropicMessages: AnthropicMessages.appendToContent(&body, text)
         case .openAIEmbeddings, .openAIResponses: break  // the disclosure header still goes out
-        case .ollamaChat: OllamaChat.appendToContent(&body, "\n\n" + text)
+        case .ollamaChat: OllamaChat.appendToContent(&body, noticePrefix + text)
         }
     }
 
@@ -114,7 +114,7 @@ enum ChatWire: Sendable {
         }
     }
 
-    /// A notice in a stream goes right before the protocol's end event, with a separator suited to it.
+    /// What goes before a disclosure notice added to an answer's text (Anthropic's is a block of its own).
     var noticePrefix: String {
         switch self {
         case .openAIChat, .openAIEmbeddings, .openAIResponses: return "\n\n"

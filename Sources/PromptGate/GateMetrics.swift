@@ -15,22 +15,21 @@ public final class GateMetrics: Sendable {
 
     public init() {}
 
-    func request(endpoint: String, decision: String) {
+    /// The counter `promptgate_<name>_total` with these labels (created on first use).
+    private func count(_ name: String, _ help: String, _ labels: [(String, String)]) {
         registry.makeCounter(
-            descriptor: .init(
-                namespace: "promptgate", metricName: "requests", unitName: "total",
-                helpText: "Requests screened, by endpoint and decision (allowed, warned, redacted, blocked)."),
-            labels: [("endpoint", endpoint), ("decision", decision)]
+            descriptor: .init(namespace: "promptgate", metricName: name, unitName: "total", helpText: help),
+            labels: labels
         ).increment()
     }
 
+    func request(endpoint: String, decision: String) {
+        count("requests", "Requests screened, by endpoint and decision (allowed, warned, redacted, blocked).",
+            [("endpoint", endpoint), ("decision", decision)])
+    }
+
     func finding(rule: String, action: String) {
-        registry.makeCounter(
-            descriptor: .init(
-                namespace: "promptgate", metricName: "findings", unitName: "total",
-                helpText: "Findings by guideline rule and the action taken."),
-            labels: [("rule", rule), ("action", action)]
-        ).increment()
+        count("findings", "Findings by guideline rule and the action taken.", [("rule", rule), ("action", action)])
     }
 
     func upstream(endpoint: String, status: Int, after duration: Duration) {
@@ -40,21 +39,13 @@ public final class GateMetrics: Sendable {
                 helpText: "Time from sending a prompt upstream to the upstream's response headers."),
             labels: [("endpoint", endpoint)], buckets: Self.buckets
         ).record(duration)
-        registry.makeCounter(
-            descriptor: .init(
-                namespace: "promptgate", metricName: "upstream_responses", unitName: "total",
-                helpText: "Upstream answers by endpoint and HTTP status (0: none, the upstream failed)."),
-            labels: [("endpoint", endpoint), ("status", String(status))]
-        ).increment()
+        count("upstream_responses", "Upstream answers by endpoint and HTTP status (0: none, the upstream failed).",
+            [("endpoint", endpoint), ("status", String(status))])
     }
 
     func auditAppend(ok: Bool) {
-        registry.makeCounter(
-            descriptor: .init(
-                namespace: "promptgate", metricName: "audit_appends", unitName: "total",
-                helpText: "Audit log appends, by result; a failed request entry means the prompt was refused."),
-            labels: [("result", ok ? "ok" : "failed")]
-        ).increment()
+        count("audit_appends", "Audit log appends, by result; a failed request entry means the prompt was refused.",
+            [("result", ok ? "ok" : "failed")])
     }
 
     /// The metrics in Prometheus' text exposition format.

@@ -35,9 +35,9 @@ public enum AnthropicMessages {
             for (j, block) in list.enumerated() {
                 let blockPath = path + [.index(j)]
                 switch block["type"]?.stringValue {
-                case "text": strings(block["text"], at: blockPath + [.key("text")], into: &slots)
-                case "thinking": strings(block["thinking"], at: blockPath + [.key("thinking")], into: &slots)
-                case "tool_use": strings(block["input"], at: blockPath + [.key("input")], into: &slots)
+                case "text": TextSlot.strings(in: block["text"], at: blockPath + [.key("text")], into: &slots)
+                case "thinking": TextSlot.strings(in: block["thinking"], at: blockPath + [.key("thinking")], into: &slots)
+                case "tool_use": TextSlot.strings(in: block["input"], at: blockPath + [.key("input")], into: &slots)
                 case "tool_result":
                     try blocks(
                         block["content"], at: blockPath + [.key("content")], into: &slots, unscreened: &unscreened,
@@ -48,18 +48,6 @@ public enum AnthropicMessages {
                 }
             }
         default: throw RequestDecodingError("\(what) must be a string or an array of content blocks")
-        }
-    }
-
-    /// Every string inside `value` (a tool's input object), each a slot of its own.
-    private static func strings(_ value: JSONValue?, at path: [JSONPathComponent], into slots: inout [TextSlot]) {
-        switch value {
-        case .string(let text)?: slots.append(TextSlot(path: path, text: text))
-        case .array(let items)?:
-            for (i, item) in items.enumerated() { strings(item, at: path + [.index(i)], into: &slots) }
-        case .object(let members)?:
-            for member in members { strings(member.value, at: path + [.key(member.key)], into: &slots) }
-        default: return
         }
     }
 

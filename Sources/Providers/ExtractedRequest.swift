@@ -10,6 +10,18 @@ public struct TextSlot: Sendable, Equatable {
     }
     /// `messages[2].content[0].text`
     public var location: String { describe(path) }
+
+    /// A slot for every string inside `value` (a tool call's input or arguments object), found at `path`.
+    static func strings(in value: JSONValue?, at path: [JSONPathComponent], into slots: inout [TextSlot]) {
+        switch value {
+        case .string(let text)?: slots.append(TextSlot(path: path, text: text))
+        case .array(let items)?:
+            for (i, item) in items.enumerated() { strings(in: item, at: path + [.index(i)], into: &slots) }
+        case .object(let members)?:
+            for member in members { strings(in: member.value, at: path + [.key(member.key)], into: &slots) }
+        default: return
+        }
+    }
 }
 
 /// A decoded request: the body as sent, every text slot in it, and what could not be screened as text.

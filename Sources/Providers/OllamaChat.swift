@@ -21,7 +21,7 @@ public enum OllamaChat {
             if let calls = message["tool_calls"]?.arrayValue {
                 for k in calls.indices {
                     let path = base + [.key("tool_calls"), .index(k), .key("function"), .key("arguments")]
-                    strings(body[path: path], at: path, into: &slots)
+                    TextSlot.strings(in: body[path: path], at: path, into: &slots)
                 }
             }
         }
@@ -29,16 +29,6 @@ public enum OllamaChat {
         return ExtractedRequest(
             body: body, slots: slots, unscreened: unscreened, model: body["model"]?.stringValue,
             stream: body["stream"]?.boolValue ?? true)
-    }
-
-    /// Every string inside a tool call's arguments (an object in Ollama), each a slot.
-    static func strings(_ value: JSONValue?, at path: [JSONPathComponent], into slots: inout [TextSlot]) {
-        switch value {
-        case .string(let text)?: slots.append(TextSlot(path: path, text: text))
-        case .array(let items)?: for (i, item) in items.enumerated() { strings(item, at: path + [.index(i)], into: &slots) }
-        case .object(let members)?: for m in members { strings(m.value, at: path + [.key(m.key)], into: &slots) }
-        default: return
-        }
     }
 
     /// Applies `transform` to the answer's message content and every string in its tool calls' arguments.
@@ -50,7 +40,7 @@ public enum OllamaChat {
         if let calls = body["message"]?["tool_calls"]?.arrayValue {
             for k in calls.indices {
                 let path: [JSONPathComponent] = [.key("message"), .key("tool_calls"), .index(k), .key("function"), .key("arguments")]
-                strings(body[path: path], at: path, into: &slots)
+                TextSlot.strings(in: body[path: path], at: path, into: &slots)
             }
         }
         for slot in slots { body.set(.string(transform(slot.text)), at: slot.path[...]) }
@@ -96,7 +86,7 @@ public struct OllamaChatStreamRewriter<Transformer: StreamTextTransformer>: Chat
             for k in calls.indices {
                 let path: [JSONPathComponent] = [.key("message"), .key("tool_calls"), .index(k), .key("function"), .key("arguments")]
                 var slots: [TextSlot] = []
-                OllamaChat.strings(line[path: path], at: path, into: &slots)
+                TextSlot.strings(in: line[path: path], at: path, into: &slots)
                 for slot in slots {
                     upstreamText["tools", default: ""] += slot.text
                     line.set(.string(transformer.transformWhole(slot.text, json: false)), at: slot.path[...])

@@ -27,7 +27,7 @@ struct PersonNameRecognizer: Sendable {
     /// Words that introduce a person in case notes and tickets, in the five languages.
     static let roles: Set<String> = [
         "CLIENT", "RESIDENT", "APPLICANT", "CALLER", "TENANT", "LANDLORD", "CONTACT", "USER", "COMPLAINANT",
-        "PATIENT", "CLIENTE", "CLIENT", "CLIENTE", "BEWONER", "AANVRAGER", "MELDER", "GEBRUIKER", "HUURDER",
+        "PATIENT", "CLIENTE", "BEWONER", "AANVRAGER", "MELDER", "GEBRUIKER", "HUURDER",
         "USUARIO", "USUARIA", "VECINO", "VECINA", "SOLICITANTE", "INQUILINO", "INQUILINA", "DEMANDEUR", "DEMANDEUSE",
         "HABITANT", "HABITANTE", "USAGER", "LOCATAIRE", "ANTRAGSTELLER", "ANTRAGSTELLERIN", "BEWOHNER",
         "BEWOHNERIN", "BENUTZER", "BENUTZERIN", "MIETER", "MIETERIN", "BURGER", "BURGERIN",
@@ -49,7 +49,7 @@ struct PersonNameRecognizer: Sendable {
     static let surnameParticles: Set<String> = ["van", "von", "ten", "ter", "zu", "vom"]
     static let particles: Set<String> = [
         "van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "dos", "das", "la", "le", "ten", "ter",
-        "zu", "y", "bin", "al", "het", "'t",
+        "zu", "vom", "y", "bin", "al", "het", "'t",
     ]
 
     private struct Token {

@@ -232,7 +232,7 @@ public final class Screener: Sendable {
         return nil
     }
 
-    /// The context words as lower-case bytes.
+    /// A letter, digit or underscore (any byte ≥ 0x80 counts as a letter).
     private func isWordByte(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b >= 0x80
     }

@@ -56,13 +56,7 @@ struct Check: ParsableCommand {
 
     /// Screens each JSON line of the input and writes one JSON line per input line, in order.
     private func runBatch(_ screener: Screener) throws {
-        let data: Data
-        if let file {
-            guard let contents = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-            data = contents
-        } else {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        }
+        let data = try readData()
         var out: [UInt8] = []
         let policy = Policy()
         for (number, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
@@ -98,16 +92,18 @@ struct Check: ParsableCommand {
     }
 
     private func readInput() throws -> String {
-        let data: Data
         if let text { return text }
+        // Invalid UTF-8 is screened as its replacement characters rather than refused.
+        return String(decoding: try readData(), as: UTF8.self)
+    }
+
+    /// The bytes of --file, else of standard input.
+    private func readData() throws -> Data {
         if let file {
             guard let contents = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-            data = contents
-        } else {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            return contents
         }
-        // Invalid UTF-8 is screened as its replacement characters rather than refused.
-        return String(decoding: data, as: UTF8.self)
+        return FileHandle.standardInput.readDataToEndOfFile()
     }
 
     private func json(decision: Decision, findings: [Finding], redacted: String) -> JSONValue {
