@@ -45,7 +45,7 @@ actor ChatStreamSession: StreamSession {
         entry.note = "the client disconnected mid-stream; the upstream transfer was cancelled"
         entry.responseRedacted = gate.clip(Self.joined(rewriter.upstreamText))
         entry.responseBytes = responseBytes
-        Task { await gate.recordAfterForwarding(entry) }
+        gate.recordAfterForwarding(entry)
     }
 
     func next() async -> [UInt8]? {
@@ -54,14 +54,14 @@ actor ChatStreamSession: StreamSession {
             while true {
                 let chunk = try await iterator.next()
                 upstream = iterator
-                guard let chunk else { return await end() }
+                guard let chunk else { return end() }
                 responseBytes += chunk.count
                 let events = try framer.feed(chunk)
                 let out = withNotice(events.flatMap { rewriter.rewrite($0) })
                 if !out.isEmpty { return encode(out) }
             }
         } catch {
-            return await fail(error)
+            return fail(error)
         }
     }
 
@@ -76,7 +76,7 @@ actor ChatStreamSession: StreamSession {
 
     private func encode(_ events: [ServerSentEvent]) -> [UInt8] { framer.encode(events) }
 
-    private func end() async -> [UInt8]? {
+    private func end() -> [UInt8]? {
         finished = true
         var tail: [ServerSentEvent] = []
         if let last = framer.finish() { tail += rewriter.rewrite(last) }
@@ -86,18 +86,18 @@ actor ChatStreamSession: StreamSession {
         entry.responseBytes = responseBytes
         (entry.promptTokens, entry.completionTokens) = rewriter.usage
         if !rewriter.sawEnd { entry.note = "the upstream stream ended without its end event" }
-        await gate.recordAfterForwarding(entry)
+        gate.recordAfterForwarding(entry)
         return tail.isEmpty ? nil : encode(tail)
     }
 
-    private func fail(_ error: any Error) async -> [UInt8]? {
+    private func fail(_ error: any Error) -> [UInt8]? {
         finished = true
         let failure = Gate.upstreamFailure(error)
         var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: failure.status)
         entry.note = "the upstream stream broke off: \(error)"
         entry.responseRedacted = gate.clip(upstreamText())
         entry.responseBytes = responseBytes
-        await gate.recordAfterForwarding(entry)
+        gate.recordAfterForwarding(entry)
         // Text held back for restoring goes out first, then an in-band error the protocol's SDK raises.
         let held = rewriter.finish()
         let frame = rewriter.errorEvent(

@@ -129,7 +129,7 @@ extension Gate {
         } catch {
             metrics.upstream(endpoint: wire.upstreamPath, status: 0, after: .now - sent)
             let failure = Self.upstreamFailure(error)
-            await recordResponseFailure(context: context, request: request, verdict: verdict, started: started, status: failure.status, note: "\(error)")
+            recordResponseFailure(context: context, request: request, verdict: verdict, started: started, status: failure.status, note: "\(error)")
             throw failure
         }
 
@@ -156,12 +156,12 @@ extension Gate {
             upstreamBody = try await response.body.collect(upTo: configuration.maxResponseBytes)
         } catch {
             let failure = Self.upstreamFailure(error)
-            await recordResponseFailure(context: context, request: request, verdict: verdict, started: started, status: failure.status, note: "\(error)")
+            recordResponseFailure(context: context, request: request, verdict: verdict, started: started, status: failure.status, note: "\(error)")
             throw failure
         }
         guard response.status == 200, var json = try? JSONParser.parse(upstreamBody) else {
             // Upstream errors pass through in their own shape.
-            await recordResponseFailure(
+            recordResponseFailure(
                 context: context, request: request, verdict: verdict, started: started, status: response.status,
                 note: "upstream answered \(response.status)")
             return .complete(status: response.status, headers: responseHeaders, body: upstreamBody)
@@ -173,7 +173,7 @@ extension Gate {
         done.responseRedacted = clip(upstreamTexts.joined(separator: "\n"))
         done.responseBytes = upstreamBody.count
         (done.promptTokens, done.completionTokens) = wire.usage(json)
-        await recordAfterForwarding(done)
+        recordAfterForwarding(done)
         return .complete(status: 200, headers: responseHeaders, body: json.serializedBytes())
     }
 
@@ -292,22 +292,25 @@ extension Gate {
     func recordResponseFailure(
         context: RequestContext, request: ExtractedRequest, verdict: RegistryVerdict, started: ContinuousClock.Instant,
         status: Int, note: String
-    ) async {
+    ) {
         var entry = responseEntry(
             .responseFailed, context: context, request: request, verdict: verdict, started: started, status: status)
         entry.note = note
-        await recordAfterForwarding(entry)
+        recordAfterForwarding(entry)
     }
 
-    /// Records what happened after the prompt left. The prompt's own entry is already durable, so a failure here
-    /// is reported to the operator rather than withheld from the employee.
-    func recordAfterForwarding(_ entry: AuditEntry) async {
-        do {
-            _ = try await auditLog.append(entry)
-            metrics.auditAppend(ok: true)
-        } catch {
-            metrics.auditAppend(ok: false)
-            logger.error("audit append of a response entry failed", metadata: ["error": "\(error)", "request": "\(entry.requestID ?? "")"])
+    /// Records what happened after the prompt left, without holding the answer back: the append runs in the
+    /// background (``flush()`` and ``shutdown()`` wait for it). The prompt's own entry is already durable, so a
+    /// failure here is reported to the operator rather than withheld from the employee.
+    func recordAfterForwarding(_ entry: AuditEntry) {
+        afterward.start { [self] in
+            do {
+                _ = try await auditLog.append(entry)
+                metrics.auditAppend(ok: true)
+            } catch {
+                metrics.auditAppend(ok: false)
+                logger.error("audit append of a response entry failed", metadata: ["error": "\(error)", "request": "\(entry.requestID ?? "")"])
+            }
         }
     }
 }

@@ -27,6 +27,8 @@ public final class Gate: Sendable {
     /// The pack each rule belongs to, for department pack selection.
     let packOfRule: [String: String]
     let logger: Logger
+    /// Response entries still being written after their answer went out.
+    let afterward = AfterwardRecords()
 
     /// What happened at start-up that the operator must know.
     public struct StartupReport: Sendable {
@@ -89,10 +91,21 @@ public final class Gate: Sendable {
         return (gate, StartupReport(keyCreated: outcome == .created, recoveredTo: recovery?.savedTo))
     }
 
-    /// Stops the HTTP client and closes the log with a final signed checkpoint.
+    /// Stops the HTTP client, waits for the entries still being written, and closes the log with a final signed
+    /// checkpoint.
     public func shutdown() async throws {
         client.shutdown()
+        await afterward.drain()
         try await auditLog.close()
+    }
+
+    /// Returns once every entry of every answer already handed back is on disk.
+    ///
+    /// A prompt's entry is durable before the prompt leaves; the entry recording its answer is written just after
+    /// the answer is handed back, so that the employee does not wait for a second `fsync`. Call this before reading
+    /// the log file of a running gate (``shutdown()`` does it itself).
+    public func flush() async {
+        await afterward.drain()
     }
 
     /// Records an entry, turning a failure into the error that stops the request.

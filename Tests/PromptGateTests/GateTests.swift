@@ -41,8 +41,10 @@ struct GateTests {
         }
     }
 
-    static func logText(_ directory: String) throws -> String {
-        try String(contentsOfFile: directory + "/audit.log", encoding: .utf8)
+    /// The log file's text once every entry the gate has started writing is on disk.
+    static func logText(_ gate: Gate, _ directory: String) async throws -> String {
+        await gate.flush()
+        return try String(contentsOfFile: directory + "/audit.log", encoding: .utf8)
     }
 
     @Test("non-streaming: the upstream sees placeholders and the city key; the client gets the originals")
@@ -61,7 +63,7 @@ struct GateTests {
                 #expect(sent.contains(#""temperature":0.70"#) && sent.contains(#""x_unknown":{"keep":true}"#))
                 #expect(await recorder.authorizations == ["Bearer city-upstream-key"])
 
-                let log = try Self.logText(directory)
+                let log = try await Self.logText(gate, directory)
                 for value in Self.raw { #expect(!log.contains(value)) }
                 #expect(!log.contains("city-upstream-key"))
                 #expect(log.contains(#""event":"request.screened""#) && log.contains(#""event":"response.completed""#))
@@ -91,8 +93,7 @@ struct GateTests {
                 #expect(text.hasSuffix("data: [DONE]\n\n"))
                 let sent = try #require(await recorder.bodies.first)
                 for value in Self.raw { #expect(!sent.contains(value)) }
-                try await gate.auditLog.close()
-                let log = try Self.logText(directory)
+                let log = try await Self.logText(gate, directory)
                 for value in Self.raw { #expect(!log.contains(value)) }
                 #expect(log.contains(#""event":"response.completed""#))
             }
@@ -112,7 +113,7 @@ struct GateTests {
                 let message = try #require(error["error"]?["message"]?.stringValue)
                 #expect(message.contains("not for public release") && message.contains("San José"))
                 #expect(await recorder.bodies.isEmpty)
-                let log = try Self.logText(directory)
+                let log = try await Self.logText(gate, directory)
                 #expect(log.contains(#""event":"request.blocked""#))
                 #expect(!log.contains("jane@example.org"))
             }
@@ -139,7 +140,7 @@ struct GateTests {
             #expect(response.status == 502)
             let error = try JSONParser.parse(try await response.collectBody())
             #expect(error["error"]?["code"]?.stringValue == "upstream_unreachable")
-            let log = try Self.logText(directory)
+            let log = try await Self.logText(gate, directory)
             let screened = try #require(log.range(of: #""event":"request.screened""#))
             let failed = try #require(log.range(of: #""event":"response.failed""#))
             #expect(screened.lowerBound < failed.lowerBound)
@@ -170,8 +171,8 @@ struct GateTests {
                 let text = String(decoding: try await response.collectBody(), as: UTF8.self)
                 #expect(text.contains(#"data: {"error":"#))
                 #expect(!text.contains("[DONE]"))
-                try await gate.auditLog.close()
-                #expect(try Self.logText(directory).contains(#""event":"response.failed""#))
+                let log = try await Self.logText(gate, directory)
+                #expect(log.contains(#""event":"response.failed""#))
             }
         }
     }

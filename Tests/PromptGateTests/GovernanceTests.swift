@@ -75,8 +75,7 @@ struct GovernanceTests {
             let response = await gate.openAIChatCompletions(
                 body: GateTests.chatBody(prompt), context: RequestContext(department: department, purpose: purpose))
             let body = String(decoding: try await response.collectBody(), as: UTF8.self)
-            try await gate.auditLog.close()
-            let log = try String(contentsOfFile: directory + "/audit.log", encoding: .utf8)
+            let log = try await GateTests.logText(gate, directory)
             let sent = await recorder.bodies
             return (response.status, response.headers, body, sent.count, log, sent)
         }
@@ -219,10 +218,10 @@ struct GovernanceTests {
                 let response = await gate.openAIChatCompletions(
                     body: GateTests.chatBody("SSN 212-56-7890"), context: RequestContext(department: "x"))
                 #expect(response.status == 200)
-                try await gate.auditLog.close()
                 let sent = await recorder.bodies.joined()
                 #expect(sent.contains("[US_SSN_1]") && !sent.contains("212-56-7890"))
-                #expect(try String(contentsOfFile: data + "/audit.log", encoding: .utf8).contains("would have blocked"))
+                let log = try await GateTests.logText(gate, data)
+                #expect(log.contains("would have blocked"))
             }
         }
     }
