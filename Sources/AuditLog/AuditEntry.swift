@@ -125,7 +125,8 @@ public struct AuditEntry: Sendable, Equatable {
     }
 
     /// RFC 3339 UTC with milliseconds: `2026-11-29T01:02:03.456Z`.
-    static func rfc3339(_ date: Date) -> String {
+    /// `date` as the log writes it: RFC 3339 in UTC with milliseconds, `2026-11-29T05:38:17.709Z`.
+    public static func rfc3339(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var seconds = time_t(millis / 1000)
         var parts = tm()

@@ -95,9 +95,11 @@ public struct LogVerifierKey: Sendable, Hashable {
     }
 }
 
-func hexString(_ bytes: some Sequence<UInt8>) -> String {
+/// Lowercase hex of bytes, as the log writes hashes.
+public func hexString(_ bytes: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
+    out.reserveCapacity(bytes.underestimatedCount * 2)
     for b in bytes {
         out.append(digits[Int(b >> 4)])
         out.append(digits[Int(b & 0xF)])

@@ -1,3 +1,4 @@
+import AuditLog
 import Crypto
 import Foundation
 
@@ -27,7 +28,7 @@ public struct Fingerprinter: Sendable {
         let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw GateError.setup("cannot create \(path): \(String(cString: strerror(errno)))") }
-        let text = Array((hex(key) + "\n").utf8)
+        let text = Array((hexString(key) + "\n").utf8)
         let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         fsync(fd)
         close(fd)
@@ -38,11 +39,9 @@ public struct Fingerprinter: Sendable {
     /// The first 16 bytes of HMAC-SHA-256(key, type ‖ 0x00 ‖ value), hex.
     public func fingerprint(_ value: String, type: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(type.utf8) + [0] + Array(value.utf8), using: key)
-        return hex(Array(mac).prefix(16))
+        return hexString(Array(mac).prefix(16))
     }
 }
-
-func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
 extension Data {
     init?(hexEncoded text: String) {

@@ -183,7 +183,7 @@ extension Gate {
         if let registry = configuration.registry {
             return registry.check(
                 model: model, host: upstreamHost(context.wire), purpose: context.purpose,
-                today: String(ISO8601DateFormatter().string(from: Date()).prefix(10)),
+                today: String(AuditEntry.rfc3339(Date()).prefix(10)),
                 reviewOverdue: configuration.reviewOverdue)
         }
         var verdict = RegistryVerdict()

@@ -1,3 +1,4 @@
+import AuditLog
 import Crypto
 import Foundation
 import JSONCore
@@ -71,7 +72,7 @@ public enum TransparencyRecord {
         var bytes = Array(SHA256.hash(data: Array("promptgate-registry:\(id)".utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let digits = hex(bytes)
+        let digits = hexString(bytes)
         let parts = [digits.prefix(8), digits.dropFirst(8).prefix(4), digits.dropFirst(12).prefix(4), digits.dropFirst(16).prefix(4), digits.dropFirst(20)]
         return parts.joined(separator: "-")
     }

@@ -1,3 +1,4 @@
+import AuditLog
 import Crypto
 import Foundation
 import Screening
@@ -36,7 +37,7 @@ public struct UserDirectory: Sendable {
 
     /// Lowercase hex SHA-256 of a key.
     public static func hash(_ key: String) -> String {
-        hex(SHA256.hash(data: Array(key.utf8)))
+        hexString(SHA256.hash(data: Array(key.utf8)))
     }
 
     /// A new random key: `pgk_` and 43 base64url characters (256 bits).
