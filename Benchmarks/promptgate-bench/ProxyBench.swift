@@ -2,10 +2,14 @@ import Foundation
 import JSONCore
 import Transport
 
-/// `promptgate-bench proxy --target NAME=BASEURL … [--concurrency 1,16,64] [--seconds S] [--key K] [--reset URL]`: the same OpenAI chat
-/// request (with an e-mail address in it, so a screening proxy has work to do) against each target — the
-/// upstream directly, PromptGate, LiteLLM — through libcurl, in the same run. Prints, per target and concurrency,
-/// requests/s and latency p50/p99, and per target the time to first streamed byte (p50/p99) at concurrency 1.
+/// `promptgate-bench proxy --target NAME=BASEURL … [--concurrency 1,16,64] [--seconds S] [--rounds N] [--key K] [--reset URL]`:
+/// the same OpenAI chat request (with an e-mail address in it, so a screening proxy has work to do) against each
+/// target — the upstream directly, PromptGate, LiteLLM — through libcurl, in the same run.
+///
+/// First, latency at concurrency 1, *interleaved*: each round sends one request to every target in turn, so slow
+/// drifts of a shared machine (another VM, CPU frequency) hit all targets alike; it prints each target's p50/p99
+/// and what it adds over the first target (the upstream directly), for whole answers and for the first streamed
+/// byte. Then, per target and concurrency, requests/s and latency p50/p99 over `--seconds`.
 func benchProxy() async throws {
     let args = CommandLine.arguments
     var targets: [(name: String, url: String)] = []
@@ -38,8 +42,44 @@ func benchProxy() async throws {
         sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
     }
 
+    let rounds = Int(option("rounds", "2000")) ?? 2000
     for target in targets {
         for _ in 0..<50 {  // warm up connections and caches
+            _ = try await client.execute(request(target.url, stream: false)).body.collect(upTo: 1 << 20)
+        }
+    }
+    for stream in [false, true] {
+        if !reset.isEmpty { _ = try await client.execute(HTTPClientRequest(method: "POST", url: reset)).body.collect(upTo: 1 << 16) }
+        var samples = Array(repeating: [Double](), count: targets.count)
+        for _ in 0..<(stream ? rounds / 4 : rounds) {
+            for (index, target) in targets.enumerated() {
+                let t = ContinuousClock.now
+                let response = try await client.execute(request(target.url, stream: stream))
+                guard response.status == 200 else { throw TransportError.receiveFailed("status \(response.status)") }
+                var iterator = response.body.makeAsyncIterator()
+                _ = try await iterator.next()
+                if stream { samples[index].append(milliseconds(.now - t)) }
+                while try await iterator.next() != nil {}
+                if !stream { samples[index].append(milliseconds(.now - t)) }
+            }
+        }
+        let sorted = samples.map { $0.sorted() }
+        for (index, target) in targets.enumerated() {
+            let (p50, p99) = (percentile(sorted[index], 0.5), percentile(sorted[index], 0.99))
+            let (base50, base99) = (percentile(sorted[0], 0.5), percentile(sorted[0], 0.99))
+            let prefix = stream ? "ttft_" : ""
+            print(JSONValue.object([
+                ("target", .string(target.name)), ("interleaved", .bool(true)), ("stream", .bool(stream)),
+                ("requests", .int(sorted[index].count)),
+                (prefix + "p50_ms", .number(String(format: "%.3f", p50))), (prefix + "p99_ms", .number(String(format: "%.3f", p99))),
+                ("added_p50_ms", .number(String(format: "%.3f", p50 - base50))),
+                ("added_p99_ms", .number(String(format: "%.3f", p99 - base99))),
+            ]).serialized())
+        }
+    }
+
+    for target in targets {
+        for _ in 0..<10 {  // warm up connections and caches
             _ = try await client.execute(request(target.url, stream: false)).body.collect(upTo: 1 << 20)
         }
         for level in levels {
@@ -72,21 +112,5 @@ func benchProxy() async throws {
                 ("p99_ms", .number(String(format: "%.3f", percentile(latencies, 0.99)))),
             ]).serialized())
         }
-        if !reset.isEmpty { _ = try await client.execute(HTTPClientRequest(method: "POST", url: reset)).body.collect(upTo: 1 << 16) }
-        var ttft: [Double] = []
-        for _ in 0..<200 {
-            let t = ContinuousClock.now
-            let response = try await client.execute(request(target.url, stream: true))
-            var iterator = response.body.makeAsyncIterator()
-            _ = try await iterator.next()
-            ttft.append(milliseconds(.now - t))
-            while try await iterator.next() != nil {}
-        }
-        ttft.sort()
-        print(JSONValue.object([
-            ("target", .string(target.name)), ("stream", .bool(true)),
-            ("ttft_p50_ms", .number(String(format: "%.3f", percentile(ttft, 0.5)))),
-            ("ttft_p99_ms", .number(String(format: "%.3f", percentile(ttft, 0.99)))),
-        ]).serialized())
     }
 }
