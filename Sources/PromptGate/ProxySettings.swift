@@ -45,6 +45,7 @@ public struct ProxySettings: Sendable {
         .init(name: "connect_timeout", path: ["timeouts", "connect"], environment: "PROMPTGATE_CONNECT_TIMEOUT", help: "seconds to connect upstream"),
         .init(name: "first_byte_timeout", path: ["timeouts", "first_byte"], environment: "PROMPTGATE_FIRST_BYTE_TIMEOUT", help: "seconds to the upstream's first byte"),
         .init(name: "idle_timeout", path: ["timeouts", "idle"], environment: "PROMPTGATE_IDLE_TIMEOUT", help: "seconds a stream may stay silent"),
+        .init(name: "client_timeout", path: ["timeouts", "client"], environment: "PROMPTGATE_CLIENT_TIMEOUT", help: "seconds a client may take to send a request"),
         .init(name: "ca_bundle", path: ["outbound", "ca_bundle"], environment: "PROMPTGATE_CA_BUNDLE", help: "PEM bundle of trusted CAs"),
         .init(name: "client_certificate", path: ["outbound", "client_certificate"], environment: "PROMPTGATE_CLIENT_CERTIFICATE", help: "client certificate (PEM)"),
         .init(name: "client_key", path: ["outbound", "client_key"], environment: "PROMPTGATE_CLIENT_KEY", help: "client certificate's key (PEM)"),

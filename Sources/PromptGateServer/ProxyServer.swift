@@ -23,7 +23,7 @@ public struct ProxyServer: Sendable {
     {
         let router = Router()
         let gate = self.gate
-        let limit = configuration.maxRequestBytes
+        let limit = BodyLimits(bytes: configuration.maxRequestBytes, time: configuration.clientTimeout)
         router.get("/healthz") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
@@ -67,18 +67,27 @@ public struct ProxyServer: Sendable {
                 await gate.anthropicMessages(body: body, context: context)
             }
         }
+        let idle = configuration.clientTimeout.components
         let app = Application(
             router: router,
+            // Closes connections idle (or dribbling their headers) past the client timeout.
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "PromptGate"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
         return app
     }
 
-    /// A provider POST: identify the caller, pass the named client headers on, read the body up to the limit (413
-    /// in the provider's shape beyond it), and hand both to the gate.
+    /// How much of a request body is read, and for how long.
+    struct BodyLimits {
+        var bytes: Int
+        var time: Duration
+    }
+
+    /// A provider POST: identify the caller, pass the named client headers on, read the body up to the limits (413
+    /// or 408 in the provider's shape beyond them), and hand both to the gate.
     static func post(
-        _ request: Request, gate: Gate, limit: Int, shape: ErrorShape, forward: [String] = [],
+        _ request: Request, gate: Gate, limit limits: BodyLimits, shape: ErrorShape, forward: [String] = [],
         _ handle: @Sendable ([UInt8], PromptGate.RequestContext) async -> GateResponse
     ) async -> Response {
         var requestContext: PromptGate.RequestContext
@@ -95,6 +104,8 @@ public struct ProxyServer: Sendable {
                 Self.error(shape, status: 415, message: "PromptGate reads JSON request bodies only (this one is \(type)).",
                     code: "unsupported_media_type", requestID: requestContext.requestID))
         }
+        let limit = limits.bytes
+        let deadline = ContinuousClock.now + limits.time
         var body: [UInt8] = []
         var total = 0
         do {
@@ -104,6 +115,15 @@ public struct ProxyServer: Sendable {
                 total += buffer.readableBytes
                 if total <= limit { body += Array(buffer: buffer) } else { body = [] }
                 if total > 8 * limit { break }
+                // A body dribbled in (slow loris) would hold the connection for ever: the whole request gets the
+                // client timeout. (Silence is cut by the server's idle timeout.)
+                if ContinuousClock.now > deadline {
+                    var answer = response(
+                        Self.error(shape, status: 408, message: "The request body did not arrive within \(limits.time); nothing was sent.",
+                            code: "request_timeout", requestID: requestContext.requestID))
+                    answer.headers[.connection] = "close"
+                    return answer
+                }
             }
         } catch {
             return response(

@@ -96,6 +96,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds an upstream stream may stay silent before it is cut. Default 120.")
     var idleTimeout: Int?
 
+    @Option(help: "Seconds a client may take to send a whole request (or sit idle between requests). Default 30.")
+    var clientTimeout: Int?
+
     @Option(help: "Largest request body accepted, in bytes. Default 8 MiB.")
     var maxRequestBytes: Int?
 
@@ -185,7 +188,10 @@ struct Serve: AsyncParsableCommand {
             printError("PromptGate: no upstream key (set PROMPTGATE_UPSTREAM_KEY or --upstream-key-file): requests go upstream without one.")
         }
         let server = ProxyServer(
-            gate: gate, configuration: ServerConfiguration(host: host, port: port, maxRequestBytes: maxRequestBytes))
+            gate: gate,
+            configuration: ServerConfiguration(
+                host: host, port: port, maxRequestBytes: maxRequestBytes,
+                clientTimeout: .seconds(max(1, try number(clientTimeout, "client_timeout", 30)))))
         let packList = packs.map { "\($0.id)@\($0.version)" }.joined(separator: ", ")
         let upstreamURL = configuration.upstreamBaseURL
         do {

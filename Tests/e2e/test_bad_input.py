@@ -34,3 +34,74 @@ def test_bad_bodies_are_refused_in_shape_and_nothing_leaves(start_proxy, llmock)
     # Still serving.
     got, _ = post(proxy, "/v1/chat/completions", b'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}')
     assert got == 200
+
+
+def test_slow_loris_clients_are_cut_off_and_others_still_served(start_proxy, llmock):
+    """Clients that dribble their headers or body (slow loris) are disconnected or get 408 once the client
+    timeout passes; meanwhile, with 60 of them holding connections, an ordinary request is answered at once."""
+    import socket
+    import threading
+    import time
+
+    proxy = start_proxy(extra=["--client-timeout", "2"])
+    llmock.reset()
+    host, port = proxy.base_url.removeprefix("http://").split(":")
+    body = b'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"' + b"a" * 200 + b'"}]}'
+    head = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body))
+    outcomes = {}
+
+    def loris(name, prefix, drip):
+        """Sends `prefix` at once, then `drip` a byte every 0.25 s; records what the proxy did and when."""
+        s = socket.create_connection((host, int(port)))
+        s.settimeout(0.25)
+        started = time.time()
+        s.sendall(prefix)
+        received = b""
+        for byte in drip:
+            try:
+                s.sendall(bytes([byte]))
+            except OSError:
+                break  # the proxy closed the connection
+            try:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+                if b"\r\n\r\n" in received:
+                    break
+            except socket.timeout:
+                pass
+            except ConnectionResetError:
+                received += b"<reset>"
+                break
+            if time.time() - started > 15:
+                break
+        outcomes[name] = (time.time() - started, received)
+        s.close()
+
+    threads = []
+    for i in range(30):
+        # Headers dribbled: the head never completes.
+        threads.append(threading.Thread(target=loris, args=(f"head{i}", b"POST /v1/chat/completions HTTP/1.1\r\n", b"X-Slow: " + b"a" * 200)))
+        # Body dribbled: a complete head, then the body a byte at a time.
+        threads.append(threading.Thread(target=loris, args=(f"body{i}", head, body)))
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    t0 = time.time()
+    got, answer = post(proxy, "/v1/chat/completions", b'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}')
+    assert got == 200 and time.time() - t0 < 5, "an ordinary request waited behind the slow clients"
+    for t in threads:
+        t.join()
+
+    assert len(outcomes) == len(threads)
+    for name, (elapsed, received) in outcomes.items():
+        assert elapsed < 10, f"{name} held its connection for {elapsed:.1f} s"
+        if name.startswith("body"):
+            assert received.startswith(b"HTTP/1.1 408"), (name, received[:80])
+            assert b"request_timeout" in received or b"408" in received
+    # Only the ordinary request reached the upstream; the proxy is still up.
+    assert len(llmock.requests()) == 1
+    got, _ = post(proxy, "/v1/chat/completions", b'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}')
+    assert got == 200
