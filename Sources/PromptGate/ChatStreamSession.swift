@@ -27,10 +27,13 @@ actor ChatStreamSession: StreamSession {
     ) {
         self.verdict = verdict
         self.wire = wire
-        self.notice = notice.map { wire.noticePrefix + $0 }
+        var rewriter = wire.streamRewriter(vault: vault)
+        let notice = notice.map { wire.noticePrefix + $0 }
+        // Protocols that repeat the text place the notice themselves; the others get it before their end event.
+        self.notice = notice.flatMap { rewriter.carryNotice($0) ? nil : $0 }
+        self.rewriter = rewriter
         self.gate = gate
         self.upstream = upstream.makeAsyncIterator()
-        self.rewriter = wire.streamRewriter(vault: vault)
         self.framer = wire.framer()
         self.context = context
         self.request = request

@@ -62,7 +62,8 @@ enum ChatWire: Sendable {
         switch self {
         case .openAIChat: OpenAIChat.appendToContent(&body, noticePrefix + text)
         case .anthropicMessages: AnthropicMessages.appendToContent(&body, text)
-        case .openAIEmbeddings, .openAIResponses: break  // the disclosure header still goes out
+        case .openAIResponses: OpenAIResponses.appendToContent(&body, noticePrefix + text)
+        case .openAIEmbeddings: break  // the disclosure header still goes out
         case .ollamaChat: OllamaChat.appendToContent(&body, noticePrefix + text)
         }
     }

@@ -18,6 +18,13 @@ public protocol ChatStreamRewriting {
     func noticeEvents(_ text: String) -> [ServerSentEvent]
     /// An in-band error in the protocol's own framing, which its SDK raises.
     func errorEvent(status: Int, message: String, type: String, code: String) -> ServerSentEvent
+    /// Takes a disclosure notice to place itself, for protocols that repeat the text (Responses); `false` when the
+    /// notice goes in as ``noticeEvents(_:)`` before the end event.
+    mutating func carryNotice(_ text: String) -> Bool
+}
+
+extension ChatStreamRewriting {
+    public mutating func carryNotice(_ text: String) -> Bool { false }
 }
 
 extension OpenAIChatStreamRewriter: ChatStreamRewriting {

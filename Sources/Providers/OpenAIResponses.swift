@@ -88,6 +88,25 @@ public enum OpenAIResponses {
         return seen
     }
 
+    /// Where a disclosure notice goes in a response's `output`: the first message's first `output_text` part, as
+    /// (output index, content index) — the answer's text for the usual single-message response.
+    public static func noticeTarget(_ output: [JSONValue]) -> (output: Int, content: Int)? {
+        for (i, item) in output.enumerated() where item["type"]?.stringValue == "message" {
+            for (j, part) in (item["content"]?.arrayValue ?? []).enumerated()
+            where part["type"]?.stringValue == "output_text" && part["text"]?.stringValue != nil {
+                return (i, j)
+            }
+        }
+        return nil
+    }
+
+    /// Appends `text` (a disclosure notice) to the answer's text (see ``noticeTarget(_:)``).
+    public static func appendToContent(_ body: inout JSONValue, _ text: String) {
+        guard let target = noticeTarget(body["output"]?.arrayValue ?? []) else { return }
+        let path: [JSONPathComponent] = [.key("output"), .index(target.output), .key("content"), .index(target.content), .key("text")]
+        if case .string(let answer)? = body[path: path] { body.set(.string(answer + text), at: path[...]) }
+    }
+
     public static func usage(_ body: JSONValue) -> (prompt: Int?, completion: Int?) {
         (body["usage"]?["input_tokens"]?.intValue, body["usage"]?["output_tokens"]?.intValue)
     }

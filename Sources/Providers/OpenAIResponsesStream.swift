@@ -5,12 +5,20 @@ import JSONCore
 /// one more delta right before that slot's `.done` event. The Responses API then **repeats the whole text** in
 /// `response.output_text.done`, `response.content_part.done`, `response.output_item.done` and the final
 /// `response.completed`: every copy is restored too. There is no `[DONE]`; unknown events pass through.
+///
+/// A disclosure notice (``carryNotice(_:)``) goes at the end of the answer's text — the first message's first text
+/// part, as ``OpenAIResponses/appendToContent(_:_:)`` puts it in a whole response: one more delta before that
+/// part's `.done`, and appended in every copy after it.
 public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>: ChatStreamRewriting {
     public var transformer: Transformer
     public private(set) var upstreamText: [String: String] = [:]
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     public private(set) var sawEnd = false
     private var openSlots: [String] = []
+    /// A notice still to place, and, once placed, the (output, content) part it went into.
+    private var notice: String?
+    private var noticePart: (output: Int, content: Int)?
+    private var noticeText = ""
 
     public init(transformer: Transformer) { self.transformer = transformer }
 
@@ -32,19 +40,33 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
         case "response.output_text.done":
             before = flush("\(output).\(content).text", like: body, deltaType: "response.output_text.delta")
             restore(&body, at: [.key("text")], json: false)
+            if let text = notice {
+                notice = nil
+                noticePart = (output, content)
+                noticeText = text
+                before += [delta(text, like: body, type: "response.output_text.delta", output: output, content: content)]
+            }
+            if noticePart.map({ $0 == (output, content) }) == true { append(&body, at: [.key("text")]) }
         case "response.function_call_arguments.done":
             before = flush("\(output).json", like: body, deltaType: "response.function_call_arguments.delta")
             restore(&body, at: [.key("arguments")], json: true)
         case "response.content_part.done":
             restore(&body, at: [.key("part"), .key("text")], json: false)
+            if noticePart.map({ $0 == (output, content) }) == true { append(&body, at: [.key("part"), .key("text")]) }
         case "response.output_item.done":
             if var item = body["item"] {
                 _ = OpenAIResponses.transformItem(&item) { transformer.transformWhole($0, json: $1) }
                 body.set(item, at: [.key("item")][...])
             }
+            if let part = noticePart, part.output == output {
+                append(&body, at: [.key("item"), .key("content"), .index(part.content), .key("text")])
+            }
         case _ where Self.endEvents.contains(type) || type == "response.created" || type == "response.in_progress":
             if var response = body["response"] {
                 _ = OpenAIResponses.transformResponse(&response) { transformer.transformWhole($0, json: $1) }
+                if let part = noticePart {
+                    append(&response, at: [.key("output"), .index(part.output), .key("content"), .index(part.content), .key("text")])
+                }
                 let u = OpenAIResponses.usage(response)
                 if u.prompt != nil || u.completion != nil { usage = u }
                 body.set(response, at: [.key("response")][...])
@@ -79,15 +101,30 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
         let held = transformer.finish(slot: slot)
         guard !held.isEmpty else { return [] }
         let parts = slot.split(separator: ".").compactMap { Int($0) }
-        var members: [(key: String, value: JSONValue)] = [("type", .string(deltaType))]
-        for key in ["sequence_number", "item_id"] { if let value = template[key] { members.append((key, value)) } }
-        members.append(("output_index", .int(parts.first ?? 0)))
-        if deltaType == "response.output_text.delta" { members.append(("content_index", .int(parts.dropFirst().first ?? 0))) }
-        members.append(("delta", .string(held)))
-        return [ServerSentEvent(event: deltaType, data: JSONValue.object(members).serialized())]
+        return [delta(held, like: template, type: deltaType, output: parts.first ?? 0, content: parts.dropFirst().first ?? 0)]
     }
 
-    public func isEnd(_ event: ServerSentEvent) -> Bool { false }  // a notice would need an output item of its own
+    /// A delta event of `type` carrying `text`, shaped like `template` (its item id and sequence number).
+    private func delta(_ text: String, like template: JSONValue, type: String, output: Int, content: Int) -> ServerSentEvent {
+        var members: [(key: String, value: JSONValue)] = [("type", .string(type))]
+        for key in ["sequence_number", "item_id"] { if let value = template[key] { members.append((key, value)) } }
+        members.append(("output_index", .int(output)))
+        if type == "response.output_text.delta" { members.append(("content_index", .int(content))) }
+        members.append(("delta", .string(text)))
+        return ServerSentEvent(event: type, data: JSONValue.object(members).serialized())
+    }
+
+    /// Appends the placed notice to the string at `path`, if there is one.
+    private func append(_ body: inout JSONValue, at path: [JSONPathComponent]) {
+        if case .string(let text)? = body[path: path] { body.set(.string(text + noticeText), at: path[...]) }
+    }
+
+    public mutating func carryNotice(_ text: String) -> Bool {
+        notice = text
+        return true
+    }
+
+    public func isEnd(_ event: ServerSentEvent) -> Bool { false }  // the notice rides in the text (carryNotice)
     public func noticeEvents(_ text: String) -> [ServerSentEvent] { [] }
 
     public func errorEvent(status: Int, message: String, type: String, code: String) -> ServerSentEvent {
