@@ -247,10 +247,16 @@ final class Transfer: @unchecked Sendable {
                 enum Outcome { case chunk([UInt8], unpause: Bool), end, fail(any Error), wait }
                 let outcome = state.withLock { s -> Outcome in
                     if s.chunkStart < s.chunks.count {
+                        // Taken chunks are released at once: a reader that never quite catches up would otherwise
+                        // keep every chunk it read alive until the queue ran empty (the stream's whole length).
                         let chunk = s.chunks[s.chunkStart]
+                        s.chunks[s.chunkStart] = []
                         s.chunkStart += 1
                         if s.chunkStart == s.chunks.count {
                             s.chunks.removeAll(keepingCapacity: true)
+                            s.chunkStart = 0
+                        } else if s.chunkStart >= 256 {
+                            s.chunks.removeFirst(s.chunkStart)
                             s.chunkStart = 0
                         }
                         s.buffered -= chunk.count
@@ -280,6 +286,9 @@ final class Transfer: @unchecked Sendable {
 
     /// How many times the transfer paused because its reader fell behind.
     var pauseCount: Int { state.withLock { $0.pauses } }
+
+    /// Bytes the transfer's queue keeps alive right now, read chunks included (tests: it must stay bounded).
+    var heldBytes: Int { state.withLock { s in s.chunks.reduce(0) { $0 + $1.count } } }
 
     /// Asks the loop to stop this transfer. Safe from any thread, any number of times.
     func cancel() {

@@ -36,7 +36,7 @@ public struct TransportConfiguration: Sendable {
         proxy: String? = nil,
         noProxy: String? = nil,
         http2: Bool = true,
-        maxBufferedBytes: Int = 256 * 1024,
+        maxBufferedBytes: Int = 64 * 1024,
         maxConnectionsPerHost: Int = 64
     ) {
         self.connectTimeout = connectTimeout

@@ -28,6 +28,14 @@ struct TransportTests {
                 try await writer.finish(nil)
             })
         }
+        router.get("/steady") { _, _ in
+            // 4 MiB in 1 KiB writes, as fast as the client takes them: a long event stream.
+            Response(status: .ok, body: ResponseBody { writer in
+                let block = ByteBuffer(repeating: UInt8(ascii: "y"), count: 1 << 10)
+                for _ in 0..<(4 << 10) { try await writer.write(block) }
+                try await writer.finish(nil)
+            })
+        }
         router.get("/big") { _, _ in
             // 4 MiB in 64 KiB writes: more than the client buffers, so it must pause and resume.
             Response(status: .ok, body: ResponseBody { writer in
@@ -112,6 +120,27 @@ struct TransportTests {
             #expect(total == 4 << 20)
             // The reader fell behind the 64 KiB buffer, so the transfer must have paused and resumed.
             #expect(response.body.handle.transfer.pauseCount > 0)
+        }
+    }
+
+    @Test("a reader that stays just behind a long body keeps the queue bounded (read chunks are released)")
+    func steadyReaderMemory() async throws {
+        try await LiveServer.with(Self.router()) { server in
+            let client = CurlClient(configuration: TransportConfiguration(maxBufferedBytes: 64 << 10))
+            defer { client.shutdown() }
+            let response = try await client.execute(HTTPClientRequest(url: server.baseURL + "/steady"))
+            let transfer = response.body.handle.transfer
+            var total = 0, reads = 0, mostHeld = 0
+            for try await chunk in response.body {
+                total += chunk.count
+                reads += 1
+                mostHeld = max(mostHeld, transfer.heldBytes)
+                // Slower than the upstream, so the queue refills before it runs empty.
+                if reads % 4 == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            #expect(total == 4 << 20)
+            // Before the fix, every chunk read since the queue last ran empty stayed alive: megabytes here.
+            #expect(mostHeld <= 64 << 10 + 64 << 10, "the queue held \(mostHeld) bytes")
         }
     }
 
