@@ -3,6 +3,10 @@
 resident memory (VmRSS) once a second. Prints JSON: the RSS samples in MB, their peak, and the bytes read.
 
     slow_clients.py --url http://127.0.0.1:18102/v1 --pid PID [--clients 64] [--seconds 20] [--prompt-kb 64]
+                    [--upstream-stats http://127.0.0.1:18104/stats]
+
+With --upstream-stats (Benchmarks/proxy/long_upstream.py, whose answers are megabytes long) it also prints how many
+bytes the upstream managed to send while the clients read theirs.
 
 A slow client must not make the proxy buffer the answer: with back-pressure the proxy stops reading the upstream
 when the client stops reading, so memory stays flat however large the answers are.
@@ -29,6 +33,7 @@ def main():
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--prompt-kb", type=int, default=64)
+    parser.add_argument("--upstream-stats")
     args = parser.parse_args()
     host, port_path = args.url.split("://", 1)[1].split(":", 1)
     port, base = port_path.split("/", 1)
@@ -59,8 +64,13 @@ def main():
     while time.time() < stop:
         samples.append(round(rss_mb(args.pid), 1))
         time.sleep(1)
-    print(json.dumps({"clients": args.clients, "rss_before_mb": round(before, 1), "rss_samples_mb": samples,
-                      "rss_peak_mb": max(samples), "bytes_read": sum(read)}))
+    result = {"clients": args.clients, "rss_before_mb": round(before, 1), "rss_samples_mb": samples,
+              "rss_peak_mb": max(samples), "bytes_read": sum(read)}
+    if args.upstream_stats:
+        import urllib.request
+        with urllib.request.urlopen(args.upstream_stats) as r:
+            result["upstream_bytes_sent"] = json.loads(r.read())["bytes_sent"]
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ actor ChatStreamSession: StreamSession {
     ) {
         self.verdict = verdict
         self.wire = wire
-        var rewriter = wire.streamRewriter(vault: vault)
+        var rewriter = wire.streamRewriter(vault: vault, loggedTextLimit: gate.configuration.maxLoggedTextBytes)
         let notice = notice.map { wire.noticePrefix + $0 }
         // Protocols that repeat the text place the notice themselves; the others get it before their end event.
         self.notice = notice.flatMap { rewriter.carryNotice($0) ? nil : $0 }
@@ -46,7 +46,7 @@ actor ChatStreamSession: StreamSession {
         let gate = self.gate
         var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: 499)
         entry.note = "the client disconnected mid-stream; the upstream transfer was cancelled"
-        entry.responseRedacted = gate.clip(Self.joined(rewriter.upstreamText))
+        entry.responseRedacted = gate.clip(Self.joined(rewriter.upstreamText), alsoNotKept: rewriter.upstreamTextDropped)
         entry.responseBytes = responseBytes
         gate.recordAfterForwarding(entry)
     }
@@ -85,7 +85,7 @@ actor ChatStreamSession: StreamSession {
         if let last = framer.finish() { tail += rewriter.rewrite(last) }
         tail += rewriter.finish()
         var entry = gate.responseEntry(.responseCompleted, context: context, request: request, verdict: verdict, started: started, status: 200)
-        entry.responseRedacted = gate.clip(upstreamText())
+        entry.responseRedacted = gate.clip(upstreamText(), alsoNotKept: rewriter.upstreamTextDropped)
         entry.responseBytes = responseBytes
         (entry.promptTokens, entry.completionTokens) = rewriter.usage
         if !rewriter.sawEnd { entry.note = "the upstream stream ended without its end event" }
@@ -98,7 +98,7 @@ actor ChatStreamSession: StreamSession {
         let failure = Gate.upstreamFailure(error)
         var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: failure.status)
         entry.note = "the upstream stream broke off: \(error)"
-        entry.responseRedacted = gate.clip(upstreamText())
+        entry.responseRedacted = gate.clip(upstreamText(), alsoNotKept: rewriter.upstreamTextDropped)
         entry.responseBytes = responseBytes
         gate.recordAfterForwarding(entry)
         // Text held back for restoring goes out first, then an in-band error the protocol's SDK raises.

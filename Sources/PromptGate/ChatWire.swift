@@ -78,13 +78,15 @@ enum ChatWire: Sendable {
         }
     }
 
-    func streamRewriter(vault: PlaceholderVault) -> any ChatStreamRewriting & Sendable {
+    /// The protocol's stream rewriter, keeping up to `loggedTextLimit` bytes of the upstream's text for the log.
+    func streamRewriter(vault: PlaceholderVault, loggedTextLimit: Int) -> any ChatStreamRewriting & Sendable {
         let transformer = PlaceholderStreamTransformer(vault: vault)
+        let limit = loggedTextLimit
         switch self {
-        case .openAIChat, .openAIEmbeddings: return OpenAIChatStreamRewriter(transformer: transformer)
-        case .anthropicMessages: return AnthropicMessagesStreamRewriter(transformer: transformer)
-        case .openAIResponses: return OpenAIResponsesStreamRewriter(transformer: transformer)
-        case .ollamaChat: return OllamaChatStreamRewriter(transformer: transformer)
+        case .openAIChat, .openAIEmbeddings: return OpenAIChatStreamRewriter(transformer: transformer, loggedTextLimit: limit)
+        case .anthropicMessages: return AnthropicMessagesStreamRewriter(transformer: transformer, loggedTextLimit: limit)
+        case .openAIResponses: return OpenAIResponsesStreamRewriter(transformer: transformer, loggedTextLimit: limit)
+        case .ollamaChat: return OllamaChatStreamRewriter(transformer: transformer, loggedTextLimit: limit)
         }
     }
 

@@ -120,13 +120,15 @@ public final class Gate: Sendable {
         }
     }
 
-    /// Cuts a logged text to the configured size, saying how much was cut.
-    func clip(_ text: String) -> String {
+    /// Cuts a logged text to the configured size, saying how much was cut (with `alsoNotKept` bytes that were
+    /// never kept, past a stream's limit).
+    func clip(_ text: String, alsoNotKept: Int = 0) -> String {
         let limit = configuration.maxLoggedTextBytes
-        guard text.utf8.count > limit else { return text }
-        var cut = limit
         let bytes = Array(text.utf8)
-        while cut > 0 && bytes[cut] & 0xC0 == 0x80 { cut -= 1 }  // do not split a character
-        return String(decoding: bytes[..<cut], as: UTF8.self) + "…[\(bytes.count - cut) more bytes not logged]"
+        var cut = min(limit, bytes.count)
+        while cut > 0 && cut < bytes.count && bytes[cut] & 0xC0 == 0x80 { cut -= 1 }  // do not split a character
+        let notLogged = bytes.count - cut + alsoNotKept
+        guard notLogged > 0 else { return text }
+        return String(decoding: bytes[..<cut], as: UTF8.self) + "…[\(notLogged) more bytes not logged]"
     }
 }

@@ -6,14 +6,20 @@ import JSONCore
 /// end of the stream and nothing is lost. Unknown events pass through untouched.
 public struct AnthropicMessagesStreamRewriter<Transformer: StreamTextTransformer>: ChatStreamRewriting {
     public var transformer: Transformer
-    public private(set) var upstreamText: [String: String] = [:]
+    /// The text as the upstream sent it, per slot, up to the logged-text limit.
+    public private(set) var logged: LoggedText
+    public var upstreamText: [String: String] { logged.slots }
+    public var upstreamTextDropped: Int { logged.dropped }
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     public private(set) var sawEnd = false
     /// Per open block index, its slot and delta type.
     private var open: [Int: (slot: String, deltaType: String, field: String)] = [:]
     private var lastIndex = -1
 
-    public init(transformer: Transformer) { self.transformer = transformer }
+    public init(transformer: Transformer, loggedTextLimit: Int = LoggedText.defaultLimit) {
+        self.transformer = transformer
+        self.logged = LoggedText(limit: loggedTextLimit)
+    }
 
     public mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent] {
         guard var body = try? JSONParser.parse(event.data), body.isObject else { return [event] }
@@ -39,7 +45,7 @@ public struct AnthropicMessagesStreamRewriter<Transformer: StreamTextTransformer
                 case .string(let text)? = delta[kind.field]
             else { return [event] }
             let slot = "\(index).\(kind.name)"
-            upstreamText[slot, default: ""] += text
+            logged.append(text, to: slot)
             open[index] = (slot, type, kind.field)
             body.set(.string(transformer.transform(text, slot: slot)), at: [.key("delta"), .key(kind.field)][...])
             return [ServerSentEvent(event: event.event, data: body.serialized())]

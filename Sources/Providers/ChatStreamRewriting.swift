@@ -7,8 +7,10 @@ public protocol ChatStreamRewriting {
     mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent]
     /// Events for text still held when the upstream ended (or broke off).
     mutating func finish() -> [ServerSentEvent]
-    /// The text as the upstream sent it, per slot, for the audit log.
+    /// The text as the upstream sent it, per slot, for the audit log (up to a limit: see ``LoggedText``).
     var upstreamText: [String: String] { get }
+    /// Bytes of upstream text past that limit, counted but not kept.
+    var upstreamTextDropped: Int { get }
     var usage: (prompt: Int?, completion: Int?) { get }
     /// Whether the protocol's end-of-stream event arrived (`[DONE]`, `message_stop`).
     var sawEnd: Bool { get }

@@ -67,19 +67,25 @@ public enum OllamaChat {
 /// own. Tool calls arrive whole in one line and are restored whole.
 public struct OllamaChatStreamRewriter<Transformer: StreamTextTransformer>: ChatStreamRewriting {
     public var transformer: Transformer
-    public private(set) var upstreamText: [String: String] = [:]
+    /// The text as the upstream sent it, per slot, up to the logged-text limit.
+    public private(set) var logged: LoggedText
+    public var upstreamText: [String: String] { logged.slots }
+    public var upstreamTextDropped: Int { logged.dropped }
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     public private(set) var sawEnd = false
     private var template: JSONValue?
 
-    public init(transformer: Transformer) { self.transformer = transformer }
+    public init(transformer: Transformer, loggedTextLimit: Int = LoggedText.defaultLimit) {
+        self.transformer = transformer
+        self.logged = LoggedText(limit: loggedTextLimit)
+    }
 
     public mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent] {
         guard var line = try? JSONParser.parse(event.data), line.isObject else { return [event] }
         if template == nil { template = line }
         var before: [ServerSentEvent] = []
         if case .string(let text)? = line["message"]?["content"] {
-            upstreamText["content", default: ""] += text
+            logged.append(text, to: "content")
             line.set(.string(transformer.transform(text, slot: "content")), at: [.key("message"), .key("content")][...])
         }
         if let calls = line["message"]?["tool_calls"]?.arrayValue {
@@ -88,7 +94,7 @@ public struct OllamaChatStreamRewriter<Transformer: StreamTextTransformer>: Chat
                 var slots: [TextSlot] = []
                 TextSlot.strings(in: line[path: path], at: path, into: &slots)
                 for slot in slots {
-                    upstreamText["tools", default: ""] += slot.text
+                    logged.append(slot.text, to: "tools")
                     line.set(.string(transformer.transformWhole(slot.text, json: false)), at: slot.path[...])
                 }
             }

@@ -6,14 +6,20 @@ import JSONCore
 public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
     public var transformer: Transformer
     /// The text as the upstream sent it, per slot, for the audit log.
-    public private(set) var upstreamText: [String: String] = [:]
+    /// The text as the upstream sent it, per slot, up to the logged-text limit.
+    public private(set) var logged: LoggedText
+    public var upstreamText: [String: String] { logged.slots }
+    public var upstreamTextDropped: Int { logged.dropped }
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     /// Slots with text seen, per choice index, in order of appearance.
     private var openSlots: [Int: [String]] = [:]
     private var template: JSONValue?
     public private(set) var sawDone = false
 
-    public init(transformer: Transformer) { self.transformer = transformer }
+    public init(transformer: Transformer, loggedTextLimit: Int = LoggedText.defaultLimit) {
+        self.transformer = transformer
+        self.logged = LoggedText(limit: loggedTextLimit)
+    }
 
     /// The events to send to the client for one upstream event.
     public mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent] {
@@ -61,7 +67,7 @@ public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
     public mutating func finish() -> [ServerSentEvent] { flushAll() }
 
     private mutating func take(_ text: String, slot: String, choice: Int) -> String {
-        upstreamText[slot, default: ""] += text
+        logged.append(text, to: slot)
         if !(openSlots[choice]?.contains(slot) ?? false) { openSlots[choice, default: []].append(slot) }
         return transformer.transform(text, slot: slot)
     }

@@ -11,7 +11,10 @@ import JSONCore
 /// part's `.done`, and appended in every copy after it.
 public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>: ChatStreamRewriting {
     public var transformer: Transformer
-    public private(set) var upstreamText: [String: String] = [:]
+    /// The text as the upstream sent it, per slot, up to the logged-text limit.
+    public private(set) var logged: LoggedText
+    public var upstreamText: [String: String] { logged.slots }
+    public var upstreamTextDropped: Int { logged.dropped }
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     public private(set) var sawEnd = false
     private var openSlots: [String] = []
@@ -20,7 +23,10 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
     private var noticePart: (output: Int, content: Int)?
     private var noticeText = ""
 
-    public init(transformer: Transformer) { self.transformer = transformer }
+    public init(transformer: Transformer, loggedTextLimit: Int = LoggedText.defaultLimit) {
+        self.transformer = transformer
+        self.logged = LoggedText(limit: loggedTextLimit)
+    }
 
     static var endEvents: Set<String> { ["response.completed", "response.incomplete", "response.failed"] }
 
@@ -34,7 +40,7 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
         case "response.output_text.delta", "response.function_call_arguments.delta":
             guard case .string(let text)? = body["delta"] else { return [event] }
             let slot = type == "response.output_text.delta" ? "\(output).\(content).text" : "\(output).json"
-            upstreamText[slot, default: ""] += text
+            logged.append(text, to: slot)
             if !openSlots.contains(slot) { openSlots.append(slot) }
             body.set(.string(transformer.transform(text, slot: slot)), at: [.key("delta")][...])
         case "response.output_text.done":

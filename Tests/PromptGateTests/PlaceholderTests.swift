@@ -98,6 +98,24 @@ struct AnthropicMessagesTests {
         #expect(throws: RequestDecodingError.self) { try AnthropicMessages.extract(try JSONParser.parse(Array(#"{"messages":[{"content":5}]}"#.utf8))) }
     }
 
+    @Test("a long stream keeps only the logged-text limit of the upstream's text, whole characters, and counts the rest")
+    func loggedTextLimit() throws {
+        var rewriter = AnthropicMessagesStreamRewriter(
+            transformer: PlaceholderStreamTransformer(vault: Self.vault()), loggedTextLimit: 9)
+        var out = rewriter.rewrite(Self.event("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#))
+        for piece in ["abcdef", "ghé", "ij", "klmnop"] {
+            out += rewriter.rewrite(Self.event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#(piece)"}}"#))
+        }
+        #expect(rewriter.upstreamText["0.text"] == "abcdefgh")  // "é" (2 bytes) would have crossed the 9-byte limit
+        #expect(rewriter.upstreamTextDropped == 2 + 2 + 6)
+        // What the client gets is not limited.
+        var text = ""
+        for event in out + rewriter.finish() where event.event == "content_block_delta" {
+            text += try JSONParser.parse(Array(event.data.utf8))["delta"]?["text"]?.stringValue ?? ""
+        }
+        #expect(text == "abcdefghéijklmnop")
+    }
+
     @Test("a stream: placeholders split across text deltas and tool-input JSON deltas are restored, JSON-escaped in tool input")
     func stream() throws {
         var rewriter = AnthropicMessagesStreamRewriter(transformer: PlaceholderStreamTransformer(vault: Self.vault()))
