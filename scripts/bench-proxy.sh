@@ -2,8 +2,9 @@
 # What the proxy costs: latency p50/p99 and requests/s at concurrency 1, 16 and 64, and time to first streamed
 # byte — directly to the upstream (llmock), through PromptGate (release build, default packs, audit log on,
 # fsynced), and through the LiteLLM proxy (PyPI litellm[proxy]) on the same upstream, in the same run. Then
-# PromptGate's memory with 64 slow streaming clients. Prints JSON lines; BENCHMARKS.md has them as tables.
-# Needs PyPI the first time. Ports 18101-18103 on loopback.
+# PromptGate's memory with 64 slow streaming clients, on short answers (llmock) and on 32 MB answers sent as fast
+# as the proxy reads (Benchmarks/proxy/long_upstream.py, which counts what it managed to send). Prints JSON lines;
+# BENCHMARKS.md has them as tables. Needs PyPI the first time. Ports 18101-18105 on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -37,15 +38,26 @@ key="sk-bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 LITELLM_MASTER_KEY="$key" LITELLM_LOCAL_MODEL_COST_MAP=True .venv-bench/bin/litellm --config "$work/litellm.yaml" --host 127.0.0.1 --port 18103 \
   > "$work/litellm.log" 2>&1 &
 pids+=($!)
-wait_port 18101; wait_port 18102; wait_port 18103
+python3 Benchmarks/proxy/long_upstream.py --port 18104 --mb 32 > "$work/long.log" 2>&1 &
+pids+=($!)
+.build/release/promptgate serve --listen 127.0.0.1:18105 --data "$work/data-long" --upstream http://127.0.0.1:18104/v1 \
+  > "$work/promptgate-long.log" 2>&1 &
+long_pid=$!
+pids+=($long_pid)
+wait_port 18101; wait_port 18102; wait_port 18103; wait_port 18104; wait_port 18105
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== latency and throughput (non-streaming), time to first byte (streaming)"
-.build/release/promptgate-bench proxy --seconds "${SECONDS_PER_LEVEL:-5}" --key "$key" \
-  --reset http://127.0.0.1:18101/_llmock/reset \
-  --target direct=http://127.0.0.1:18101/v1 --target promptgate=http://127.0.0.1:18102/v1 \
-  --target litellm=http://127.0.0.1:18103/v1
+# Each proxy is interleaved with the upstream directly, one pair at a time: LiteLLM burns ~20 ms of CPU per
+# request, and in the same rotation it would slow the other targets' requests too.
+for proxy in promptgate=http://127.0.0.1:18102/v1 litellm=http://127.0.0.1:18103/v1; do
+  .build/release/promptgate-bench proxy --seconds "${SECONDS_PER_LEVEL:-5}" --key "$key" \
+    --reset http://127.0.0.1:18101/_llmock/reset --target direct=http://127.0.0.1:18101/v1 --target "$proxy"
+done
 echo "== PromptGate memory with 64 slow streaming clients"
 .venv-bench/bin/python Benchmarks/proxy/slow_clients.py --url http://127.0.0.1:18102/v1 --pid "$promptgate_pid" \
   --clients 64 --seconds 20 --prompt-kb 8
+echo "== PromptGate memory with 64 slow clients on 32 MB answers (back-pressure: the upstream's sends wait)"
+.venv-bench/bin/python Benchmarks/proxy/slow_clients.py --url http://127.0.0.1:18105/v1 --pid "$long_pid" \
+  --clients 64 --seconds 40 --prompt-kb 8 --upstream-stats http://127.0.0.1:18104/stats
 echo "== audit entries written: $(wc -l < "$work/data/audit.log")"
