@@ -13,6 +13,24 @@ def assert_upstream_clean(llmock):
             assert value not in body, f"{value} reached the upstream"
 
 
+def read_stream(stream):
+    """A Responses stream's text from its deltas, each copy the stream repeats (output_text.done,
+    content_part.done, output_item.done), and the final response."""
+    deltas, copies, completed = [], [], None
+    for event in stream:
+        if event.type == "response.output_text.delta":
+            deltas.append(event.delta)
+        elif event.type == "response.output_text.done":
+            copies.append(event.text)
+        elif event.type == "response.content_part.done":
+            copies.append(event.part.text)
+        elif event.type == "response.output_item.done":
+            copies.append(event.item.content[0].text)
+        elif event.type == "response.completed":
+            completed = event.response
+    return "".join(deltas), copies, completed
+
+
 def test_non_streaming(start_proxy, llmock):
     proxy = start_proxy()
     llmock.reset()
@@ -37,20 +55,7 @@ def test_non_streaming(start_proxy, llmock):
 def test_streaming_restores_deltas_and_every_repeated_copy(start_proxy, llmock):
     proxy = start_proxy()
     llmock.reset()
-    stream = client(proxy).responses.create(model="gpt-4o-mini", input=PROMPT, stream=True)
-    deltas, copies, completed = [], [], None
-    for event in stream:
-        if event.type == "response.output_text.delta":
-            deltas.append(event.delta)
-        elif event.type == "response.output_text.done":
-            copies.append(event.text)
-        elif event.type == "response.content_part.done":
-            copies.append(event.part.text)
-        elif event.type == "response.output_item.done":
-            copies.append(event.item.content[0].text)
-        elif event.type == "response.completed":
-            completed = event.response
-    text = "".join(deltas)
+    text, copies, completed = read_stream(client(proxy).responses.create(model="gpt-4o-mini", input=PROMPT, stream=True))
     assert completed is not None and len(copies) == 3
     for value in RAW:
         assert value in text
