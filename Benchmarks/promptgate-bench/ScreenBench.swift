@@ -20,7 +20,13 @@ func benchScreen() throws {
     let joined = Array(texts.joined(separator: "\n").utf8)
     let started = ContinuousClock.now
     let folder = option("guidelines", "")
-    let screener = try Screener(packs: try GuidelineLoader.load(folder: folder.isEmpty ? nil : folder))
+    // `--only RULE,…` keeps just those rules (to profile one).
+    let only = Set(option("only", "").split(separator: ",").map(String.init))
+    let screener = try Screener(packs: try GuidelineLoader.load(folder: folder.isEmpty ? nil : folder).map { pack in
+        var pack = pack
+        if !only.isEmpty { pack.rules = pack.rules.filter { only.contains($0.id) } }
+        return pack
+    })
     let compile = ContinuousClock.now - started
 
     func slice(_ size: Int, at offset: Int) -> [UInt8] {
@@ -67,4 +73,25 @@ func benchScreen() throws {
         ("compile_s", .number(String(format: "%.2f", milliseconds(compile) / 1000))),
     ]
     print(JSONValue.object(result + latency).serialized())
+
+    // `--per-rule`: each rule alone on the same prompts (its patterns, validator and context), slowest first — where
+    // the time of the whole goes. The rules' times add up to more than the whole: each pays the scan's fixed cost.
+    guard CommandLine.arguments.contains("--per-rule") else { return }
+    let packs = try GuidelineLoader.load(folder: folder.isEmpty ? nil : folder)
+    var costs: [(rule: String, seconds: Double)] = []
+    for pack in packs {
+        for rule in pack.rules {
+            var single = pack
+            single.rules = [rule]
+            let alone = try Screener(packs: [single])
+            let t = ContinuousClock.now
+            for prompt in prompts.prefix(32) { _ = try prompt.withUnsafeBytes { try alone.scan(bytes: $0) } }
+            costs.append((rule.id, milliseconds(ContinuousClock.now - t) / 1000))
+        }
+    }
+    for (rule, seconds) in costs.sorted(by: { $0.seconds > $1.seconds }) {
+        print(JSONValue.object([
+            ("rule", .string(rule)), ("MB_per_s", .number(String(format: "%.1f", 0.32 / seconds))),
+        ]).serialized())
+    }
 }
