@@ -79,14 +79,23 @@ func benchScreen() throws {
     guard CommandLine.arguments.contains("--per-rule") else { return }
     let packs = try GuidelineLoader.load(folder: folder.isEmpty ? nil : folder)
     var costs: [(rule: String, seconds: Double)] = []
+    func time(_ pack: GuidelinePack, _ rule: Rule, _ name: String) throws {
+        var single = pack
+        single.rules = [rule]
+        let alone = try Screener(packs: [single])
+        let t = ContinuousClock.now
+        for prompt in prompts.prefix(32) { _ = try prompt.withUnsafeBytes { try alone.scan(bytes: $0) } }
+        costs.append((name, milliseconds(ContinuousClock.now - t) / 1000))
+    }
     for pack in packs {
         for rule in pack.rules {
-            var single = pack
-            single.rules = [rule]
-            let alone = try Screener(packs: [single])
-            let t = ContinuousClock.now
-            for prompt in prompts.prefix(32) { _ = try prompt.withUnsafeBytes { try alone.scan(bytes: $0) } }
-            costs.append((rule.id, milliseconds(ContinuousClock.now - t) / 1000))
+            try time(pack, rule, rule.id)
+            // With more than one pattern, each pattern on its own too (`rule#index`).
+            for (index, pattern) in rule.patterns.enumerated() where rule.patterns.count > 1 {
+                var one = rule
+                one.patterns = [pattern]
+                try time(pack, one, "\(rule.id)#\(index)")
+            }
         }
     }
     for (rule, seconds) in costs.sorted(by: { $0.seconds > $1.seconds }) {
