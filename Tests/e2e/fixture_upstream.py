@@ -21,9 +21,13 @@ class FixtureUpstream:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
+                # Over TLS with client certificates required: who the client said it was.
+                peer = self.connection.getpeercert() if hasattr(self.connection, "getpeercert") else None
+                client_cn = next((v for rdn in (peer or {}).get("subject", ()) for k, v in rdn if k == "commonName"), None)
                 with fixture.lock:
                     fixture.requests.append(
-                        {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+                        {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body,
+                         "client_cn": client_cn})
                 last = next((m.get("content", "") for m in reversed(body.get("messages", []))
                              if m.get("role") == "user"), "")
                 answer = "You said: " + (last if isinstance(last, str) else json.dumps(last))

@@ -27,6 +27,18 @@ def make_ca(folder):
     return os.path.join(folder, "ca.pem"), os.path.join(folder, "server.pem"), os.path.join(folder, "server.key")
 
 
+def make_client_certificate(folder, name="promptgate-city-proxy"):
+    """A client certificate for `name` signed by the CA `make_ca` made in `folder`."""
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=folder)
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj", f"/CN={name}")
+    with open(os.path.join(folder, "client.ext"), "w") as f:
+        f.write("extendedKeyUsage=clientAuth\n")
+    run("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "client.pem", "-days", "2", "-extfile", "client.ext")
+    return os.path.join(folder, "client.pem"), os.path.join(folder, "client.key")
+
+
 @pytest.fixture(scope="module")
 def tls_upstream():
     folder = tempfile.mkdtemp(prefix="promptgate-ca-")
