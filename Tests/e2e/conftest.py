@@ -97,6 +97,7 @@ class Proxy:
     def __init__(self, binary: str, upstream: str, data: str, extra: list, prefix: list):
         env = dict(os.environ, PROMPTGATE_UPSTREAM_KEY="city-upstream-key", PROMPTGATE_ANTHROPIC_KEY="city-anthropic-key")
         self.data = data
+        self.logged = None
         self.proc = subprocess.Popen(
             prefix + [binary, "serve", "--listen", "127.0.0.1:0", "--data", data, "--upstream", upstream,
                       "--checkpoint-every", "5"] + extra,
@@ -116,6 +117,7 @@ class Proxy:
             raise RuntimeError("promptgate did not start: " + self.proc.stderr.read())
 
     def stop(self) -> str:
+        """Stops the proxy (SIGTERM) and returns what it logged on stderr (kept in `self.logged`)."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -123,7 +125,9 @@ class Proxy:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 raise
-        return self.proc.stderr.read()
+        if self.logged is None:
+            self.logged = self.proc.stderr.read()
+        return self.logged
 
     @property
     def log_path(self) -> str:
