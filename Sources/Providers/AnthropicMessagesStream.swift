@@ -8,8 +8,6 @@ public struct AnthropicMessagesStreamRewriter<Transformer: StreamTextTransformer
     public var transformer: Transformer
     /// The text as the upstream sent it, per slot, up to the logged-text limit.
     public private(set) var logged: LoggedText
-    public var upstreamText: [String: String] { logged.slots }
-    public var upstreamTextDropped: Int { logged.dropped }
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     public private(set) var sawEnd = false
     /// Per open block index, its slot and delta type.

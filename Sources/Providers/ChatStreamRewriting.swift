@@ -7,10 +7,8 @@ public protocol ChatStreamRewriting {
     mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent]
     /// Events for text still held when the upstream ended (or broke off).
     mutating func finish() -> [ServerSentEvent]
-    /// The text as the upstream sent it, per slot, for the audit log (up to a limit: see ``LoggedText``).
-    var upstreamText: [String: String] { get }
-    /// Bytes of upstream text past that limit, counted but not kept.
-    var upstreamTextDropped: Int { get }
+    /// The text as the upstream sent it, per slot, kept for the audit log up to a limit.
+    var logged: LoggedText { get }
     var usage: (prompt: Int?, completion: Int?) { get }
     /// Whether the protocol's end-of-stream event arrived (`[DONE]`, `message_stop`).
     var sawEnd: Bool { get }
@@ -27,6 +25,10 @@ public protocol ChatStreamRewriting {
 
 extension ChatStreamRewriting {
     public mutating func carryNotice(_ text: String) -> Bool { false }
+    /// The upstream's text per slot, as far as it was kept for the audit log.
+    public var upstreamText: [String: String] { logged.slots }
+    /// Bytes of upstream text past the logged-text limit, counted but not kept.
+    public var upstreamTextDropped: Int { logged.dropped }
 }
 
 extension OpenAIChatStreamRewriter: ChatStreamRewriting {

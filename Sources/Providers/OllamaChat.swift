@@ -69,8 +69,6 @@ public struct OllamaChatStreamRewriter<Transformer: StreamTextTransformer>: Chat
     public var transformer: Transformer
     /// The text as the upstream sent it, per slot, up to the logged-text limit.
     public private(set) var logged: LoggedText
-    public var upstreamText: [String: String] { logged.slots }
-    public var upstreamTextDropped: Int { logged.dropped }
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     public private(set) var sawEnd = false
     private var template: JSONValue?

@@ -8,8 +8,6 @@ public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
     /// The text as the upstream sent it, per slot, for the audit log.
     /// The text as the upstream sent it, per slot, up to the logged-text limit.
     public private(set) var logged: LoggedText
-    public var upstreamText: [String: String] { logged.slots }
-    public var upstreamTextDropped: Int { logged.dropped }
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     /// Slots with text seen, per choice index, in order of appearance.
     private var openSlots: [Int: [String]] = [:]

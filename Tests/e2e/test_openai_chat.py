@@ -31,8 +31,8 @@ def assert_upstream_saw_only_placeholders(llmock, expected_requests):
 
 def assert_log_clean(proxy):
     """Neither the audit log nor the proxy's own log (stderr, swift-log) holds a prompt's values or a key."""
+    operational = proxy.stop()  # the answer's entry is written after the answer: read the log once it is closed
     log = open(proxy.log_path, encoding="utf-8").read()
-    operational = proxy.stop()
     for secret in RAW + ["employee-personal-key", "city-upstream-key", "city-anthropic-key"]:
         assert secret not in log, f"{secret} is in the audit log"
         assert secret not in operational, f"{secret} is in the proxy's log"
