@@ -176,10 +176,13 @@ public struct NodeReader {
             throw fail(map["action"], "\(what): unknown action '\(actionText)' (expected one of: block, redact, warn, log)")
         }
         let patterns = try strings(map, "patterns", in: what)
-        if patterns.isEmpty { throw fail(map["patterns"] ?? node, "\(what) needs at least one pattern") }
         let validator = try optionalString(map, "validator", in: what)
         if let validator, !Validators.exists(validator) {
             throw fail(map["validator"], "\(what): unknown validator '\(validator)' (known: \(Validators.names.joined(separator: ", ")))")
+        }
+        // A recogniser finds its own candidates; any other rule needs a pattern to find them.
+        if patterns.isEmpty && !Validators.recognizers.contains(validator ?? "") {
+            throw fail(map["patterns"] ?? node, "\(what) needs at least one pattern (or a recogniser: \(Validators.recognizers.sorted().joined(separator: ", ")))")
         }
         var redaction = RedactionStyle.placeholder
         if let r = map["redaction"] {

@@ -198,7 +198,57 @@ struct PersonNameRecognizer: Sendable {
         return runs
     }
 
-    private static func token(_ bytes: UnsafeRawBufferPointer, _ tokenStart: Int, _ tokenEnd: Int) -> Token? {
+    /// The shape of a token, from its bytes alone.
+    struct Shape {
+        /// End of the word without trailing `-`, `'`, `.`, `'s` or `’s`.
+        var coreEnd: Int
+        var endsWithDot: Bool
+        var upperStart: Bool
+        var lowerStart: Bool
+        /// Capitalised, two letters or more, the second in lower case, not glued to digits.
+        var isWord: Bool
+        /// One capital letter and a full stop.
+        var isInitial: Bool
+        /// One of ``lowerWords``: a particle or a title written in lower case.
+        var lowerMatch: Bool
+    }
+
+    /// Reads the token `bytes[tokenStart..<tokenEnd]`; nil when nothing is left once trailing punctuation is cut.
+    static func shape(_ bytes: UnsafeRawBufferPointer, _ tokenStart: Int, _ tokenEnd: Int) -> Shape? {
+        let (coreEnd, endsWithDot) = core(bytes, tokenStart, tokenEnd)
+        guard coreEnd > tokenStart else { return nil }
+        let first = bytes[tokenStart]
+        let upperStart = (first >= 0x41 && first <= 0x5A)
+            || (first == 0xC3 && tokenStart + 1 < coreEnd && bytes[tokenStart + 1] >= 0x80 && bytes[tokenStart + 1] <= 0x9E)
+        let lowerStart = (first >= 0x61 && first <= 0x7A) || (first == 0xC3 && !upperStart)
+        let length = coreEnd - tokenStart
+        // A word's second letter is lower case or an apostrophe ("Maria", "McDonald", "O'Neill"; not "CAs", "PDFs"),
+        // and a word is not glued to digits or underscores ("Ed25519", "v2Maria", "Maria_2").
+        let second = first == 0xC3 ? tokenStart + 2 : tokenStart + 1
+        var secondIsLower = false
+        if second < coreEnd {
+            let b = bytes[second]
+            secondIsLower = (b >= 0x61 && b <= 0x7A) || (b == 0xC3 && second + 1 < coreEnd && bytes[second + 1] >= 0x9F)
+                || b == 0xC4 || b == 0xC5 || b == 0x27 || (b == 0xE2 && second + 2 < coreEnd && bytes[second + 2] == 0x99)
+        }
+        func isGlue(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x5F }
+        let glued = (tokenStart > 0 && isGlue(bytes[tokenStart - 1])) || (tokenEnd < bytes.count && isGlue(bytes[tokenEnd]))
+        // Only the few lower-case particles and titles need comparing, byte by byte, without making a string.
+        var lowerMatch = false
+        if lowerStart && length <= maxLowerWord {
+            lowerMatch = lowerWords.contains { word in
+                word.count == length && word.indices.allSatisfy { word[$0] == bytes[tokenStart + $0] }
+            }
+        }
+        return Shape(
+            coreEnd: coreEnd, endsWithDot: endsWithDot, upperStart: upperStart, lowerStart: lowerStart,
+            isWord: upperStart && length >= 2 && secondIsLower && !glued, isInitial: endsWithDot && length == 1 && upperStart,
+            lowerMatch: lowerMatch)
+    }
+
+    /// Where the token's word ends once a trailing `-`, `'`, `.`, `'s` or `’s` is cut, and whether a full stop was.
+    @inline(__always)
+    static func core(_ bytes: UnsafeRawBufferPointer, _ tokenStart: Int, _ tokenEnd: Int) -> (end: Int, endsWithDot: Bool) {
         var coreEnd = tokenEnd
         var endsWithDot = false
         while coreEnd > tokenStart && (bytes[coreEnd - 1] == 0x2D || bytes[coreEnd - 1] == 0x27) { coreEnd -= 1 }
@@ -208,45 +258,27 @@ struct PersonNameRecognizer: Sendable {
             else if coreEnd - tokenStart > 4, bytes[coreEnd - 2] == 0x99, bytes[coreEnd - 3] == 0x80,
                 bytes[coreEnd - 4] == 0xE2 { coreEnd -= 4 }
         }
-        guard coreEnd > tokenStart else { return nil }
-        let first = bytes[tokenStart]
-        let upperStart = (first >= 0x41 && first <= 0x5A)
-            || (first == 0xC3 && tokenStart + 1 < coreEnd && bytes[tokenStart + 1] >= 0x80 && bytes[tokenStart + 1] <= 0x9E)
-        let lowerStart = (first >= 0x61 && first <= 0x7A) || (first == 0xC3 && !upperStart)
-        let length = coreEnd - tokenStart
-        var hasLower = false
-        var k = tokenStart + 1
-        while k < coreEnd && !hasLower {
-            let b = bytes[k]
-            hasLower = (b >= 0x61 && b <= 0x7A) || (b == 0xC3 && k + 1 < coreEnd && bytes[k + 1] >= 0x9F)
-                || b == 0xC4 || b == 0xC5
-            k += 1
-        }
-        let isInitial = endsWithDot && length == 1 && upperStart
-        let isWord = upperStart && length >= 2 && hasLower
-        // Most tokens are ordinary lower-case words: only capitalised ones, and the few lower-case particles and
-        // titles (found by comparing bytes, without making a string), need their text.
-        var lowerMatch = false
-        if lowerStart && length <= maxLowerWord {
-            lowerMatch = lowerWords.contains { word in
-                word.count == length && word.indices.allSatisfy { word[$0] == bytes[tokenStart + $0] }
-            }
-        }
-        let text = isWord || isInitial || lowerMatch
-            ? Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<coreEnd]), as: UTF8.self))
+        return (coreEnd, endsWithDot)
+    }
+
+    private static func token(_ bytes: UnsafeRawBufferPointer, _ tokenStart: Int, _ tokenEnd: Int) -> Token? {
+        guard let shape = shape(bytes, tokenStart, tokenEnd) else { return nil }
+        // Most tokens are ordinary lower-case words: only capitalised ones, particles and titles need their text.
+        let text = shape.isWord || shape.isInitial || shape.lowerMatch
+            ? Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<shape.coreEnd]), as: UTF8.self))
             : ""
         return Token(
-            start: tokenStart, coreEnd: coreEnd, text: text, endsSentence: endsWithDot && !isInitial,
-            isInitial: isInitial, isWord: isWord, isParticle: lowerMatch && particles.contains(String(text)),
-            isLower: lowerStart)
+            start: tokenStart, coreEnd: shape.coreEnd, text: text, endsSentence: shape.endsWithDot && !shape.isInitial,
+            isInitial: shape.isInitial, isWord: shape.isWord,
+            isParticle: shape.lowerMatch && particles.contains(String(text)), isLower: shape.lowerStart)
     }
 
     /// The particles and the titles written in lower case ("dhr.", "mevr."), as bytes.
-    private static let lowerWords: [[UInt8]] = (particles.union(titles.map { $0.lowercased() })).map { Array($0.utf8) }
+    static let lowerWords: [[UInt8]] = (particles.union(titles.map { $0.lowercased() })).map { Array($0.utf8) }
     private static let maxLowerWord = lowerWords.map(\.count).max() ?? 0
 
     /// Letters (any byte ≥ 0x80 counts), apostrophe, hyphen and full stop.
-    private static func isTokenByte(_ b: UInt8) -> Bool {
+    static func isTokenByte(_ b: UInt8) -> Bool {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b >= 0x80 || b == 0x27 || b == 0x2D || b == 0x2E
     }
 }

@@ -7,17 +7,20 @@ public final class Screener: Sendable {
     public let rules: [Rule]
     /// The guideline version in force: a hash over the packs' bytes.
     public let packHash: String
-    private let database: PatternDatabase
+    /// Nil when no rule has a pattern (a pack of recognisers only).
+    private let database: PatternDatabase?
     /// For each compiled pattern, the index of its rule.
     private let patternRule: [Int]
     private let validators: [Validators.Check?]
     /// For each rule, whether its candidates go to the person-name recogniser.
     private let recognizesNames: [Bool]
     private let names: PersonNameRecognizer
+    private let nameTriggers: NameTriggers?
     /// Each rule's context words as lower-case bytes.
     private let needles: [(words: [[UInt8]], negative: [[UInt8]])]
     /// Each rule's reasons, built once: "matches the … pattern", ", passes the … check", and both.
     private let reasons: [(pattern: String, validated: String, patternValidated: String)]
+    private let allowLists: [(values: Set<String>, numbers: Set<[UInt8]>)]
 
     /// Compiles every pattern of `packs`. A pattern the engine cannot run (backreferences, lookaround, bad syntax)
     /// is refused here, naming its rule and file. `gazetteers` feed the `person-name` recogniser.
@@ -42,9 +45,9 @@ public final class Screener: Sendable {
                 patternRule.append(index)
             }
         }
-        guard !patterns.isEmpty else { throw PackError(file: "guidelines", message: "no rules to screen with") }
+        guard !rules.isEmpty else { throw PackError(file: "guidelines", message: "no rules to screen with") }
         do {
-            database = try PatternDatabase.make(patterns: patterns)
+            database = patterns.isEmpty ? nil : try PatternDatabase.make(patterns: patterns)
         } catch {
             if let index = error.patternIndex {
                 let rule = rules[patternRule[index]]
@@ -60,9 +63,11 @@ public final class Screener: Sendable {
         self.validators = rules.map { $0.validator.flatMap(Validators.named) }
         self.recognizesNames = rules.map { $0.validator == "person-name" }
         self.names = PersonNameRecognizer(gazetteers: gazetteers)
+        self.nameTriggers = recognizesNames.contains(true) ? NameTriggers(gazetteers: gazetteers) : nil
         self.needles = rules.map { rule in
             ((rule.context?.words ?? []).map { Array($0.utf8) }, (rule.context?.negative ?? []).map { Array($0.utf8) })
         }
+        self.allowLists = rules.map(Self.allowList)
         self.reasons = rules.map { rule in
             let pattern = "matches the \(rule.title.lowercased()) pattern"
             let validated = rule.validator.map { ", passes the \($0) check" } ?? ""
@@ -82,17 +87,18 @@ public final class Screener: Sendable {
 
     /// Screens raw bytes, which need not be valid UTF-8. Offsets are byte offsets into `bytes`.
     public func scan(bytes: UnsafeRawBufferPointer) throws(ScanFailure) -> [Finding] {
-        let matches = try database.scan(bytes)
-        guard !matches.isEmpty else { return [] }
+        let matches = try database?.scan(bytes) ?? []
+        guard !matches.isEmpty || nameTriggers != nil else { return [] }
         // Group the candidates by rule and start, longest first: Hyperscan reports every end a pattern matches at.
         // The longest that passes makes the shorter ones moot, and a look-alike verdict ("order 617-…") holds for
-        // them all. A person-name run goes to the recogniser whole.
+        // them all. A person-name rule's pattern matches become windows for the recogniser, with its own.
         let ordered = matches.map { (rule: patternRule[$0.pattern], start: $0.start, end: $0.end) }.sorted {
             if $0.rule != $1.rule { return $0.rule < $1.rule }
             if $0.start != $1.start { return $0.start < $1.start }
             return $0.end > $1.end
         }
         var candidates: [Finding] = []
+        var nameWindows: [Int: [Range<Int>]] = [:]
         var i = 0
         while i < ordered.count {
             let (rule, start) = (ordered[i].rule, ordered[i].start)
@@ -105,14 +111,7 @@ public final class Screener: Sendable {
                     windowEnd = max(windowEnd, ordered[next].end)
                     next += 1
                 }
-                for span in names.names(in: bytes, start: start, end: windowEnd) {
-                    if case .finding(let finding) = judge(
-                        ruleIndex: rule, start: span.start, end: span.end, in: bytes, confidence: span.confidence,
-                        reason: span.reason)
-                    {
-                        candidates.append(finding)
-                    }
-                }
+                nameWindows[rule, default: []].append(start..<windowEnd)
             } else {
                 var previousEnd = -1
                 judging: for k in i..<next where ordered[k].end != previousEnd {
@@ -128,7 +127,35 @@ public final class Screener: Sendable {
             }
             i = next
         }
+        if let nameTriggers {
+            let triggered = nameTriggers.windows(in: bytes)
+            for rule in rules.indices where recognizesNames[rule] {
+                for window in Self.merged(nameWindows[rule, default: []] + triggered) {
+                    for span in names.names(in: bytes, start: window.lowerBound, end: window.upperBound) {
+                        if case .finding(let finding) = judge(
+                            ruleIndex: rule, start: span.start, end: span.end, in: bytes, confidence: span.confidence,
+                            reason: span.reason)
+                        {
+                            candidates.append(finding)
+                        }
+                    }
+                }
+            }
+        }
         return Self.resolveOverlaps(candidates)
+    }
+
+    /// `windows` in order, overlapping or touching ones joined.
+    static func merged(_ windows: [Range<Int>]) -> [Range<Int>] {
+        var merged: [Range<Int>] = []
+        for window in windows.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, window.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, window.upperBound)
+            } else {
+                merged.append(window)
+            }
+        }
+        return merged
     }
 
     /// What the engine makes of one candidate.
@@ -153,6 +180,15 @@ public final class Screener: Sendable {
             start += 1
         }
         guard start < end else { return .rejected }
+        // A required context word is looked for first: most candidates of such rules (dates, short numbers) have
+        // none, and the search costs less than making the value and validating it. A shorter candidate at the same
+        // start has a narrower window, so it cannot find one either: the verdict is the same in either order.
+        let contextWord = rule.context.flatMap { context in
+            firstWord(
+                of: context.words, needles: needles[ruleIndex].words, before: context.window, after: context.window,
+                start: start, end: end, in: bytes)
+        }
+        if contextWord == nil && rule.context?.required == true { return .rejected }
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         var confidence = confidence
         var why = reason ?? reasons[ruleIndex].pattern
@@ -161,16 +197,11 @@ public final class Screener: Sendable {
             confidence = 0.95
             why = reason.map { $0 + reasons[ruleIndex].validated } ?? reasons[ruleIndex].patternValidated
         }
-        if isAllowed(value, rule: rule) { return .lookAlike }
+        if isAllowed(value, ruleIndex: ruleIndex) { return .lookAlike }
         if let context = rule.context {
-            if let word = firstWord(
-                of: context.words, needles: needles[ruleIndex].words, before: context.window, after: context.window,
-                start: start, end: end, in: bytes)
-            {
+            if let word = contextWord {
                 confidence = min(1, confidence + 0.3)
                 why += ", near the word '\(word)'"
-            } else if context.required {
-                return .rejected
             } else if firstWord(
                 of: context.negative, needles: needles[ruleIndex].negative, before: context.window, after: 0,
                 start: start, end: end, in: bytes) != nil
@@ -186,21 +217,27 @@ public final class Screener: Sendable {
     }
 
     /// Whether the rule's allow-list holds `value`.
-    private func isAllowed(_ value: String, rule: Rule) -> Bool {
-        guard !rule.allow.isEmpty else { return false }
-        let digits = value.filter(\.isASCIIDigit)
+    private func isAllowed(_ value: String, ruleIndex: Int) -> Bool {
+        let allowed = allowLists[ruleIndex]
+        guard !allowed.values.isEmpty else { return false }
+        if allowed.values.contains(value) { return true }
+        guard !allowed.numbers.isEmpty else { return false }
+        let digits = value.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }
+        return allowed.numbers.contains(digits)
+    }
+
+    /// A rule's allow-list: the values as written, and the digits of those that are numbers written with any
+    /// separators ("311", "(617) 555-0134" is the same number as "617-555-0134"); dotted values such as addresses
+    /// compare as written only.
+    private static func allowList(_ rule: Rule) -> (values: Set<String>, numbers: Set<[UInt8]>) {
+        var numbers: Set<[UInt8]> = []
         for allowed in rule.allow {
-            if allowed == value { return true }
-            let allowedDigits = allowed.filter(\.isASCIIDigit)
-            // A number written with other separators is the same number ("311", "(617) 555-0134"); dotted values
-            // such as addresses compare as written.
-            if !allowedDigits.isEmpty, allowed.allSatisfy({ $0.isASCIIDigit || " -()+".contains($0) }),
-                allowedDigits == digits
-            {
-                return true
+            let digits = allowed.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }
+            if !digits.isEmpty, allowed.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || " -()+".utf8.contains($0) }) {
+                numbers.insert(digits)
             }
         }
-        return false
+        return (Set(rule.allow), numbers)
     }
 
     /// The first of `words` found as a whole word from `before` bytes before the candidate to `after` bytes after
@@ -261,8 +298,4 @@ public final class Screener: Sendable {
         }
         return kept
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

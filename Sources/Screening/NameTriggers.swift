@@ -1,0 +1,200 @@
+/// Where the person-name recogniser must look, found in one pass over the text without the pattern database.
+///
+/// Every name the recogniser accepts has a capitalised word (or an initial) in it, and starts at or next to a
+/// *trigger*: a capitalised word that is a known given name, a title, a greeting or a role word, or the initial
+/// `M.`; a capitalised word before a Dutch or German surname particle (`Casper van …`); or a capitalised word after
+/// a title written in lower case with only particles between (`dhr. van der Berg`). So the scan visits capitalised
+/// words only: it skips every other byte with one table lookup, reads the capitalised word's token (the recogniser's
+/// tokens: letters, any byte ≥ 0x80, `'`, `-`, `.`), and looks it up by a hash of its folded bytes (upper case,
+/// Latin-1 accents dropped, as ``Gazetteers`` compares them) without making a string. For each trigger it reports a
+/// window from the token before it (or the lower-case title) to ten tokens after it, within its run of words joined
+/// by single spaces. Windows that touch are merged, so each region is read once.
+///
+/// The scan is a filter, never a judge: a hash that matches by accident only costs a window the recogniser rejects,
+/// and a capitalised word with letters the fast fold cannot read (beyond Latin-1) is always a trigger.
+struct NameTriggers: Sendable {
+    /// Hashes of the folded capitalised triggers, and a bit per hash's low bits in front of them.
+    private let upper: Set<UInt64>
+    private let upperBits: [UInt64]
+    /// Hashes of titles written in lower case, of all particles, and of the surname particles.
+    private let lowerTitles: Set<UInt64>
+    private let particles: Set<UInt64>
+    private let surnameParticles: Set<UInt64>
+    /// Tokens after a trigger that its window covers: a name runs over at most four more parts and three particles.
+    static let reach = 10
+    private static let bitsMask: UInt64 = (1 << 18) - 1
+
+    init(gazetteers: Gazetteers) {
+        let words = gazetteers.givenNames.union(PersonNameRecognizer.titles).union(PersonNameRecognizer.greetings)
+            .union(PersonNameRecognizer.roles).union(["M"])
+        upper = Set(words.compactMap { Self.hash(Array($0.utf8)) })
+        var bits = [UInt64](repeating: 0, count: Int(Self.bitsMask + 1) / 64)
+        for hash in upper { bits[Int((hash & Self.bitsMask) >> 6)] |= 1 << (hash & 63) }
+        upperBits = bits
+        func hashes(_ words: Set<String>) -> Set<UInt64> { Set(words.compactMap { Self.hash(Array($0.utf8)) }) }
+        lowerTitles = hashes(PersonNameRecognizer.titles)
+        particles = hashes(PersonNameRecognizer.particles)
+        surnameParticles = hashes(PersonNameRecognizer.surnameParticles)
+    }
+
+    /// The regions of `bytes` where a name may be, in order and disjoint.
+    func windows(in bytes: UnsafeRawBufferPointer) -> [Range<Int>] {
+        Self.classes.withUnsafeBufferPointer { windows(in: bytes, classes: $0) }
+    }
+
+    private func windows(in bytes: UnsafeRawBufferPointer, classes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var windows: [Range<Int>] = []
+        let count = bytes.count
+        @inline(__always) func isToken(_ index: Int) -> Bool { classes[Int(bytes[index])] & Self.token != 0 }
+        /// The end of the token starting at `index`.
+        @inline(__always) func tokenEnd(_ index: Int) -> Int {
+            var end = index + 1
+            while end < count && isToken(end) { end += 1 }
+            return end
+        }
+        /// The token before the one at `start`, if a single space joins them.
+        func tokenBefore(_ start: Int) -> Range<Int>? {
+            guard start >= 2, bytes[start - 1] == 0x20, isToken(start - 2) else { return nil }
+            var first = start - 2
+            while first > 0 && isToken(first - 1) { first -= 1 }
+            return first..<(start - 1)
+        }
+        /// The folded hash of a lower-case token's word, if it is one.
+        func lowerHash(_ token: Range<Int>) -> UInt64? {
+            let first = bytes[token.lowerBound]
+            guard first >= 0x61 && first <= 0x7A, token.count <= 13 else { return nil }
+            return Self.hash(bytes, token.lowerBound, PersonNameRecognizer.core(bytes, token.lowerBound, token.upperBound).end)
+        }
+        var i = 0
+        while i < count {
+            // Only capital letters and 0xC3 (the lead byte of À…ß) can start a capitalised word: eight bytes at a
+            // time are skipped when none is either, else the scan moves to the first that may be.
+            if i + 8 <= count, let base = bytes.baseAddress {
+                let flags = Self.mayStartCapital(UInt64(littleEndian: (base + i).loadUnaligned(as: UInt64.self)))
+                guard flags != 0 else {
+                    i += 8
+                    continue
+                }
+                i += flags.trailingZeroBitCount / 8
+            }
+            guard classes[Int(bytes[i])] & Self.capital != 0 else {
+                i += 1
+                continue
+            }
+            let start = i
+            if (start > 0 && isToken(start - 1))
+                || (bytes[start] == 0xC3 && !(start + 1 < count && bytes[start + 1] >= 0x80 && bytes[start + 1] <= 0x9E))
+            {
+                i += 1
+                continue
+            }
+            let end = tokenEnd(start)
+            i = end
+            guard let shape = PersonNameRecognizer.shape(bytes, start, end), shape.isWord || shape.isInitial else {
+                continue
+            }
+            var from = start
+            var trigger = false
+            // A known word: a given name, title, greeting or role (or one the fast fold cannot read).
+            if let hash = Self.hash(bytes, start, shape.coreEnd) {
+                trigger = upperBits[Int((hash & Self.bitsMask) >> 6)] & (1 << (hash & 63)) != 0 && upper.contains(hash)
+            } else {
+                trigger = true
+            }
+            // Before a surname particle: "Casper van Clootwijck".
+            if !trigger, end + 3 < count, bytes[end] == 0x20, bytes[end + 1] >= 0x74, bytes[end + 1] <= 0x7A {
+                let particleEnd = tokenEnd(end + 1)
+                if let hash = lowerHash((end + 1)..<particleEnd) { trigger = surnameParticles.contains(hash) }
+            }
+            // After a title in lower case, perhaps with particles between: "dhr. van der Berg".
+            var previous = tokenBefore(start)
+            if let before = previous {
+                var token = before
+                for _ in 0..<4 {
+                    guard let hash = lowerHash(token) else { break }
+                    if lowerTitles.contains(hash) {
+                        trigger = true
+                        from = token.lowerBound
+                        break
+                    }
+                    guard particles.contains(hash), let earlier = tokenBefore(token.lowerBound) else { break }
+                    token = earlier
+                }
+            }
+            guard trigger else { continue }
+            from = min(from, previous?.lowerBound ?? start)
+            previous = nil
+            // Up to `reach` more tokens of the run.
+            var windowEnd = end
+            for _ in 0..<Self.reach {
+                guard windowEnd + 1 < count, bytes[windowEnd] == 0x20, isToken(windowEnd + 1) else { break }
+                windowEnd = tokenEnd(windowEnd + 1)
+            }
+            while let last = windows.last, from <= last.upperBound {
+                windows.removeLast()
+                from = min(from, last.lowerBound)
+                windowEnd = max(windowEnd, last.upperBound)
+            }
+            windows.append(from..<windowEnd)
+        }
+        return windows
+    }
+
+    /// For eight bytes (the first in the low byte): the high bit of each byte that is `A`…`Z` or ≥ 0xC0, computed
+    /// without branches and without carries between bytes.
+    @inline(__always)
+    static func mayStartCapital(_ word: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = low7 &+ 0x3F3F_3F3F_3F3F_3F3F  // high bit set when the low seven bits are ≥ 0x41
+        let pastZ = low7 &+ 0x2525_2525_2525_2525  // … ≥ 0x5B
+        let capital = atLeastA & ~pastZ & ~word & high
+        let lead = word & (word << 1) & high  // 0xC0 and above
+        return capital | lead
+    }
+
+    private static let token: UInt8 = 1
+    private static let capital: UInt8 = 2
+    /// Per byte value: whether it belongs to a token (``PersonNameRecognizer/isTokenByte(_:)``) and whether it can
+    /// start a capitalised word.
+    private static let classes: [UInt8] = (0...255).map { value in
+        let byte = UInt8(value)
+        return (PersonNameRecognizer.isTokenByte(byte) ? token : 0)
+            | ((byte >= 0x41 && byte <= 0x5A) || byte == 0xC3 ? capital : 0)
+    }
+
+    /// FNV-1a over the folded bytes of `bytes[start..<end]`; nil when a letter is beyond what the fast fold reads.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> UInt64? {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var k = start
+        while k < end {
+            let b = bytes[k]
+            if b < 0x80 {
+                hash = (hash ^ UInt64(b >= 0x61 && b <= 0x7A ? b - 0x20 : b)) &* 0x0000_0100_0000_01b3
+                k += 1
+                continue
+            }
+            guard b == 0xC3, k + 1 < end else { return nil }
+            let folded = latin1Folds[Int(bytes[k + 1] & 0x3F)]
+            guard folded != 0, bytes[k + 1] & 0xC0 == 0x80 else { return nil }
+            hash = (hash ^ UInt64(folded & 0xFF)) &* 0x0000_0100_0000_01b3
+            if folded > 0xFF { hash = (hash ^ UInt64(folded >> 8)) &* 0x0000_0100_0000_01b3 }
+            k += 2
+        }
+        return hash
+    }
+
+    static func hash(_ word: [UInt8]) -> UInt64? {
+        word.withUnsafeBytes { hash($0, 0, word.count) }
+    }
+
+    /// For U+00C0…U+00FF (`0xC3` then `0x80 | index`): the ASCII letters ``Gazetteers/fold(_:)`` makes of it (a
+    /// second letter in the high byte, for `ß`), or 0 when it makes something else (`Æ`, `Ø`, `×`).
+    static let latin1Folds: [UInt16] = (0..<64).map { index in
+        let scalar = Unicode.Scalar(UInt32(0xC0 + index))!
+        let folded = Array(Gazetteers.fold(Substring(String(Character(scalar)))).utf8)
+        guard (1...2).contains(folded.count), folded.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else { return 0 }
+        return folded.count == 1 ? UInt16(folded[0]) : UInt16(folded[0]) | UInt16(folded[1]) << 8
+    }
+}
