@@ -44,15 +44,23 @@ func benchScreen() throws {
     // Warm up, then throughput over 10 KB prompts.
     _ = try slice(10_000, at: 0).withUnsafeBytes { try screener.scan(bytes: $0) }
     let prompts = (0..<64).map { slice(10_000, at: $0 * 7_919) }
+    // In eight rounds, so the figure of the fastest and of the median round can be told apart from the whole: this
+    // machine's speed drifts by up to 2× within minutes, and a round shows whether it drifted during the run.
     var scanned = 0, findings = 0
+    var rounds: [Double] = []
     let clock = ContinuousClock.now
-    while scanned < megabytes * 1_000_000 {
-        for prompt in prompts {
-            findings += try prompt.withUnsafeBytes { try screener.scan(bytes: $0) }.count
-            scanned += prompt.count
+    for round in 1...8 {
+        let roundStart = (ContinuousClock.now, scanned)
+        while scanned < megabytes * 1_000_000 * round / 8 {
+            for prompt in prompts {
+                findings += try prompt.withUnsafeBytes { try screener.scan(bytes: $0) }.count
+                scanned += prompt.count
+            }
         }
+        rounds.append(Double(scanned - roundStart.1) / (milliseconds(ContinuousClock.now - roundStart.0) / 1000) / 1e6)
     }
     let elapsed = milliseconds(ContinuousClock.now - clock) / 1000
+    rounds.sort()
     var latency: [(String, JSONValue)] = []
     for size in [1_000, 10_000, 100_000] {
         let runs = size == 100_000 ? 50 : 500
@@ -70,6 +78,11 @@ func benchScreen() throws {
         ("engine", .string("promptgate")), ("rules", .int(screener.rules.count)), ("bytes", .int(scanned)),
         ("findings", .int(findings)), ("seconds", .number(String(format: "%.3f", elapsed))),
         ("MB_per_s", .number(String(format: "%.2f", Double(scanned) / elapsed / 1e6))),
+        ("rounds_MB_per_s", .object([
+            ("slowest", .number(String(format: "%.1f", rounds[0]))),
+            ("median", .number(String(format: "%.1f", (rounds[3] + rounds[4]) / 2))),
+            ("fastest", .number(String(format: "%.1f", rounds[7]))),
+        ])),
         ("compile_s", .number(String(format: "%.2f", milliseconds(compile) / 1000))),
     ]
     print(JSONValue.object(result + latency).serialized())
