@@ -27,11 +27,11 @@ struct NameTriggers: Sendable {
     init(gazetteers: Gazetteers) {
         let words = gazetteers.givenNames.union(PersonNameRecognizer.titles).union(PersonNameRecognizer.greetings)
             .union(PersonNameRecognizer.roles).union(["M"])
-        upper = Set(words.compactMap { Self.hash(Array($0.utf8)) })
+        func hashes(_ words: Set<String>) -> Set<UInt64> { Set(words.compactMap { Self.hash(Array($0.utf8)) }) }
+        upper = hashes(words)
         var bits = [UInt64](repeating: 0, count: Int(Self.bitsMask + 1) / 64)
         for hash in upper { bits[Int((hash & Self.bitsMask) >> 6)] |= 1 << (hash & 63) }
         upperBits = bits
-        func hashes(_ words: Set<String>) -> Set<UInt64> { Set(words.compactMap { Self.hash(Array($0.utf8)) }) }
         lowerTitles = hashes(PersonNameRecognizer.titles)
         particles = hashes(PersonNameRecognizer.particles)
         surnameParticles = hashes(PersonNameRecognizer.surnameParticles)

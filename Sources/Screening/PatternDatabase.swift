@@ -13,8 +13,8 @@ import Synchronization
 ///    fixed width needs no second pass (start = end − width); a bounded one is rescanned over its maximum width
 ///    before each end; an unbounded one over ``unboundedWindow`` bytes. Windows begin after whitespace so `\b` and
 ///    `^` mean what they mean in the whole text, and overlapping windows are merged so no byte is rescanned twice
-///    for the same pattern. Patterns marked `window` (the person-name runs, which the recogniser tokenises itself)
-///    skip the second pass: each merged window (``windowReach`` bytes before each end) is reported as one match.
+///    for the same pattern. Patterns marked `window` (a person-name rule's own patterns, if it has any: the
+///    recogniser tokenises their regions itself) skip the second pass: each merged window (``windowReach`` bytes before each end) is reported as one match.
 ///
 /// Patterns are matched byte-wise (not in UTF-8 mode), so invalid UTF-8 and NUL bytes are scanned safely and
 /// offsets are UTF-8 byte offsets.

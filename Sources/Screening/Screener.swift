@@ -183,12 +183,17 @@ public final class Screener: Sendable {
         // A required context word is looked for first: most candidates of such rules (dates, short numbers) have
         // none, and the search costs less than making the value and validating it. A shorter candidate at the same
         // start has a narrower window, so it cannot find one either: the verdict is the same in either order.
-        let contextWord = rule.context.flatMap { context in
+        // An optional context word is looked for only once the value has passed its check, as before.
+        func contextWord(_ context: ContextRule) -> String? {
             firstWord(
                 of: context.words, needles: needles[ruleIndex].words, before: context.window, after: context.window,
                 start: start, end: end, in: bytes)
         }
-        if contextWord == nil && rule.context?.required == true { return .rejected }
+        var requiredWord: String?
+        if let context = rule.context, context.required {
+            guard let word = contextWord(context) else { return .rejected }
+            requiredWord = word
+        }
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         var confidence = confidence
         var why = reason ?? reasons[ruleIndex].pattern
@@ -199,7 +204,7 @@ public final class Screener: Sendable {
         }
         if isAllowed(value, ruleIndex: ruleIndex) { return .lookAlike }
         if let context = rule.context {
-            if let word = contextWord {
+            if let word = requiredWord ?? contextWord(context) {
                 confidence = min(1, confidence + 0.3)
                 why += ", near the word '\(word)'"
             } else if firstWord(
