@@ -203,8 +203,15 @@ final class PatternDatabase: @unchecked Sendable {
         matches.reserveCapacity(ends.count)
         func confirm(_ confirmer: OpaquePointer?, _ pattern: Int, _ start: Int, _ end: Int) throws(ScanFailure) {
             guard let confirmer else { return matches.append(Match(pattern: pattern, start: start, end: end)) }
-            try Self.run(confirmer, base + start, end - start, offset: start, pattern: pattern, scratch: scratch,
-                into: &matches)
+            // One byte past the last end, so an assertion there (`\b` after "fe80::" before a letter) sees the byte
+            // that follows, as in the whole text; a match ending on that byte is confirmed in its own window.
+            let before = matches.count
+            try Self.run(confirmer, base + start, min(end + 1, bytes.count) - start, offset: start, pattern: pattern,
+                scratch: scratch, into: &matches)
+            if matches.last.map({ $0.end > end }) ?? false {
+                let kept = matches[before...].filter { $0.end <= end }
+                matches.replaceSubrange(before..., with: kept)
+            }
         }
         var i = 0
         while i < ends.count {
