@@ -12,9 +12,15 @@ import Synchronization
 /// 2. only around those ends, a per-pattern database with start tracking finds the leftmost starts. A pattern of
 ///    fixed width needs no second pass (start = end − width); a bounded one is rescanned over its maximum width
 ///    before each end; an unbounded one over ``unboundedWindow`` bytes. Windows begin after whitespace so `\b` and
-///    `^` mean what they mean in the whole text, and overlapping windows are merged so no byte is rescanned twice
-///    for the same pattern. Patterns marked `window` (a person-name rule's own patterns, if it has any: the
-///    recogniser tokenises their regions itself) skip the second pass: each merged window (``windowReach`` bytes before each end) is reported as one match.
+///    `^` mean what they mean in the whole text — for a pattern whose matches cannot hold whitespace, just after
+///    the last whitespace before the end — reach one byte past the end, and overlapping windows are merged so no
+///    byte is rescanned twice for the same pattern.
+///
+/// The prefilter scans a pattern in its cheaper ``PrefilterExpression`` form when it has one (`@…` for an e-mail
+/// address): that form matches at every end the pattern does, and the second pass, which then always runs, keeps
+/// only the pattern's own matches. Patterns marked `window` (a person-name rule's own patterns, if it has any: the
+/// recogniser tokenises their regions itself) skip the second pass: each merged window (``windowReach`` bytes before
+/// each end) is reported as one match.
 ///
 /// Patterns are matched byte-wise (not in UTF-8 mode), so invalid UTF-8 and NUL bytes are scanned safely and
 /// offsets are UTF-8 byte offsets.
@@ -32,11 +38,14 @@ final class PatternDatabase: @unchecked Sendable {
     static let windowReach = 64
 
     private let prefilter: OpaquePointer
-    /// Per pattern: its start-tracking database, or nil when its width is fixed.
+    /// Per pattern: its start-tracking database, or nil when its width is fixed and it is scanned as written.
     private let confirmers: [OpaquePointer?]
     private let widths: [(min: Int, max: Int)]
     /// Per pattern: report merged windows instead of exact matches.
     private let windowed: [Bool]
+    /// Per pattern: no match can hold a space, tab or line break (an e-mail address, an IP address), so a window
+    /// need reach back only to the last whitespace before the end, not ``unboundedWindow`` bytes.
+    private let withinWords: [Bool]
     /// Idle scratch spaces (as pointer bit patterns), each big enough for every database here.
     private let scratchPool: Mutex<[Int]>
     private let prototype: OpaquePointer
@@ -46,14 +55,16 @@ final class PatternDatabase: @unchecked Sendable {
     private static let compiled = Mutex<[String: PatternDatabase]>([:])
 
     /// The database for `patterns`, compiled once per process.
-    static func make(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)]) throws(PatternCompileError)
-        -> PatternDatabase
+    /// `prefilterForms: false` scans every pattern as written (for tests that compare the two).
+    static func make(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool = true)
+        throws(PatternCompileError) -> PatternDatabase
     {
         if let problem = engineProblem { throw PatternCompileError(patternIndex: nil, message: problem) }
-        let key = patterns.map { ($0.caseInsensitive ? "i" : "s") + ($0.window ? "w:" : ":") + $0.expression }
+        let key = (prefilterForms ? "" : "as written\u{0}")
+            + patterns.map { ($0.caseInsensitive ? "i" : "s") + ($0.window ? "w:" : ":") + $0.expression }
             .joined(separator: "\u{0}")
         if let database = compiled.withLock({ $0[key] }) { return database }
-        let database = try PatternDatabase(patterns: patterns)
+        let database = try PatternDatabase(patterns: patterns, prefilterForms: prefilterForms)
         compiled.withLock { $0[key] = database }
         return database
     }
@@ -69,7 +80,7 @@ final class PatternDatabase: @unchecked Sendable {
         for probe in probes {
             let found: [Match]
             do {
-                let database = try PatternDatabase(patterns: [(probe.pattern, false, false)])
+                let database = try PatternDatabase(patterns: [(probe.pattern, false, false)], prefilterForms: false)
                 found = try Array(probe.text.utf8).withUnsafeBytes { try database.scan($0) }
             } catch {
                 return "the pattern-matching library failed its self-test: \(error)"
@@ -84,18 +95,27 @@ final class PatternDatabase: @unchecked Sendable {
     }()
 
     /// Compiles `patterns`; the error names the pattern that failed and why, so the pack can be refused at load.
-    private init(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)]) throws(PatternCompileError) {
+    private init(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool)
+        throws(PatternCompileError)
+    {
         let flags = patterns.map { $0.caseInsensitive ? UInt32(HS_FLAG_CASELESS) : 0 }
         // Each pattern alone with start tracking: refuses what the engine cannot run, and confirms starts later.
         var confirmers: [OpaquePointer?] = []
         var widths: [(min: Int, max: Int)] = []
+        var scanned: [String] = []
         var failure: PatternCompileError?
         for (index, pattern) in patterns.enumerated() {
             do {
                 let width = try Self.width(pattern.expression, flags: flags[index], index: index)
                 widths.append(width)
+                // The cheaper form, if the engine reads it (else the pattern as written: never a reason to refuse).
+                let form = prefilterForms && !pattern.window
+                    ? PrefilterExpression.derive(pattern.expression).flatMap { form in
+                        (try? Self.width(form, flags: flags[index], index: index)) == nil ? nil : form
+                    } : nil
+                scanned.append(form ?? pattern.expression)
                 confirmers.append(
-                    width.min == width.max || pattern.window
+                    (width.min == width.max && form == nil) || pattern.window
                         ? nil
                         : try Self.compile(
                             [pattern.expression], flags: [flags[index] | UInt32(HS_FLAG_SOM_LEFTMOST)], index: index))
@@ -111,7 +131,7 @@ final class PatternDatabase: @unchecked Sendable {
         }
         let prefilter: OpaquePointer
         do {
-            prefilter = try Self.compile(patterns.map(\.expression), flags: flags, index: nil)
+            prefilter = try Self.compile(scanned, flags: flags, index: nil)
         } catch {
             freeAll()
             throw error
@@ -128,6 +148,9 @@ final class PatternDatabase: @unchecked Sendable {
         self.confirmers = confirmers
         self.widths = widths
         self.windowed = patterns.map(\.window)
+        self.withinWords = patterns.map { pattern in
+            PatternSyntax(pattern.expression).map { !$0.canMatchWhitespace && !$0.hasLineAnchors } ?? false
+        }
         self.prototype = scratch
         self.scratchPool = Mutex([])
     }
@@ -225,18 +248,24 @@ final class PatternDatabase: @unchecked Sendable {
                 let reach = windowed[pattern] ? Self.windowReach : width.max == Int.max ? Self.unboundedWindow : width.max
                 var windowStart = -1, windowEnd = -1
                 for k in i..<next {
-                    var low = max(0, ends[k].end - reach)
-                    // Start after whitespace (at most 64 bytes further back) so word boundaries hold.
-                    let limit = max(0, low - 64)
-                    while low > limit && !Self.isSpace(bytes[low - 1]) { low -= 1 }
+                    let end = ends[k].end
+                    var low = max(0, end - reach)
+                    if withinWords[pattern], let space = (low..<end).last(where: { Self.isSpace(bytes[$0]) }) {
+                        // No match of this pattern holds whitespace: it starts after the last before its end.
+                        low = space + 1
+                    } else {
+                        // Start after whitespace (at most 64 bytes further back) so word boundaries hold.
+                        let limit = max(0, low - 64)
+                        while low > limit && !Self.isSpace(bytes[low - 1]) { low -= 1 }
+                    }
                     if low <= windowEnd {
-                        windowEnd = ends[k].end
+                        windowEnd = end
                     } else {
                         if windowEnd > windowStart {
                             try confirm(confirmer, pattern, windowStart, windowEnd)
                         }
                         windowStart = low
-                        windowEnd = ends[k].end
+                        windowEnd = end
                     }
                 }
                 if windowEnd > windowStart {

@@ -1,0 +1,97 @@
+/// A cheaper expression for the prefilter pass, derived from a pattern by dropping a leading run of character classes.
+///
+/// Hyperscan is fast when a pattern has a rare literal to look for, and slow when it must start an automaton at
+/// every byte a leading class allows: `\b[A-Za-z0-9][A-Za-z0-9._%+-]*@…` runs on every letter of the text, while
+/// `@…` waits for an `@`. The e-mail, IPv6, date and IPv4 patterns alone made up over a third of the whole scan.
+///
+/// Any *suffix* of a pattern matches wherever the pattern matches, with the same end (a match of `A·B` ending at `e`
+/// contains a match of `B` ending at `e`). The prefilter only needs the ends, and the per-pattern confirmation pass
+/// then runs the *whole* pattern, with start tracking, in a window before each end — so using the suffix there
+/// finds exactly the same matches, only with a few more windows to confirm.
+///
+/// The derivation is deliberately narrow, and gives nil (use the pattern as written) whenever it is unsure:
+/// - it reads the pattern's top level only: character classes, escapes, groups and quantifiers, byte by byte as
+///   Hyperscan does without `HS_FLAG_UTF8`; a top-level `|`, a look-around, `\Q…\E`, `\p{…}` or an inline flag
+///   group after the start make it give up;
+/// - it drops leading *class-like* atoms — assertions (`\b`, `^`), character classes and class escapes with any
+///   quantifier, whitespace, anything optional, and groups made only of those — and cuts at the first atom that
+///   is a punctuation literal or a class of punctuation only (`@`, `-`, `\.`, `\(`, `[/.-]`, `:`), which is rare in
+///   prose;
+/// - a quantified group (`(?:[0-9A-Fa-f]{1,4}:){7}`) whose content itself reduces is unrolled once
+///   (`:(?:[0-9A-Fa-f]{1,4}:){6}`);
+/// - if a letter, a digit or a group of words comes first, the pattern is already anchored on a literal and is
+///   kept (`\b(?:AKIA|…)`, `\b4\d{12}\b`, `(?i)\b(?:diagnosis|…)`); so is one made only of classes (`\b\d{9}\b`);
+/// - leading inline flags (`(?i)`, `(?im)`) are kept in front of the result.
+enum PrefilterExpression {
+    /// The prefilter form of `expression`, or nil when it should be scanned as written.
+    static func derive(_ expression: String) -> String? {
+        guard let syntax = PatternSyntax(expression), syntax.top.alternatives.count == 1,
+            let reduced = reduce(syntax.top.alternatives[0].drop(while: \.isFlags))
+        else { return nil }
+        return String(decoding: syntax.leadingFlags + reduced, as: UTF8.self)
+    }
+
+    /// The bytes of `atoms` from the first punctuation anchor on, or nil when no class-like atom could be dropped
+    /// before one.
+    private static func reduce(_ atoms: ArraySlice<Atom>) -> [UInt8]? {
+        var droppedAny = false
+        for index in atoms.indices {
+            let atom = atoms[index]
+            let rest = atoms[(index + 1)...].flatMap(\.text)
+            if atom.isPunctuationAnchor {
+                return droppedAny ? atom.text + rest : nil
+            }
+            if case .group(let opener, let content) = atom.kind, atom.minimum >= 1, content.alternatives.count == 1,
+                opener == Array("(?:".utf8) || opener == Array("(".utf8),
+                let inner = reduce(content.alternatives[0][...]), let remaining = atom.withOneFewer()
+            {
+                return inner + remaining + rest
+            }
+            guard atom.isClassLike else { return nil }
+            if case .assertion = atom.kind {} else { droppedAny = true }
+        }
+        return nil
+    }
+}
+
+extension Atom {
+    /// A punctuation literal, or a class of punctuation only, that must occur: what Hyperscan can look for cheaply
+    /// in prose. A group is one when each of its alternatives begins with one.
+    fileprivate var isPunctuationAnchor: Bool {
+        guard minimum >= 1 else { return false }
+        switch kind {
+        case .bytes(let set, _): return set.isSubset(of: .punctuation)
+        case .group(_, let content):
+            return content.alternatives.allSatisfy { $0.first?.isPunctuationAnchor ?? false }
+        case .assertion, .flags: return false
+        }
+    }
+
+    /// Cheap to lose: an assertion, a class, whitespace, anything optional, or a group made only of such atoms.
+    fileprivate var isClassLike: Bool {
+        if minimum == 0 { return true }
+        switch kind {
+        case .assertion: return true
+        case .bytes(let set, let literal): return !literal || set.isSubset(of: PatternSyntax.whitespace)
+        case .group(_, let content): return content.alternatives.allSatisfy { $0.allSatisfy(\.isClassLike) }
+        case .flags: return false
+        }
+    }
+
+    /// The same atom repeated once less (empty when that leaves nothing), or nil when the quantifier is not a
+    /// count (`?`, `*`).
+    fileprivate func withOneFewer() -> [UInt8]? {
+        guard let quantifier else { return [] }
+        let newMin = quantifier.min - 1
+        guard newMin >= 0 else { return nil }
+        switch quantifier.max {
+        case nil:
+            return body + Array("{\(newMin),}".utf8) + quantifier.suffix
+        case let max? where max - 1 == 0:
+            return []
+        case let max?:
+            let counts = newMin == max - 1 ? "{\(newMin)}" : "{\(newMin),\(max - 1)}"
+            return body + Array(counts.utf8) + quantifier.suffix
+        }
+    }
+}
