@@ -8,6 +8,21 @@ struct NameTriggerTests {
     static let triggers = NameTriggers(gazetteers: .embedded)
     static let recognizer = PersonNameRecognizer(gazetteers: .embedded)
 
+    @Test("the name lists' table fold spells every word as Foundation's folding does")
+    func tableFold() {
+        var words = ["Straße", "ÆRØ", "Œuvre", "O’Neill", "José—", "naïve", "Ÿvonne", "e\u{301}cole", "Zoë", "ÿ", "Ĳssel"]
+        for value in 0xC0...0xFF {
+            let letter = String(Character(Unicode.Scalar(UInt8(value))))
+            words += [letter, "Jo" + letter + "e", letter + "lie" + letter]
+        }
+        let folds = [
+            Gazetteers.embedded.givenNames, Gazetteers.embedded.surnames, Gazetteers.embedded.notNameWords,
+        ].flatMap { $0 }.prefix(2_000)
+        for word in words + folds {
+            #expect(Gazetteers.fold(word[...]) == Gazetteers.foundationFold(word[...]), "\(word)")
+        }
+    }
+
     @Test("the fast fold hashes every Latin-1 letter as the name lists' fold spells it, or not at all")
     func fastFold() {
         let letters = (0x41...0x5A).map { Unicode.Scalar($0)! } + (0x61...0x7A).map { Unicode.Scalar($0)! }
