@@ -171,7 +171,7 @@ public final class Screener: Sendable {
         ruleIndex: Int, start: Int, end: Int, in bytes: UnsafeRawBufferPointer, confidence: Double = 0.6,
         reason: String? = nil
     ) -> Verdict {
-        let rule = rules[ruleIndex]
+        // The rule's fields are read in place: a copy of the whole rule costs a retain and release per field.
         // Patterns have no lookbehind, so they mark a left boundary with `(?:^|\s)`: the span starts after it.
         var start = start
         while start < end, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x09 || bytes[start] == 0x0D
@@ -190,7 +190,7 @@ public final class Screener: Sendable {
                 start: start, end: end, in: bytes)
         }
         var requiredWord: String?
-        if let context = rule.context, context.required {
+        if let context = rules[ruleIndex].context, context.required {
             guard let word = contextWord(context) else { return .rejected }
             requiredWord = word
         }
@@ -203,7 +203,7 @@ public final class Screener: Sendable {
             why = reason.map { $0 + reasons[ruleIndex].validated } ?? reasons[ruleIndex].patternValidated
         }
         if isAllowed(value, ruleIndex: ruleIndex) { return .lookAlike }
-        if let context = rule.context {
+        if let context = rules[ruleIndex].context {
             if let word = requiredWord ?? contextWord(context) {
                 confidence = min(1, confidence + 0.3)
                 why += ", near the word '\(word)'"
@@ -215,10 +215,10 @@ public final class Screener: Sendable {
             }
         }
         return .finding(Finding(
-            ruleID: rule.id, entity: rule.entity, category: rule.category, action: rule.action,
-            redaction: rule.redaction, start: start, end: end, value: value, confidence: confidence,
-            reason: why, message: rule.message, source: rule.source,
-            priority: rule.priority))
+            ruleID: rules[ruleIndex].id, entity: rules[ruleIndex].entity, category: rules[ruleIndex].category,
+            action: rules[ruleIndex].action, redaction: rules[ruleIndex].redaction, start: start, end: end,
+            value: value, confidence: confidence, reason: why, message: rules[ruleIndex].message,
+            source: rules[ruleIndex].source, priority: rules[ruleIndex].priority))
     }
 
     /// Whether the rule's allow-list holds `value`.

@@ -73,10 +73,16 @@ public enum Validators {
         "xml", "yaml", "yml", "txt", "csv", "zip", "gz", "mp3", "mp4", "mov", "wav", "heic", "swift", "py", "rb",
     ]
 
+    static let longestExtension = fileExtensions.map(\.utf8.count).max() ?? 0
+
     /// An email address whose domain ends in a real-looking TLD, not a file extension (`logo@2x.png`).
     static let emailAddress: Check = { text in
-        guard let dot = text.lastIndex(of: ".") else { return false }
-        return !fileExtensions.contains(text[text.index(after: dot)...].lowercased())
+        let utf8 = text.utf8
+        guard let dot = utf8.lastIndex(of: UInt8(ascii: ".")) else { return false }
+        let suffix = utf8[utf8.index(after: dot)...]
+        guard suffix.count <= longestExtension else { return true }
+        return !fileExtensions.contains(String(decoding: suffix.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 },
+            as: UTF8.self))
     }
 
     /// US SSN `AAA-GG-SSSS`: area not 000, 666 or 900–999; group not 00; serial not 0000.
@@ -199,12 +205,21 @@ public enum Validators {
 
     /// Dotted-quad IPv4: four numbers 0–255, no leading zeros.
     static let ipv4: Check = { text in
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return false }
-        return parts.allSatisfy { part in
-            guard let value = Int(part), (0...255).contains(value) else { return false }
-            return part.count == 1 || part.first != "0"
+        // Four parts of one to three digits, each at most 255, none with a leading zero; read byte by byte.
+        var parts = 0, value = 0, length = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard length > 0 else { return false }
+                parts += 1
+                (value, length) = (0, 0)
+            } else {
+                guard byte >= 0x30 && byte <= 0x39, length < 3, !(length == 1 && value == 0) else { return false }
+                value = value * 10 + Int(byte - 0x30)
+                length += 1
+                guard value <= 255 else { return false }
+            }
         }
+        return parts == 3 && length > 0
     }
 
     /// An IPv6 address in any RFC 4291 text form, as `inet_pton` reads it.
