@@ -20,9 +20,12 @@ struct NameTriggers: Sendable {
     private let lowerTitles: Set<UInt64>
     private let particles: Set<UInt64>
     private let surnameParticles: Set<UInt64>
+    /// A bit per low bits of all three, so most lower-case words are passed over without a set look-up.
+    private let lowerBits: [UInt64]
     /// Tokens after a trigger that its window covers: a name runs over at most four more parts and three particles.
     static let reach = 10
     private static let bitsMask: UInt64 = (1 << 18) - 1
+    private static let lowerBitsMask: UInt64 = (1 << 12) - 1
 
     init(gazetteers: Gazetteers) {
         let words = gazetteers.givenNames.union(PersonNameRecognizer.titles).union(PersonNameRecognizer.greetings)
@@ -35,6 +38,11 @@ struct NameTriggers: Sendable {
         lowerTitles = hashes(PersonNameRecognizer.titles)
         particles = hashes(PersonNameRecognizer.particles)
         surnameParticles = hashes(PersonNameRecognizer.surnameParticles)
+        var lower = [UInt64](repeating: 0, count: Int(Self.lowerBitsMask + 1) / 64)
+        for hash in lowerTitles.union(particles).union(surnameParticles) {
+            lower[Int((hash & Self.lowerBitsMask) >> 6)] |= 1 << (hash & 63)
+        }
+        lowerBits = lower
     }
 
     /// The regions of `bytes` where a name may be, in order and disjoint.
@@ -59,11 +67,15 @@ struct NameTriggers: Sendable {
             while first > 0 && isToken(first - 1) { first -= 1 }
             return first..<(start - 1)
         }
-        /// The folded hash of a lower-case token's word, if it is one.
+        /// The folded hash of a lower-case token's word, if it is one and may be a title or particle.
         func lowerHash(_ token: Range<Int>) -> UInt64? {
             let first = bytes[token.lowerBound]
-            guard first >= 0x61 && first <= 0x7A, token.count <= 13 else { return nil }
-            return Self.hash(bytes, token.lowerBound, PersonNameRecognizer.core(bytes, token.lowerBound, token.upperBound).end)
+            guard first >= 0x61 && first <= 0x7A, token.count <= 13,
+                let hash = Self.hash(
+                    bytes, token.lowerBound, PersonNameRecognizer.core(bytes, token.lowerBound, token.upperBound).end),
+                lowerBits[Int((hash & Self.lowerBitsMask) >> 6)] & (1 << (hash & 63)) != 0
+            else { return nil }
+            return hash
         }
         var i = 0
         while i < count {
