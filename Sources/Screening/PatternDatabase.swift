@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Tracking where each match starts (`HS_FLAG_SOM_LEFTMOST`) slows the whole scan several times over, so the work
 /// is split in two:
-/// 1. a *prefilter* database of all patterns without start tracking scans the whole text and reports, per pattern,
+/// 1. a *prefilter* pass over all patterns without start tracking scans the whole text and reports, per pattern,
 ///    where matches end;
 /// 2. only around those ends, a per-pattern database with start tracking finds the leftmost starts. A pattern of
 ///    fixed width needs no second pass (start = end − width); a bounded one is rescanned over its maximum width
@@ -37,7 +37,10 @@ final class PatternDatabase: @unchecked Sendable {
     /// How far before its end a `window` pattern's region reaches.
     static let windowReach = 64
 
-    private let prefilter: OpaquePointer
+    /// The prefilter pass, in two databases: case-sensitive patterns, and case-insensitive ones (a flag or a leading
+    /// `(?i)`: words and phrases). Hyperscan runs both faster apart than mixed in one (~12 % on prose), because
+    /// caseless literals slow the literal matcher that the identifiers' patterns share.
+    private let prefilters: [OpaquePointer]
     /// Per pattern: its start-tracking database, or nil when its width is fixed and it is scanned as written.
     private let confirmers: [OpaquePointer?]
     private let widths: [(min: Int, max: Int)]
@@ -129,22 +132,36 @@ final class PatternDatabase: @unchecked Sendable {
             freeAll()
             throw failure
         }
-        let prefilter: OpaquePointer
+        let caseless = patterns.indices.map { index in
+            flags[index] & UInt32(HS_FLAG_CASELESS) != 0 || PatternSyntax(patterns[index].expression).map {
+                String(decoding: $0.leadingFlags, as: UTF8.self).split(separator: "-").first?.contains("i") ?? false
+            } ?? false
+        }
+        var prefilters: [OpaquePointer] = []
         do {
-            prefilter = try Self.compile(scanned, flags: flags, index: nil)
+            for group in [false, true] {
+                let members = patterns.indices.filter { caseless[$0] == group }
+                guard !members.isEmpty else { continue }
+                prefilters.append(try Self.compile(
+                    members.map { scanned[$0] }, flags: members.map { flags[$0] }, ids: members.map(UInt32.init),
+                    index: nil))
+            }
         } catch {
             freeAll()
+            prefilters.forEach { hs_free_database($0) }
             throw error
         }
         var scratch: OpaquePointer?
-        var ok = hs_alloc_scratch(prefilter, &scratch) == HS_SUCCESS
-        for case let database? in confirmers where ok { ok = hs_alloc_scratch(database, &scratch) == HS_SUCCESS }
+        var ok = true
+        for database in prefilters + confirmers.compactMap({ $0 }) where ok {
+            ok = hs_alloc_scratch(database, &scratch) == HS_SUCCESS
+        }
         guard ok, let scratch else {
             freeAll()
-            hs_free_database(prefilter)
+            prefilters.forEach { hs_free_database($0) }
             throw PatternCompileError(patternIndex: nil, message: "could not allocate scanning memory")
         }
-        self.prefilter = prefilter
+        self.prefilters = prefilters
         self.confirmers = confirmers
         self.widths = widths
         self.windowed = patterns.map(\.window)
@@ -158,15 +175,16 @@ final class PatternDatabase: @unchecked Sendable {
     deinit {
         for bits in scratchPool.withLock({ $0 }) { hs_free_scratch(OpaquePointer(bitPattern: bits)) }
         hs_free_scratch(prototype)
-        hs_free_database(prefilter)
+        prefilters.forEach { hs_free_database($0) }
         for case let database? in confirmers { hs_free_database(database) }
     }
 
-    /// Compiles expressions into one block-mode database; `index` names the pattern in errors when there is one.
-    private static func compile(_ expressions: [String], flags: [UInt32], index: Int?) throws(PatternCompileError)
-        -> OpaquePointer
+    /// Compiles expressions into one block-mode database reporting `ids` (by default their positions); `index`
+    /// names the pattern in errors when there is one.
+    private static func compile(_ expressions: [String], flags: [UInt32], ids: [UInt32]? = nil, index: Int?)
+        throws(PatternCompileError) -> OpaquePointer
     {
-        let ids = (0..<UInt32(expressions.count)).map { $0 }
+        let ids = ids ?? (0..<UInt32(expressions.count)).map { $0 }
         let cStrings = expressions.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
         var db: OpaquePointer?
@@ -180,7 +198,8 @@ final class PatternDatabase: @unchecked Sendable {
             let message = compileError.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(status)"
             let failed = compileError.map { Int($0.pointee.expression) } ?? -1
             hs_free_compile_error(compileError)
-            throw PatternCompileError(patternIndex: index ?? (failed >= 0 ? failed : nil), message: message)
+            throw PatternCompileError(
+                patternIndex: index ?? (failed >= 0 && failed < ids.count ? Int(ids[failed]) : nil), message: message)
         }
         return db
     }
@@ -218,7 +237,9 @@ final class PatternDatabase: @unchecked Sendable {
         defer { scratchPool.withLock { $0.append(bits) } }
 
         var ends: [Match] = []
-        try Self.run(prefilter, base, bytes.count, offset: 0, pattern: nil, scratch: scratch, into: &ends)
+        for prefilter in prefilters {
+            try Self.run(prefilter, base, bytes.count, offset: 0, pattern: nil, scratch: scratch, into: &ends)
+        }
         guard !ends.isEmpty else { return [] }
         ends.sort { $0.pattern != $1.pattern ? $0.pattern < $1.pattern : $0.end < $1.end }
 
