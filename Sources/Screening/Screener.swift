@@ -17,7 +17,7 @@ public final class Screener: Sendable {
     private let names: PersonNameRecognizer
     private let nameTriggers: NameTriggers?
     /// Each rule's context words as lower-case bytes.
-    private let needles: [(words: [[UInt8]], negative: [[UInt8]])]
+    private let contextWords: [(words: ContextWords, negative: ContextWords)]
     /// Each rule's reasons, built once: "matches the … pattern", ", passes the … check", and both.
     private let reasons: [(pattern: String, validated: String, patternValidated: String)]
     private let allowLists: [(values: Set<String>, numbers: Set<[UInt8]>)]
@@ -64,8 +64,8 @@ public final class Screener: Sendable {
         self.recognizesNames = rules.map { $0.validator == "person-name" }
         self.names = PersonNameRecognizer(gazetteers: gazetteers)
         self.nameTriggers = recognizesNames.contains(true) ? NameTriggers(gazetteers: gazetteers) : nil
-        self.needles = rules.map { rule in
-            ((rule.context?.words ?? []).map { Array($0.utf8) }, (rule.context?.negative ?? []).map { Array($0.utf8) })
+        self.contextWords = rules.map { rule in
+            (ContextWords(rule.context?.words ?? []), ContextWords(rule.context?.negative ?? []))
         }
         self.allowLists = rules.map(Self.allowList)
         self.reasons = rules.map { rule in
@@ -185,9 +185,8 @@ public final class Screener: Sendable {
         // start has a narrower window, so it cannot find one either: the verdict is the same in either order.
         // An optional context word is looked for only once the value has passed its check, as before.
         func contextWord(_ context: ContextRule) -> String? {
-            firstWord(
-                of: context.words, needles: needles[ruleIndex].words, before: context.window, after: context.window,
-                start: start, end: end, in: bytes)
+            contextWords[ruleIndex].words.first(
+                in: bytes, from: max(0, start - context.window), to: min(bytes.count, end + context.window))
         }
         var requiredWord: String?
         if let context = rules[ruleIndex].context, context.required {
@@ -207,9 +206,8 @@ public final class Screener: Sendable {
             if let word = requiredWord ?? contextWord(context) {
                 confidence = min(1, confidence + 0.3)
                 why += ", near the word '\(word)'"
-            } else if firstWord(
-                of: context.negative, needles: needles[ruleIndex].negative, before: context.window, after: 0,
-                start: start, end: end, in: bytes) != nil
+            } else if contextWords[ruleIndex].negative.first(
+                in: bytes, from: max(0, start - context.window), to: min(bytes.count, end)) != nil
             {
                 return .lookAlike  // "version 10.2.3.4", "order 617-555-0134"
             }
@@ -243,40 +241,6 @@ public final class Screener: Sendable {
             }
         }
         return (Set(rule.allow), numbers)
-    }
-
-    /// The first of `words` found as a whole word from `before` bytes before the candidate to `after` bytes after
-    /// it (the candidate included), compared without case (ASCII).
-    private func firstWord(
-        of words: [String], needles: [[UInt8]], before: Int, after: Int, start: Int, end: Int,
-        in bytes: UnsafeRawBufferPointer
-    ) -> String? {
-        guard !words.isEmpty else { return nil }
-        let lower = max(0, start - before)
-        let upper = min(bytes.count, end + after)
-        @inline(__always) func folded(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b + 0x20 : b }
-        for (index, needle) in needles.enumerated() {
-            guard let first = needle.first, needle.count <= upper - lower else { continue }
-            var i = lower
-            while i + needle.count <= upper {
-                if folded(bytes[i]) == first {
-                    var k = 1
-                    while k < needle.count && folded(bytes[i + k]) == needle[k] { k += 1 }
-                    if k == needle.count {
-                        let beforeOK = i == lower || !isWordByte(bytes[i - 1])
-                        let afterOK = i + needle.count == upper || !isWordByte(bytes[i + needle.count])
-                        if beforeOK && afterOK { return words[index] }
-                    }
-                }
-                i += 1
-            }
-        }
-        return nil
-    }
-
-    /// A letter, digit or underscore (any byte ≥ 0x80 counts as a letter).
-    private func isWordByte(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b >= 0x80
     }
 
     /// Keeps the longest of overlapping findings, then the one of highest priority, then the earliest.
