@@ -37,7 +37,7 @@ struct PatternSyntax {
 
 /// A set of bytes.
 struct ByteSet: Equatable {
-    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var words = SIMD4<UInt64>()
 
     init() {}
 
@@ -49,64 +49,35 @@ struct ByteSet: Equatable {
         for byte in range { insert(byte) }
     }
 
-    static let all: ByteSet = {
-        var set = ByteSet()
-        set.words = (.max, .max, .max, .max)
-        return set
-    }()
+    static let all = ByteSet().inverted
 
-    mutating func insert(_ byte: UInt8) {
-        let bit = UInt64(1) << (byte & 63)
-        switch byte >> 6 {
-        case 0: words.0 |= bit
-        case 1: words.1 |= bit
-        case 2: words.2 |= bit
-        default: words.3 |= bit
-        }
-    }
+    mutating func insert(_ byte: UInt8) { words[Int(byte >> 6)] |= 1 << (byte & 63) }
 
-    func contains(_ byte: UInt8) -> Bool {
-        let word: UInt64
-        switch byte >> 6 {
-        case 0: word = words.0
-        case 1: word = words.1
-        case 2: word = words.2
-        default: word = words.3
-        }
-        return word & (UInt64(1) << (byte & 63)) != 0
-    }
+    func contains(_ byte: UInt8) -> Bool { words[Int(byte >> 6)] & (1 << (byte & 63)) != 0 }
 
     func union(_ other: ByteSet) -> ByteSet {
         var set = self
-        set.words = (words.0 | other.words.0, words.1 | other.words.1, words.2 | other.words.2, words.3 | other.words.3)
+        set.words |= other.words
+        return set
+    }
+
+    func intersection(_ other: ByteSet) -> ByteSet {
+        var set = self
+        set.words &= other.words
         return set
     }
 
     var inverted: ByteSet {
         var set = self
-        set.words = (~words.0, ~words.1, ~words.2, ~words.3)
-        return set
-    }
-
-    func intersects(_ other: ByteSet) -> Bool {
-        words.0 & other.words.0 != 0 || words.1 & other.words.1 != 0 || words.2 & other.words.2 != 0
-            || words.3 & other.words.3 != 0
-    }
-
-    func isSubset(of other: ByteSet) -> Bool { !intersects(other.inverted) }
-
-    static func == (lhs: ByteSet, rhs: ByteSet) -> Bool {
-        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
-            && lhs.words.3 == rhs.words.3
-    }
-
-    func intersection(_ other: ByteSet) -> ByteSet {
-        var set = self
-        set.words = (words.0 & other.words.0, words.1 & other.words.1, words.2 & other.words.2, words.3 & other.words.3)
+        set.words = ~words
         return set
     }
 
     func subtracting(_ other: ByteSet) -> ByteSet { intersection(other.inverted) }
+
+    func intersects(_ other: ByteSet) -> Bool { intersection(other) != ByteSet() }
+
+    func isSubset(of other: ByteSet) -> Bool { !intersects(other.inverted) }
 
     /// The one byte in the set, if it holds exactly one.
     var onlyMember: UInt8? {
