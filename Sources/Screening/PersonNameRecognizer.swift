@@ -17,7 +17,7 @@ struct PersonNameRecognizer: Sendable {
 
     static let titles: Set<String> = [
         "MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "MME", "MLLE", "HERR", "FRAU", "SR", "SRA", "SRTA", "DHR",
-        "MEVR", "MEVROUW", "SIR", "DAME", "MONSIEUR", "MADAME", "MADEMOISELLE", "SENOR", "SENORA", "SENORITA", "DON",
+        "MEVR", "MW", "MEVROUW", "SIR", "DAME", "MONSIEUR", "MADAME", "MADEMOISELLE", "SENOR", "SENORA", "SENORITA", "DON",
         "DONA", "DOKTER", "DOCTOR", "DOCTEUR",
     ]
     static let greetings: Set<String> = [
@@ -87,8 +87,10 @@ struct PersonNameRecognizer: Sendable {
             }
             let key = Gazetteers.fold(token.text)
             if (Self.titles.contains(key) && !token.isParticle) || (token.isInitial && key == "M") {
+                // "dhr. van der Berg", "Mr. O'Neil", and with initials "dhr. J. de Vries" (an initial alone is not
+                // enough: the run must reach a word).
                 if let (last, _) = extend(tokens, from: i + 1, afterTitle: true),
-                    tokens[i + 1].isWord || tokens[i + 1].isParticle
+                    tokens[i + 1].isWord || tokens[i + 1].isParticle || tokens[i + 1].isInitial
                 {
                     found.append(Span(start: tokens[i + 1].start, end: tokens[last].coreEnd, confidence: 0.85,
                         reason: "follows the title '\(token.text)'"))

@@ -73,6 +73,7 @@ struct NameTriggerTests {
             "applicant Arthur Hall was present with John F. Kennedy and Mary Ann Smith's case",
             "City of San José Generative AI Guidelines; Émile Zola et Ève Curie; Herr Müller",
             "gesprek met dhr. de Vries en mevr. van 't Hek over de aanvraag",
+            "gesprek met dhr. J. de Vries en mw. Jansen, Dr. A. Smith en Dr. J. over de aanvraag",
         ])
     func windowsKeepNames(text: String) {
         let (whole, windows) = bothWays(text)

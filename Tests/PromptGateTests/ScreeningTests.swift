@@ -233,6 +233,8 @@ struct ScreeningEngineTests {
             ("Resident Maria Gonzalez called", ["Maria Gonzalez"]),
             ("Dear Mr. O'Neil, thank you", ["O'Neil"]),
             ("Sra. García y dhr. van der Berg", ["García", "van der Berg"]),
+            ("gesprek met dhr. J. de Vries en mw. Jansen", ["J. de Vries", "Jansen"]),
+            ("Dr. A. Smith called; ask Dr. J. about it", ["A. Smith"]),
             ("please reply to Natasha about the fee", ["Natasha"]),
             ("Hi Karlijn, thanks", ["Karlijn"]),
             ("Storing 123: Casper van Clootwijck kan niet inloggen", ["Casper van Clootwijck"]),
