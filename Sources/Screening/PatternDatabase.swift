@@ -102,6 +102,8 @@ final class PatternDatabase: @unchecked Sendable {
         throws(PatternCompileError)
     {
         let flags = patterns.map { $0.caseInsensitive ? UInt32(HS_FLAG_CASELESS) : 0 }
+        // Each pattern read once: its prefilter form, whether it is caseless, whether a match can hold whitespace.
+        let syntaxes = patterns.map { PatternSyntax($0.expression) }
         // Each pattern alone with start tracking: refuses what the engine cannot run, and confirms starts later.
         var confirmers: [OpaquePointer?] = []
         var widths: [(min: Int, max: Int)] = []
@@ -113,7 +115,7 @@ final class PatternDatabase: @unchecked Sendable {
                 widths.append(width)
                 // The cheaper form, if the engine reads it (else the pattern as written: never a reason to refuse).
                 let form = prefilterForms && !pattern.window
-                    ? PrefilterExpression.derive(pattern.expression).flatMap { form in
+                    ? syntaxes[index].flatMap(PrefilterExpression.derive).flatMap { form in
                         (try? Self.width(form, flags: flags[index], index: index)) == nil ? nil : form
                     } : nil
                 scanned.append(form ?? pattern.expression)
@@ -133,9 +135,7 @@ final class PatternDatabase: @unchecked Sendable {
             throw failure
         }
         let caseless = patterns.indices.map { index in
-            flags[index] & UInt32(HS_FLAG_CASELESS) != 0 || PatternSyntax(patterns[index].expression).map {
-                String(decoding: $0.leadingFlags, as: UTF8.self).split(separator: "-").first?.contains("i") ?? false
-            } ?? false
+            flags[index] & UInt32(HS_FLAG_CASELESS) != 0 || syntaxes[index]?.startsCaseless == true
         }
         var prefilters: [OpaquePointer] = []
         do {
@@ -165,8 +165,8 @@ final class PatternDatabase: @unchecked Sendable {
         self.confirmers = confirmers
         self.widths = widths
         self.windowed = patterns.map(\.window)
-        self.withinWords = patterns.map { pattern in
-            PatternSyntax(pattern.expression).map { !$0.canMatchWhitespace && !$0.hasLineAnchors } ?? false
+        self.withinWords = syntaxes.map { syntax in
+            syntax.map { !$0.canMatchWhitespace && !$0.hasLineAnchors } ?? false
         }
         self.prototype = scratch
         self.scratchPool = Mutex([])

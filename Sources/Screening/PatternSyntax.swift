@@ -32,6 +32,11 @@ struct PatternSyntax {
     /// Whether the pattern uses `^`, `$`, `\A`, `\z` or `\Z`, which mean something else at the edge of a window.
     var hasLineAnchors: Bool { top.hasLineAnchors }
 
+    /// Whether the leading flags turn case-insensitive matching on (`(?i)`, `(?im)`; not `(?-i)`).
+    var startsCaseless: Bool {
+        String(decoding: leadingFlags, as: UTF8.self).split(separator: "-").first?.contains("i") ?? false
+    }
+
     static let whitespace = ByteSet(bytes: [0x09, 0x0A, 0x0D, 0x20])
 }
 

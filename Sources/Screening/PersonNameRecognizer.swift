@@ -54,16 +54,18 @@ struct PersonNameRecognizer: Sendable {
 
     private struct Token {
         var start: Int
-        /// End of the word without trailing `.`, `'s` or `’s`.
-        var coreEnd: Int
+        var shape: Shape
         var text: Substring
-        /// The token ended in a full stop that is not an initial's: a name cannot continue past it.
-        var endsSentence: Bool
-        var isInitial: Bool
-        var isWord: Bool
         var isParticle: Bool
+
+        /// End of the word without trailing `.`, `'s` or `’s`.
+        var coreEnd: Int { shape.coreEnd }
+        /// The token ended in a full stop that is not an initial's: a name cannot continue past it.
+        var endsSentence: Bool { shape.endsWithDot && !shape.isInitial }
+        var isInitial: Bool { shape.isInitial }
+        var isWord: Bool { shape.isWord }
         /// Starts with a lower-case letter (a word in mid-sentence).
-        var isLower: Bool
+        var isLower: Bool { shape.lowerStart }
     }
 
     /// The names in `bytes[start..<end]`, a window of text around capitalised words. The window is cut into runs
@@ -270,9 +272,7 @@ struct PersonNameRecognizer: Sendable {
             ? Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<shape.coreEnd]), as: UTF8.self))
             : ""
         return Token(
-            start: tokenStart, coreEnd: shape.coreEnd, text: text, endsSentence: shape.endsWithDot && !shape.isInitial,
-            isInitial: shape.isInitial, isWord: shape.isWord,
-            isParticle: shape.lowerMatch && particles.contains(String(text)), isLower: shape.lowerStart)
+            start: tokenStart, shape: shape, text: text, isParticle: shape.lowerMatch && particles.contains(String(text)))
     }
 
     /// The particles and the titles written in lower case ("dhr.", "mevr."), as bytes.

@@ -25,7 +25,12 @@
 enum PrefilterExpression {
     /// The prefilter form of `expression`, or nil when it should be scanned as written.
     static func derive(_ expression: String) -> String? {
-        guard let syntax = PatternSyntax(expression), syntax.top.alternatives.count == 1,
+        PatternSyntax(expression).flatMap(derive)
+    }
+
+    /// The prefilter form of a pattern already read, or nil when it should be scanned as written.
+    static func derive(_ syntax: PatternSyntax) -> String? {
+        guard syntax.top.alternatives.count == 1,
             let reduced = reduce(syntax.top.alternatives[0].drop(while: \.isFlags))
         else { return nil }
         return String(decoding: syntax.leadingFlags + reduced, as: UTF8.self)
