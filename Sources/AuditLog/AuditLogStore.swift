@@ -22,7 +22,16 @@ public actor AuditLogStore {
     private struct Pending {
         var line: [UInt8]
         var tipAfter: Tip
-        var continuation: CheckedContinuation<AuditReceipt, any Error>
+        /// Where a waiting appender hears that its line is on disk, or that it writes the next batch; nil for the
+        /// appender that is writing the batch itself.
+        var continuation: CheckedContinuation<Turn, any Error>?
+    }
+
+    /// What a waiting appender is told.
+    private enum Turn {
+        case written(AuditReceipt)
+        /// Write everything pending now (the waiter's own line first).
+        case lead
     }
 
     public let configuration: AuditLogConfiguration
@@ -30,6 +39,7 @@ public actor AuditLogStore {
     /// Held while the store is open; released by `close()`.
     private var lock: LockFile?
     private var file: LogFile
+    /// Rolls and checkpoints (rare, off the request path); batches are written by the appender that leads.
     private let io = DispatchQueue(label: "promptgate.auditlog.io")
     private var tip: Tip
     private var durable: Tip
@@ -38,7 +48,9 @@ public actor AuditLogStore {
     private var activeFirstSeq: Int
     private var activeDay: String
     private var pending: [Pending] = []
+    /// An appender is writing a batch: new lines wait in `pending` for the next one.
     private var flushing = false
+    private var checkpointing = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var lastCheckpointSize: Int
     private var lastCheckpointText: String?
@@ -173,6 +185,11 @@ public actor AuditLogStore {
 
     /// Appends an entry; returns once it is on disk. Throws if it could not be written: the caller must not
     /// proceed with what the entry records.
+    ///
+    /// Group commit without a writer thread: the first appender to find no write in flight writes and fsyncs the
+    /// batch itself (off the actor, so others can queue meanwhile); those that arrive during its fsync wait, and
+    /// when it is done the first of them writes the next batch. An append into an idle log thus costs its own
+    /// write and fsync and no thread hand-off; under load each fsync still carries every line that queued.
     public func append(_ entry: AuditEntry) async throws -> AuditReceipt {
         guard !closed else { throw AuditLogError.unavailable("the log is closed") }
         let seq = tip.tree.size
@@ -183,62 +200,87 @@ public actor AuditLogStore {
         tip.tree.append(leafData: line)
         tip.lastLineHash = hexString(SHA256.hash(data: line))
         let after = tip
-        return try await withCheckedThrowingContinuation { continuation in
-            pending.append(Pending(line: line, tipAfter: after, continuation: continuation))
-            if !flushing {
-                flushing = true
-                Task { await self.flush() }
+        if flushing {
+            let turn = try await withCheckedThrowingContinuation { continuation in
+                pending.append(Pending(line: line, tipAfter: after, continuation: continuation))
             }
+            if case .written(let receipt) = turn { return receipt }
+        } else {
+            flushing = true
+            pending.append(Pending(line: line, tipAfter: after, continuation: nil))
+        }
+        try await writePending()
+        return AuditReceipt(seq: seq)
+    }
+
+    /// Writes every pending line as one batch (the leader's own among them), tells the others, and hands the lead
+    /// to the first line that queued meanwhile. Throws the batch's failure.
+    private func writePending() async throws {
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(batch.reduce(0) { $0 + $1.line.count + 1 })
+        for item in batch {
+            bytes.append(contentsOf: item.line)
+            bytes.append(0x0A)
+        }
+        var failure = await rollIfDue(adding: bytes.count)
+        if failure == nil {
+            failure = await Self.write(bytes, to: file, at: activeBytes, fsync: configuration.fsync)
+        }
+        if let failure {
+            // Undo: everything after the durable state is gone, including entries chained onto this batch.
+            let error = AuditLogError.io(path: configuration.logPath, reason: failure)
+            let chained = pending
+            pending.removeAll()
+            tip = durable
+            for item in batch + chained { item.continuation?.resume(throwing: error) }
+            flushing = false
+            wakeCloseIfIdle()
+            throw error
+        }
+        activeBytes += bytes.count
+        durable = batch[batch.count - 1].tipAfter
+        for item in batch {
+            item.continuation?.resume(returning: .written(AuditReceipt(seq: item.tipAfter.tree.size - 1)))
+        }
+        if durable.tree.size - lastCheckpointSize >= configuration.checkpointEvery { checkpointInBackground() }
+        if let next = pending.first?.continuation {
+            pending[0].continuation = nil
+            next.resume(returning: .lead)
+        } else {
+            flushing = false
+            wakeCloseIfIdle()
         }
     }
 
-    private func flush() async {
-        while !pending.isEmpty {
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(batch.reduce(0) { $0 + $1.line.count + 1 })
-            for item in batch {
-                bytes.append(contentsOf: item.line)
-                bytes.append(0x0A)
-            }
-            var failure = await rollIfDue(adding: bytes.count)
-            if failure == nil { failure = await write(bytes) }
-            if let failure {
-                // Undo: everything after the durable state is gone, including entries chained onto this batch.
-                let error = AuditLogError.io(path: configuration.logPath, reason: failure)
-                let chained = pending
-                pending.removeAll()
-                tip = durable
-                for item in batch + chained { item.continuation.resume(throwing: error) }
-                continue
-            }
-            activeBytes += bytes.count
-            durable = batch[batch.count - 1].tipAfter
-            for item in batch {
-                item.continuation.resume(returning: AuditReceipt(seq: item.tipAfter.tree.size - 1))
-            }
-            if durable.tree.size - lastCheckpointSize >= configuration.checkpointEvery {
-                // A failed checkpoint is retried after the next batch; the entries themselves are durable.
-                _ = try? await writeCheckpoint()
-            }
+    /// Writes a batch at `offset` and fsyncs, on the calling task's thread but off the actor; on failure cuts the
+    /// partial bytes off. Returns the failure's reason.
+    @concurrent
+    private nonisolated static func write(_ bytes: [UInt8], to file: LogFile, at offset: Int, fsync: Bool) async -> String? {
+        let failure = file.writeDurably(bytes, at: offset, fsync: fsync)
+        if failure != nil { file.truncate(to: offset) }
+        return failure
+    }
+
+    /// Signs a checkpoint without holding up the batch that made it due. A failed checkpoint is retried after the
+    /// next batch; the entries themselves are durable.
+    private func checkpointInBackground() {
+        guard !checkpointing else { return }
+        checkpointing = true
+        Task {
+            _ = try? await self.writeCheckpoint()
+            self.checkpointing = false
+            self.wakeCloseIfIdle()
         }
-        flushing = false
+    }
+
+    /// Wakes `close()` once no batch and no checkpoint is being written.
+    private func wakeCloseIfIdle() {
+        guard !flushing, !checkpointing else { return }
         let waiters = idleWaiters
         idleWaiters.removeAll()
         for waiter in waiters { waiter.resume() }
-    }
-
-    /// Writes a batch at the end of the active segment off the actor; on failure cuts the partial bytes off.
-    private func write(_ bytes: [UInt8]) async -> String? {
-        let file = self.file, offset = activeBytes, sync = configuration.fsync
-        return await withCheckedContinuation { done in
-            io.async {
-                let failure = file.writeDurably(bytes, at: offset, fsync: sync)
-                if failure != nil { file.truncate(to: offset) }
-                done.resume(returning: failure)
-            }
-        }
     }
 
     /// Rolls the active segment when the batch would overflow it or the UTC day changed. Returns a failure reason.
@@ -281,7 +323,7 @@ public actor AuditLogStore {
     }
 
     private func waitUntilIdle() async {
-        guard flushing else { return }
+        guard flushing || checkpointing else { return }
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 

@@ -209,7 +209,13 @@ extension Gate {
         return base + "/" + path
     }
 
-    func upstreamHost(_ wire: ChatWire = .openAIChat) -> String? { URLComponents(string: upstreamBase(wire))?.host }
+    func upstreamHost(_ wire: ChatWire = .openAIChat) -> String? {
+        switch wire {
+        case .openAIChat, .openAIEmbeddings, .openAIResponses: return upstreamHosts.openAI
+        case .anthropicMessages: return upstreamHosts.anthropic
+        case .ollamaChat: return upstreamHosts.ollama
+        }
+    }
 
     static func upstreamFailure(_ error: any Error) -> GateFailure {
         if let error = error as? TransportError, error.isTimeout { return .upstreamTimeout(error.description) }
