@@ -2,7 +2,7 @@ import Foundation
 import JSONCore
 import Transport
 
-/// `promptgate-bench proxy --target NAME=BASEURL … [--concurrency 1,16,64] [--seconds S] [--rounds N] [--key K] [--reset URL]`:
+/// `promptgate-bench proxy --target NAME=BASEURL … [--concurrency 1,16,64] [--seconds S] [--rounds N] [--gap-ms G] [--key K] [--reset URL]`:
 /// the same OpenAI chat request (with an e-mail address in it, so a screening proxy has work to do) against each
 /// target — the upstream directly, PromptGate, LiteLLM — through libcurl, in the same run.
 ///
@@ -43,6 +43,9 @@ func benchProxy() async throws {
     }
 
     let rounds = Int(option("rounds", "2000")) ?? 2000
+    // A pause after each request (an employee's pace rather than back to back): work a proxy does after its answer
+    // (PromptGate appends the answer's audit entry then) is then not counted against the next target's request.
+    let gap = Int(option("gap-ms", "0")) ?? 0
     for target in targets {
         for _ in 0..<50 {  // warm up connections and caches
             _ = try await client.execute(request(target.url, stream: false)).body.collect(upTo: 1 << 20)
@@ -61,6 +64,7 @@ func benchProxy() async throws {
                 if stream { samples[index].append(milliseconds(.now - t)) }
                 while try await iterator.next() != nil {}
                 if !stream { samples[index].append(milliseconds(.now - t)) }
+                if gap > 0 { try await Task.sleep(for: .milliseconds(gap)) }
             }
         }
         let sorted = samples.map { $0.sorted() }
@@ -69,7 +73,7 @@ func benchProxy() async throws {
             let (base50, base99) = (percentile(sorted[0], 0.5), percentile(sorted[0], 0.99))
             let prefix = stream ? "ttft_" : ""
             print(JSONValue.object([
-                ("target", .string(target.name)), ("interleaved", .bool(true)), ("stream", .bool(stream)),
+                ("target", .string(target.name)), ("interleaved", .bool(true)), ("gap_ms", .int(gap)), ("stream", .bool(stream)),
                 ("requests", .int(sorted[index].count)),
                 (prefix + "p50_ms", .number(String(format: "%.3f", p50))), (prefix + "p99_ms", .number(String(format: "%.3f", p99))),
                 ("added_p50_ms", .number(String(format: "%.3f", p50 - base50))),

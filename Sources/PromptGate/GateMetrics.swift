@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The proxy's Prometheus metrics, served at `GET /metrics`: requests by endpoint and decision, findings by rule
 /// and action, upstream latency and answers by status, audit appends. Labels carry rule ids, endpoints, decisions
@@ -13,14 +14,29 @@ public final class GateMetrics: Sendable {
         .seconds(60), .seconds(120),
     ]
 
+    /// Each series' counter or histogram, looked up by name and labels: the registry checks names and help texts
+    /// on every `make…` call, which was ~3 % of a proxied request's CPU.
+    private let counters = Mutex<[String: Counter]>([:])
+    private let histograms = Mutex<[String: DurationHistogram]>([:])
+
     public init() {}
+
+    private static func key(_ name: String, _ labels: [(String, String)]) -> String {
+        labels.reduce(into: name) { key, label in key += "\u{0}" + label.0 + "=" + label.1 }
+    }
 
     /// The counter `promptgate_<name>_total` with these labels (created on first use).
     private func count(_ name: String, _ help: String, _ labels: [(String, String)]) {
-        registry.makeCounter(
-            descriptor: .init(namespace: "promptgate", metricName: name, unitName: "total", helpText: help),
-            labels: labels
-        ).increment()
+        let counter = counters.withLock { counters in
+            let key = Self.key(name, labels)
+            if let counter = counters[key] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: .init(namespace: "promptgate", metricName: name, unitName: "total", helpText: help),
+                labels: labels)
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
     }
 
     func request(endpoint: String, decision: String) {
@@ -33,12 +49,17 @@ public final class GateMetrics: Sendable {
     }
 
     func upstream(endpoint: String, status: Int, after duration: Duration) {
-        registry.makeDurationHistogram(
-            descriptor: .init(
-                namespace: "promptgate", metricName: "upstream_response", unitName: "seconds",
-                helpText: "Time from sending a prompt upstream to the upstream's response headers."),
-            labels: [("endpoint", endpoint)], buckets: Self.buckets
-        ).record(duration)
+        let histogram = histograms.withLock { histograms in
+            if let histogram = histograms[endpoint] { return histogram }
+            let histogram = registry.makeDurationHistogram(
+                descriptor: .init(
+                    namespace: "promptgate", metricName: "upstream_response", unitName: "seconds",
+                    helpText: "Time from sending a prompt upstream to the upstream's response headers."),
+                labels: [("endpoint", endpoint)], buckets: Self.buckets)
+            histograms[endpoint] = histogram
+            return histogram
+        }
+        histogram.record(duration)
         count("upstream_responses", "Upstream answers by endpoint and HTTP status (0: none, the upstream failed).",
             [("endpoint", endpoint), ("status", String(status))])
     }
