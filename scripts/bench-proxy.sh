@@ -4,7 +4,8 @@
 # fsynced), and through the LiteLLM proxy (PyPI litellm[proxy]) on the same upstream, in the same run. Then
 # PromptGate's memory with 64 slow streaming clients, on short answers (llmock) and on 32 MB answers sent as fast
 # as the proxy reads (Benchmarks/proxy/long_upstream.py, which counts what it managed to send). Prints JSON lines;
-# BENCHMARKS.md has them as tables. Needs PyPI the first time. Ports 18101-18105 on loopback.
+# BENCHMARKS.md has them as tables. With nginx installed, a bare nginx reverse proxy joins the PromptGate rotation
+# as the cost of the extra hop alone. Needs PyPI the first time. Ports 18101-18106 on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -38,6 +39,31 @@ key="sk-bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 LITELLM_MASTER_KEY="$key" LITELLM_LOCAL_MODEL_COST_MAP=True .venv-bench/bin/litellm --config "$work/litellm.yaml" --host 127.0.0.1 --port 18103 \
   > "$work/litellm.log" 2>&1 &
 pids+=($!)
+# A C reverse proxy with nothing to do (no screening, no log), if nginx is installed: what the extra hop alone costs.
+reference=()
+if command -v nginx > /dev/null; then
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  upstream llm { server 127.0.0.1:18101; keepalive 32; }
+  server {
+    listen 127.0.0.1:18106;
+    location / { proxy_pass http://llm; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+NGINX
+  nginx -c "$work/nginx/nginx.conf" > "$work/nginx.log" 2>&1 &
+  pids+=($!)
+  reference=(--target nginx=http://127.0.0.1:18106/v1)
+fi
 python3 Benchmarks/proxy/long_upstream.py --port 18104 --mb 32 > "$work/long.log" 2>&1 &
 pids+=($!)
 .build/release/promptgate serve --listen 127.0.0.1:18105 --data "$work/data-long" --upstream http://127.0.0.1:18104/v1 \
@@ -45,15 +71,24 @@ pids+=($!)
 long_pid=$!
 pids+=($long_pid)
 wait_port 18101; wait_port 18102; wait_port 18103; wait_port 18104; wait_port 18105
+[ ${#reference[@]} -eq 0 ] || wait_port 18106
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== latency and throughput (non-streaming), time to first byte (streaming)"
 # Each proxy is interleaved with the upstream directly, one pair at a time: LiteLLM burns ~20 ms of CPU per
 # request, and in the same rotation it would slow the other targets' requests too.
-for proxy in promptgate=http://127.0.0.1:18102/v1 litellm=http://127.0.0.1:18103/v1; do
-  .build/release/promptgate-bench proxy --seconds "${SECONDS_PER_LEVEL:-5}" --key "$key" \
-    --reset http://127.0.0.1:18101/_llmock/reset --target direct=http://127.0.0.1:18101/v1 --target "$proxy"
-done
+.build/release/promptgate-bench proxy --seconds "${SECONDS_PER_LEVEL:-5}" --key "$key" \
+  --reset http://127.0.0.1:18101/_llmock/reset --target direct=http://127.0.0.1:18101/v1 "${reference[@]}" \
+  --target promptgate=http://127.0.0.1:18102/v1
+.build/release/promptgate-bench proxy --seconds "${SECONDS_PER_LEVEL:-5}" --key "$key" \
+  --reset http://127.0.0.1:18101/_llmock/reset --target direct=http://127.0.0.1:18101/v1 \
+  --target litellm=http://127.0.0.1:18103/v1
+echo "== latency at an employee's pace: 5 ms of quiet after each request"
+.build/release/promptgate-bench proxy --gap-ms 5 --rounds 1000 --concurrency none --key "$key" \
+  --reset http://127.0.0.1:18101/_llmock/reset --target direct=http://127.0.0.1:18101/v1 "${reference[@]}" \
+  --target promptgate=http://127.0.0.1:18102/v1
+echo "== what one durable append costs this disk (the data folder's), back to back and after quiet"
+.build/release/promptgate-bench fsync --dir "$work"
 echo "== PromptGate memory with 64 slow streaming clients"
 .venv-bench/bin/python Benchmarks/proxy/slow_clients.py --url http://127.0.0.1:18102/v1 --pid "$promptgate_pid" \
   --clients 64 --seconds 20 --prompt-kb 8

@@ -9,7 +9,7 @@ import Transport
 /// First, latency at concurrency 1, *interleaved*: each round sends one request to every target in turn, so slow
 /// drifts of a shared machine (another VM, CPU frequency) hit all targets alike; it prints each target's p50/p99
 /// and what it adds over the first target (the upstream directly), for whole answers and for the first streamed
-/// byte. Then, per target and concurrency, requests/s and latency p50/p99 over `--seconds`.
+/// byte. Then, per target and concurrency, requests/s and latency p50/p99 over `--seconds` (`--concurrency none`: skip).
 func benchProxy() async throws {
     let args = CommandLine.arguments
     var targets: [(name: String, url: String)] = []

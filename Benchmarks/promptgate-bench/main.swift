@@ -6,6 +6,7 @@
 //   promptgate-bench crash-writer --dir D [--writers W]                 appends until killed; prints "ack <request id>"
 //   promptgate-bench screen   [--corpus F] [--megabytes N]             screening MB/s on one core, latency per size
 //   promptgate-bench proxy    --target NAME=URL … [--concurrency …]    added latency and rps: direct vs proxies
+//   promptgate-bench fsync    [--dir D] [--pauses 0,1500,5000]          what one durable append costs this disk
 import AuditLog
 import Foundation
 
@@ -196,7 +197,8 @@ case "verify": try benchVerify()
 case "crash-writer": try await crashWriter()
 case "screen": try benchScreen()
 case "proxy": try await benchProxy()
+case "fsync": try benchFsync()
 default:
-    print("usage: promptgate-bench append|generate|verify|crash-writer|screen|proxy [options]")
+    print("usage: promptgate-bench append|generate|verify|crash-writer|screen|proxy|fsync [options]")
     exit(2)
 }
