@@ -7,6 +7,7 @@
 //   promptgate-bench screen   [--corpus F] [--megabytes N]             screening MB/s on one core, latency per size
 //   promptgate-bench proxy    --target NAME=URL … [--concurrency …]    added latency and rps: direct vs proxies
 //   promptgate-bench fsync    [--dir D] [--pauses 0,1500,5000]          what one durable append costs this disk
+//   promptgate-bench json     [--iterations N]                         µs to parse and serialise a chat body
 import AuditLog
 import Foundation
 
@@ -198,7 +199,8 @@ case "crash-writer": try await crashWriter()
 case "screen": try benchScreen()
 case "proxy": try await benchProxy()
 case "fsync": try benchFsync()
+case "json": try benchJSON()
 default:
-    print("usage: promptgate-bench append|generate|verify|crash-writer|screen|proxy|fsync [options]")
+    print("usage: promptgate-bench append|generate|verify|crash-writer|screen|proxy|fsync|json [options]")
     exit(2)
 }

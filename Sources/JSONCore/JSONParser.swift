@@ -75,7 +75,8 @@ public struct JSONParser {
             guard depth <= JSONParser.maxDepth else { throw error("JSON nested deeper than \(JSONParser.maxDepth)") }
             index += 1
             var members: [(key: String, value: JSONValue)] = []
-            var seen = Set<String>()
+            // Duplicate keys: a linear look through the few members most objects have; a set past that.
+            var seen: Set<String>?
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -88,7 +89,14 @@ public struct JSONParser {
                 }
                 let keyOffset = index
                 let key = try parseString()
-                guard seen.insert(key).inserted else {
+                let duplicate: Bool
+                if members.count < 16 {
+                    duplicate = members.contains { $0.key == key }
+                } else {
+                    if seen == nil { seen = Set(members.map(\.key)) }
+                    duplicate = !seen!.insert(key).inserted
+                }
+                guard !duplicate else {
                     throw JSONParseError(message: "duplicate member \"\(key)\"", offset: keyOffset)
                 }
                 skipWhitespace()
@@ -163,6 +171,27 @@ public struct JSONParser {
 
         mutating func parseString() throws(JSONParseError) -> String {
             index += 1  // opening quote
+            // Most strings have no escapes: validated and made in one step.
+            let start = index
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else {
+                        index = start
+                        return try parseEscapedString()
+                    }
+                    index += 1
+                    return text
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                index += 1
+            }
+            index = start
+            return try parseEscapedString()
+        }
+
+        /// A string with escapes, an error, or invalid UTF-8 (for the error's offset): run by run.
+        mutating func parseEscapedString() throws(JSONParseError) -> String {
             var scalars = String.UnicodeScalarView()
             var runStart = index
             func flushRun(_ end: Int) throws(JSONParseError) {

@@ -139,20 +139,34 @@ final class Transfer: @unchecked Sendable {
     // MARK: - Callbacks (loop thread)
 
     private func didReceiveHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
+        if headDelivered { return line.count }  // trailers
         var end = line.count
         while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[0..<end]), as: UTF8.self)
-        if headDelivered { return line.count }  // trailers
-        if text.hasPrefix("HTTP/") {
-            let parts = text.split(separator: " ", maxSplits: 2)
-            pendingStatus = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-            pendingHeaders = []
-        } else if text.isEmpty {
+        if end == 0 {
             if pendingStatus >= 200 { deliverHead() }
-        } else if let colon = text.firstIndex(of: ":") {
-            let name = String(text[..<colon])
-            let value = text[text.index(after: colon)...].trimmingPrefix { $0 == " " || $0 == "\t" }
-            pendingHeaders.append((name, String(value)))
+        } else if end >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
+            line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/")
+        {
+            // "HTTP/1.1 200 OK", "HTTP/2 200": the status is the three digits after the first space.
+            var i = 5
+            while i < end, line[i] != 0x20 { i += 1 }
+            while i < end, line[i] == 0x20 { i += 1 }
+            var status = 0
+            var digits = 0
+            while i < end, (0x30...0x39).contains(line[i]) {
+                status = status * 10 + Int(line[i] - 0x30)
+                digits += 1
+                i += 1
+            }
+            pendingStatus = digits == 3 && (i == end || line[i] == 0x20) ? status : 0
+            pendingHeaders = []
+        } else if let colon = line[..<end].firstIndex(of: UInt8(ascii: ":")) {
+            var valueStart = colon + 1
+            while valueStart < end, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
+            pendingHeaders.append((
+                String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
+                String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
+            ))
         }
         return line.count
     }

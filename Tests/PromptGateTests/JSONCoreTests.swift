@@ -37,10 +37,38 @@ struct JSONCoreTests {
         }
     }
 
-    @Test("invalid UTF-8 inside a string is refused")
+    @Test("invalid UTF-8 inside a string is refused, with or without escapes, at the run that holds it")
     func invalidUTF8() {
         let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
-        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+        #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 6)) { try JSONParser.parse(bytes) }
+        let escaped: [UInt8] = Array(#"{"a":"x\n"#.utf8) + [0xE2, 0x82] + Array(#""}"#.utf8)
+        #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 9)) { try JSONParser.parse(escaped) }
+    }
+
+    @Test("duplicate members are found in small and in large objects, wherever they are")
+    func duplicates() throws {
+        for count in [2, 15, 16, 17, 40] {
+            let keys = (0..<count).map { "k\($0)" }
+            let unique = "{" + keys.map { "\"\($0)\":1" }.joined(separator: ",") + "}"
+            guard case .object(let members) = try JSONParser.parse(unique) else {
+                Issue.record("not an object: \(unique)")
+                continue
+            }
+            #expect(members.map(\.key) == keys)
+            for repeated in [0, count / 2, count - 1] {
+                let text = String(unique.dropLast()) + ",\"\(keys[repeated])\":2}"
+                #expect(throws: JSONParseError.self, "\(count) members, k\(repeated) twice") { try JSONParser.parse(text) }
+            }
+        }
+    }
+
+    @Test("strings with and without escapes round-trip through the writer and the parser")
+    func stringPaths() throws {
+        let samples = ["", "plain", "é and 😀", "tab\there", "quote \" inside", "back\\slash", "line\nbreak", "mixé\n😀"]
+        for sample in samples {
+            let text = JSONValue.array([.string(sample)]).serialized()
+            #expect(try JSONParser.parse(text) == .array([.string(sample)]), "\(text)")
+        }
     }
 
     @Test("nesting deeper than the limit is refused")
