@@ -89,6 +89,8 @@ echo "== latency at an employee's pace: 5 ms of quiet after each request"
   --target promptgate=http://127.0.0.1:18102/v1
 echo "== what one durable append costs this disk (the data folder's), back to back and after quiet"
 .build/release/promptgate-bench fsync --dir "$work"
+echo "== parsing and serialising the chat bodies each proxied request passes through"
+.build/release/promptgate-bench json
 echo "== PromptGate memory with 64 slow streaming clients"
 .venv-bench/bin/python Benchmarks/proxy/slow_clients.py --url http://127.0.0.1:18102/v1 --pid "$promptgate_pid" \
   --clients 64 --seconds 20 --prompt-kb 8
