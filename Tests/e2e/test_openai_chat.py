@@ -4,6 +4,7 @@ import re
 import subprocess
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import openai
 import pytest
@@ -153,5 +154,45 @@ def test_full_disk_fails_closed(start_proxy, llmock, promptgate_bin):
     assert refused.body["code"] == "promptgate_audit_unavailable"
     assert len(llmock.requests()) == sent, "a prompt left without its audit entry"
     proxy.stop()
+    check = subprocess.run([promptgate_bin, "verify", "--data", proxy.data], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_full_disk_with_concurrent_requests(start_proxy, llmock, promptgate_bin):
+    """Eight employees at once when the disk fills: appends share fsyncs (group commit) and a failed batch fails every
+    entry chained onto it. Whatever the interleaving, exactly the prompts that were answered reached the upstream,
+    each with its entry in the log, none of the refused ones left, and the log verifies."""
+    proxy = start_proxy(prefix=["prlimit", "--fsize=30000", "--"])
+    c = client(proxy)
+
+    def employee(worker):
+        answered, refused = [], []
+        for i in range(40):
+            tag = f"w{worker}r{i}"
+            try:
+                c.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": f"{tag} {PROMPT}"}])
+                answered.append(tag)
+            except openai.InternalServerError as error:
+                assert error.body["code"] == "promptgate_audit_unavailable"
+                refused.append(tag)
+                break
+        return answered, refused
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(employee, range(8)))
+    answered = [tag for done, _ in results for tag in done]
+    refused = [tag for _, failed in results for tag in failed]
+    assert refused, "the size limit was never reached"
+    assert len(answered) >= 8, f"too few appends before the limit to exercise group commit: {answered}"
+    upstream = [json.dumps(r["body"]) for r in llmock.requests()]
+    assert len(upstream) == len(answered), "a prompt left without its audit entry, or an answered one never left"
+    for tag in answered:
+        assert sum(f"{tag} " in body for body in upstream) == 1, f"{tag} was answered but did not reach the upstream once"
+    for tag in refused:
+        assert not any(f"{tag} " in body for body in upstream), f"{tag} was refused but reached the upstream"
+    proxy.stop()
+    log = open(proxy.log_path, encoding="utf-8").read()
+    for tag in answered:
+        assert f"{tag} " in log, f"{tag} was answered without a request entry"
     check = subprocess.run([promptgate_bin, "verify", "--data", proxy.data], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
