@@ -12,7 +12,7 @@ func benchFsync() throws {
     let path = dir + "/promptgate-bench-fsync-\(getpid()).log"
     defer { unlink(path) }
     let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     defer { close(fd) }
     let line = [UInt8](repeating: UInt8(ascii: "x"), count: 799) + [0x0A]
     var offset = 0
@@ -25,7 +25,7 @@ func benchFsync() throws {
             if pause > 0 { usleep(useconds_t(pause)) }
             let start = ContinuousClock.now
             let written = line.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
-            guard written == line.count, fsync(fd) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            guard written == line.count, fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             samples.append(milliseconds(.now - start))
             offset += line.count
         }

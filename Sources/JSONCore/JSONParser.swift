@@ -175,25 +175,23 @@ public struct JSONParser {
             let start = index
             while index < bytes.count {
                 let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
-                    guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else {
-                        index = start
-                        return try parseEscapedString()
-                    }
+                if byte == UInt8(ascii: "\""),
+                    let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                {
                     index += 1
                     return text
                 }
-                if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
                 index += 1
             }
-            index = start
-            return try parseEscapedString()
+            return try parseEscapedString(from: start)
         }
 
-        /// A string with escapes, an error, or invalid UTF-8 (for the error's offset): run by run.
-        mutating func parseEscapedString() throws(JSONParseError) -> String {
+        /// A string with an escape, invalid UTF-8 or an error, resumed at `index` (the bytes from `start` to there
+        /// hold no quote, escape or control character): run by run, so an error names the offset of its run.
+        mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
             var scalars = String.UnicodeScalarView()
-            var runStart = index
+            var runStart = start
             func flushRun(_ end: Int) throws(JSONParseError) {
                 guard end > runStart else { return }
                 let run = UnsafeBufferPointer(rebasing: bytes[runStart..<end])

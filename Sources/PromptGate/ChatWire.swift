@@ -5,7 +5,7 @@ import Screening
 /// The chat protocols the proxy speaks, and what differs between them: how a request is read, where it goes, how
 /// its key is sent, how answers and streams carry text back, and the error shape the protocol's SDK understands.
 /// The pipeline around them (screen, decide, record, forward, restore, record) is the same for all.
-enum ChatWire: Sendable {
+enum ChatWire: Sendable, CaseIterable {
     /// OpenAI Chat Completions, `POST /v1/chat/completions`.
     case openAIChat
     /// Anthropic Messages, `POST /v1/messages`.

@@ -194,28 +194,13 @@ extension Gate {
         return verdict
     }
 
-    /// The upstream base URL for a protocol.
-    func upstreamBase(_ wire: ChatWire) -> String {
-        switch wire {
-        case .openAIChat, .openAIEmbeddings, .openAIResponses: return configuration.upstreamBaseURL
-        case .anthropicMessages: return configuration.anthropicBaseURL ?? configuration.upstreamBaseURL
-        case .ollamaChat: return configuration.ollamaBaseURL ?? configuration.upstreamBaseURL
-        }
-    }
-
     func upstreamURL(_ path: String, wire: ChatWire = .openAIChat) -> String {
-        var base = upstreamBase(wire)
+        var base = configuration.upstreamBase(wire)
         while base.hasSuffix("/") { base.removeLast() }
         return base + "/" + path
     }
 
-    func upstreamHost(_ wire: ChatWire = .openAIChat) -> String? {
-        switch wire {
-        case .openAIChat, .openAIEmbeddings, .openAIResponses: return upstreamHosts.openAI
-        case .anthropicMessages: return upstreamHosts.anthropic
-        case .ollamaChat: return upstreamHosts.ollama
-        }
-    }
+    func upstreamHost(_ wire: ChatWire = .openAIChat) -> String? { upstreamHosts[wire] }
 
     static func upstreamFailure(_ error: any Error) -> GateFailure {
         if let error = error as? TransportError, error.isTimeout { return .upstreamTimeout(error.description) }
@@ -325,5 +310,16 @@ extension Duration {
     var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+extension GateConfiguration {
+    /// The upstream base URL for a protocol: its own if configured, else the OpenAI-compatible one.
+    func upstreamBase(_ wire: ChatWire) -> String {
+        switch wire {
+        case .openAIChat, .openAIEmbeddings, .openAIResponses: return upstreamBaseURL
+        case .anthropicMessages: return anthropicBaseURL ?? upstreamBaseURL
+        case .ollamaChat: return ollamaBaseURL ?? upstreamBaseURL
+        }
     }
 }

@@ -30,7 +30,7 @@ public final class Gate: Sendable {
     /// Response entries still being written after their answer went out.
     let afterward = AfterwardRecords()
     /// The host of each protocol's upstream, parsed once (every entry and registry check names it).
-    let upstreamHosts: (openAI: String?, anthropic: String?, ollama: String?)
+    let upstreamHosts: [ChatWire: String]
 
     /// What happened at start-up that the operator must know.
     public struct StartupReport: Sendable {
@@ -55,11 +55,9 @@ public final class Gate: Sendable {
         var packOfRule: [String: String] = [:]
         for pack in configuration.packs { for rule in pack.rules { packOfRule[rule.id] = pack.id } }
         self.packOfRule = packOfRule
-        func host(_ base: String?) -> String? { base.flatMap { URLComponents(string: $0)?.host } }
-        self.upstreamHosts = (
-            host(configuration.upstreamBaseURL), host(configuration.anthropicBaseURL ?? configuration.upstreamBaseURL),
-            host(configuration.ollamaBaseURL ?? configuration.upstreamBaseURL)
-        )
+        self.upstreamHosts = ChatWire.allCases.reduce(into: [:]) { hosts, wire in
+            hosts[wire] = URLComponents(string: configuration.upstreamBase(wire))?.host
+        }
     }
 
     /// Compiles the packs, opens (or creates) the audit log and its keys, and records the policy in force.

@@ -144,9 +144,7 @@ final class Transfer: @unchecked Sendable {
         while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
         if end == 0 {
             if pendingStatus >= 200 { deliverHead() }
-        } else if end >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
-            line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/")
-        {
+        } else if line[..<end].starts(with: "HTTP/".utf8) {
             // "HTTP/1.1 200 OK", "HTTP/2 200": the status is the three digits after the first space.
             var i = 5
             while i < end, line[i] != 0x20 { i += 1 }
