@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditLog
 import Foundation
 import JSONCore
+import PromptGate
 
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,12 @@ struct LogCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print audit entries for people, with filters.",
-            discussion: "Times compare as RFC 3339 UTC text, so a prefix works: --since 2026-11-29 --until 2026-11-30T12.")
+            discussion: """
+                Times compare as RFC 3339 UTC text, so a prefix works: --since 2026-11-29 --until 2026-11-30T12. \
+                Text that employees and their tools chose (user, dept, model, prompt, note) is shown in double quotes; \
+                line breaks, control and invisible characters in any field are shown as escapes (\\n, \\u{1B}), and a \
+                prompt cut for display ends with …[cut, N more bytes]. --json prints the stored lines unchanged.
+                """)
 
         @OptionGroup var location: LogLocation
         @Option(help: "Only entries at or after this time.") var since: String?
@@ -56,19 +62,30 @@ struct LogLeavesPrinter {
                 print(String(decoding: line, as: UTF8.self))
                 return
             }
-            let s = { (key: String) in entry[key]?.stringValue ?? "" }
-            var text = "#\(number - 1) \(s("ts")) \(s("event"))"
-            for (label, key) in [("request", "request_id"), ("user", "actor"), ("dept", "dept"), ("model", "model"), ("decision", "decision")] where !s(key).isEmpty {
-                text += " \(label)=\(s(key))"
-            }
-            if let status = entry["status"]?.intValue { text += " status=\(status)" }
-            print(text)
-            for finding in entry["findings"]?.arrayValue ?? [] {
-                print("    \(finding["rule"]?.stringValue ?? "") \(finding["type"]?.stringValue ?? "") ×\(finding["count"]?.intValue ?? 0) → \(finding["action"]?.stringValue ?? "")")
-            }
-            if !s("prompt").isEmpty { print("    prompt: \(s("prompt").prefix(300))") }
-            if !s("note").isEmpty { print("    note: \(s("note"))") }
+            print(Self.describe(entry, number: number - 1))
         }
         if !filter.json { printError("\(shown) entr\(shown == 1 ? "y" : "ies")") }
+    }
+
+    /// Free text from employees and clients is quoted; everything from the log is escaped (``TerminalText``), so no
+    /// field can end the line, forge another entry or send the auditor's terminal a command.
+    static func describe(_ entry: JSONValue, number: Int) -> String {
+        let s = { (key: String) in entry[key]?.stringValue ?? "" }
+        let e = TerminalText.escaped
+        var text = "#\(number) \(e(s("ts"))) \(e(s("event")))"
+        for (label, key, quoted) in [
+            ("request", "request_id", false), ("user", "actor", true), ("dept", "dept", true), ("model", "model", true),
+            ("decision", "decision", false),
+        ] where !s(key).isEmpty {
+            text += " \(label)=\(quoted ? TerminalText.quoted(s(key)) : e(s(key)))"
+        }
+        if let status = entry["status"]?.intValue { text += " status=\(status)" }
+        for finding in entry["findings"]?.arrayValue ?? [] {
+            let f = { (key: String) in e(finding[key]?.stringValue ?? "") }
+            text += "\n    \(f("rule")) \(f("type")) ×\(finding["count"]?.intValue ?? 0) → \(f("action"))"
+        }
+        if !s("prompt").isEmpty { text += "\n    prompt: \(TerminalText.quoted(s("prompt"), limit: 300))" }
+        if !s("note").isEmpty { text += "\n    note: \(TerminalText.quoted(s("note")))" }
+        return text
     }
 }
