@@ -1,6 +1,7 @@
 import AuditLog
 import Crypto
 import Foundation
+import JSONCore
 import Screening
 import Yams
 
@@ -8,6 +9,11 @@ import Yams
 public struct ProxyUser: Sendable, Equatable {
     public var id: String
     public var department: String?
+
+    public init(id: String, department: String? = nil) {
+        self.id = id
+        self.department = department
+    }
 }
 
 /// The users file: per-user proxy keys, stored only as SHA-256 hashes, each with an identity and a department.
@@ -22,10 +28,13 @@ public struct ProxyUser: Sendable, Equatable {
 /// the file never holds a usable key.
 public struct UserDirectory: Sendable {
     private var byHash: [String: ProxyUser]
-    public private(set) var users: [ProxyUser]
+    /// Every user with the SHA-256 of their key, in file order (what ``yaml()`` writes back).
+    public private(set) var entries: [(user: ProxyUser, keyHash: String)]
+    /// Every user, in file order.
+    public var users: [ProxyUser] { entries.map(\.user) }
 
     public init(users: [(user: ProxyUser, keyHash: String)]) {
-        self.users = users.map(\.user)
+        self.entries = users
         self.byHash = Dictionary(users.map { ($0.keyHash, $0.user) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -71,10 +80,17 @@ public struct UserDirectory: Sendable {
         return UserDirectory(users: users)
     }
 
-    /// The YAML lines for a new user (appended to the users file by `promptgate users add`).
+    /// The YAML lines for one user, indented to sit under `users:`. Written by the YAML emitter, so any text is
+    /// quoted and escaped (`promptgate users add` rewrites the whole file with ``yaml()`` instead); should the emitter
+    /// fail, the same fields are written as a JSON flow mapping, which YAML reads alike.
     public static func entry(id: String, department: String?, key: String) -> String {
-        var text = "  - id: \(id)\n"
-        if let department { text += "    department: \(department)\n" }
-        return text + "    key_sha256: \(hash(key))\n"
+        let user = ProxyUser(id: id, department: department)
+        if let text = try? emit(Node([userNode(user, keyHash: hash(key))])) {
+            return text.split(separator: "\n").map { "  " + $0 + "\n" }.joined()
+        }
+        var pairs: [(key: String, value: JSONValue)] = [("id", .string(id))]
+        if let department { pairs.append(("department", .string(department))) }
+        pairs.append(("key_sha256", .string(hash(key))))
+        return "  - " + JSONValue.object(pairs).serialized() + "\n"
     }
 }
