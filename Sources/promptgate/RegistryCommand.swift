@@ -25,11 +25,16 @@ struct RegistryCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every entry; a broken one is reported with its file and line (exit status 1).")
+            abstract: "Check every entry; a broken one is reported with its file and line (exit status 1).",
+            discussion: "A registry with no systems is an error too: the proxy would block every request.")
         @OptionGroup var location: Location
 
         func run() throws {
             let registry = try location.load()
+            guard !registry.entries.isEmpty else {
+                printError("registry: \(location.registry) holds no systems (no *.yaml or *.yml files): with it the proxy would block every request; check the folder or register a system")
+                throw ExitCode(1)
+            }
             let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
             for entry in registry.entries where entry.reviewOverdue(today: today) {
                 print("warning: \(entry.location): '\(entry.id)' was due for review on \(entry.reviewBy ?? "?")")

@@ -5,7 +5,7 @@ import Yams
 /// The city's AI register: one YAML file per system (`guidelines/registry/*.yaml`).
 public struct Registry: Sendable {
     public var entries: [RegistryEntry]
-    /// Where it was loaded from, named in block messages.
+    /// Where it was loaded from, for the operator's messages (never in block messages to clients).
     public var origin: String
 
     public init(entries: [RegistryEntry], origin: String) {

@@ -15,12 +15,14 @@ public struct RegistryVerdict: Sendable {
 
 extension Registry {
     /// Decides whether a request for `model` at `host` with the declared `purpose` may go ahead, on `today`
-    /// (`YYYY-MM-DD`).
+    /// (`YYYY-MM-DD`). Block reasons and warnings go to the employee's client, so they name systems, models and
+    /// purposes but never a server path (the registry folder, an entry's file): operators find those with
+    /// `promptgate registry show` from the system id the audit entry records.
     public func check(
         model: String?, host: String?, purpose purposeID: String?, today: String, reviewOverdue: ReviewOverduePolicy
     ) -> RegistryVerdict {
         var verdict = RegistryVerdict()
-        let name = "the city's AI registry (\(origin))"
+        let name = "the city's AI registry"
         var purpose: Purpose?
         if let purposeID {
             guard let known = Purpose.named(purposeID) else {
@@ -37,7 +39,7 @@ extension Registry {
         verdict.system = system
         switch system.status {
         case .suspended, .retired:
-            verdict.blockReason = "The AI system '\(system.name)' is \(system.status.rawValue) in \(name) (\(system.location)); it may not be used. Nothing was sent."
+            verdict.blockReason = "The AI system '\(system.name)' is \(system.status.rawValue) in \(name); it may not be used. Nothing was sent."
             return verdict
         case .planned:
             verdict.blockReason = "The AI system '\(system.name)' is only planned in \(name), not approved for use. Nothing was sent."
@@ -46,7 +48,7 @@ extension Registry {
             break
         }
         if system.reviewOverdue(today: today) {
-            let text = "The AI system '\(system.name)' was due for review on \(system.reviewBy ?? "?") (\(name))."
+            let text = "The AI system '\(system.name)' was due for review on \(system.reviewBy ?? "?") in \(name)."
             if reviewOverdue == .block {
                 verdict.blockReason = text + " It may not be used until it is reviewed. Nothing was sent."
                 return verdict
@@ -55,7 +57,7 @@ extension Registry {
         }
         if let purpose {
             if system.prohibitedUses.contains(purpose.id) {
-                verdict.blockReason = "The registry prohibits using '\(system.name)' for \(purpose.title.lowercased()) (\(system.location)). Nothing was sent."
+                verdict.blockReason = "The registry prohibits using '\(system.name)' for \(purpose.title.lowercased()). Nothing was sent."
                 return verdict
             }
             if !system.permittedUses.isEmpty && !system.permittedUses.contains(purpose.id) {
