@@ -250,8 +250,22 @@ final class PatternDatabase: @unchecked Sendable {
             // One byte past the last end, so an assertion there (`\b` after "fe80::" before a letter) sees the byte
             // that follows, as in the whole text; a match ending on that byte is confirmed in its own window.
             let before = matches.count
-            try Self.run(confirmer, base + start, min(end + 1, bytes.count) - start, offset: start, pattern: pattern,
-                scratch: scratch, into: &matches)
+            var start = start
+            while true {
+                try Self.run(confirmer, base + start, min(end + 1, bytes.count) - start, offset: start,
+                    pattern: pattern, scratch: scratch, into: &matches)
+                // A match that starts where the window starts may have been cut by it (a 1,000-byte e-mail address
+                // in a 320-byte window): reach back twice as far and confirm again, until the match starts inside
+                // the window or the window starts the text. Its whole value is then replaced, never only its tail.
+                // Only an unbounded pattern can outgrow its window; one that cannot hold whitespace and starts just
+                // after a space is whole already.
+                guard widths[pattern].max == Int.max, start > 0,
+                    !Self.isSpace(bytes[start - 1]) || !withinWords[pattern],
+                    matches[before...].contains(where: { $0.start == start })
+                else { break }
+                matches.removeSubrange(before...)
+                start = Self.wordStart(before: max(0, start - max(end - start, 64)), in: bytes)
+            }
             if matches.last.map({ $0.end > end }) ?? false {
                 let kept = matches[before...].filter { $0.end <= end }
                 matches.replaceSubrange(before..., with: kept)
@@ -276,8 +290,7 @@ final class PatternDatabase: @unchecked Sendable {
                         low = space + 1
                     } else {
                         // Start after whitespace (at most 64 bytes further back) so word boundaries hold.
-                        let limit = max(0, low - 64)
-                        while low > limit && !Self.isSpace(bytes[low - 1]) { low -= 1 }
+                        low = Self.wordStart(before: low, in: bytes)
                     }
                     if low <= windowEnd {
                         windowEnd = end
@@ -303,6 +316,14 @@ final class PatternDatabase: @unchecked Sendable {
     }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+
+    /// `low`, moved back (at most 64 bytes) to just after whitespace, so word boundaries hold in a window from it.
+    private static func wordStart(before low: Int, in bytes: UnsafeRawBufferPointer) -> Int {
+        var low = low
+        let limit = max(0, low - 64)
+        while low > limit && !isSpace(bytes[low - 1]) { low -= 1 }
+        return low
+    }
 
     /// Scans `length` bytes at `pointer`, appending matches (shifted by `offset`; as `pattern` when the database
     /// holds one pattern) to `list`.

@@ -344,10 +344,14 @@ struct ScreeningEngineTests {
     func offsetsAcrossPasses() throws {
         let long = "x" + String(repeating: "a", count: 400) + "@example.org is long"
         let email = try #require(try Self.screener.scan(long).first { $0.entity == "EMAIL_ADDRESS" })
-        // An e-mail address longer than the window is still found; its start is at most the window (and the 64
-        // bytes back to a space) before its end.
+        // An e-mail address longer than the window is found whole: the window reaches back until the match
+        // starts inside it (it used to be cut at the window, leaving the address's head in the text).
         #expect(email.end == long.utf8.count - " is long".utf8.count)
-        #expect(email.end - email.start <= PatternDatabase.unboundedWindow + 64)
+        #expect(email.start == 0)
+        // And far longer: a 5,000-byte address, with text before it, is one finding from its first byte.
+        let longer = "mail " + String(repeating: "b", count: 5_000) + "@example.org now"
+        let whole = try #require(try Self.screener.scan(longer).first { $0.entity == "EMAIL_ADDRESS" })
+        #expect((whole.start, whole.end) == (5, longer.utf8.count - " now".utf8.count))
         let ssn = try #require(try Self.screener.scan("a 212-56-7890 b").first)
         #expect((ssn.start, ssn.end) == (2, 13))
     }
