@@ -77,7 +77,23 @@ public final class Screener: Sendable {
     }
 
     /// Screens a text. Throws only if the engine itself fails, so callers can fail closed.
+    ///
+    /// Characters that show as nothing (zero-width spaces and joiners, soft hyphens, bidi controls, NUL and other
+    /// control characters) are not read: `123-45\u{200B}-6789` is found as the SSN it displays as, and the
+    /// finding's span covers the hidden characters inside it, so the redaction replaces all of what was written.
+    /// A finding's `value` is the value as read, without them.
     public func scan(_ text: String) throws(ScanFailure) -> [Finding] {
+        if let view = ScreeningView(text) {
+            let result = view.bytes.withUnsafeBytes { bytes in
+                Result { () throws(ScanFailure) in try scan(bytes: bytes) }
+            }
+            return try result.get().map { finding in
+                var finding = finding
+                let range = view.originalRange(finding.start, finding.end)
+                (finding.start, finding.end) = (range.lowerBound, range.upperBound)
+                return finding
+            }
+        }
         var text = text
         let result = text.withUTF8 { buffer in
             Result { () throws(ScanFailure) in try scan(bytes: UnsafeRawBufferPointer(buffer)) }
