@@ -193,15 +193,57 @@ rules:
     title: Private key block
     category: credentials
     entity: PRIVATE_KEY
+    # The whole block, BEGIN to END, so no part of the key is left beside the finding; a block pasted without its
+    # END line is covered from BEGIN through its header and base64 lines.
     patterns:
-      - '-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----'
+      - '-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----'
+      - '-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:\s*[A-Za-z][A-Za-z-]*: [^\r\n]*)*(?:\s*[A-Za-z0-9+/]{8,}={0,2})*'
     action: block
     priority: 95
     message: *secret-message
     source: *nys
     examples:
-      match: ["-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA..."]
+      match:
+        - "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA..."
+        - "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----"
       no_match: ["-----BEGIN PUBLIC KEY-----"]
+
+  - id: aws-secret-key
+    title: AWS secret access key
+    category: credentials
+    entity: AWS_SECRET_KEY
+    # A secret access key is 40 base64 characters with nothing to recognise it by but its name or its access key
+    # id nearby: the key-name form, and an id with the secret that follows it (one span covers the pair).
+    patterns:
+      - '(?i)\b(?:aws|amazon)_?(?:secret|private)_?(?:access_?)?key["'']?\s*(?:[:=]|=>)\s*["'']?[A-Za-z0-9/+]{40}'
+      - '(?i)\bsecret_?access_?key["'']?\s*(?:[:=]|=>)\s*["'']?[A-Za-z0-9/+]{40}'
+      - '\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b[\s"'',:;=|]{1,20}[A-Za-z0-9/+]{40}'
+    action: block
+    priority: 91
+    message: *secret-message
+    source: *nys
+    examples:
+      match:
+        - "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        - "\"SecretAccessKey\": \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\""
+        - "AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+      no_match: ["the aws secret key goes in the vault"]
+
+  - id: promptgate-key
+    title: PromptGate proxy key
+    category: credentials
+    entity: PROMPTGATE_KEY
+    # PromptGate's own per-user keys: whoever holds one acts as its owner in the audit log. A pasted key that is
+    # in the users file is reported to the operator, naming its owner (never the key).
+    patterns:
+      - '\bpgk_[A-Za-z0-9_-]{43}'
+    action: block
+    priority: 92
+    message: *secret-message
+    source: *nys
+    examples:
+      match: ["my key is pgk_Q2hhbmdlTWVQbGVhc2VUaGlzSXNOb3RBUmVhbEtleTA"]
+      no_match: ["pgk_short"]
 
   - id: google-api-key
     title: Google API key

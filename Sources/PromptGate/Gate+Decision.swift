@@ -1,4 +1,5 @@
 import AuditLog
+import Logging
 import Providers
 import Screening
 
@@ -33,7 +34,7 @@ extension Gate {
 
         let department = context.department ?? configuration.defaultDepartment
         var wouldBlock = result.monitoredBlocks.isEmpty ? nil : Self.blockMessage(result.monitoredBlocks)
-        if let reason = blockReason, configuration.policies?.mode(for: department) == .monitor {
+        if let reason = blockReason, !result.holdsCredential, configuration.policies?.mode(for: department) == .monitor {
             wouldBlock = reason
             decision = result.decision
             blockReason = nil
@@ -43,6 +44,22 @@ extension Gate {
             entry.note = ([entry.note].compactMap { $0 } + ["monitor mode: would have blocked: \(wouldBlock)"])
                 .joined(separator: " ")
             entry.decision = decision.rawValue
+        }
+
+        if result.holdsCredential {
+            // The rule's span may not cover all of a secret (a key's neighbours, a block without its end): the
+            // entry keeps rule ids, counts and keyed fingerprints, never the text around it.
+            entry.promptRedacted = nil
+            entry.note = ([entry.note].compactMap { $0 } + ["the prompt's text is not kept: it held a secret"])
+                .joined(separator: " ")
+        }
+        if let owner = pastedKeyOwner(result) {
+            entry.note = ([entry.note].compactMap { $0 } + [
+                "a valid PromptGate key of user '\(owner)' was pasted into this prompt: replace that user's key"
+            ]).joined(separator: " ")
+            logger.warning(
+                "a valid PromptGate key was pasted into a prompt; replace its owner's key",
+                metadata: ["owner": "\(owner)", "request": "\(context.requestID)"])
         }
 
         metrics.request(endpoint: context.wire.upstreamPath, decision: blockReason == nil ? decision.rawValue : "blocked")
@@ -57,4 +74,16 @@ extension Gate {
         try await record(entry)
         return (decision, verdict)
     }
+
+    /// The user whose PromptGate key was pasted into the prompt, if a pasted key is one of the users file's.
+    private func pastedKeyOwner(_ result: ScreeningResult) -> String? {
+        guard let users = configuration.users else { return nil }
+        for located in result.findings where located.finding.entity == Self.promptGateKeyEntity {
+            if let owner = users.user(forKey: located.finding.value) { return owner.id }
+        }
+        return nil
+    }
+
+    /// The entity of the credentials pack's rule for PromptGate's own keys (`pgk_…`).
+    static let promptGateKeyEntity = "PROMPTGATE_KEY"
 }

@@ -29,6 +29,9 @@ public struct ScreeningResult: Sendable {
 
     /// The findings that block the request, for the message the employee sees.
     public var blocking: [Finding] { findings.map(\.finding).filter { $0.action == .block } }
+
+    /// Whether a secret was found: the request is blocked in every mode, and its text is never kept.
+    public var holdsCredential: Bool { findings.contains { $0.finding.category == .credentials } }
 }
 
 extension Gate {
@@ -46,12 +49,15 @@ extension Gate {
         for (slot, text) in texts.enumerated() {
             var findings = try screener.scan(text)
             if let rule { findings = apply(rule, to: findings) }
+            // A secret always blocks, whatever a department's overrides or mode say: a placeholder would still tell
+            // the model a secret was there, a monitor-mode department would send what the rule did not cover, and
+            // the employee must rotate it anyway. Monitor mode is for personal data, not for keys.
+            for i in findings.indices where findings[i].category == .credentials { findings[i].action = .block }
             if monitor {
-                // Block nothing, but never let personal data or secrets leave raw: redact those, warn the rest.
-                for i in findings.indices where findings[i].action == .block {
+                // Block nothing else, but never let personal data leave raw: redact it, warn the rest.
+                for i in findings.indices where findings[i].action == .block && findings[i].category != .credentials {
                     monitoredBlocks.append(findings[i])
-                    let protects = findings[i].category == .personalData || findings[i].category == .credentials
-                    findings[i].action = protects ? .redact : .warn
+                    findings[i].action = findings[i].category == .personalData ? .redact : .warn
                 }
             }
             perSlot.append(findings)
