@@ -9,6 +9,10 @@ public struct AuditEntry: Sendable, Equatable {
     /// What happened.
     public enum Event: String, Sendable {
         case logRecovered = "log.recovered"
+        /// Entries after the newest checkpoint were found at start (the writer before did not close the log).
+        case logResumed = "log.resumed"
+        /// The operator declared a new log over one that no longer matched its checkpoints.
+        case logRestarted = "log.restarted"
         case policyLoaded = "policy.loaded"
         case requestScreened = "request.screened"
         case requestBlocked = "request.blocked"

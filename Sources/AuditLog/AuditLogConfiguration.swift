@@ -18,7 +18,7 @@ public struct AuditLogConfiguration: Sendable {
     public var fsync: Bool
 
     public init(
-        directory: String, origin: String, checkpointEvery: Int = 1000, checkpointInterval: Duration? = .seconds(60),
+        directory: String, origin: String, checkpointEvery: Int = 1000, checkpointInterval: Duration? = .seconds(5),
         maxLineBytes: Int = 1 << 20, maxSegmentBytes: Int = 256 << 20, rollDaily: Bool = true, fsync: Bool = true
     ) {
         self.directory = directory

@@ -14,6 +14,9 @@ public enum AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case unavailable(String)
     /// A proof is malformed or cannot be built.
     case badProof(String)
+    /// The log no longer matches the checkpoints signed over it (cut, rewritten, deleted or replaced): no writer
+    /// may go on from it.
+    case rolledBack(String)
 
     public var description: String {
         switch self {
@@ -25,6 +28,10 @@ public enum AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badSignature(let why): return "checkpoint signature: \(why)"
         case .unavailable(let why): return "the audit log is unavailable: \(why)"
         case .badProof(let why): return "proof: \(why)"
+        case .rolledBack(let why):
+            return "the audit log does not match its signed checkpoints: \(why). Restore the log from a backup; "
+                + "if a new log really must be started, say so explicitly (promptgate serve --start-new-log "
+                + "REASON): that is recorded and signed, and the old checkpoints are kept aside"
         }
     }
 }

@@ -66,30 +66,79 @@ public actor AuditLogStore {
         public var savedTo: String
     }
 
-    /// Opens (or creates) the log in `configuration.directory`, checks its tail, and locks it.
-    public init(configuration: AuditLogConfiguration, signingKeys: [LogSigningKey]) throws(AuditLogError) {
+    /// Entries found at start-up after the newest signed checkpoint (the writer before stopped without closing the
+    /// log): nothing vouched for them until now. The caller records how many.
+    public nonisolated let unsignedAtStart: Int
+
+    /// Folders or files that others could read, made private at start-up, with the mode they had: warn the operator.
+    public nonisolated let permissionsFixed: [(path: String, mode: mode_t)]
+
+    /// Set when the operator declared a new log over one that no longer matched its checkpoints.
+    public nonisolated let restart: Restart?
+
+    /// A new log declared by the operator: what the last checkpoint had signed, and where it was kept.
+    public struct Restart: Sendable, Equatable {
+        /// The newest checkpoint's size and root before the restart (nil if there was none).
+        public var previousSize: Int?
+        public var previousRoot: TreeHash?
+        /// The folder (under the log's) holding the superseded checkpoints.
+        public var supersededFolder: String
+        /// Why the old checkpoints did not match.
+        public var mismatch: String
+    }
+
+    /// Opens (or creates) the log in `configuration.directory`, checks it against every checkpoint signed over it
+    /// and its tail, and locks it.
+    ///
+    /// A log that is shorter than a signed checkpoint, or whose entries differ from those one signed (cut, deleted,
+    /// rewritten, replaced), is refused with ``AuditLogError/rolledBack(_:)`` — unless `startNewLog` is set, in
+    /// which case the old checkpoints are moved aside (``restart`` says where) and the caller must record that.
+    public init(
+        configuration: AuditLogConfiguration, signingKeys: [LogSigningKey], startNewLog: Bool = false
+    ) throws(AuditLogError) {
         guard !signingKeys.isEmpty else { throw AuditLogError.badKey("at least one signing key is needed") }
         for key in signingKeys where key.name != configuration.origin {
             throw AuditLogError.badKey("key \(key.name.debugDescription) does not match the origin \(configuration.origin.debugDescription)")
         }
         try makePrivateDirectory(configuration.directory)
         try makePrivateDirectory(configuration.checkpointHistoryDirectory)
+        var fixed: [(path: String, mode: mode_t)] = []
+        for path in [configuration.directory, configuration.checkpointHistoryDirectory] {
+            if let mode = try PrivatePath.tighten(path) { fixed.append((path, mode)) }
+        }
+        self.permissionsFixed = fixed
         self.configuration = configuration
         self.signingKeys = signingKeys
         self.lock = try LockFile(path: configuration.lockPath, guarding: configuration.directory)
 
-        var tip = Tip()
+        let trusted = signingKeys.map(\.verifierKey) + LogKeyStore.allVerifierKeys(directory: configuration.directory)
+        let anchors = try LogAnchors(configuration: configuration, trusted: trusted)
+        var scan = Scan(tip: Tip(), sizes: anchors.sizes, maxLineBytes: configuration.maxLineBytes)
         let segments = try LogSegments.list(directory: configuration.directory)
         for path in segments where path != configuration.logPath {
             let rolled = try LogFile(path: path, readOnly: true)
-            let (_, torn) = try Self.scan(rolled, into: &tip)
+            let (_, torn) = try Self.scan(rolled, into: &scan)
             if torn != nil {
                 throw AuditLogError.io(path: path, reason: "a rolled segment ends without a newline; it was changed after it was closed")
             }
         }
-        self.activeFirstSeq = tip.tree.size
+        self.activeFirstSeq = scan.tip.tree.size
         self.file = try LogFile(path: configuration.logPath)
-        let (length, torn) = try Self.scan(file, into: &tip)
+        let (length, torn) = try Self.scan(file, into: &scan)
+        let tip = scan.tip
+        var restart: Restart?
+        do {
+            try anchors.check(size: tip.tree.size, roots: scan.roots)
+        } catch {
+            guard startNewLog, case .rolledBack(let why) = error else { throw error }
+            let folder = try anchors.supersede(configuration: configuration)
+            try makePrivateDirectory(configuration.checkpointHistoryDirectory)
+            restart = Restart(
+                previousSize: anchors.newest?.checkpoint.size, previousRoot: anchors.newest?.checkpoint.root,
+                supersededFolder: folder, mismatch: why)
+        }
+        self.restart = restart
+        self.unsignedAtStart = restart == nil ? tip.tree.size - (anchors.newest?.checkpoint.size ?? 0) : 0
         var recovery: Recovery?
         if let torn {
             let savedTo = configuration.directory + "/audit.log.torn-\(Int(Date().timeIntervalSince1970))-\(tip.tree.size)"
@@ -102,12 +151,20 @@ public actor AuditLogStore {
         self.activeDay = Self.firstDay(of: file, length: length) ?? Self.utcDay(Date())
         self.tip = tip
         self.durable = tip
-        self.lastCheckpointSize = Self.latestCheckpointSize(configuration.checkpointPath) ?? -1
+        self.lastCheckpointSize = restart == nil ? anchors.newest?.checkpoint.size ?? -1 : -1
     }
 
-    /// Reads a segment once, adding its lines to `tip`. Returns the length up to the last newline and any bytes
-    /// after it (a torn line).
-    private static func scan(_ file: LogFile, into tip: inout Tip) throws(AuditLogError) -> (Int, torn: [UInt8]?) {
+    /// What reading the segments at start-up builds: the tree and chain, and the roots at the signed sizes.
+    private struct Scan {
+        var tip: Tip
+        let sizes: Set<Int>
+        let maxLineBytes: Int
+        var roots: [Int: TreeHash] = [:]
+    }
+
+    /// Reads a segment once, adding its lines to `scan`. Returns the length up to the last newline and any bytes
+    /// after it (a torn line). A line longer than any entry can be is refused: the file is not this log's.
+    private static func scan(_ file: LogFile, into scan: inout Scan) throws(AuditLogError) -> (Int, torn: [UInt8]?) {
         let total = file.size
         var offset = 0
         var carry: [UInt8] = []
@@ -123,20 +180,22 @@ public actor AuditLogStore {
                     line = carry + chunk[start..<newline]
                     carry.removeAll(keepingCapacity: true)
                 }
-                tip.tree.append(leafData: line)
-                tip.lastLineHash = hexString(SHA256.hash(data: line))
+                scan.tip.tree.append(leafData: line)
+                scan.tip.lastLineHash = hexString(SHA256.hash(data: line))
+                if !scan.sizes.isEmpty, scan.sizes.contains(scan.tip.tree.size) {
+                    scan.roots[scan.tip.tree.size] = scan.tip.tree.root
+                }
                 start = newline + 1
             }
             carry.append(contentsOf: chunk[start...])
+            guard carry.count <= scan.maxLineBytes + 1 else {
+                throw AuditLogError.io(
+                    path: file.path, reason: "a line runs past \(scan.maxLineBytes) bytes at byte \(offset): "
+                        + "this is not a PromptGate audit log")
+            }
             offset += chunk.count
         }
         return (total - carry.count, carry.isEmpty ? nil : carry)
-    }
-
-    private static func latestCheckpointSize(_ path: String) -> Int? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        return lines.count > 1 ? Int(lines[1]) : nil
     }
 
     /// The UTC day of the first entry of a segment (`"ts":"YYYY-MM-DD…`), if it has one.

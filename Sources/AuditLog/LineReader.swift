@@ -7,6 +7,10 @@ final class LineReader {
     private(set) var lines = 0
     private(set) var noFinalNewline = false
 
+    /// The longest line read: past it the input is refused, so a huge or endless file (`/dev/zero`) cannot
+    /// exhaust memory. Entries are at most 1 MiB (``AuditLogConfiguration/maxLineBytes``) unless configured larger.
+    static let maxLineBytes = 16 << 20
+
     init(paths: [String]) { self.paths = paths }
 
     func forEachLine(
@@ -61,6 +65,11 @@ final class LineReader {
                     }
                 }
                 carry.append(contentsOf: chunk[start...])
+                guard carry.count <= Self.maxLineBytes else {
+                    throw AuditLogError.io(
+                        path: path, reason: "line \(lines + 1) runs past \(Self.maxLineBytes >> 20) MiB without "
+                            + "a line break: this is not a PromptGate audit log (an entry is at most 1 MiB)")
+                }
                 progress?(bytesRead)
             }
         }

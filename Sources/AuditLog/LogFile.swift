@@ -119,3 +119,42 @@ func makePrivateDirectory(_ path: String) throws(AuditLogError) {
         throw AuditLogError.io(path: path, reason: "cannot create the folder: \(error.localizedDescription)")
     }
 }
+
+/// Private files and folders: the log's folder, its keys.
+public enum PrivatePath {
+    /// Takes group and other permissions away from `path` if it has any (a data folder of mode 0777, a key file of
+    /// 0644), so nobody else on the machine can read or change it. Returns the mode it had when it was changed, nil
+    /// when it was private already or does not exist; the caller warns the operator. Throws when it cannot be fixed.
+    @discardableResult
+    public static func tighten(_ path: String) throws(AuditLogError) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        guard info.st_mode & 0o077 != 0 else { return nil }
+        guard chmod(path, info.st_mode & 0o700) == 0 else {
+            throw AuditLogError.io(
+                path: path, reason: "others can read it (mode \(String(info.st_mode & 0o777, radix: 8))) and it "
+                    + "cannot be made private: \(errnoText())")
+        }
+        return info.st_mode & 0o777
+    }
+}
+
+/// Small files an auditor's command reads (checkpoints, proofs, keys), read with a bound so a huge or endless input
+/// (`/dev/zero`) is a clear error, not a process that grows until it is killed.
+public enum BoundedFile {
+    /// The text of `path`, at most `limit` bytes; nil when it cannot be opened.
+    public static func text(_ path: String, limit: Int = 1 << 20) throws(AuditLogError) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limit + 1) ?? Data()
+        } catch {
+            throw AuditLogError.io(path: path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        guard data.count <= limit else {
+            throw AuditLogError.io(path: path, reason: "larger than \(limit >> 10) KiB; this is not the file expected")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

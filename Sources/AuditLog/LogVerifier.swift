@@ -5,8 +5,12 @@ import JSONCore
 
 /// The outcome of checking a log against its checkpoints.
 public struct VerificationReport: Sendable {
+    public init() {}
+
     /// Lines in the log file.
     public var lines = 0
+    /// Lines after the largest checkpoint given: no signature vouches for them.
+    public var unsignedTrailing = 0
     /// The checkpoints that verified: their sizes and roots.
     public var verified: [Checkpoint] = []
     public var problems: [String] = []
@@ -95,7 +99,8 @@ public enum LogVerifier {
             }
         }
         if !targets.isEmpty, lineNumber > maxSize {
-            report.notes.append("\(lineNumber - maxSize) line(s) after line \(maxSize) are not covered by a checkpoint (chain-checked only)")
+            report.unsignedTrailing = lineNumber - maxSize
+            report.warnings.append("\(lineNumber - maxSize) line(s) after line \(maxSize) are covered by no checkpoint given: only the hash chain vouches for them, and anyone who can write the file could have added them")
         }
         if reader.noFinalNewline {
             report.warnings.append("the last line (\(lineNumber)) has no trailing newline: possibly a partial write")

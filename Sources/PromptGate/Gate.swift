@@ -38,6 +38,14 @@ public final class Gate: Sendable {
         public var keyCreated: Bool
         /// A torn last line was set aside in this file.
         public var recoveredTo: String?
+        /// Entries found after the newest signed checkpoint (the proxy before stopped without closing the log):
+        /// recorded, and signed now.
+        public var unsignedAtStart: Int = 0
+        /// Files and folders that others could read, made private, with the mode they had.
+        public var permissionsFixed: [(path: String, mode: mode_t)] = []
+        /// The operator declared a new log over one that no longer matched its checkpoints: what was found and
+        /// where the old checkpoints were kept.
+        public var restart: AuditLogStore.Restart?
     }
 
     private init(
@@ -66,14 +74,21 @@ public final class Gate: Sendable {
     ) async throws -> (Gate, StartupReport) {
         let screener = try Screener(packs: configuration.packs)
         let directory = configuration.dataDirectory
+        var fixed: [(path: String, mode: mode_t)] = []
+        if let mode = try PrivatePath.tighten(directory) { fixed.append((directory, mode)) }
         let (keys, outcome) = try LogKeyStore.loadOrCreate(directory: directory, origin: configuration.logOrigin)
         let key = keys[0]
-        let fingerprinter = try Fingerprinter.loadOrCreate(path: configuration.fingerprintKeyPath ?? directory + "/fingerprint.key")
+        let fingerprintPath = configuration.fingerprintKeyPath ?? directory + "/fingerprint.key"
+        for path in [directory + "/log.key", fingerprintPath] {
+            if let mode = try PrivatePath.tighten(path) { fixed.append((path, mode)) }
+        }
+        let fingerprinter = try Fingerprinter.loadOrCreate(path: fingerprintPath)
         let store = try AuditLogStore(
             configuration: AuditLogConfiguration(
                 directory: directory, origin: configuration.logOrigin, checkpointEvery: configuration.checkpointEvery,
                 checkpointInterval: configuration.checkpointInterval, maxSegmentBytes: configuration.maxSegmentBytes),
-            signingKeys: keys)
+            signingKeys: keys, startNewLog: configuration.startNewLog != nil)
+        fixed += store.permissionsFixed
         let gate = Gate(
             configuration: configuration, screener: screener, auditLog: store, verifierKey: key.verifierKey,
             fingerprinter: fingerprinter, logger: logger)
@@ -81,6 +96,24 @@ public final class Gate: Sendable {
         if let recovery {
             var entry = AuditEntry(event: .logRecovered)
             entry.note = "a torn last line of \(recovery.bytes) bytes (a crash mid-write) was moved to \((recovery.savedTo as NSString).lastPathComponent)"
+            _ = try await store.append(entry)
+        }
+        if let restart = store.restart {
+            var entry = AuditEntry(event: .logRestarted)
+            let previous = restart.previousSize.map { size in
+                "the newest checkpoint had signed \(size) entries, root "
+                    + (restart.previousRoot.map { Data($0).base64EncodedString() } ?? "?")
+            } ?? "no checkpoint had been signed"
+            entry.note = "the operator started a new log: \(configuration.startNewLog ?? ""). The log found did not "
+                + "match its checkpoints (\(restart.mismatch)); \(previous). The old checkpoints are kept in "
+                + restart.supersededFolder
+            _ = try await store.append(entry)
+        }
+        if store.unsignedAtStart > 0 {
+            var entry = AuditEntry(event: .logResumed)
+            entry.note = "\(store.unsignedAtStart) entries after the newest signed checkpoint were found at start: "
+                + "the proxy before stopped without closing the log. They are signed now; if it did not crash, "
+                + "check them"
             _ = try await store.append(entry)
         }
         if outcome == .created {
@@ -92,8 +125,15 @@ public final class Gate: Sendable {
         loaded.packHash = screener.packHash
         loaded.note = configuration.packs.map { "\($0.id)@\($0.version)" }.joined(separator: ", ")
         _ = try await store.append(loaded)
+        // Signed at once: a fresh folder verifies from the start, and what start-up found is vouched for.
+        try await store.writeCheckpoint()
         await store.startCheckpointTimer()
-        return (gate, StartupReport(keyCreated: outcome == .created, recoveredTo: recovery?.savedTo))
+        return (
+            gate,
+            StartupReport(
+                keyCreated: outcome == .created, recoveredTo: recovery?.savedTo,
+                unsignedAtStart: store.unsignedAtStart, permissionsFixed: fixed, restart: store.restart)
+        )
     }
 
     /// Stops the HTTP client, waits for the entries still being written, and closes the log with a final signed

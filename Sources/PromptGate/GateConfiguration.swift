@@ -28,6 +28,9 @@ public struct GateConfiguration: Sendable {
     public var checkpointEvery: Int
     /// …and at least this often while entries arrive (`nil`: by count only).
     public var checkpointInterval: Duration?
+    /// Set (to the operator's reason) to start a new log over one that no longer matches its signed checkpoints:
+    /// the old checkpoints are kept aside and the restart is recorded and signed. Without it such a log is refused.
+    public var startNewLog: String?
     /// The active log segment rolls to a new file past this size (and every UTC day).
     public var maxSegmentBytes: Int
     public var transport: TransportConfiguration
@@ -59,7 +62,7 @@ public struct GateConfiguration: Sendable {
     public init(
         upstreamBaseURL: String, upstreamAPIKey: Secret? = nil, packs: [GuidelinePack], dataDirectory: String,
         logOrigin: String = GateConfiguration.defaultOrigin(), checkpointEvery: Int = 1000,
-        checkpointInterval: Duration? = .seconds(60), maxSegmentBytes: Int = 256 << 20,
+        checkpointInterval: Duration? = .seconds(5), maxSegmentBytes: Int = 256 << 20,
         transport: TransportConfiguration = TransportConfiguration(), maxRequestBytes: Int = 8 << 20,
         maxResponseBytes: Int = 32 << 20, maxLoggedTextBytes: Int = 16 << 10,
         unscreenedParts: UnscreenedPartsPolicy = .allowAndRecord

@@ -58,11 +58,20 @@ struct LogLocation: ParsableArguments {
         return paths
     }
 
+    /// Whether the log holds no entry at all: no segment, or only empty ones (a folder the proxy has not yet
+    /// written to).
+    func isEmptyLog() throws(AuditLogError) -> Bool {
+        let paths = try LogSegments.resolve(log.isEmpty ? [data.resolved] : log)
+        return paths.allSatisfy { path in
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return false }
+            return attributes[.size] as? Int == 0
+        }
+    }
+
     /// The size of DATA/checkpoint.
     func checkpointSize() throws(AuditLogError) -> Int {
         let path = data.resolved + "/checkpoint"
-        guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }),
-            let separator = text.range(of: "\n\n")
+        guard let text = try BoundedFile.text(path), let separator = text.range(of: "\n\n")
         else { throw AuditLogError.io(path: path, reason: "cannot read the checkpoint (give --size)") }
         return try Checkpoint(body: String(text[..<separator.lowerBound]) + "\n").size
     }

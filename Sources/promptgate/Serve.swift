@@ -57,8 +57,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Roll the audit log to a new segment file past this many bytes (and every UTC day). Default 256 MiB.")
     var maxSegmentBytes: Int?
 
-    @Option(help: "Sign a checkpoint at least this many seconds after the last one while entries arrive. Default 60.")
+    @Option(help: "Sign a checkpoint at least this many seconds after the last one while entries arrive. Default 5.")
     var checkpointSeconds: Int?
+
+    @Option(help: ArgumentHelp(
+        "Start a new audit log although the one in the data folder no longer matches its signed checkpoints (cut, deleted or replaced). The old checkpoints are kept aside and the restart is recorded and signed with this reason. Without it such a log is refused.",
+        valueName: "reason"))
+    var startNewLog: String?
 
     @Option(help: ArgumentHelp("The users file: per-user proxy keys (stored hashed) with departments. Without it requests are anonymous.", valueName: "path"))
     var users: String?
@@ -126,7 +131,7 @@ struct Serve: AsyncParsableCommand {
                 file: upstreamKeyFile ?? settings.string("upstream_key_file"), environment: environment["PROMPTGATE_UPSTREAM_KEY"]),
             packs: packs, dataDirectory: folder,
             checkpointEvery: try number(checkpointEvery, "checkpoint_every", 1000),
-            checkpointInterval: .seconds(try number(checkpointSeconds, "checkpoint_seconds", 60)),
+            checkpointInterval: .seconds(try number(checkpointSeconds, "checkpoint_seconds", 5)),
             maxSegmentBytes: try number(maxSegmentBytes, "max_segment_bytes", 256 << 20),
             transport: TransportConfiguration(
                 connectTimeout: .seconds(try number(connectTimeout, "connect_timeout", 10)),
@@ -152,6 +157,12 @@ struct Serve: AsyncParsableCommand {
             configuration.reviewOverdue = overdue
         }
         configuration.defaultDepartment = department ?? settings.string("department")
+        if let reason = startNewLog {
+            guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw CLIError("--start-new-log needs a reason: it is recorded in the new log for the auditors")
+            }
+            configuration.startNewLog = reason
+        }
         if let users = users ?? settings.string("users") {
             configuration.users = try explained("users file") { try UserDirectory.load(path: users) }
         } else {
@@ -180,6 +191,15 @@ struct Serve: AsyncParsableCommand {
                 PromptGate: give auditors the verifier key in \(folder)/log.vkey:
                   \(gate.verifierKey.text)
                 """)
+        }
+        for (path, mode) in report.permissionsFixed {
+            printError("PromptGate: WARNING: \(path) could be read by others (mode \(String(mode, radix: 8))); it was made private.")
+        }
+        if let restart = report.restart {
+            printError("PromptGate: started a new audit log as asked: \(restart.mismatch). The old checkpoints are in \(folder)/\(restart.supersededFolder); the restart is recorded.")
+        }
+        if report.unsignedAtStart > 0 {
+            printError("PromptGate: \(report.unsignedAtStart) audit entries after the last signed checkpoint were found (the proxy stopped without closing the log); recorded and signed now.")
         }
         if let recovered = report.recoveredTo {
             printError("PromptGate: the audit log ended in a torn line (a crash mid-write); it was moved to \(recovered) and recorded.")

@@ -58,11 +58,18 @@ struct Verify: ParsableCommand {
                 keys = try key.map { argument throws(AuditLogError) in try LogKeyStore.verifierKey(argument: argument) }
             }
             var inputs: [LogVerifier.CheckpointInput] = []
+            if checkpoint.isEmpty, !FileManager.default.fileExists(atPath: folder + "/checkpoint"),
+                try location.isEmptyLog()
+            {
+                // A fresh folder: nothing was written, so nothing needs a signature yet.
+                json ? printJSON(VerificationReport(), fresh: true) : print("verified 0 entries: no checkpoint yet (a fresh log)")
+                return
+            }
             for path in checkpointPaths {
-                guard let note = FileManager.default.contents(atPath: path) else {
+                guard let note = try BoundedFile.text(path) else {
                     throw AuditLogError.io(path: path, reason: "cannot read the checkpoint")
                 }
-                inputs.append(LogVerifier.CheckpointInput(label: path, note: String(decoding: note, as: UTF8.self)))
+                inputs.append(LogVerifier.CheckpointInput(label: path, note: note))
             }
             let paths = try location.paths()
             let progress = ProgressBar(paths: paths, enabled: !json && isatty(STDERR_FILENO) == 1)
@@ -113,10 +120,10 @@ struct Verify: ParsableCommand {
     }
 
     private func readText(_ path: String) throws(AuditLogError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let text = try BoundedFile.text(path, limit: 16 << 20) else {
             throw AuditLogError.io(path: path, reason: "cannot read the file")
         }
-        return String(decoding: data, as: UTF8.self)
+        return text
     }
 
     private func printText(_ report: VerificationReport) {
@@ -124,7 +131,10 @@ struct Verify: ParsableCommand {
         for warning in report.warnings { print("WARN: \(warning)") }
         for problem in report.problems { print("FAIL: \(problem)") }
         if report.ok, let best = report.verified.max(by: { $0.size < $1.size }) {
-            print("verified \(best.size) entries, root \(Data(best.root).base64EncodedString()), \(chain ? "chain ok" : "chain not checked")")
+            let unsigned = report.unsignedTrailing > 0
+                ? "; \(report.unsignedTrailing) later entr\(report.unsignedTrailing == 1 ? "y is" : "ies are") signed by no checkpoint"
+                : ""
+            print("verified \(best.size) entries, root \(Data(best.root).base64EncodedString()), \(chain ? "chain ok" : "chain not checked")\(unsigned)")
         } else {
             let place = report.firstFailingLine.map { "first failing line \($0): \(report.firstFailingReason ?? "")" }
                 ?? "not tied to one line (a checkpoint or signature problem, or a root mismatch the root alone cannot localize)"
@@ -132,9 +142,10 @@ struct Verify: ParsableCommand {
         }
     }
 
-    private func printJSON(_ report: VerificationReport) {
+    private func printJSON(_ report: VerificationReport, fresh: Bool = false) {
         var members: [(key: String, value: JSONValue)] = [
-            ("ok", .bool(report.ok)), ("lines", .int(report.lines)),
+            ("ok", .bool(report.ok || fresh)), ("lines", .int(report.lines)),
+            ("unsigned_trailing", .int(report.unsignedTrailing)),
             ("verified", .array(report.verified.map {
                 .object([("size", .int($0.size)), ("root", .string(Data($0.root).base64EncodedString()))])
             })),
