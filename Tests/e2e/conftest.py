@@ -148,3 +148,21 @@ def start_proxy(promptgate_bin, llmock):
     yield start
     for proxy in started:
         proxy.stop()
+        assert_keeps_no_secret(proxy)
+
+
+# The city's upstream keys every test proxy is given: no file in a data folder and no line on stderr may hold them.
+UPSTREAM_SECRETS = ("city-upstream-key", "city-anthropic-key")
+
+
+def assert_keeps_no_secret(proxy, secrets=UPSTREAM_SECRETS):
+    """Greps everything a stopped proxy left (each file of its data folder, its stderr) for each secret."""
+    places = {"stderr": proxy.logged or ""}
+    for folder, _, files in os.walk(proxy.data):
+        for name in files:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as f:
+                places[path] = f.read().decode("utf-8", "replace")
+    for where, text in places.items():
+        for secret in secrets:
+            assert secret not in text, f"{where} holds a secret the test sent ({secret[:8]}…)"
