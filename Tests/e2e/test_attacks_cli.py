@@ -105,6 +105,10 @@ def test_empty_registry_fails_lint(promptgate_bin, tmp_path):
     result = run(promptgate_bin, "registry", "lint", "--registry", str(folder))
     assert result.returncode == 1
     assert "holds no systems" in result.stderr and "OK" not in result.stdout, (result.stdout, result.stderr)
+    # The proxy refuses it too, rather than start and block every request.
+    serve = subprocess.run([promptgate_bin, "serve", "--listen", "127.0.0.1:0", "--data", str(tmp_path / "data"),
+                            "--registry", str(folder)], capture_output=True, text=True, timeout=60)
+    assert serve.returncode != 0 and "holds no systems" in serve.stderr, serve.stderr
 
 
 def test_registry_block_messages_name_no_server_path(start_proxy, llmock, tmp_path):

@@ -31,6 +31,13 @@ public struct Registry: Sendable {
             }
             entries.append(entry)
         }
+        guard !entries.isEmpty else {
+            // A typo in the folder or an unmounted share would otherwise block every request, silently.
+            throw PackError(
+                file: directory,
+                message: "the registry holds no systems (no *.yaml or *.yml files): with it every request would be "
+                    + "blocked; check the folder or register a system")
+        }
         return Registry(entries: entries, origin: directory)
     }
 
