@@ -76,10 +76,10 @@ public enum LogKeyStore {
     public static func verifierKey(argument: String) throws(AuditLogError) -> LogVerifierKey {
         if argument.hasPrefix("@") || FileManager.default.fileExists(atPath: argument) {
             let path = argument.hasPrefix("@") ? String(argument.dropFirst()) : argument
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let text = try BoundedFile.text(path, limit: 64 << 10) else {
                 throw AuditLogError.io(path: path, reason: "cannot read the verifier key")
             }
-            return try LogVerifierKey(text: String(decoding: data, as: UTF8.self))
+            return try LogVerifierKey(text: text)
         }
         return try LogVerifierKey(text: argument)
     }

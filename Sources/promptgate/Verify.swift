@@ -51,13 +51,6 @@ struct Verify: ParsableCommand {
                 .map { history + "/" + $0.1 }
         }
         do {
-            let keys: [LogVerifierKey]
-            if key.isEmpty {
-                keys = [try LogKeyStore.verifierKey(argument: "@" + folder + "/log.vkey")] + LogKeyStore.allVerifierKeys(directory: folder)
-            } else {
-                keys = try key.map { argument throws(AuditLogError) in try LogKeyStore.verifierKey(argument: argument) }
-            }
-            var inputs: [LogVerifier.CheckpointInput] = []
             if checkpoint.isEmpty, !FileManager.default.fileExists(atPath: folder + "/checkpoint"),
                 try location.isEmptyLog()
             {
@@ -65,6 +58,13 @@ struct Verify: ParsableCommand {
                 json ? printJSON(VerificationReport(), fresh: true) : print("verified 0 entries: no checkpoint yet (a fresh log)")
                 return
             }
+            let keys: [LogVerifierKey]
+            if key.isEmpty {
+                keys = [try LogKeyStore.verifierKey(argument: "@" + folder + "/log.vkey")] + LogKeyStore.allVerifierKeys(directory: folder)
+            } else {
+                keys = try key.map { argument throws(AuditLogError) in try LogKeyStore.verifierKey(argument: argument) }
+            }
+            var inputs: [LogVerifier.CheckpointInput] = []
             for path in checkpointPaths {
                 guard let note = try BoundedFile.text(path) else {
                     throw AuditLogError.io(path: path, reason: "cannot read the checkpoint")
