@@ -159,8 +159,8 @@ public struct NodeReader {
     }
 
     static let ruleKeys: Set<String> = [
-        "id", "title", "category", "entity", "patterns", "case_insensitive", "validator", "context", "allow",
-        "action", "redaction", "priority", "message", "source", "examples",
+        "id", "title", "category", "entity", "patterns", "case_insensitive", "validator", "when_check_fails", "context",
+        "allow", "action", "redaction", "priority", "message", "source", "examples",
     ]
 
     func rule(_ node: Node) throws(PackError) -> Rule {
@@ -184,6 +184,7 @@ public struct NodeReader {
         if patterns.isEmpty && !Validators.recognizers.contains(validator ?? "") {
             throw fail(map["patterns"] ?? node, "\(what) needs at least one pattern (or a recogniser: \(Validators.recognizers.sorted().joined(separator: ", ")))")
         }
+        let whenCheckFails = try failedCheck(map, validator: validator, what: what)
         var redaction = RedactionStyle.placeholder
         if let r = map["redaction"] {
             guard let text = r.string, let style = RedactionStyle(rawValue: text) else {
@@ -209,6 +210,7 @@ public struct NodeReader {
             patterns: patterns,
             caseInsensitive: caseInsensitive,
             validator: validator,
+            whenCheckFails: whenCheckFails,
             context: try context(map["context"], what: what),
             allow: try strings(map, "allow", in: what),
             action: action,
@@ -218,6 +220,20 @@ public struct NodeReader {
             source: try source(map["source"], what: what, parent: node),
             examples: try examples(map["examples"], what: what),
             location: "\(origin):\(node.mark?.line ?? 0)")
+    }
+
+    /// `when_check_fails`: what a candidate the validator refuses is. Only a rule with a check (not a recogniser)
+    /// may say; a value other than the known ones is refused at its line.
+    func failedCheck(_ map: [String: Node], validator: String?, what: String) throws(PackError) -> FailedCheck {
+        guard let node = map["when_check_fails"] else { return .notThisType }
+        let choices = FailedCheck.allCases.map(\.rawValue).joined(separator: ", ")
+        guard case .scalar(let scalar) = node, let value = FailedCheck(rawValue: scalar.string) else {
+            throw fail(node, "\(what): 'when_check_fails' is \(node.string.map { "'\($0)'" } ?? "not text") (expected one of: \(choices))")
+        }
+        guard let validator, !Validators.recognizers.contains(validator) else {
+            throw fail(node, "\(what): 'when_check_fails' needs a 'validator' with a check to fail (a recogniser has none)")
+        }
+        return value
     }
 
     func context(_ node: Node?, what: String) throws(PackError) -> ContextRule? {

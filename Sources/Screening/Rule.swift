@@ -77,6 +77,16 @@ public struct ContextRule: Sendable, Hashable {
     public var required: Bool
 }
 
+/// What a rule makes of a candidate its validator says no to (`when_check_fails:` in a pack).
+public enum FailedCheck: String, Sendable, Codable, CaseIterable {
+    /// The candidate is not this kind of identifier: it is no finding (a shorter candidate may still be). The default.
+    case notThisType = "not-this-type"
+    /// The candidate is still a finding, with lower confidence and the same action: a number shaped like an SSN that
+    /// fails the SSN check is a typo, a made-up test value or a number the check does not know, and in a case file
+    /// it is still somebody's.
+    case stillPersonalData = "still-personal-data"
+}
+
 /// Text a rule's patterns must find, and text they must not.
 public struct RuleExamples: Sendable, Hashable {
     public var match: [String]
@@ -95,6 +105,8 @@ public struct Rule: Sendable, Hashable {
     public var caseInsensitive: Bool
     /// The name of a check-digit or range validator run on each candidate.
     public var validator: String?
+    /// What a candidate that fails the validator is: not this type (dropped), or still personal data (kept).
+    public var whenCheckFails: FailedCheck = .notThisType
     public var context: ContextRule?
     /// Values that are never findings (the city's own published numbers, 311, 911, …).
     public var allow: [String]

@@ -213,9 +213,17 @@ public final class Screener: Sendable {
         var confidence = confidence
         var why = reason ?? reasons[ruleIndex].pattern
         if let validator = validators[ruleIndex] {
-            guard validator(value[...]) else { return .rejected }
-            confidence = 0.95
-            why = reason.map { $0 + reasons[ruleIndex].validated } ?? reasons[ruleIndex].patternValidated
+            if validator(value[...]) {
+                confidence = 0.95
+                why = reason.map { $0 + reasons[ruleIndex].validated } ?? reasons[ruleIndex].patternValidated
+            } else if rules[ruleIndex].whenCheckFails == .stillPersonalData {
+                // Kept, less sure, with the same action; the allow-list and context below still apply.
+                confidence = 0.4
+                why += ", fails the \(rules[ruleIndex].validator ?? "") check but is kept: an invalid-looking number "
+                    + "in a case file is still somebody's"
+            } else {
+                return .rejected
+            }
         }
         if isAllowed(value, ruleIndex: ruleIndex) { return .lookAlike }
         if let context = rules[ruleIndex].context {
