@@ -14,6 +14,7 @@ public enum Validators {
         "email-address": emailAddress,
         "payment-card": paymentCard,
         "us-ssn": usSSN,
+        "us-itin": usITIN,
         "nanp-phone": nanpPhone,
         "ca-sin": { d in let x = digits(of: d); return x.count == 9 && x[0] != 0 && x[0] != 8 && luhn(x) },
         "iban": iban,
