@@ -762,12 +762,12 @@ rules:
         - "the assistance desk opens at 9"
 """#),
         ("united-states.yaml", #"""
-# Identifiers of United States residents: Social Security numbers (with the never-issued ranges refused), NANP
-# phone numbers, and driver's licence and passport numbers (these only next to the words that name them: their
-# formats alone look like any other number).
+# Identifiers of United States residents: Social Security numbers (a formatted one that fails the check is still
+# redacted; unformatted ones only when they pass), ITINs, NANP phone numbers, and driver's licence and passport
+# numbers (these only next to the words that name them: their formats alone look like any other number).
 pack: united-states
 title: Residents' personal data (United States)
-version: "2026.11.2"
+version: "2026.11.3"
 rules:
   - id: us-ssn
     title: US Social Security number
@@ -776,7 +776,12 @@ rules:
     patterns:
       - '\b\d{3}-\d{2}-\d{4}\b'
       - '\b\d{3} \d{2} \d{4}\b'
+      - '\b\d{3}\.\d{2}\.\d{4}\b'
     validator: us-ssn
+    # Written as an SSN but failing the check (area 000, 666 or 9xx, group 00, serial 0000): a typo, a test value or
+    # a number the check does not know; in a case file it is still somebody's. A valid ITIN (9xx) is us-itin's: it
+    # has the same span and a higher priority.
+    when_check_fails: still-personal-data
     allow: ["078-05-1120", "457-55-5462", "219-09-9999"]
     action: redact
     priority: 80
@@ -790,12 +795,16 @@ rules:
       match:
         - "SSN 212-56-7890 on file"
         - "her number is 523 45 6781"
-      no_match:
+        - "SSN 514.27.6083 from the intake form"
         - "case 000-12-3456 is invalid"
         - "area 666-12-3456 is never issued"
-        - "order 912-34-5678 shipped"
         - "group zero 123-00-4567"
+        - "the number 912-34-5678 is neither an SSN nor an ITIN"
+      no_match:
         - "the advertising sample 078-05-1120 from the wallet insert"
+        - "ITIN 912-78-1234 on the W-7"
+        - "part 1234-56-7890 is back in stock"
+        - "version 123.45.67890 of the build"
 
   - id: us-ssn-unformatted
     title: US Social Security number without separators
@@ -818,6 +827,58 @@ rules:
         - "social security number 523456781"
       no_match:
         - "invoice 212567890 is overdue"
+
+  # ITINs: issued by the IRS to residents who need a taxpayer number and cannot get an SSN, many of them immigrants.
+  # Nine digits, the first a 9, the 4th and 5th (the group) in 50–65, 70–88, 90–92 or 94–99 (IRS, Internal Revenue
+  # Manual 3.21.263, https://www.irs.gov/irm/part3/irm_03-021-263r; the same ranges as Presidio's UsItinRecognizer).
+  # Group 93 is the ATIN (adoption) number: not an ITIN, but us-ssn still redacts it as a failed SSN.
+  - id: us-itin
+    title: US Individual Taxpayer Identification Number (ITIN)
+    category: personal-data
+    entity: US_ITIN
+    patterns:
+      - '\b9\d{2}-\d{2}-\d{4}\b'
+      - '\b9\d{2} \d{2} \d{4}\b'
+      - '\b9\d{2}\.\d{2}\.\d{4}\b'
+    validator: us-itin
+    action: redact
+    priority: 82
+    message: &itin-message >
+      An ITIN is the taxpayer number of a resident who cannot get a Social Security number. PromptGate replaced each
+      one with a placeholder before sending.
+    source: *boston
+    examples:
+      match:
+        - "ITIN 912-78-1234 on the W-7"
+        - "taxpayer number 934 56 7890"
+        - "her ITIN is 987.65.4321"
+        - "the number 999-99-9999 on the 1040"
+      no_match:
+        - "912-43-4567 (group 43 is not issued)"
+        - "ATIN 912-93-4567 for the adopted child"
+        - "212-78-1234 starts with 2"
+
+  - id: us-itin-unformatted
+    title: US Individual Taxpayer Identification Number (ITIN) without separators
+    category: personal-data
+    entity: US_ITIN
+    patterns:
+      - '\b9\d{8}\b'
+    validator: us-itin
+    context:
+      words: [itin, "individual taxpayer", taxpayer, "tax id", taxid, "tax identification", tin, "w-7"]
+      window: 40
+    action: redact
+    priority: 72
+    message: *itin-message
+    source: *boston
+    examples:
+      match:
+        - "ITIN: 912781234"
+        - "individual taxpayer identification number 950651234"
+      no_match:
+        - "invoice 912781234 is overdue"
+        - "ITIN 912431234 (group 43 is not issued)"
 
   - id: phone-nanp
     title: Phone number (North America)
