@@ -4,8 +4,9 @@ import Providers
 import Screening
 import Transport
 
-/// One streamed chat answer (any ``ChatWire``): reads the upstream event stream as the client pulls, restores
-/// placeholders slot by slot, and records the answer when it ends — or that it broke off, and why.
+/// One streamed chat answer (any ``ChatWire``): reads the upstream event stream as the client pulls, screens the
+/// answer and restores placeholders slot by slot, and records the answer when it ends — or that it broke off or was
+/// blocked, and why.
 actor ChatStreamSession: StreamSession {
     private let gate: Gate
     private var upstream: ResponseBody.AsyncIterator?
@@ -16,18 +17,24 @@ actor ChatStreamSession: StreamSession {
     private let request: ExtractedRequest
     private let verdict: RegistryVerdict
     private let started: ContinuousClock.Instant
+    /// The answer's screening: findings, a block, and the text the log keeps.
+    private let answers: AnswerScreening
     private var responseBytes = 0
     private var finished = false
     /// A disclosure notice still to be sent, before the protocol's end event.
     private var notice: String?
 
     init(
-        gate: Gate, wire: ChatWire, upstream: ResponseBody, vault: PlaceholderVault, context: RequestContext,
-        request: ExtractedRequest, verdict: RegistryVerdict, started: ContinuousClock.Instant, notice: String? = nil
+        gate: Gate, wire: ChatWire, upstream: ResponseBody, vault: PlaceholderVault, answers: AnswerScreening,
+        context: RequestContext, request: ExtractedRequest, verdict: RegistryVerdict, started: ContinuousClock.Instant,
+        notice: String? = nil
     ) {
         self.verdict = verdict
         self.wire = wire
-        var rewriter = wire.streamRewriter(vault: vault, loggedTextLimit: gate.configuration.maxLoggedTextBytes)
+        self.answers = answers
+        var rewriter = wire.answerStreamRewriter(
+            vault: vault, answers: answers, holdBack: gate.configuration.answerHoldBackBytes,
+            loggedTextLimit: gate.configuration.maxLoggedTextBytes)
         let notice = notice.map { wire.noticePrefix + $0 }
         // Protocols that repeat the text place the notice themselves; the others get it before their end event.
         self.notice = notice.flatMap { rewriter.carryNotice($0) ? nil : $0 }
@@ -46,8 +53,10 @@ actor ChatStreamSession: StreamSession {
         let gate = self.gate
         var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: 499)
         entry.note = "the client disconnected mid-stream; the upstream transfer was cancelled"
-        entry.responseRedacted = gate.clip(Self.joined(rewriter.upstreamText), alsoNotKept: rewriter.upstreamTextDropped)
+        let logged = answers.loggedText
+        entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)
         entry.responseBytes = responseBytes
+        gate.addAnswerFindings(answers, to: &entry)
         gate.recordAfterForwarding(entry)
     }
 
@@ -59,8 +68,12 @@ actor ChatStreamSession: StreamSession {
                 upstream = iterator
                 guard let chunk else { return end() }
                 responseBytes += chunk.count
-                let events = try framer.feed(chunk)
-                let out = withNotice(events.flatMap { rewriter.rewrite($0) })
+                var out: [ServerSentEvent] = []
+                for event in try framer.feed(chunk) {
+                    out += rewriter.rewrite(event)
+                    if let block = answers.block { return blocked(out, block) }
+                }
+                out = withNotice(out)
                 if !out.isEmpty { return encode(out) }
             }
         } catch {
@@ -84,11 +97,17 @@ actor ChatStreamSession: StreamSession {
         var tail: [ServerSentEvent] = []
         if let last = framer.finish() { tail += rewriter.rewrite(last) }
         tail += rewriter.finish()
+        if let block = answers.block {
+            finished = false
+            return blocked(tail, block)
+        }
         var entry = gate.responseEntry(.responseCompleted, context: context, request: request, verdict: verdict, started: started, status: 200)
-        entry.responseRedacted = gate.clip(upstreamText(), alsoNotKept: rewriter.upstreamTextDropped)
+        let logged = answers.loggedText
+        entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)
         entry.responseBytes = responseBytes
         (entry.promptTokens, entry.completionTokens) = rewriter.usage
         if !rewriter.sawEnd { entry.note = "the upstream stream ended without its end event" }
+        gate.addAnswerFindings(answers, to: &entry)
         gate.recordAfterForwarding(entry)
         return tail.isEmpty ? nil : encode(tail)
     }
@@ -98,21 +117,37 @@ actor ChatStreamSession: StreamSession {
         let failure = Gate.upstreamFailure(error)
         var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: failure.status)
         entry.note = "the upstream stream broke off: \(error)"
-        entry.responseRedacted = gate.clip(upstreamText(), alsoNotKept: rewriter.upstreamTextDropped)
-        entry.responseBytes = responseBytes
-        gate.recordAfterForwarding(entry)
-        // Text held back for restoring goes out first, then an in-band error the protocol's SDK raises.
+        // Text held back goes out first (screened: a block among it ends the stream here), then an in-band error
+        // the protocol's SDK raises.
         let held = rewriter.finish()
+        let logged = answers.loggedText
+        entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)
+        entry.responseBytes = responseBytes
+        gate.addAnswerFindings(answers, to: &entry)
+        if let block = answers.block { entry.note = (entry.note ?? "") + "; " + block.note }
+        gate.recordAfterForwarding(entry)
         let frame = rewriter.errorEvent(
             status: failure.status, message: failure.message, type: failure.type, code: failure.code)
         upstream = nil
         return encode(held + [frame])
     }
 
-    private func upstreamText() -> String { Self.joined(rewriter.upstreamText) }
-
-    /// The texts of all slots, in slot order.
-    private static func joined(_ texts: [String: String]) -> String {
-        texts.keys.sorted().map { texts[$0] ?? "" }.joined(separator: "\n")
+    /// Ends the stream because the answer's screening blocked it: what was settled before the blocked value goes
+    /// out, then the protocol's in-band error; the entry records the block. The upstream transfer is cancelled.
+    private func blocked(_ before: [ServerSentEvent], _ block: AnswerBlock) -> [UInt8]? {
+        finished = true
+        let held = rewriter.finish()  // only text before the block: the screening sends nothing after it
+        let failure = GateFailure.blocked(block.message)
+        var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: failure.status)
+        entry.note = block.note + "; the stream was ended with an in-band error"
+        let logged = answers.loggedText
+        entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)
+        entry.responseBytes = responseBytes
+        gate.addAnswerFindings(answers, to: &entry)
+        gate.recordAfterForwarding(entry)
+        let frame = rewriter.errorEvent(
+            status: failure.status, message: failure.message, type: failure.type, code: failure.code)
+        upstream = nil
+        return encode(before + held + [frame])
     }
 }

@@ -144,10 +144,13 @@ extension Gate {
         }
         let isEventStream = wire.isStream(contentType: response.header("content-type"))
         let notice = verdict.system?.residentFacing == true ? configuration.disclosureNotice : nil
+        // The answer is screened too, as the upstream wrote it: values the prompt did not hold are answer findings.
+        let answers = AnswerScreening(
+            gate: self, promptTexts: request.slots.map(\.text), vault: result.vault, department: context.department)
         if response.status == 200 && isEventStream {
             let session = ChatStreamSession(
-                gate: self, wire: wire, upstream: response.body, vault: result.vault, context: context, request: request,
-                verdict: verdict, started: started, notice: notice)
+                gate: self, wire: wire, upstream: response.body, vault: result.vault, answers: answers, context: context,
+                request: request, verdict: verdict, started: started, notice: notice)
             return .stream(status: 200, headers: responseHeaders, body: GateStream(session: session))
         }
 
@@ -166,14 +169,29 @@ extension Gate {
                 note: "upstream answered \(response.status)")
             return .complete(status: response.status, headers: responseHeaders, body: upstreamBody)
         }
-        let upstreamTexts = wire.restore(&json, vault: result.vault)
+        var loggedTexts: [String] = []
+        _ = wire.transformAnswer(&json) { text, isJSON in
+            let (delivered, logged) = answers.screenWhole(text, dedupe: false)
+            loggedTexts.append(logged)
+            return result.vault.restore(delivered, jsonString: isJSON)
+        }
         if let notice { wire.appendNotice(&json, notice) }
         var done = responseEntry(
             .responseCompleted, context: context, request: request, verdict: verdict, started: started, status: 200)
-        done.responseRedacted = clip(upstreamTexts.joined(separator: "\n"))
+        done.responseRedacted = clip(loggedTexts.joined(separator: "\n"))
         done.responseBytes = upstreamBody.count
         (done.promptTokens, done.completionTokens) = wire.usage(json)
+        addAnswerFindings(answers, to: &done)
+        if let block = answers.block {
+            // Nothing of the answer goes out; the entry says why, with the answer's text as the log may keep it.
+            done.event = .responseFailed
+            done.status = GateFailure.blocked(block.message).status
+            done.note = ([done.note].compactMap { $0 } + [block.note]).joined(separator: " ")
+            recordAfterForwarding(done)
+            throw GateFailure.blocked(block.message)
+        }
         recordAfterForwarding(done)
+        responseHeaders += Self.answerWarnings(answers.recorded).map { ("x-promptgate-warning", $0) }
         return .complete(status: 200, headers: responseHeaders, body: json.serializedBytes())
     }
 

@@ -58,6 +58,21 @@ public struct GateConfiguration: Sendable {
     public var reviewOverdue: ReviewOverduePolicy = .warn
     /// The HMAC key for fingerprints of values; keep it apart from the log (default: `DATA/fingerprint.key`).
     public var fingerprintKeyPath: String?
+    /// What happens to findings in answers — values the upstream wrote that the prompt did not contain — keyed by
+    /// rule id (`email-address`) or category (`personal-data`, `credentials`, …); a rule id wins over its category.
+    /// `warn` records and tells the employee (`x-promptgate-warning` on answers that are not streamed), `redact`
+    /// replaces the value by a placeholder that is not restored (`[EMAIL_ADDRESS redacted by PromptGate]`),
+    /// `block` withholds the answer (mid-stream: ends it with the protocol's in-band error), `log` only records.
+    /// Credentials are never delivered raw: anything below `redact` counts as `redact` for them.
+    public var answerActions: [String: RuleAction] = ["credentials": .redact, "prohibited-use": .log]
+    /// Per department (by id): the same keys, winning over ``answerActions``.
+    public var departmentAnswerActions: [String: [String: RuleAction]] = [:]
+    /// The action for answer findings that neither map names: record and warn.
+    public var answerDefaultAction: RuleAction = .warn
+    /// How many bytes at the end of each streamed text slot are held back until the next chunk (or the slot's
+    /// end), so that a value cut across chunks is found whole before any of it is sent. A finding still growing at
+    /// the end is held from its first byte, up to 64 KiB.
+    public var answerHoldBackBytes: Int = 256
 
     public init(
         upstreamBaseURL: String, upstreamAPIKey: Secret? = nil, packs: [GuidelinePack], dataDirectory: String,
@@ -65,7 +80,7 @@ public struct GateConfiguration: Sendable {
         checkpointInterval: Duration? = .seconds(5), maxSegmentBytes: Int = 256 << 20,
         transport: TransportConfiguration = TransportConfiguration(), maxRequestBytes: Int = 8 << 20,
         maxResponseBytes: Int = 32 << 20, maxLoggedTextBytes: Int = 16 << 10,
-        unscreenedParts: UnscreenedPartsPolicy = .allowAndRecord
+        unscreenedParts: UnscreenedPartsPolicy = .block
     ) {
         self.upstreamBaseURL = upstreamBaseURL
         self.upstreamAPIKey = upstreamAPIKey
@@ -89,8 +104,9 @@ public struct GateConfiguration: Sendable {
     }
 }
 
-/// Parts of a request that are not text.
-public enum UnscreenedPartsPolicy: String, Sendable {
+/// Parts of a request that are not text (images, audio, PDF and Office files, token arrays): PromptGate cannot
+/// screen them, so by default a request that carries one is blocked with a message that says so.
+public enum UnscreenedPartsPolicy: String, Sendable, CaseIterable {
     /// Forward them, and say in the audit entry that they were not screened.
     case allowAndRecord = "allow"
     /// Block requests that carry them.
