@@ -37,14 +37,17 @@ enum ChatWire: Sendable, CaseIterable {
         }
     }
 
+    /// The protocol's slots, then every other string of the body (``ExtractedRequest/walkingWholeBody()``).
     func extract(_ body: JSONValue) throws(RequestDecodingError) -> ExtractedRequest {
+        let request: ExtractedRequest
         switch self {
-        case .openAIChat: return try OpenAIChat.extract(body)
-        case .anthropicMessages: return try AnthropicMessages.extract(body)
-        case .openAIEmbeddings: return try OpenAIEmbeddings.extract(body)
-        case .openAIResponses: return try OpenAIResponses.extract(body)
-        case .ollamaChat: return try OllamaChat.extract(body)
+        case .openAIChat: request = try OpenAIChat.extract(body)
+        case .anthropicMessages: request = try AnthropicMessages.extract(body)
+        case .openAIEmbeddings: request = try OpenAIEmbeddings.extract(body)
+        case .openAIResponses: request = try OpenAIResponses.extract(body)
+        case .ollamaChat: request = try OllamaChat.extract(body)
         }
+        return request.walkingWholeBody()
     }
 
     /// Restores placeholders in a complete answer; returns the texts as the upstream sent them.

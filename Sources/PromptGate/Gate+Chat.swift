@@ -93,7 +93,7 @@ extension Gate {
 
         var result: ScreeningResult
         do {
-            result = try screen(request.slots.map(\.text), department: context.department)
+            result = try screen(slots: request.slots, department: context.department)
         } catch {
             logger.error("screening failed; the request is refused", metadata: ["error": "\(error)"])
             throw GateFailure.screeningFailed
@@ -243,7 +243,7 @@ extension Gate {
         entry.decision = result.decision.rawValue
         var counts: [String: AuditEntry.FindingCount] = [:]
         var order: [String] = []
-        for located in result.findings {
+        for located in result.findings where located.piece == 0 {
             let f = located.finding
             let key = f.ruleID + "\u{0}" + f.action.rawValue
             if counts[key] == nil { order.append(key) }
@@ -253,8 +253,13 @@ extension Gate {
         entry.packHash = screener.packHash
         entry.screenedAll = request.unscreened.isEmpty
         entry.unscreened = request.unscreened
+        // The protocol's own slots, and of the rest of the body (keys, metadata, schemas) only what held a finding.
+        let withFindings = Set(result.findings.map(\.slot))
         entry.promptRedacted = clip(
-            zip(request.slots, result.loggedTexts).map { "[\($0.location)] \($1)" }.joined(separator: "\n"))
+            zip(request.slots, result.loggedTexts).enumerated()
+                .filter { index, pair in !pair.0.walked || withFindings.contains(index) }
+                .map { _, pair in "[\(pair.0.location)] \(pair.0.encoding.isKey ? "(not shown)" : pair.1)" }
+                .joined(separator: "\n"))
         entry.requestBytes = bytes
         var seen = Set<String>()
         for located in result.findings {

@@ -1,4 +1,5 @@
 import AuditLog
+import JSONCore
 import Logging
 import Providers
 import Screening
@@ -16,6 +17,10 @@ extension Gate {
             result.relax(category: .prohibitedUse, policy: policy)
         }
         var entry = requestEntry(request, result, context: context, bytes: bytes, verdict: verdict)
+        if let model = result.findings.first(where: { request.slots[$0.slot].path == [.key("model")] }) {
+            // The model name is recorded as sent: not when something was found in it.
+            entry.model = "(withheld: it held \(model.finding.entity))"
+        }
         if !verdict.warnings.isEmpty { entry.note = verdict.warnings.joined(separator: " ") }
 
         var decision = result.decision
@@ -25,16 +30,19 @@ extension Gate {
             blockReason = "PromptGate blocked this request. " + reason
         } else if decision == .blocked {
             blockReason = Self.blockMessage(result.blocking)
-        } else if !request.unscreened.isEmpty && configuration.unscreenedParts == .block {
+        }
+        let department = context.department ?? configuration.defaultDepartment
+        let unscreenedPolicy = configuration.policies?.unscreenedParts(for: department) ?? configuration.unscreenedParts
+        if blockReason == nil, !request.unscreened.isEmpty, unscreenedPolicy == .block {
             decision = .blocked
             blockReason = "PromptGate blocked this prompt: it carries parts that cannot be screened as text "
                 + "(\(request.unscreened.joined(separator: ", "))), and this city's policy does not let unscreened "
-                + "content leave. Nothing was sent."
+                + "content leave. Nothing was sent. Send the text itself, or ask IT whether your department may "
+                + "send such files."
         }
 
-        let department = context.department ?? configuration.defaultDepartment
         var wouldBlock = result.monitoredBlocks.isEmpty ? nil : Self.blockMessage(result.monitoredBlocks)
-        if let reason = blockReason, !result.holdsCredential, configuration.policies?.mode(for: department) == .monitor {
+        if let reason = blockReason, !result.blocksInEveryMode, configuration.policies?.mode(for: department) == .monitor {
             wouldBlock = reason
             decision = result.decision
             blockReason = nil

@@ -54,6 +54,7 @@ public struct ProxySettings: Sendable {
         .init(name: "http2", path: ["outbound", "http2"], environment: "PROMPTGATE_HTTP2", help: "use HTTP/2 where offered"),
         .init(name: "disclosure_notice", path: ["disclosure_notice"], environment: "PROMPTGATE_DISCLOSURE_NOTICE", help: "notice appended to answers"),
         .init(name: "review_overdue", path: ["review_overdue"], environment: "PROMPTGATE_REVIEW_OVERDUE", help: "warn or block"),
+        .init(name: "unscreened_parts", path: ["unscreened_parts"], environment: "PROMPTGATE_UNSCREENED_PARTS", help: "block or allow"),
     ]
 
     public private(set) var values: [String: Value] = [:]

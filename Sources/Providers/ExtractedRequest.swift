@@ -4,12 +4,30 @@ import JSONCore
 public struct TextSlot: Sendable, Equatable {
     public var path: [JSONPathComponent]
     public var text: String
-    public init(path: [JSONPathComponent], text: String) {
+    /// What may be done with a finding here: redact in place, block, or look for secrets only.
+    public var handling: Handling
+    /// How the text sits in the body (as is, inside a `data:` URL or base64, or as an object key).
+    public var encoding: Encoding
+    /// Found by the walk over the whole body rather than named by the protocol (a `metadata` value, a schema, an
+    /// unknown field): logged only where something was found in it.
+    public var walked: Bool
+
+    public init(
+        path: [JSONPathComponent], text: String, handling: Handling = .text, encoding: Encoding = .plain,
+        walked: Bool = false
+    ) {
         self.path = path
         self.text = text
+        self.handling = handling
+        self.encoding = encoding
+        self.walked = walked
     }
-    /// `messages[2].content[0].text`
-    public var location: String { describe(path) }
+
+    /// `messages[2].content[0].text`; an object key is named by its object (`metadata (a key)`), never by itself.
+    public var location: String {
+        if case .key = encoding { return (path.isEmpty ? "the body" : describe(path)) + " (a key)" }
+        return describe(path)
+    }
 
     /// A slot for every string inside `value` (a tool call's input or arguments object), found at `path`.
     static func strings(in value: JSONValue?, at path: [JSONPathComponent], into slots: inout [TextSlot]) {
@@ -38,9 +56,29 @@ public struct ExtractedRequest: Sendable {
     public func rewritten(with texts: [String]) -> JSONValue {
         var body = self.body
         for (slot, text) in zip(slots, texts) where slot.text != text {
-            body.set(.string(text), at: slot.path[...])
+            // A key is never rewritten: a finding in one blocks the request.
+            if case .key = slot.encoding { continue }
+            body.set(.string(slot.encoded(text)), at: slot.path[...])
         }
         return body
+    }
+
+    /// The request with every other string of its body as a slot too, and every object key: the values the
+    /// protocol names are only where the employee's text usually is, and anything else in the body leaves with it
+    /// (`metadata`, `stop`, tool schemas, `response_format`, unknown fields). Text attachments (`data:` URLs,
+    /// base64 text documents) become slots of their decoded text; binary ones are listed as unscreened.
+    public func walkingWholeBody() -> ExtractedRequest {
+        let walk = BodyWalk.walk(body, named: Set(slots.map(\.path)))
+        var request = self
+        request.slots += walk.slots
+        // A part the protocol could not read as text is read now when it carried a text attachment.
+        request.unscreened = unscreened.filter { note in
+            !walk.readParts.contains { read in
+                let part = note.prefix { $0 != " " }
+                return read.hasPrefix(part) && (read.count == part.count || ".[".contains(read[read.index(read.startIndex, offsetBy: part.count)]))
+            }
+        } + walk.unscreened
+        return request
     }
 }
 

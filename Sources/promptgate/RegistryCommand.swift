@@ -3,6 +3,7 @@ import Foundation
 import PromptGate
 
 extension ReviewOverduePolicy: ExpressibleByArgument {}
+extension UnscreenedPartsPolicy: ExpressibleByArgument {}
 
 struct RegistryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -83,6 +83,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "When a registered system's review date has passed: warn (default) or block.")
     var reviewOverdue: ReviewOverduePolicy?
 
+    @Option(help: "Parts that cannot be screened as text (images, audio, PDF, token arrays): block (default) or allow (forwarded and recorded as unscreened, with media type, size and a keyed fingerprint). A department's policy may say otherwise.")
+    var unscreenedParts: UnscreenedPartsPolicy?
+
     @Option(help: ArgumentHelp("The HMAC key for fingerprints of values, kept apart from the log (default DATA/fingerprint.key).", valueName: "path"))
     var fingerprintKey: String?
 
@@ -155,6 +158,14 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError("configuration error: \(settings.values["review_overdue"]?.origin ?? ""): review_overdue must be warn or block")
             }
             configuration.reviewOverdue = overdue
+        }
+        if let policy = unscreenedParts {
+            configuration.unscreenedParts = policy
+        } else if let text = settings.string("unscreened_parts") {
+            guard let policy = UnscreenedPartsPolicy(rawValue: text) else {
+                throw CLIError("configuration error: \(settings.values["unscreened_parts"]?.origin ?? ""): unscreened_parts must be block or allow")
+            }
+            configuration.unscreenedParts = policy
         }
         configuration.defaultDepartment = department ?? settings.string("department")
         if let reason = startNewLog {

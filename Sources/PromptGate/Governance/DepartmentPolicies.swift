@@ -16,6 +16,9 @@ public struct DepartmentRule: Sendable, Equatable {
     /// The packs that run for this department (nil: all loaded packs).
     public var packs: [String]?
     public var mode: PolicyMode?
+    /// Whether parts that cannot be screened as text (images, audio, PDF) may leave for this department (nil: the
+    /// proxy's setting).
+    public var unscreenedParts: UnscreenedPartsPolicy? = nil
     /// Per-rule actions that replace the rule's own.
     public var overrides: [String: RuleAction]
 }
@@ -50,6 +53,9 @@ public struct DepartmentPolicies: Sendable, Equatable {
         department.flatMap { d in departments.first { $0.id == d } }
     }
 
+    /// Whether unscreenable parts may leave for `department`, if its rule says.
+    public func unscreenedParts(for department: String?) -> UnscreenedPartsPolicy? { rule(for: department)?.unscreenedParts }
+
     /// The mode in force for `department`.
     public func mode(for department: String?) -> PolicyMode { rule(for: department)?.mode ?? mode }
 
@@ -72,7 +78,7 @@ public struct DepartmentPolicies: Sendable, Equatable {
         if let node = map["departments"] {
             guard case .sequence(let items) = node else { throw r.fail(node, "'departments' must be a list") }
             for item in items {
-                let d = try r.mapping(item, "a department", allowed: ["id", "packs", "mode", "overrides"])
+                let d = try r.mapping(item, "a department", allowed: ["id", "packs", "mode", "overrides", "unscreened_parts"])
                 let id = try r.string(d, "id", in: "a department", parent: item)
                 var packsList: [String]?
                 if d["packs"] != nil {
@@ -96,7 +102,12 @@ public struct DepartmentPolicies: Sendable, Equatable {
                     }
                 }
                 let mode: PolicyMode? = d["mode"] == nil ? nil : try Registry.choose(r, d, "mode", in: "department '\(id)'", parent: item)
-                departments.append(DepartmentRule(id: id, packs: packsList, mode: mode, overrides: overrides))
+                var department = DepartmentRule(id: id, packs: packsList, mode: mode, overrides: overrides)
+                if d["unscreened_parts"] != nil {
+                    department.unscreenedParts = try Registry.choose(
+                        r, d, "unscreened_parts", in: "department '\(id)'", parent: item)
+                }
+                departments.append(department)
             }
         }
         return DepartmentPolicies(
