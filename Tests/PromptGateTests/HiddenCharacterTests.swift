@@ -47,3 +47,27 @@ struct HiddenCharacterTests {
         #expect(ScreeningView("a\u{200B}b")?.bytes == Array("ab".utf8))
     }
 }
+
+/// Values written in other digits, compatibility forms or encodings read as what they encode.
+@Suite("Screening: other digits, full-width forms, percent-encoding and HTML references")
+struct NormalisedViewTests {
+    @Test("each form of an SSN and an e-mail address is found, and its whole original span replaced", arguments: [
+        ("SSN ٢١٢-٥٦-٧٨٩٠ here", "٢١٢-٥٦-٧٨٩٠", "US_SSN"),
+        ("SSN ２１２－５６－７８９０ here", "２１２－５６－７８９０", "US_SSN"),
+        ("mail maria.gonzalez＠example.org now", "maria.gonzalez＠example.org", "EMAIL_ADDRESS"),
+        ("link ?to=maria.gonzalez%40example.org&x=1", "maria.gonzalez%40example.org", "EMAIL_ADDRESS"),
+        ("html maria.gonzalez&#64;example.org.", "maria.gonzalez&#64;example.org", "EMAIL_ADDRESS"),
+        ("html maria.gonzalez&#x40;example&period;org ok", "maria.gonzalez&#x40;example&period;org", "EMAIL_ADDRESS"),
+        ("named maria.gonzalez&commat;example.org ok", "maria.gonzalez&commat;example.org", "EMAIL_ADDRESS"),
+    ])
+    func forms(_ text: String, _ written: String, _ entity: String) throws {
+        let finding = try #require(
+            try ScreeningTests.screener.scan(text).first { $0.entity == entity }, "nothing found in \(text)")
+        #expect(String(decoding: Array(text.utf8)[finding.start..<finding.end], as: UTF8.self) == written)
+    }
+
+    @Test("text that reads as written is not copied", arguments: ["plain ascii", "héllo wörld Ærø", "50 percent", "a & b"])
+    func unchanged(_ text: String) {
+        #expect(ScreeningView(text) == nil)
+    }
+}

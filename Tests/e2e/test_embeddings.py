@@ -3,6 +3,7 @@ they leave (the embedding is of the placeholder text), token arrays cannot be sc
 import json
 
 import openai
+import pytest
 
 from test_openai_chat import PLACEHOLDERS, PROMPT, RAW, assert_log_clean, client
 
@@ -23,10 +24,19 @@ def test_strings_are_redacted_before_they_are_embedded(start_proxy, llmock):
     assert '"decision":"redacted"' in log and '"event":"response.completed"' in log
 
 
-def test_token_arrays_are_recorded_as_unscreened(start_proxy, llmock):
+def test_token_arrays_are_blocked_by_default(start_proxy, llmock):
     proxy = start_proxy()
     llmock.reset()
-    # The default policy lets unscreenable parts through and records them. (llmock itself only embeds strings:
+    with pytest.raises(openai.PermissionDeniedError) as blocked:
+        client(proxy).embeddings.create(model="text-embedding-3-small", input=[[9906, 1917]])
+    assert "cannot be screened as text" in str(blocked.value)
+    assert llmock.requests() == []
+
+
+def test_token_arrays_are_recorded_as_unscreened_where_allowed(start_proxy, llmock):
+    proxy = start_proxy(["--unscreened-parts", "allow"])
+    llmock.reset()
+    # A city that allows unscreenable parts lets them through and records them. (llmock itself only embeds strings:
     # its 422 comes back in its own shape, which also shows upstream errors pass through.)
     try:
         client(proxy).embeddings.create(model="text-embedding-3-small", input=[[9906, 1917]])
