@@ -256,7 +256,7 @@ extension Gate {
         // The protocol's own slots, and of the rest of the body (keys, metadata, schemas) only what held a finding.
         let withFindings = Set(result.findings.map(\.slot))
         entry.promptRedacted = clip(
-            zip(request.slots, result.loggedTexts).enumerated()
+            zip(result.slots, result.loggedTexts).enumerated()
                 .filter { index, pair in !pair.0.walked || withFindings.contains(index) }
                 .map { _, pair in "[\(pair.0.location)] \(pair.0.encoding.isKey ? "(not shown)" : pair.1)" }
                 .joined(separator: "\n"))

@@ -17,7 +17,7 @@ extension Gate {
             result.relax(category: .prohibitedUse, policy: policy)
         }
         var entry = requestEntry(request, result, context: context, bytes: bytes, verdict: verdict)
-        if let model = result.findings.first(where: { request.slots[$0.slot].path == [.key("model")] }) {
+        if let model = result.findings.first(where: { result.slots[$0.slot].path == [.key("model")] }) {
             // The model name is recorded as sent: not when something was found in it.
             entry.model = "(withheld: it held \(model.finding.entity))"
         }

@@ -18,6 +18,8 @@ extension Gate {
     /// Screens a request's slots, each as its ``TextSlot/Handling`` allows: free text is redacted in place, a
     /// finding in a value a placeholder would break blocks, and structural values are searched for secrets only.
     func screen(slots: [TextSlot], department: String? = nil) throws(ScanFailure) -> ScreeningResult {
+        // Base64 runs in free text are read too (a record pasted encoded); a finding in one blocks.
+        let slots = slots + slots.filter { $0.handling == .text }.flatMap { $0.decodedRuns() }
         let department = department ?? configuration.defaultDepartment
         let rule = configuration.policies?.rule(for: department)
         let monitor = configuration.policies?.mode(for: department) == .monitor
@@ -77,7 +79,8 @@ extension Gate {
         let located = perSlot.flatMap { $0 }
         return ScreeningResult(
             decision: policy.decide(located.map(\.finding)), findings: located, outgoingTexts: outgoing,
-            loggedTexts: logged, vault: vault, monitoredBlocks: monitoredBlocks, blocksInEveryMode: blocksInEveryMode)
+            loggedTexts: logged, vault: vault, monitoredBlocks: monitoredBlocks, blocksInEveryMode: blocksInEveryMode,
+            slots: slots)
     }
 
     /// Drops a finding of a pack the department does not run, or applies its per-rule action.

@@ -1,3 +1,4 @@
+import Providers
 import Screening
 
 /// What screening found in the texts of one request, and the texts that may leave.
@@ -23,6 +24,8 @@ public struct ScreeningResult: Sendable {
     public var monitoredBlocks: [Finding] = []
     /// A finding blocks that no mode relaxes: a secret, or a value where no placeholder fits (a URL, a key).
     public var blocksInEveryMode = false
+    /// The slots screened, in the order of the texts: the request's own, then the texts decoded from base64 runs.
+    var slots: [TextSlot] = []
 
     /// Turns findings of `category` into `log` findings (recorded, not acted on), and decides again.
     mutating func relax(category: RuleCategory, policy: Policy) {

@@ -26,6 +26,9 @@ extension TextSlot {
         case base64
         /// The slot is an object key (`path` names the object, `key` the member): it cannot be rewritten.
         case key(String)
+        /// Text decoded from a base64 run inside the text at `path` (a record pasted encoded): screened, never
+        /// written back.
+        case decoded
 
         /// Whether the slot is an object key.
         public var isKey: Bool {
@@ -37,7 +40,7 @@ extension TextSlot {
     /// The JSON string that carries `text` in this slot's encoding.
     func encoded(_ text: String) -> String {
         switch encoding {
-        case .plain, .key: return text
+        case .plain, .key, .decoded: return text
         case .base64: return Data(text.utf8).base64EncodedString()
         case .dataURL(let header, let base64):
             if base64 { return header + Data(text.utf8).base64EncodedString() }

@@ -130,6 +130,18 @@ struct WholeBodyTests {
         #expect(allowed.log.contains(#""screened_all":false"#) && allowed.log.contains("image/png, 7 bytes"))
     }
 
+    @Test("a record pasted as base64 in the prompt is read; a finding in it blocks, plain base64 noise does not")
+    func base64InText() async throws {
+        let record = Data("name: Maria, ssn: \(Self.ssn), mail \(Self.email)".utf8).base64EncodedString()
+        let r = try await Self.send(Self.chat("", content: "\"decode this: \(record) please\""))
+        #expect(r.status == 403 && r.sent.isEmpty, "\(r.answer)")
+        #expect(r.answer.contains("base64 text"))
+        #expect(!r.log.contains(Self.ssn) && !r.log.contains(Self.email))
+        let noise = Data((0..<48).map { UInt8(($0 * 97 + 13) % 256) }).base64EncodedString()
+        let fine = try await Self.send(Self.chat("", content: "\"the checksum is \(noise) and the commit 4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39\""))
+        #expect(fine.status == 200, "\(fine.answer)")
+    }
+
     @Test("monitor mode does not let a value where no placeholder fits leave")
     func monitorKeepsFixedBlocks() async throws {
         try await withTemporaryDirectory { directory in
