@@ -10,6 +10,8 @@ import Foundation
 /// - Every Unicode decimal digit reads as its ASCII digit (`٥١٤`, full-width `５１４`), and compatibility forms read
 ///   as their NFKC form (full-width `＠`, ligatures, circled and superscript characters). Both come from the Unicode
 ///   Character Database, through `Unicode.Scalar.Properties` and ICU's NFKC.
+/// - Letters that look like ASCII letters (Cyrillic `а`, Greek `ο`; Unicode's confusables data, UTS #39) read as
+///   those letters inside a word that also holds ASCII letters or an at sign: `mаria@example.org`.
 /// - Percent-encoded ASCII (`jane%40example.org`) and HTML character references (`&#64;`, `&#x40;`, `&commat;`)
 ///   read as the characters they encode.
 ///
@@ -58,6 +60,8 @@ struct ScreeningView {
                 out.append(Unicode.Scalar(UInt8(0x30 + Int(value))), from: offset, to: offset + width)
             } else if let compatible = Self.compatibilityForm(scalar) {
                 for mapped in compatible.unicodeScalars { out.append(mapped, from: offset, to: offset + width) }
+            } else if let ascii = Confusables.ascii[scalar.value], Self.inAddressLikeWord(utf8, at: offset) {
+                out.append(Unicode.Scalar(ascii), from: offset, to: offset + width)
             } else {
                 out.appendUnchanged(scalar, from: offset)
             }
@@ -78,6 +82,25 @@ struct ScreeningView {
         case 0x00..<0x20, 0x7F..<0xA0: return true
         default: return scalar.value >= 0xA0 && scalar.properties.isDefaultIgnorableCodePoint
         }
+    }
+
+    /// Whether the word around `offset` (to whitespace on either side, at most 256 bytes) holds an at sign or an
+    /// ASCII letter: there a look-alike letter imitates an address or an identifier, and is folded; a word wholly
+    /// in Cyrillic or Greek is left as it is.
+    private static func inAddressLikeWord(_ bytes: [UInt8], at offset: Int) -> Bool {
+        func marks(_ b: UInt8) -> Bool { b == 0x40 || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
+        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        var i = offset - 1
+        while i >= max(0, offset - 256), !space(bytes[i]) {
+            if marks(bytes[i]) { return true }
+            i -= 1
+        }
+        i = offset + 1
+        while i < min(bytes.count, offset + 256), !space(bytes[i]) {
+            if marks(bytes[i]) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// The scalar's NFKC form when it differs (`＠` → `@`, `ﬁ` → `fi`), nil otherwise. Only scalars that change

@@ -59,6 +59,7 @@ struct NormalisedViewTests {
         ("html maria.gonzalez&#64;example.org.", "maria.gonzalez&#64;example.org", "EMAIL_ADDRESS"),
         ("html maria.gonzalez&#x40;example&period;org ok", "maria.gonzalez&#x40;example&period;org", "EMAIL_ADDRESS"),
         ("named maria.gonzalez&commat;example.org ok", "maria.gonzalez&commat;example.org", "EMAIL_ADDRESS"),
+        ("cyrillic m\u{430}ria.g\u{43E}nzalez@ex\u{430}mple.org now", "m\u{430}ria.g\u{43E}nzalez@ex\u{430}mple.org", "EMAIL_ADDRESS"),
     ])
     func forms(_ text: String, _ written: String, _ entity: String) throws {
         let finding = try #require(
@@ -66,7 +67,9 @@ struct NormalisedViewTests {
         #expect(String(decoding: Array(text.utf8)[finding.start..<finding.end], as: UTF8.self) == written)
     }
 
-    @Test("text that reads as written is not copied", arguments: ["plain ascii", "héllo wörld Ærø", "50 percent", "a & b"])
+    @Test("text that reads as written is not copied", arguments: [
+        "plain ascii", "héllo wörld Ærø", "50 percent", "a & b", "Москва и Санкт-Петербург", "Αθήνα",
+    ])
     func unchanged(_ text: String) {
         #expect(ScreeningView(text) == nil)
     }
