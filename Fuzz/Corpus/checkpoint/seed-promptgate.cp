@@ -1,0 +1,5 @@
+fuzz.example/promptgate
+6
+4IQuGQv46Sl7YCwJdeEIIC8KayLlCaMI809jJWqmUng=
+
+— fuzz.example/promptgate ExroZLAdloIQsZzwtPxZbFy2PW5Q/wfGWaIOK7gdiBYyPrVc5LbhqSto/Fylsf47lDVUq8nLOx4RxoNSd2LQKyJQtgg=

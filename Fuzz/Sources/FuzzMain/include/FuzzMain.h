@@ -1,0 +1,1 @@
+// Intentionally empty: the target exists for FuzzMain.c (see there).
