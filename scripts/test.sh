@@ -17,6 +17,9 @@ fi
 echo "== swift test"
 swift test --skip-build
 
+echo "== fuzz (bounded)"
+scripts/fuzz.sh 15
+
 echo "== tlogverify (the auditors' independent verifier)"
 if TLOGVERIFY=$(scripts/build-tlogverify.sh); then
   export TLOGVERIFY
