@@ -66,11 +66,12 @@ struct AnswerStreamScreen: Sendable {
         let settledUpTo = final ? pending.count : max(0, pending.count - holdBack)
         var cut = settledUpTo
         while cut > 0 && cut < pending.count && pending[cut] & 0xC0 == 0x80 { cut -= 1 }  // not mid-character
-        // A finding that may still grow, or that the cut would split, is held from its first byte.
+        // A finding that reaches into the held bytes (it may still grow) or that the cut would split is held from
+        // its first byte.
         var lowered = true
         while lowered {
             lowered = false
-            for f in found where f.start < cut && (f.end > cut || f.end > settledUpTo) {
+            for f in found where f.start < cut && f.end > cut {
                 cut = f.start
                 lowered = true
             }

@@ -152,7 +152,8 @@ struct AnswerScreeningTests {
     @Test("values the prompt held come back restored and are not answer findings")
     func promptValues() async throws {
         try await Self.withGate { gate, directory, script in
-            let prompt = "Write to maria.gonzalez@example.org about the permit."
+            // The e-mail address leaves as a placeholder; "diabetes" (a warn rule) leaves as it is and comes back.
+            let prompt = "Write to maria.gonzalez@example.org about the permit; she has diabetes."
             await script.set("Draft: {prompt}")
             let response = await gate.openAIChatCompletions(body: Self.body(prompt), context: RequestContext())
             #expect(response.status == 200)
@@ -245,6 +246,26 @@ struct AnswerScreeningTests {
             let (log, entries) = try await Self.responseEntries(gate, directory)
             #expect(Self.findings(try #require(entries.last)) == ["aws-access-key/redact/1", "email-address/warn/1"])
             #expect(!log.contains(Self.key) && !log.contains(Self.email))
+        }
+    }
+
+    @Test("streamed: a key block longer than the hold-back is held from its first byte while it grows")
+    func longFinding() async throws {
+        let lines = (0..<12).map { i in String(repeating: "QUJD\(i % 10)RUZH", count: 8) }  // 12 × 64 base64 bytes
+        let block = "-----BEGIN RSA PRIVATE KEY-----\n" + lines.joined(separator: "\n") + "\n-----END RSA PRIVATE KEY-----"
+        let answer = "Here is the key:\n" + block + "\nKeep it safe."
+        try await Self.withGate { gate, directory, script in
+            await script.set(answer, cuts: Array(stride(from: 20, to: answer.utf8.count, by: 20)))
+            let response = await gate.openAIChatCompletions(body: Self.body(stream: true), context: RequestContext())
+            let (text, _, _) = try await Self.streamed(response)
+            #expect(text.hasPrefix("Here is the key:\n[PRIVATE_KEY redacted by PromptGate]"))
+            #expect(!lines.contains { text.contains($0) })
+            // The same as the whole answer screened at once.
+            let whole = try await Self.content(await gate.openAIChatCompletions(body: Self.body(), context: RequestContext()))
+            #expect(text == whole)
+            let (log, entries) = try await Self.responseEntries(gate, directory)
+            #expect(entries.map(Self.findings) == [["private-key/redact/1"], ["private-key/redact/1"]])
+            #expect(!log.contains(lines[0]) && !log.contains(lines[11]))
         }
     }
 
