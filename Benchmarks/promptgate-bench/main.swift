@@ -200,7 +200,8 @@ case "screen": try benchScreen()
 case "proxy": try await benchProxy()
 case "fsync": try benchFsync()
 case "json": try benchJSON()
+case "walk": try benchWalk()
 default:
-    print("usage: promptgate-bench append|generate|verify|crash-writer|screen|proxy|fsync|json [options]")
+    print("usage: promptgate-bench append|generate|verify|crash-writer|screen|proxy|fsync|json|walk [options]")
     exit(2)
 }

@@ -38,7 +38,12 @@ public struct Fingerprinter: Sendable {
 
     /// The first 16 bytes of HMAC-SHA-256(key, type ‖ 0x00 ‖ value), hex.
     public func fingerprint(_ value: String, type: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(type.utf8) + [0] + Array(value.utf8), using: key)
+        fingerprint(bytes: Array(value.utf8), type: type)
+    }
+
+    /// The same for raw bytes (an attachment that could not be screened).
+    public func fingerprint(bytes: [UInt8], type: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(type.utf8) + [0] + bytes, using: key)
         return hexString(Array(mac).prefix(16))
     }
 }

@@ -262,6 +262,13 @@ extension Gate {
                 .joined(separator: "\n"))
         entry.requestBytes = bytes
         var seen = Set<String>()
+        for part in request.binaryParts {
+            // What could not be screened is still identifiable: an auditor with the key can tell whether a given
+            // file was sent.
+            let type = "ATTACHMENT " + part.mediaType
+            entry.fingerprints.append(
+                AuditEntry.Fingerprint(type: type, hmac: fingerprinter.fingerprint(bytes: part.bytes, type: type)))
+        }
         for located in result.findings {
             let print = fingerprinter.fingerprint(located.finding.value, type: located.finding.entity)
             if seen.insert(print).inserted {

@@ -101,6 +101,7 @@ enum BodyWalk {
     struct Result {
         var slots: [TextSlot] = []
         var unscreened: [String] = []
+        var binary: [BinaryPart] = []
         /// Parts whose attachment was read as text: the protocol's "unscreened" note for them no longer holds.
         var readParts: Set<String> = []
     }
@@ -201,8 +202,16 @@ struct DataURL {
             result.readParts.insert(describe(path))
         } else {
             result.unscreened.append("\(describe(path)) (\(mediaType), \(payload.count) bytes)")
+            result.binary.append(BinaryPart(location: describe(path), mediaType: mediaType, bytes: payload))
         }
     }
+}
+
+/// An attachment that cannot be screened as text, kept so its entry can carry a keyed fingerprint of its bytes.
+public struct BinaryPart: Sendable, Equatable {
+    public var location: String
+    public var mediaType: String
+    public var bytes: [UInt8]
 }
 
 /// An object that carries a file: Anthropic's `{"type":"base64"|"text","media_type","data"}` sources, OpenAI's
@@ -269,6 +278,7 @@ struct Attachment {
                 result.readParts.insert(describe(payloadPath))
             } else {
                 result.unscreened.append("\(describe(payloadPath)) (\(mediaType), \(bytes.count) bytes)")
+                result.binary.append(BinaryPart(location: describe(payloadPath), mediaType: mediaType, bytes: bytes))
             }
         }
     }

@@ -51,6 +51,8 @@ public struct ExtractedRequest: Sendable {
     public var unscreened: [String]
     public var model: String?
     public var stream: Bool
+    /// Attachments found by ``walkingWholeBody()`` that cannot be screened (images, audio, PDF), with their bytes.
+    public var binaryParts: [BinaryPart] = []
 
     /// The body with each slot's text replaced by `texts[i]` (same order as `slots`); every other byte of meaning
     /// is kept, including unknown fields.
@@ -80,6 +82,7 @@ public struct ExtractedRequest: Sendable {
                 return read.hasPrefix(part) && (read.count == part.count || ".[".contains(read[read.index(read.startIndex, offsetBy: part.count)]))
             }
         } + walk.unscreened
+        request.binaryParts = walk.binary
         return request
     }
 }

@@ -151,22 +151,9 @@ struct Serve: AsyncParsableCommand {
             file: anthropicKeyFile ?? settings.string("anthropic_key_file"), environment: environment["PROMPTGATE_ANTHROPIC_KEY"])
         if let origin = origin ?? settings.string("origin") { configuration.logOrigin = origin }
         configuration.fingerprintKeyPath = fingerprintKey ?? settings.string("fingerprint_key")
-        if let overdue = reviewOverdue {
-            configuration.reviewOverdue = overdue
-        } else if let text = settings.string("review_overdue") {
-            guard let overdue = ReviewOverduePolicy(rawValue: text) else {
-                throw CLIError("configuration error: \(settings.values["review_overdue"]?.origin ?? ""): review_overdue must be warn or block")
-            }
-            configuration.reviewOverdue = overdue
-        }
-        if let policy = unscreenedParts {
-            configuration.unscreenedParts = policy
-        } else if let text = settings.string("unscreened_parts") {
-            guard let policy = UnscreenedPartsPolicy(rawValue: text) else {
-                throw CLIError("configuration error: \(settings.values["unscreened_parts"]?.origin ?? ""): unscreened_parts must be block or allow")
-            }
-            configuration.unscreenedParts = policy
-        }
+        configuration.reviewOverdue = try choice(reviewOverdue, "review_overdue", in: settings) ?? configuration.reviewOverdue
+        configuration.unscreenedParts =
+            try choice(unscreenedParts, "unscreened_parts", in: settings) ?? configuration.unscreenedParts
         configuration.defaultDepartment = department ?? settings.string("department")
         if let reason = startNewLog {
             guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -236,6 +223,20 @@ struct Serve: AsyncParsableCommand {
         }
         try await gate.shutdown()
         printError("PromptGate: stopped; final checkpoint signed at \(await gate.auditLog.size) entries.")
+    }
+
+    /// A setting with a fixed set of values: the option if given, else the configuration's (refused with its
+    /// file and line if it is none of them), else nil.
+    private func choice<T: RawRepresentable & CaseIterable>(_ option: T?, _ name: String, in settings: ProxySettings)
+        throws -> T? where T.RawValue == String
+    {
+        if let option { return option }
+        guard let text = settings.string(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: " or ")
+            throw CLIError("configuration error: \(settings.values[name]?.origin ?? ""): \(name) must be \(allowed)")
+        }
+        return value
     }
 
     /// Runs a loader, turning its error into a message that names what was being loaded (file and line included).

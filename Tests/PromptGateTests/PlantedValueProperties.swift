@@ -12,22 +12,10 @@ import Testing
 struct PlantedValueProperties {
     static let values = ["212-56-7890", "maria.gonzalez@example.org", "4111 1111 1111 1111", "AKIAIOSFODNN7EXAMPLE"]
 
-    /// A deterministic generator for one body (SplitMix64), so a failing seed reproduces.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A random JSON value of at most `depth` levels; one of its strings or keys holds `planted` when `plant` hits.
-    static func value(_ depth: Int, _ random: inout Random, _ planted: String, _ plant: inout Int) -> JSONValue {
+    static func value(_ depth: Int, _ random: inout SplitMix, _ planted: String, _ plant: inout Int) -> JSONValue {
         let words = ["note", "x", "detail", "value", "id", "description", "enum", "url", "data", "metadata", "role"]
-        func text(_ random: inout Random) -> String {
+        func text(_ random: inout SplitMix) -> String {
             plant -= 1
             if plant == 0 {
                 let around = ["", "see ", "https://example.net/?q=", "data:text/plain,"].randomElement(using: &random)!
@@ -57,8 +45,8 @@ struct PlantedValueProperties {
     func plantedValueNeverLeaves() async throws {
         try await GovernanceTests.withGate({ $0.policies = nil }) { gate, _, _ in
             await propertyCheck(count: 300, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-                var random = Random(state: UInt64(seed))
-                var chooser = Random(state: UInt64(seed) ^ 0x5EED_0F_C401CE)
+                var random = SplitMix(seed: UInt64(seed))
+                var chooser = SplitMix(seed: UInt64(seed) ^ 0x5EED_0F_C401CE)
                 let planted = Self.values.randomElement(using: &chooser)!
                 let wire = [ChatWire.openAIChat, .openAIResponses, .anthropicMessages, .ollamaChat]
                     .randomElement(using: &chooser)!

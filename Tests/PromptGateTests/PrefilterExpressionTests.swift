@@ -179,7 +179,7 @@ struct PrefilterExpressionTests {
 }
 
 /// A small deterministic generator, so a failure can be replayed.
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

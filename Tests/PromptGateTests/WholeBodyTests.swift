@@ -128,6 +128,7 @@ struct WholeBodyTests {
         let allowed = try await Self.send(image) { $0.unscreenedParts = .allowAndRecord }
         #expect(allowed.status == 200)
         #expect(allowed.log.contains(#""screened_all":false"#) && allowed.log.contains("image/png, 7 bytes"))
+        #expect(allowed.log.contains(#"{"type":"ATTACHMENT image/png","hmac":"#), "no keyed fingerprint of the image")
     }
 
     @Test("a record pasted as base64 in the prompt is read; a finding in it blocks, plain base64 noise does not")
