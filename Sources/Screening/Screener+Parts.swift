@@ -15,24 +15,24 @@ extension Screener {
     /// findings that run from one part into the next, so a value split over parts is found and each piece of it
     /// can be replaced. Two scans, however many parts.
     public func scan(parts: [String], joinable: [Bool]) throws(ScanFailure) -> [PartFinding] {
-        var found = try Self.pieces(of: scan(joined(parts.indices, parts, separator: "\n")), parts.indices, parts, 1)
+        let found = try Self.pieces(of: scan(joined(parts.indices, parts, separator: "\n")), parts.indices, parts, 1)
             .flatMap { $0 }
         let glued = parts.indices.filter { joinable[$0] && !parts[$0].isEmpty }
-        if glued.count > 1 {
-            let across = try Self.pieces(of: scan(joined(glued, parts, separator: "")), glued, parts, 0)
-            found += across.filter { $0.count > 1 }.flatMap { $0 }
+        guard glued.count > 1 else { return found }
+        let across = try Self.pieces(of: scan(joined(glued, parts, separator: "")), glued, parts, 0)
+            .filter { $0.count > 1 }.flatMap { $0 }
+        guard !across.isEmpty else { return found }
+        // The first pass's findings do not overlap (the scan resolved them); where a split value's piece lands in a
+        // part, the part's findings are resolved again, the longest winning as in one text.
+        let touched = Set(across.map(\.part))
+        var result = found.filter { !touched.contains($0.part) }
+        for part in touched.sorted() {
+            let pieces = (found + across).filter { $0.part == part }
+            var byFinding: [Finding: PartFinding] = [:]
+            for piece in pieces { byFinding[piece.finding] = byFinding[piece.finding] ?? piece }
+            result += Self.resolveOverlaps(pieces.map(\.finding)).compactMap { byFinding[$0] }
         }
-        var byPart: [Int: [PartFinding]] = [:]
-        for piece in found { byPart[piece.part, default: []].append(piece) }
-        var result: [PartFinding] = []
-        for part in byPart.keys.sorted() {
-            let pieces = byPart[part] ?? []
-            let kept = Self.resolveOverlaps(pieces.map(\.finding))
-            for finding in kept {
-                if let piece = pieces.first(where: { $0.finding == finding }) { result.append(piece) }
-            }
-        }
-        return result
+        return result.sorted { $0.part != $1.part ? $0.part < $1.part : $0.finding.start < $1.finding.start }
     }
 
     private func joined(_ indices: some Collection<Int>, _ parts: [String], separator: String) -> String {
@@ -55,7 +55,16 @@ extension Screener {
         for finding in findings {
             var pieces: [PartFinding] = []
             var piece = 0
-            for range in starts where range.start < finding.end && finding.start < range.end {
+            // The first part that ends after the finding starts (parts are in order): a binary search, so many
+            // parts and many findings stay cheap.
+            var low = 0, high = starts.count
+            while low < high {
+                let mid = (low + high) / 2
+                if starts[mid].end <= finding.start { low = mid + 1 } else { high = mid }
+            }
+            for range in starts[low...] {
+                guard range.start < finding.end else { break }
+                guard finding.start < range.end else { continue }
                 var cut = finding
                 cut.start = max(finding.start, range.start) - range.start
                 cut.end = min(finding.end, range.end) - range.start
