@@ -3,12 +3,14 @@ import Screening
 /// Screens one slot of a streamed answer (a choice's content, a tool call's arguments) as it arrives.
 ///
 /// Each piece is scanned together with the text still held and up to ``AnswerStreamScreen/contextBytes`` of the
-/// text already sent (for context words and word boundaries). What is sent now is everything but the last
-/// `holdBack` bytes (``GateConfiguration/answerHoldBackBytes``, 256 by default — longer than the bounded patterns
-/// of the packs plus their context windows): any value that may still be completed by the next piece starts in
-/// those bytes, so none of it has gone out when it is found. A finding that reaches into the held bytes is held
-/// from its first byte, whatever its length (a private-key block), up to ``maxHold``; at the slot's end
-/// everything is settled.
+/// text already sent (for context words and word boundaries). What is held back is what could still be part of a
+/// value the next piece completes: the last ``wordsHeld`` words, and everything from the first word that looks like
+/// part of a value (a digit, a symbol, a run of capitals) — but never more than `holdBack` bytes
+/// (``GateConfiguration/answerHoldBackBytes``, 256 by default: longer than the bounded patterns of the packs plus
+/// their context windows). A finding that reaches into the held text is held from its first byte, whatever its
+/// length (a private-key block), up to ``maxHold``; at the slot's end everything is settled. A value made only of
+/// more than ``wordsHeld`` plain words whose first words went out before its last arrived is still found, recorded
+/// and its rest redacted (or blocked), but its first words have gone out.
 struct AnswerStreamScreen: Sendable {
     private let answers: AnswerScreening
     private let slot: String
@@ -63,8 +65,7 @@ struct AnswerStreamScreen: Sendable {
             f.end -= offset
             return f
         }
-        let settledUpTo = final ? pending.count : max(0, pending.count - holdBack)
-        var cut = settledUpTo
+        var cut = final ? pending.count : heldFrom()
         while cut > 0 && cut < pending.count && pending[cut] & 0xC0 == 0x80 { cut -= 1 }  // not mid-character
         // A finding that reaches into the held bytes (it may still grow) or that the cut would split is held from
         // its first byte.
@@ -89,6 +90,49 @@ struct AnswerStreamScreen: Sendable {
         }
         return String(decoding: delivered, as: UTF8.self)
     }
+
+    /// Where the held-back text starts: the last ``wordsHeld`` words, and every word from the first one in the last
+    /// `holdBack` bytes that looks like part of a value (a digit, a symbol, a run of capitals) — values are made of
+    /// those, and the context words that make some of them findings come within 100 bytes after them. Text older
+    /// than `holdBack` bytes always goes.
+    private func heldFrom() -> Int {
+        let limit = max(0, pending.count - holdBack)
+        var words: [Range<Int>] = []
+        var i = pending.count
+        while i > limit {
+            var start = i
+            while start > limit && !Self.isSpace(pending[start - 1]) { start -= 1 }
+            if start < i { words.append(start..<i) }
+            i = start
+            while i > limit && Self.isSpace(pending[i - 1]) { i -= 1 }
+        }
+        // `words` runs from the last word back.
+        var from = words.count >= Self.wordsHeld ? words[Self.wordsHeld - 1].lowerBound : limit
+        if let first = words.last(where: { Self.looksLikeValue(pending[$0]) }) { from = min(from, first.lowerBound) }
+        var cut = max(limit, from)
+        while cut > 0 && cut < pending.count && pending[cut] & 0xC0 == 0x80 { cut -= 1 }  // not mid-character
+        return cut
+    }
+
+    /// Words always held at the end: a value made only of words (a name, a street, a phrase) may still grow.
+    static let wordsHeld = 4
+
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+    /// A word with anything but letters and sentence punctuation in it, or four capitals or digits in a row.
+    private static func looksLikeValue(_ word: ArraySlice<UInt8>) -> Bool {
+        var capitals = 0
+        for b in word {
+            let upper = b >= 0x41 && b <= 0x5A
+            capitals = upper ? capitals + 1 : 0
+            if capitals >= 4 { return true }
+            let letter = upper || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+            if !letter && !prose.contains(b) { return true }
+        }
+        return false
+    }
+
+    private static let prose: Set<UInt8> = Set(",.;!?'\"()".utf8)
 
     /// Moves the first `count` pending bytes to the context.
     private mutating func send(_ count: Int) {

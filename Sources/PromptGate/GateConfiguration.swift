@@ -69,9 +69,10 @@ public struct GateConfiguration: Sendable {
     public var departmentAnswerActions: [String: [String: RuleAction]] = [:]
     /// The action for answer findings that neither map names: record and warn.
     public var answerDefaultAction: RuleAction = .warn
-    /// How many bytes at the end of each streamed text slot are held back until the next chunk (or the slot's
-    /// end), so that a value cut across chunks is found whole before any of it is sent. A finding still growing at
-    /// the end is held from its first byte, up to 64 KiB.
+    /// The most bytes at the end of each streamed text slot held back until the next chunk (or the slot's end), so
+    /// that a value cut across chunks is found whole before any of it is sent. Only what could still be part of a
+    /// value is held: the last four words, and from the first word with a digit, a symbol or a run of capitals on.
+    /// A finding still growing at the end is held from its first byte, up to 64 KiB.
     public var answerHoldBackBytes: Int = 256
 
     public init(

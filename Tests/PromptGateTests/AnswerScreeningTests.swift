@@ -269,16 +269,22 @@ struct AnswerScreeningTests {
         }
     }
 
-    @Test("the hold-back: a long piece of plain text goes out at once but for its last 256 bytes")
+    @Test("the hold-back: plain words go at once but for the last four; from a value-like word on, up to 256 bytes")
     func holdBack() async throws {
-        try await Self.withGate { gate, _, script in
+        try await Self.withGate { gate, _, _ in
             let answers = AnswerScreening(gate: gate, promptTexts: [], vault: PlaceholderVault(), department: nil)
             var screen = AnswerStreamScreen(answers: answers, slot: "0.content", holdBack: 256)
-            let text = String(repeating: "plain words ", count: 100)
-            let now = screen.feed(text)
-            #expect(now.utf8.count == text.utf8.count - 256)
-            #expect(screen.heldBack == 256)
-            #expect(now + screen.finish() == text)
+            let prose = String(repeating: "plain words ", count: 100)
+            var out = screen.feed(prose)
+            #expect(screen.heldBack == "plain words plain words ".utf8.count)
+            // A number (it may be the start of a phone number, or be followed by its context word) is held…
+            out += screen.feed("call 617 and then some more words")
+            #expect(screen.heldBack == "617 and then some more words".utf8.count)
+            // …but never more than 256 bytes back.
+            out += screen.feed(prose)
+            #expect(screen.heldBack == "plain words plain words ".utf8.count)
+            out += screen.finish()
+            #expect(out == prose + "call 617 and then some more words" + prose)
         }
     }
 }
