@@ -36,6 +36,9 @@ final class PatternDatabase: @unchecked Sendable {
     static let unboundedWindow = 320
     /// How far before its end a `window` pattern's region reaches.
     static let windowReach = 64
+    /// How far back a window grows to find the start of a match the prefilter reported but the window did not
+    /// hold (a private key block): past it the match is left to the rule's shorter patterns.
+    static let longestMissedMatch = 64 << 10
 
     /// The prefilter pass, in two databases: case-sensitive patterns, and case-insensitive ones (a flag or a leading
     /// `(?i)`: words and phrases). Hyperscan runs both faster apart than mixed in one (~12 % on prose), because
@@ -49,6 +52,8 @@ final class PatternDatabase: @unchecked Sendable {
     /// Per pattern: no match can hold a space, tab or line break (an e-mail address, an IP address), so a window
     /// need reach back only to the last whitespace before the end, not ``unboundedWindow`` bytes.
     private let withinWords: [Bool]
+    /// Per pattern: the prefilter scans it as written, so every end it reports is the end of a real match.
+    private let scannedAsWritten: [Bool]
     /// Idle scratch spaces (as pointer bit patterns), each big enough for every database here.
     private let scratchPool: Mutex<[Int]>
     private let prototype: OpaquePointer
@@ -165,6 +170,10 @@ final class PatternDatabase: @unchecked Sendable {
         self.confirmers = confirmers
         self.widths = widths
         self.windowed = patterns.map(\.window)
+        // Every end such a pattern reports is a real match's (anchored ones excepted: `^` means the window's start).
+        self.scannedAsWritten = zip(scanned, patterns).enumerated().map { index, pair in
+            pair.0 == pair.1.expression && syntaxes[index]?.hasLineAnchors == false
+        }
         self.withinWords = syntaxes.map { syntax in
             syntax.map { !$0.canMatchWhitespace && !$0.hasLineAnchors } ?? false
         }
@@ -258,11 +267,14 @@ final class PatternDatabase: @unchecked Sendable {
                 // in a 320-byte window): reach back twice as far and confirm again, until the match starts inside
                 // the window or the window starts the text. Its whole value is then replaced, never only its tail.
                 // Only an unbounded pattern can outgrow its window; one that cannot hold whitespace and starts just
-                // after a space is whole already.
-                guard widths[pattern].max == Int.max, start > 0,
-                    !Self.isSpace(bytes[start - 1]) || !withinWords[pattern],
-                    matches[before...].contains(where: { $0.start == start })
-                else { break }
+                // after a space is whole already. A pattern scanned as written whose reported end found no match
+                // started before the window (a 3 KB private key block).
+                guard widths[pattern].max == Int.max, start > 0 else { break }
+                let cut = matches[before...].contains(where: { $0.start == start })
+                    && (!Self.isSpace(bytes[start - 1]) || !withinWords[pattern])
+                let missed = scannedAsWritten[pattern] && end - start < Self.longestMissedMatch
+                    && !matches[before...].contains(where: { $0.end == end })
+                guard cut || missed else { break }
                 matches.removeSubrange(before...)
                 start = Self.wordStart(before: max(0, start - max(end - start, 64)), in: bytes)
             }

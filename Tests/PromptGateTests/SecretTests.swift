@@ -23,6 +23,12 @@ struct SecretTests {
         let text = "Fix this:\n\(Self.pem)\nthanks"
         let finding = try #require(try ScreeningTests.screener.scan(text).first { $0.entity == "PRIVATE_KEY" })
         #expect(finding.value == Self.pem)
+        // A 4096-bit key is ~3 KB, far longer than a confirmation window: found whole, END line included.
+        let long = "-----BEGIN RSA PRIVATE KEY-----\n"
+            + (0..<50).map { _ in String(repeating: "QUJDRE", count: 11) }.joined(separator: "\n")
+            + "\n-----END RSA PRIVATE KEY-----"
+        let whole = try #require(try ScreeningTests.screener.scan("key:\n\(long)\nok").first { $0.entity == "PRIVATE_KEY" })
+        #expect(whole.value == long, "\(whole.value.suffix(40))")
         let truncated = "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\nAAAAEbm9uZQAAAAAAAAAB\n"
         let open = try #require(try ScreeningTests.screener.scan(truncated).first { $0.entity == "PRIVATE_KEY" })
         #expect(open.value.hasSuffix("AAAAEbm9uZQAAAAAAAAAB"), "\(open.value)")
