@@ -36,9 +36,12 @@ final class AnswerScreening: Sendable {
         let configuration = gate.configuration
         let department = department ?? configuration.defaultDepartment
         self.screener = gate.screener
+        // The policy file's answer actions win over the configuration's, a department's over the city's.
+        let policies = configuration.policies
         self.actions = AnswerActions(
-            global: configuration.answerActions,
-            department: department.flatMap { configuration.departmentAnswerActions[$0] } ?? [:],
+            global: configuration.answerActions.merging(policies?.answers ?? [:]) { $1 },
+            department: (department.flatMap { configuration.departmentAnswerActions[$0] } ?? [:])
+                .merging(policies?.rule(for: department)?.answers ?? [:]) { $1 },
             fallback: configuration.answerDefaultAction)
         self.promptTexts = promptTexts
         self.vault = vault

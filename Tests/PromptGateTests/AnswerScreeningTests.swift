@@ -140,6 +140,38 @@ struct AnswerScreeningTests {
         }
     }
 
+    @Test("the policy file sets answer actions for the city and per department; unknown names are refused")
+    func fromPolicyFile() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/policy.yaml"
+            try """
+                policy: p
+                version: "1"
+                answers: {email-address: redact}
+                departments:
+                  - id: legal
+                    answers: {personal-data: block}
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            let packs = try PackLoader.loadDirectory(repositoryRoot + "/guidelines/packs")
+            let policies = try DepartmentPolicies.load(path: path, packs: packs)
+            try await Self.withGate(configure: { $0.policies = policies }) { gate, _, _ in
+                let city = await gate.openAIChatCompletions(body: Self.body(), context: RequestContext(actor: "a"))
+                let cityText = try await Self.content(city)
+                #expect(cityText.contains(Self.emailMarker))
+                let legal = await gate.openAIChatCompletions(
+                    body: Self.body(), context: RequestContext(actor: "b", department: "legal"))
+                #expect(legal.status == 403)
+            }
+            try "policy: p\nversion: \"1\"\nanswers:\n  no-such-rule: redact\n".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: PackError.self) { try DepartmentPolicies.load(path: path, packs: packs) }
+            do {
+                _ = try DepartmentPolicies.load(path: path, packs: packs)
+            } catch {
+                #expect("\(error)".hasPrefix(path + ":4"), "\(error)")
+            }
+        }
+    }
+
     @Test("a credential is never delivered raw, even if configured to warn")
     func credentialFloor() async throws {
         try await Self.withGate(configure: { $0.answerActions["credentials"] = .warn }) { gate, _, script in

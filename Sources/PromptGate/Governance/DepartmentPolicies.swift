@@ -19,6 +19,8 @@ public struct DepartmentRule: Sendable, Equatable {
     /// Whether parts that cannot be screened as text (images, audio, PDF) may leave for this department (nil: the
     /// proxy's setting).
     public var unscreenedParts: UnscreenedPartsPolicy? = nil
+    /// What happens to findings in this department's answers, by rule id or category (wins over the policy's).
+    public var answers: [String: RuleAction] = [:]
     /// Per-rule actions that replace the rule's own.
     public var overrides: [String: RuleAction]
 }
@@ -40,6 +42,9 @@ public struct DepartmentPolicies: Sendable, Equatable {
     public var version: String
     public var mode: PolicyMode
     public var departments: [DepartmentRule]
+    /// What happens to findings in answers, by rule id or category (`answers:` in the file; wins over the proxy's
+    /// defaults).
+    public var answers: [String: RuleAction] = [:]
 
     public init(id: String, version: String, mode: PolicyMode, departments: [DepartmentRule]) {
         self.id = id
@@ -71,14 +76,14 @@ public struct DepartmentPolicies: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else { throw PackError(file: path, message: "cannot read the file") }
         let root = try NodeReader.compose(bytes: Array(data), origin: path)
         let r = NodeReader(origin: path)
-        let map = try r.mapping(root, "the policy", allowed: ["policy", "version", "mode", "departments"])
+        let map = try r.mapping(root, "the policy", allowed: ["policy", "version", "mode", "departments", "answers"])
         let packIDs = Set(packs.map(\.id))
         let ruleIDs = Set(packs.flatMap(\.rules).map(\.id))
         var departments: [DepartmentRule] = []
         if let node = map["departments"] {
             guard case .sequence(let items) = node else { throw r.fail(node, "'departments' must be a list") }
             for item in items {
-                let d = try r.mapping(item, "a department", allowed: ["id", "packs", "mode", "overrides", "unscreened_parts"])
+                let d = try r.mapping(item, "a department", allowed: ["id", "packs", "mode", "overrides", "unscreened_parts", "answers"])
                 let id = try r.string(d, "id", in: "a department", parent: item)
                 var packsList: [String]?
                 if d["packs"] != nil {
@@ -107,13 +112,38 @@ public struct DepartmentPolicies: Sendable, Equatable {
                     department.unscreenedParts = try Registry.choose(
                         r, d, "unscreened_parts", in: "department '\(id)'", parent: item)
                 }
+                if let node = d["answers"] {
+                    department.answers = try answerActions(node, r, ruleIDs: ruleIDs, in: "department '\(id)'")
+                }
                 departments.append(department)
             }
         }
-        return DepartmentPolicies(
+        var policies = DepartmentPolicies(
             id: try r.string(map, "policy", in: "the policy", parent: root),
             version: try r.string(map, "version", in: "the policy", parent: root),
             mode: map["mode"] == nil ? .enforce : try Registry.choose(r, map, "mode", in: "the policy", parent: root),
             departments: departments)
+        if let node = map["answers"] { policies.answers = try answerActions(node, r, ruleIDs: ruleIDs, in: "the policy") }
+        return policies
+    }
+
+    /// An `answers:` map: rule ids or categories to actions, each checked at its line.
+    private static func answerActions(
+        _ node: Node, _ r: NodeReader, ruleIDs: Set<String>, in what: String
+    ) throws(PackError) -> [String: RuleAction] {
+        guard case .mapping(let pairs) = node else {
+            throw r.fail(node, "\(what): 'answers' maps rule ids or categories to actions")
+        }
+        var actions: [String: RuleAction] = [:]
+        for (key, value) in pairs {
+            guard let name = key.string, ruleIDs.contains(name) || RuleCategory(rawValue: name) != nil else {
+                throw r.fail(key, "\(what): '\(key.string ?? "?")' in answers is neither a rule id nor a category")
+            }
+            guard let action = value.string.flatMap(RuleAction.init(rawValue:)) else {
+                throw r.fail(value, "\(what): the answer action for '\(name)' must be block, redact, warn or log")
+            }
+            actions[name] = action
+        }
+        return actions
     }
 }
