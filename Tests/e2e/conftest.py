@@ -166,3 +166,6 @@ def assert_keeps_no_secret(proxy, secrets=UPSTREAM_SECRETS):
     for where, text in places.items():
         for secret in secrets:
             assert secret not in text, f"{where} holds a secret the test sent ({secret[:8]}…)"
+        # No PromptGate key, whoever's, is ever written down by the proxy (the users file is not in a data folder).
+        key = re.search(r"pgk_[A-Za-z0-9_-]{43}", text)
+        assert key is None, f"{where} holds a PromptGate key ({key.group(0)[:10]}…)"

@@ -197,8 +197,14 @@ CASES = [(path, i) for path, templates in FIELDS.items() for i in range(len(temp
 
 @pytest.mark.parametrize("path, index", CASES, ids=[f"{p}#{i}" for p, i in CASES])
 @pytest.mark.parametrize("value", [EMAIL, SSN])
-def test_every_field_of_every_endpoint(proxy, recorder, path, index, value):
-    status, body = post(proxy, path, planted(FIELDS[path][index], value))
+@pytest.mark.parametrize("stream", [False, True], ids=["buffered", "streamed"])
+def test_every_field_of_every_endpoint(proxy, recorder, path, index, value, stream):
+    body = planted(FIELDS[path][index], value)
+    if path != "/v1/embeddings":
+        body["stream"] = stream
+    elif stream:
+        pytest.skip("embeddings do not stream")
+    status, body = post(proxy, path, body)
     assert status == 403 or not leaked(recorder, value), f"{value} left through {path} field set {index}: {body[:300]}"
     if status == 403:
         assert recorder.requests == [], "a blocked request reached the upstream"
