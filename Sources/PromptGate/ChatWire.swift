@@ -81,18 +81,6 @@ enum ChatWire: Sendable, CaseIterable {
         }
     }
 
-    /// The protocol's stream rewriter, keeping up to `loggedTextLimit` bytes of the upstream's text for the log.
-    func streamRewriter(vault: PlaceholderVault, loggedTextLimit: Int) -> any ChatStreamRewriting & Sendable {
-        let transformer = PlaceholderStreamTransformer(vault: vault)
-        let limit = loggedTextLimit
-        switch self {
-        case .openAIChat, .openAIEmbeddings: return OpenAIChatStreamRewriter(transformer: transformer, loggedTextLimit: limit)
-        case .anthropicMessages: return AnthropicMessagesStreamRewriter(transformer: transformer, loggedTextLimit: limit)
-        case .openAIResponses: return OpenAIResponsesStreamRewriter(transformer: transformer, loggedTextLimit: limit)
-        case .ollamaChat: return OllamaChatStreamRewriter(transformer: transformer, loggedTextLimit: limit)
-        }
-    }
-
     /// An error body in the protocol's shape.
     func errorBody(status: Int, message: String, type: String, code: String) -> JSONValue {
         switch self {
