@@ -41,3 +41,23 @@ public struct ScreeningResult: Sendable {
     /// Whether a secret was found: the request is blocked in every mode, and its text is never kept.
     public var holdsCredential: Bool { findings.contains { $0.finding.category == .credentials } }
 }
+
+/// A screening result holds the request's texts and values: printed or dumped, it shows its decision and what was
+/// found, never the texts.
+extension ScreeningResult: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "ScreeningResult(\(decision.rawValue), \(findings.count) finding(s) in \(outgoingTexts.count) text(s): "
+            + findings.map { $0.finding.description }.joined(separator: "; ") + ")"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "decision": decision, "findings": findings.map(\.finding), "texts": outgoingTexts.count,
+                "vault": vault,
+            ], displayStyle: .struct)
+    }
+}
