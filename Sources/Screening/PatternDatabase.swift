@@ -103,7 +103,7 @@ final class PatternDatabase: @unchecked Sendable {
     }()
 
     /// Compiles `patterns`; the error names the pattern that failed and why, so the pack can be refused at load.
-    private init(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool)
+    init(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool)
         throws(PatternCompileError)
     {
         let flags = patterns.map { $0.caseInsensitive ? UInt32(HS_FLAG_CASELESS) : 0 }
@@ -194,6 +194,8 @@ final class PatternDatabase: @unchecked Sendable {
         throws(PatternCompileError) -> OpaquePointer
     {
         let ids = ids ?? (0..<UInt32(expressions.count)).map { $0 }
+        let cacheKey = DatabaseCache.key(expressions, flags: flags, ids: ids)
+        if let cached = DatabaseCache.load(cacheKey) { return cached }
         let cStrings = expressions.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
         var db: OpaquePointer?
@@ -210,6 +212,7 @@ final class PatternDatabase: @unchecked Sendable {
             throw PatternCompileError(
                 patternIndex: index ?? (failed >= 0 && failed < ids.count ? Int(ids[failed]) : nil), message: message)
         }
+        DatabaseCache.store(db, key: cacheKey)
         return db
     }
 
