@@ -5,9 +5,10 @@ import Foundation
 /// Compiled pattern databases kept on disk between runs, so a command that screens one text does not spend most of a
 /// second compiling the packs again. A database is stored under the SHA-256 of everything that made it (the
 /// library's version, the mode, the expressions, their flags and ids), in `$PROMPTGATE_CACHE`, else
-/// `$XDG_CACHE_HOME/promptgate`, else `~/.cache/promptgate` (created 0700). A changed pack or a new library version
-/// is a new key; a file that does not load (another CPU, a cut write) is compiled again. Without a writable folder
-/// nothing is cached and nothing fails.
+/// `$XDG_CACHE_HOME/promptgate`, else `~/.cache/promptgate`, else a folder of the user's in the temporary folder
+/// (created 0700; used only if it is the user's and nobody else can write it). A changed pack or a new library
+/// version is a new key; a file that does not load (another CPU, a cut write) is compiled again. Without a usable
+/// folder nothing is cached and nothing fails.
 enum DatabaseCache {
     /// The folder, nil when there is none to use.
     static let folder: String? = {
@@ -21,7 +22,7 @@ enum DatabaseCache {
         } else if let home = environment["HOME"], !home.isEmpty {
             path = home + "/.cache/promptgate"
         } else {
-            return nil
+            path = NSTemporaryDirectory() + "promptgate-cache-\(getuid())"
         }
         do {
             try FileManager.default.createDirectory(
@@ -29,6 +30,9 @@ enum DatabaseCache {
         } catch {
             return nil
         }
+        // Only a folder of this user's that nobody else can write: a database read from it runs in the engine.
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_uid == getuid(), info.st_mode & 0o022 == 0 else { return nil }
         return path
     }()
 
