@@ -60,9 +60,11 @@ final class AnswerScreening: Sendable {
         do {
             found = try screener.scan(text)
         } catch {
-            blockOnce(AnswerBlock(
-                message: "PromptGate could not screen the answer, so the rest of it was withheld. Try again; if it keeps failing, tell IT.",
-                note: "screening the answer failed: \(error)"))
+            blockOnce(
+                AnswerBlock(
+                    message:
+                        "PromptGate could not screen the answer, so the rest of it was withheld. Try again; if it keeps failing, tell IT.",
+                    note: "screening the answer failed: \(error)"))
             return []
         }
         guard !found.isEmpty else { return [] }
@@ -93,12 +95,14 @@ final class AnswerScreening: Sendable {
     func rewrite(_ bytes: ArraySlice<UInt8>, _ found: [Finding], stopAtBlock: Bool)
         -> (delivered: [UInt8], logged: [UInt8], block: Finding?)
     {
-        var delivered: [UInt8] = [], logged: [UInt8] = []
+        var delivered: [UInt8] = []
+        var logged: [UInt8] = []
         delivered.reserveCapacity(bytes.count)
         logged.reserveCapacity(bytes.count)
         let base = bytes.startIndex
         var cursor = 0
-        for finding in found.sorted(by: { $0.start < $1.start }) where finding.start >= cursor && finding.end <= bytes.count {
+        for finding in found.sorted(by: { $0.start < $1.start })
+        where finding.start >= cursor && finding.end <= bytes.count {
             let before = bytes[(base + cursor)..<(base + finding.start)]
             delivered += before
             logged += before
@@ -203,9 +207,11 @@ struct AnswerBlock: Sendable {
     }
 
     init(finding: Finding) {
-        message = "PromptGate withheld the rest of this answer: it contained \(finding.entity) that was not in your "
+        message =
+            "PromptGate withheld the rest of this answer: it contained \(finding.entity) that was not in your "
             + "prompt [rule \(finding.ruleID); \(finding.source.citation)]."
-        note = "the answer was blocked: it contained \(finding.entity) (rule \(finding.ruleID)) that was not in the prompt"
+        note =
+            "the answer was blocked: it contained \(finding.entity) (rule \(finding.ruleID)) that was not in the prompt"
     }
 }
 
@@ -218,7 +224,8 @@ struct AnswerActions: Sendable {
 
     func action(for finding: Finding) -> RuleAction {
         let category = finding.category.rawValue
-        let action = department[finding.ruleID] ?? department[category] ?? global[finding.ruleID] ?? global[category]
+        let action =
+            department[finding.ruleID] ?? department[category] ?? global[finding.ruleID] ?? global[category]
             ?? fallback
         return finding.category == .credentials ? max(action, .redact) : action
     }

@@ -23,8 +23,10 @@ extension ChatWire {
             vault: vault, answers: answers, holdBack: holdBack, logsWholeTexts: self == .ollamaChat)
         let limit = loggedTextLimit
         switch self {
-        case .openAIChat, .openAIEmbeddings: return OpenAIChatStreamRewriter(transformer: transformer, loggedTextLimit: limit)
-        case .anthropicMessages: return AnthropicMessagesStreamRewriter(transformer: transformer, loggedTextLimit: limit)
+        case .openAIChat, .openAIEmbeddings:
+            return OpenAIChatStreamRewriter(transformer: transformer, loggedTextLimit: limit)
+        case .anthropicMessages:
+            return AnthropicMessagesStreamRewriter(transformer: transformer, loggedTextLimit: limit)
         case .openAIResponses: return OpenAIResponsesStreamRewriter(transformer: transformer, loggedTextLimit: limit)
         case .ollamaChat: return OllamaChatStreamRewriter(transformer: transformer, loggedTextLimit: limit)
         }

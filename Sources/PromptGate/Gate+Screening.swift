@@ -47,7 +47,8 @@ extension Gate {
             case .fixed where finding.action == .redact || finding.action == .block:
                 // A placeholder would break the field (a URL, a schema literal, a key): the request is stopped.
                 finding.action = .block
-                finding.message = "This request carries \(finding.entity) in \(slot.location), where PromptGate "
+                finding.message =
+                    "This request carries \(finding.entity) in \(slot.location), where PromptGate "
                     + "cannot put a placeholder. Remove it there and send again."
                 blocksInEveryMode = true
             default:

@@ -24,17 +24,14 @@ extension TextSlot {
         case dataURL(header: String, base64: Bool)
         /// The string is base64 of the text's UTF-8 (an Anthropic `document` source).
         case base64
-        /// The slot is an object key (`path` names the object, `key` the member): it cannot be rewritten.
-        case key(String)
+        /// The slot is an object key (`path` names the object, the text is the key): it cannot be rewritten.
+        case key
         /// Text decoded from a base64 run inside the text at `path` (a record pasted encoded): screened, never
         /// written back.
         case decoded
 
         /// Whether the slot is an object key.
-        public var isKey: Bool {
-            if case .key = self { return true }
-            return false
-        }
+        public var isKey: Bool { self == .key }
     }
 
     /// The JSON string that carries `text` in this slot's encoding.
@@ -128,14 +125,14 @@ enum BodyWalk {
         case .object(let members):
             if let attachment = Attachment(members, at: path) {
                 attachment.add(into: &result)
-                for member in members where !attachment.payloadKeys.contains(member.key) {
+                for member in members where member.key != attachment.payloadKey {
                     visit(member.value, at: path + [.key(member.key)], named: named, inSchema: inSchema, into: &result)
                 }
                 return
             }
             for member in members {
                 result.slots.append(
-                    TextSlot(path: path, text: member.key, handling: .fixed, encoding: .key(member.key), walked: true))
+                    TextSlot(path: path, text: member.key, handling: .fixed, encoding: .key, walked: true))
                 let schema = inSchema || ["parameters", "input_schema", "schema", "json_schema"].contains(member.key)
                 visit(member.value, at: path + [.key(member.key)], named: named, inSchema: schema, into: &result)
             }
@@ -144,7 +141,9 @@ enum BodyWalk {
     }
 
     /// Adds one string that no protocol rule named.
-    private static func classify(_ text: String, at path: [JSONPathComponent], inSchema: Bool, into result: inout Result) {
+    private static func classify(
+        _ text: String, at path: [JSONPathComponent], inSchema: Bool, into result: inout Result
+    ) {
         guard !text.isEmpty else { return }
         // Ollama's `images` are base64 images the protocol already lists as unscreened: not text.
         if path.count >= 2, path[path.count - 2] == .key("images") { return }
@@ -226,9 +225,6 @@ struct Attachment {
 
     enum Kind { case base64, text }
 
-    /// The members the attachment itself accounts for.
-    var payloadKeys: Set<String> { [payloadKey] }
-
     init?(_ members: [(key: String, value: JSONValue)], at path: [JSONPathComponent]) {
         func string(_ key: String) -> String? {
             members.first { $0.key == key }.flatMap { if case .string(let s) = $0.value { s } else { nil } }
@@ -236,7 +232,8 @@ struct Attachment {
         self.path = path
         if let data = string("data"), let type = string("type"), type == "base64" || type == "text" {
             // Anthropic image and document sources.
-            mediaType = string("media_type")?.lowercased() ?? (type == "text" ? "text/plain" : "application/octet-stream")
+            mediaType =
+                string("media_type")?.lowercased() ?? (type == "text" ? "text/plain" : "application/octet-stream")
             payloadKey = "data"
             payload = data
             kind = type == "text" ? .text : .base64
@@ -259,8 +256,10 @@ struct Attachment {
     /// Whether a media type is text PromptGate can read.
     static func isText(_ mediaType: String) -> Bool {
         mediaType.hasPrefix("text/")
-            || ["application/json", "application/xml", "application/csv", "application/x-yaml", "application/yaml",
-                "application/javascript", "application/x-ndjson", "application/sql"].contains(mediaType)
+            || [
+                "application/json", "application/xml", "application/csv", "application/x-yaml", "application/yaml",
+                "application/javascript", "application/x-ndjson", "application/sql",
+            ].contains(mediaType)
             || mediaType.hasSuffix("+json") || mediaType.hasSuffix("+xml")
     }
 

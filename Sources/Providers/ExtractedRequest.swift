@@ -25,7 +25,7 @@ public struct TextSlot: Sendable, Equatable {
 
     /// `messages[2].content[0].text`; an object key is named by its object (`metadata (a key)`), never by itself.
     public var location: String {
-        if case .key = encoding { return (path.isEmpty ? "the body" : describe(path)) + " (a key)" }
+        if encoding == .key { return (path.isEmpty ? "the body" : describe(path)) + " (a key)" }
         if encoding == .decoded { return describe(path) + " (base64 text)" }
         return describe(path)
     }
@@ -60,8 +60,7 @@ public struct ExtractedRequest: Sendable {
         var body = self.body
         for (slot, text) in zip(slots, texts) where slot.text != text {
             // A key or decoded text is never rewritten: a finding in one blocks the request.
-            if case .key = slot.encoding { continue }
-            if slot.encoding == .decoded { continue }
+            if slot.encoding == .key || slot.encoding == .decoded { continue }
             body.set(.string(slot.encoded(text)), at: slot.path[...])
         }
         return body

@@ -68,8 +68,9 @@ enum DatabaseCache {
         defer { free(bytes) }
         let path = folder + "/" + key + ".hsdb"
         let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(
-            atPath: temporary, contents: Data(bytes: bytes, count: length), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: Data(bytes: bytes, count: length), attributes: [.posixPermissions: 0o600])
         else { return }
         if rename(temporary, path) != 0 { unlink(temporary) }
     }

@@ -57,7 +57,8 @@ extension Screener {
             var piece = 0
             // The first part that ends after the finding starts (parts are in order): a binary search, so many
             // parts and many findings stay cheap.
-            var low = 0, high = starts.count
+            var low = 0
+            var high = starts.count
             while low < high {
                 let mid = (low + high) / 2
                 if starts[mid].end <= finding.start { low = mid + 1 } else { high = mid }

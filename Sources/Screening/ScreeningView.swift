@@ -169,7 +169,9 @@ struct ScreeningView {
         var text = text
         return text.withUTF8 { buffer in
             for byte in buffer
-            where byte >= 0x7F || byte == 0x25 || byte == 0x26 || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) {
+            where byte >= 0x7F || byte == 0x25 || byte == 0x26
+                || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D)
+            {
                 return true
             }
             return false

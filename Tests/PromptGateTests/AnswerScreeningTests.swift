@@ -53,7 +53,8 @@ struct AnswerScreeningTests {
     }
 
     /// The response entries of the log, parsed.
-    static func responseEntries(_ gate: Gate, _ directory: String) async throws -> (text: String, entries: [JSONValue]) {
+    static func responseEntries(_ gate: Gate, _ directory: String) async throws -> (text: String, entries: [JSONValue])
+    {
         await gate.flush()
         let text = try String(contentsOfFile: directory + "/audit.log", encoding: .utf8)
         let entries = try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }
@@ -76,7 +77,8 @@ struct AnswerScreeningTests {
     /// The text of an OpenAI chat stream's content deltas, and whether it ended with an in-band error.
     static func streamed(_ response: GateResponse) async throws -> (text: String, error: String?, done: Bool) {
         let raw = String(decoding: try await response.collectBody(), as: UTF8.self)
-        var text = "", error: String?
+        var text = ""
+        var error: String?
         for data in eventData(raw) where data != "[DONE]" {
             let json = try JSONParser.parse(data)
             if let message = json["error"]?["message"]?.stringValue { error = message }
@@ -119,7 +121,8 @@ struct AnswerScreeningTests {
             let redacted = await gate.openAIChatCompletions(body: Self.body(), context: RequestContext(actor: "a"))
             #expect(redacted.status == 200)
             let content = try await Self.content(redacted)
-            #expect(content == "Sure. Write to \(Self.emailMarker) and use the key \(Self.keyMarker) to upload the file.")
+            #expect(
+                content == "Sure. Write to \(Self.emailMarker) and use the key \(Self.keyMarker) to upload the file.")
 
             let blocked = await gate.openAIChatCompletions(
                 body: Self.body(), context: RequestContext(actor: "b", department: "legal"))
@@ -145,13 +148,13 @@ struct AnswerScreeningTests {
         try await withTemporaryDirectory { folder in
             let path = folder + "/policy.yaml"
             try """
-                policy: p
-                version: "1"
-                answers: {email-address: redact}
-                departments:
-                  - id: legal
-                    answers: {personal-data: block}
-                """.write(toFile: path, atomically: true, encoding: .utf8)
+            policy: p
+            version: "1"
+            answers: {email-address: redact}
+            departments:
+              - id: legal
+                answers: {personal-data: block}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
             let packs = try PackLoader.loadDirectory(repositoryRoot + "/guidelines/packs")
             let policies = try DepartmentPolicies.load(path: path, packs: packs)
             try await Self.withGate(configure: { $0.policies = policies }) { gate, _, _ in
@@ -162,7 +165,8 @@ struct AnswerScreeningTests {
                     body: Self.body(), context: RequestContext(actor: "b", department: "legal"))
                 #expect(legal.status == 403)
             }
-            try "policy: p\nversion: \"1\"\nanswers:\n  no-such-rule: redact\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try "policy: p\nversion: \"1\"\nanswers:\n  no-such-rule: redact\n".write(
+                toFile: path, atomically: true, encoding: .utf8)
             #expect(throws: PackError.self) { try DepartmentPolicies.load(path: path, packs: packs) }
             do {
                 _ = try DepartmentPolicies.load(path: path, packs: packs)
@@ -196,7 +200,8 @@ struct AnswerScreeningTests {
 
             // Streamed too: the placeholder is cut at every byte and still restored, not flagged.
             await script.set("Draft: {prompt}", cuts: Array(1..<60))
-            let streamed = await gate.openAIChatCompletions(body: Self.body(prompt, stream: true), context: RequestContext())
+            let streamed = await gate.openAIChatCompletions(
+                body: Self.body(prompt, stream: true), context: RequestContext())
             #expect(try await Self.streamed(streamed).text == "Draft: " + prompt)
             let (_, after) = try await Self.responseEntries(gate, directory)
             #expect(Self.findings(try #require(after.last)).isEmpty)
@@ -210,7 +215,8 @@ struct AnswerScreeningTests {
         try await Self.withGate { gate, directory, script in
             for cut in 1..<count {
                 await script.set(Self.answer, cuts: [cut])
-                let response = await gate.openAIChatCompletions(body: Self.body(stream: true), context: RequestContext())
+                let response = await gate.openAIChatCompletions(
+                    body: Self.body(stream: true), context: RequestContext())
                 let (text, error, done) = try await Self.streamed(response)
                 #expect(text == expected, "cut at \(cut)")
                 #expect(error == nil && done)
@@ -236,7 +242,8 @@ struct AnswerScreeningTests {
         try await Self.withGate(configure: { $0.answerActions["personal-data"] = .redact }) { gate, _, script in
             for cut in 1..<Self.answer.utf8.count {
                 await script.set(Self.answer, cuts: [cut, cut + 3])
-                let response = await gate.openAIChatCompletions(body: Self.body(stream: true), context: RequestContext())
+                let response = await gate.openAIChatCompletions(
+                    body: Self.body(stream: true), context: RequestContext())
                 let text = try await Self.streamed(response).text
                 #expect(text == expected, "cut at \(cut)")
             }
@@ -250,7 +257,8 @@ struct AnswerScreeningTests {
         try await Self.withGate(configure: { $0.answerActions["email-address"] = .block }) { gate, directory, script in
             for cut in [5, lead.utf8.count + 12, lead.utf8.count + 20] {
                 await script.set(answer, cuts: [cut])
-                let response = await gate.openAIChatCompletions(body: Self.body(stream: true), context: RequestContext())
+                let response = await gate.openAIChatCompletions(
+                    body: Self.body(stream: true), context: RequestContext())
                 let (text, error, done) = try await Self.streamed(response)
                 #expect(text.hasPrefix(lead.prefix(lead.utf8.count - 256)))
                 #expect(!text.contains(Self.email) && !text.contains("jane") && !text.contains("more text"))
@@ -271,7 +279,8 @@ struct AnswerScreeningTests {
     func responsesRepeats() async throws {
         try await Self.withGate { gate, directory, script in
             await script.set(Self.answer, cuts: [20, 40])
-            let response = await gate.openAIResponses(body: Self.body(stream: true, responses: true), context: RequestContext())
+            let response = await gate.openAIResponses(
+                body: Self.body(stream: true, responses: true), context: RequestContext())
             let raw = String(decoding: try await response.collectBody(), as: UTF8.self)
             #expect(!raw.contains(Self.key))
             #expect(raw.components(separatedBy: Self.keyMarker).count - 1 >= 4)
@@ -284,7 +293,8 @@ struct AnswerScreeningTests {
     @Test("streamed: a key block longer than the hold-back is held from its first byte while it grows")
     func longFinding() async throws {
         let lines = (0..<12).map { i in String(repeating: "QUJD\(i % 10)RUZH", count: 8) }  // 12 × 64 base64 bytes
-        let block = "-----BEGIN RSA PRIVATE KEY-----\n" + lines.joined(separator: "\n") + "\n-----END RSA PRIVATE KEY-----"
+        let block =
+            "-----BEGIN RSA PRIVATE KEY-----\n" + lines.joined(separator: "\n") + "\n-----END RSA PRIVATE KEY-----"
         let answer = "Here is the key:\n" + block + "\nKeep it safe."
         try await Self.withGate { gate, directory, script in
             await script.set(answer, cuts: Array(stride(from: 20, to: answer.utf8.count, by: 20)))
@@ -293,7 +303,8 @@ struct AnswerScreeningTests {
             #expect(text.hasPrefix("Here is the key:\n[PRIVATE_KEY redacted by PromptGate]"))
             #expect(!lines.contains { text.contains($0) })
             // The same as the whole answer screened at once.
-            let whole = try await Self.content(await gate.openAIChatCompletions(body: Self.body(), context: RequestContext()))
+            let whole = try await Self.content(
+                await gate.openAIChatCompletions(body: Self.body(), context: RequestContext()))
             #expect(text == whole)
             let (log, entries) = try await Self.responseEntries(gate, directory)
             #expect(entries.map(Self.findings) == [["private-key/redact/1"], ["private-key/redact/1"]])

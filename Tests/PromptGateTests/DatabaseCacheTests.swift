@@ -13,7 +13,9 @@ struct DatabaseCacheTests {
         #expect(base != DatabaseCache.key(["a+c"], flags: [0], ids: [0]))
         #expect(base != DatabaseCache.key(["a+b"], flags: [1], ids: [0]))
         #expect(base != DatabaseCache.key(["a+b"], flags: [0], ids: [1]))
-        #expect(DatabaseCache.key(["ab", "c"], flags: [0, 0], ids: [0, 1]) != DatabaseCache.key(["a", "bc"], flags: [0, 0], ids: [0, 1]))
+        #expect(
+            DatabaseCache.key(["ab", "c"], flags: [0, 0], ids: [0, 1])
+                != DatabaseCache.key(["a", "bc"], flags: [0, 0], ids: [0, 1]))
     }
 
     @Test("the shipped packs' databases, loaded from the cache, find what freshly compiled ones find")
@@ -23,7 +25,9 @@ struct DatabaseCacheTests {
         let patterns = packs.flatMap(\.rules).flatMap { rule in
             rule.patterns.map { ($0, rule.caseInsensitive, rule.validator == "person-name") }
         }
-        let text = Array(try String(contentsOfFile: repositoryRoot + "/Benchmarks/eval/corpus.jsonl", encoding: .utf8).utf8.prefix(400_000))
+        let text = Array(
+            try String(contentsOfFile: repositoryRoot + "/Benchmarks/eval/corpus.jsonl", encoding: .utf8).utf8.prefix(
+                400_000))
         let fresh = try PatternDatabase(patterns: patterns, prefilterForms: true)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".hsdb") }
         #expect(!files.isEmpty, "nothing was stored in \(folder)")

@@ -75,8 +75,10 @@ struct FailedCheckTests {
 
     @Test(
         "a formatted SSN-shaped number that fails the SSN check is still redacted, less sure, with the reason",
-        arguments: ["case 000-12-3456 is invalid", "area 666-12-3456", "group 123-00-4567", "serial 123-45-0000",
-            "the number 912-34-5678", "dotted 000.12.3456", "spaced 666 12 3456"])
+        arguments: [
+            "case 000-12-3456 is invalid", "area 666-12-3456", "group 123-00-4567", "serial 123-45-0000",
+            "the number 912-34-5678", "dotted 000.12.3456", "spaced 666 12 3456",
+        ])
     func failedSSNKept(text: String) throws {
         let findings = try Self.screener.scan(text)
         let finding = try #require(findings.first, "nothing found in \(text)")
@@ -127,10 +129,11 @@ struct FailedCheckTests {
     @Test("without the field a rule drops failed candidates (not-this-type); the allow-list still applies when kept")
     func defaultsAndAllowList() throws {
         let text = "case 000-12-3456"
-        for (extra, expected) in [("", 0), ("    when_check_fails: not-this-type", 0),
+        for (extra, expected) in [
+            ("", 0), ("    when_check_fails: not-this-type", 0),
             ("    when_check_fails: still-personal-data", 1),
-            ("    when_check_fails: still-personal-data\n    allow: ['000-12-3456']", 0)]
-        {
+            ("    when_check_fails: still-personal-data\n    allow: ['000-12-3456']", 0),
+        ] {
             let rules = try PackLoader.load(bytes: Array(Self.pack(extra).utf8), origin: "p.yaml")
             #expect(try Screener(packs: [rules]).scan(text).count == expected, "\(extra)")
         }
@@ -139,10 +142,19 @@ struct FailedCheckTests {
     @Test(
         "a bad when_check_fails is refused at its file and line",
         arguments: [
-            (pack("    when_check_fails: keep-it"), "bad.yaml:11", "'when_check_fails' is 'keep-it' (expected one of: not-this-type, still-personal-data)"),
+            (
+                pack("    when_check_fails: keep-it"), "bad.yaml:11",
+                "'when_check_fails' is 'keep-it' (expected one of: not-this-type, still-personal-data)"
+            ),
             (pack("    when_check_fails: [still-personal-data]"), "bad.yaml:11", "'when_check_fails' is not text"),
-            (pack("    when_check_fails: still-personal-data", validator: "person-name"), "bad.yaml:11", "needs a 'validator' with a check"),
-            (pack("").replacingOccurrences(of: "validator: us-ssn", with: "when_check_fails: still-personal-data"), "bad.yaml:10", "needs a 'validator'"),
+            (
+                pack("    when_check_fails: still-personal-data", validator: "person-name"), "bad.yaml:11",
+                "needs a 'validator' with a check"
+            ),
+            (
+                pack("").replacingOccurrences(of: "validator: us-ssn", with: "when_check_fails: still-personal-data"),
+                "bad.yaml:10", "needs a 'validator'"
+            ),
         ])
     func badValue(yaml: String, place: String, message: String) {
         do {

@@ -14,7 +14,8 @@ struct HiddenCharacterTests {
         ("right-to-left mark", "\u{200F}"), ("C1 control", "\u{0085}"), ("tag space", "\u{E0020}"),
     ]
 
-    @Test("an SSN, an e-mail address and a card number with a hidden character inside are found and wholly redacted",
+    @Test(
+        "an SSN, an e-mail address and a card number with a hidden character inside are found and wholly redacted",
         arguments: hiders.map(\.character))
     func hiddenInside(_ hider: String) throws {
         for (value, entity) in [
@@ -23,7 +24,8 @@ struct HiddenCharacterTests {
         ] {
             let text = "Case: \(value) today."
             let finding = try #require(
-                try Self.screener.scan(text).first { $0.entity == entity }, "\(entity) with U+\(hider.unicodeScalars.first!.value) not found")
+                try Self.screener.scan(text).first { $0.entity == entity },
+                "\(entity) with U+\(hider.unicodeScalars.first!.value) not found")
             let bytes = Array(text.utf8)
             #expect(String(decoding: bytes[finding.start..<finding.end], as: UTF8.self) == value)
             var vault = PlaceholderVault()
@@ -51,25 +53,35 @@ struct HiddenCharacterTests {
 /// Values written in other digits, compatibility forms or encodings read as what they encode.
 @Suite("Screening: other digits, full-width forms, percent-encoding and HTML references")
 struct NormalisedViewTests {
-    @Test("each form of an SSN and an e-mail address is found, and its whole original span replaced", arguments: [
-        ("SSN ٢١٢-٥٦-٧٨٩٠ here", "٢١٢-٥٦-٧٨٩٠", "US_SSN"),
-        ("SSN ２１２－５６－７８９０ here", "２１２－５６－７８９０", "US_SSN"),
-        ("mail maria.gonzalez＠example.org now", "maria.gonzalez＠example.org", "EMAIL_ADDRESS"),
-        ("link ?to=maria.gonzalez%40example.org&x=1", "maria.gonzalez%40example.org", "EMAIL_ADDRESS"),
-        ("html maria.gonzalez&#64;example.org.", "maria.gonzalez&#64;example.org", "EMAIL_ADDRESS"),
-        ("html maria.gonzalez&#x40;example&period;org ok", "maria.gonzalez&#x40;example&period;org", "EMAIL_ADDRESS"),
-        ("named maria.gonzalez&commat;example.org ok", "maria.gonzalez&commat;example.org", "EMAIL_ADDRESS"),
-        ("cyrillic m\u{430}ria.g\u{43E}nzalez@ex\u{430}mple.org now", "m\u{430}ria.g\u{43E}nzalez@ex\u{430}mple.org", "EMAIL_ADDRESS"),
-    ])
+    @Test(
+        "each form of an SSN and an e-mail address is found, and its whole original span replaced",
+        arguments: [
+            ("SSN ٢١٢-٥٦-٧٨٩٠ here", "٢١٢-٥٦-٧٨٩٠", "US_SSN"),
+            ("SSN ２１２－５６－７８９０ here", "２１２－５６－７８９０", "US_SSN"),
+            ("mail maria.gonzalez＠example.org now", "maria.gonzalez＠example.org", "EMAIL_ADDRESS"),
+            ("link ?to=maria.gonzalez%40example.org&x=1", "maria.gonzalez%40example.org", "EMAIL_ADDRESS"),
+            ("html maria.gonzalez&#64;example.org.", "maria.gonzalez&#64;example.org", "EMAIL_ADDRESS"),
+            (
+                "html maria.gonzalez&#x40;example&period;org ok", "maria.gonzalez&#x40;example&period;org",
+                "EMAIL_ADDRESS"
+            ),
+            ("named maria.gonzalez&commat;example.org ok", "maria.gonzalez&commat;example.org", "EMAIL_ADDRESS"),
+            (
+                "cyrillic m\u{430}ria.g\u{43E}nzalez@ex\u{430}mple.org now",
+                "m\u{430}ria.g\u{43E}nzalez@ex\u{430}mple.org", "EMAIL_ADDRESS"
+            ),
+        ])
     func forms(_ text: String, _ written: String, _ entity: String) throws {
         let finding = try #require(
             try ScreeningTests.screener.scan(text).first { $0.entity == entity }, "nothing found in \(text)")
         #expect(String(decoding: Array(text.utf8)[finding.start..<finding.end], as: UTF8.self) == written)
     }
 
-    @Test("text that reads as written is not copied", arguments: [
-        "plain ascii", "héllo wörld Ærø", "50 percent", "a & b", "Москва и Санкт-Петербург", "Αθήνα",
-    ])
+    @Test(
+        "text that reads as written is not copied",
+        arguments: [
+            "plain ascii", "héllo wörld Ærø", "50 percent", "a & b", "Москва и Санкт-Петербург", "Αθήνα",
+        ])
     func unchanged(_ text: String) {
         #expect(ScreeningView(text) == nil)
     }

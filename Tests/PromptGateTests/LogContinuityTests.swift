@@ -20,7 +20,8 @@ struct LogContinuityTests {
     static func reopen(_ directory: String, startNewLog: Bool = false) throws -> AuditLogStore {
         let (keys, _) = try LogKeyStore.loadOrCreate(directory: directory, origin: "test.example/log")
         return try AuditLogStore(
-            configuration: AuditLogConfiguration(directory: directory, origin: "test.example/log", checkpointInterval: nil),
+            configuration: AuditLogConfiguration(
+                directory: directory, origin: "test.example/log", checkpointInterval: nil),
             signingKeys: keys, startNewLog: startNewLog)
     }
 
@@ -92,7 +93,8 @@ struct LogContinuityTests {
         try await withTemporaryDirectory { directory in
             try await Self.writeLog(directory, count: 10)
             let path = directory + "/checkpoint"
-            let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\n10\n", with: "\n9\n")
+            let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+                of: "\n10\n", with: "\n9\n")
             try text.write(toFile: path, atomically: false, encoding: .utf8)
             Self.expectRefused(directory, mentioning: "does not verify")
         }

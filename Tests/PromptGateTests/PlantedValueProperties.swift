@@ -28,7 +28,9 @@ struct PlantedValueProperties {
         case 0: return .string(text(&random))
         case 1: return .number(String(Int.random(in: 0...999, using: &random)))
         case 2: return Bool.random(using: &random) ? .bool(true) : .null
-        case 3: return .array((0..<Int.random(in: 0...3, using: &random)).map { _ in value(depth - 1, &random, planted, &plant) })
+        case 3:
+            return .array(
+                (0..<Int.random(in: 0...3, using: &random)).map { _ in value(depth - 1, &random, planted, &plant) })
         default:
             var members: [(key: String, value: JSONValue)] = []
             for _ in 0..<Int.random(in: 1...4, using: &random) {
@@ -61,7 +63,8 @@ struct PlantedValueProperties {
                 switch wire {
                 case .openAIResponses: members.append(("input", .string(text)))
                 default:
-                    members.append(("messages", .array([.object([("role", .string("user")), ("content", .string(text))])])))
+                    members.append(
+                        ("messages", .array([.object([("role", .string("user")), ("content", .string(text))])])))
                 }
                 members.append(("extra", extra))
                 let body = JSONValue.object(members)

@@ -31,7 +31,8 @@ struct RedactedDescriptionTests {
                     for value in Self.values { #expect(!text.contains(value), "\(type(of: thing)) printed \(value)") }
                 }
             }
-            #expect(String(describing: result).contains("EMAIL_ADDRESS") && String(describing: result).contains("US_SSN"))
+            #expect(
+                String(describing: result).contains("EMAIL_ADDRESS") && String(describing: result).contains("US_SSN"))
             #expect(String(describing: result.vault) == "PlaceholderVault(2 placeholders)")
         }
     }

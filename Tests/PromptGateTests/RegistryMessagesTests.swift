@@ -8,11 +8,15 @@ struct RegistryMessagesTests {
 
     static func registry(status: String = "operational", reviewBy: String = "2099-01-01") throws -> Registry {
         let yaml = GovernanceTests.entry(status: status, reviewBy: reviewBy)
-        return Registry(entries: [try Registry.parse(bytes: Array(yaml.utf8), origin: origin + "/test.yaml")], origin: origin)
+        return Registry(
+            entries: [try Registry.parse(bytes: Array(yaml.utf8), origin: origin + "/test.yaml")], origin: origin)
     }
 
-    static func reasons(_ registry: Registry, model: String = "gpt-test", purpose: String? = nil, review: ReviewOverduePolicy = .warn) -> [String] {
-        let verdict = registry.check(model: model, host: "127.0.0.1", purpose: purpose, today: "2026-11-29", reviewOverdue: review)
+    static func reasons(
+        _ registry: Registry, model: String = "gpt-test", purpose: String? = nil, review: ReviewOverduePolicy = .warn
+    ) -> [String] {
+        let verdict = registry.check(
+            model: model, host: "127.0.0.1", purpose: purpose, today: "2026-11-29", reviewOverdue: review)
         return [verdict.blockReason].compactMap { $0 } + verdict.warnings
     }
 
@@ -29,7 +33,9 @@ struct RegistryMessagesTests {
         for messages in cases {
             #expect(!messages.isEmpty)
             for message in messages {
-                #expect(!message.contains("/srv") && !message.contains("secret-city") && !message.contains(".yaml"), "\(message)")
+                #expect(
+                    !message.contains("/srv") && !message.contains("secret-city") && !message.contains(".yaml"),
+                    "\(message)")
                 #expect(message.contains("registry"), "\(message)")
             }
         }

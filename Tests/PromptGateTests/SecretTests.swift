@@ -24,12 +24,15 @@ struct SecretTests {
         let finding = try #require(try ScreeningTests.screener.scan(text).first { $0.entity == "PRIVATE_KEY" })
         #expect(finding.value == Self.pem)
         // A 4096-bit key is ~3 KB, far longer than a confirmation window: found whole, END line included.
-        let long = "-----BEGIN RSA PRIVATE KEY-----\n"
+        let long =
+            "-----BEGIN RSA PRIVATE KEY-----\n"
             + (0..<50).map { _ in String(repeating: "QUJDRE", count: 11) }.joined(separator: "\n")
             + "\n-----END RSA PRIVATE KEY-----"
-        let whole = try #require(try ScreeningTests.screener.scan("key:\n\(long)\nok").first { $0.entity == "PRIVATE_KEY" })
+        let whole = try #require(
+            try ScreeningTests.screener.scan("key:\n\(long)\nok").first { $0.entity == "PRIVATE_KEY" })
         #expect(whole.value == long, "\(whole.value.suffix(40))")
-        let truncated = "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\nAAAAEbm9uZQAAAAAAAAAB\n"
+        let truncated =
+            "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\nAAAAEbm9uZQAAAAAAAAAB\n"
         let open = try #require(try ScreeningTests.screener.scan(truncated).first { $0.entity == "PRIVATE_KEY" })
         #expect(open.value.hasSuffix("AAAAEbm9uZQAAAAAAAAAB"), "\(open.value)")
     }
@@ -47,19 +50,24 @@ struct SecretTests {
     func monitorBlocksSecrets() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/policy.yaml"
-            try "policy: p\nversion: \"1\"\nmode: monitor\ndepartments:\n  - id: x\n    overrides: {private-key: warn}\n"
+            try
+                "policy: p\nversion: \"1\"\nmode: monitor\ndepartments:\n  - id: x\n    overrides: {private-key: warn}\n"
                 .write(toFile: path, atomically: true, encoding: .utf8)
             try await GovernanceTests.withGate({ configuration in
                 configuration.policies = try DepartmentPolicies.load(path: path, packs: configuration.packs)
             }) { gate, recorder, data in
-                for prompt in ["Why does this fail?\n\(Self.pem)", "aws_secret_access_key = \(Self.awsSecret) jane@example.org"] {
+                for prompt in [
+                    "Why does this fail?\n\(Self.pem)", "aws_secret_access_key = \(Self.awsSecret) jane@example.org",
+                ] {
                     let response = await gate.openAIChatCompletions(
                         body: GateTests.chatBody(prompt), context: RequestContext(department: "x"))
                     #expect(response.status == 403)
                 }
                 #expect(await recorder.bodies.isEmpty, "a secret left in monitor mode")
                 let log = try await GateTests.logText(gate, data)
-                for secret in [Self.pemBody, "Zm9vYmFyYmF6cXV4", Self.awsSecret, "jane@example.org", "Why does this fail"] {
+                for secret in [
+                    Self.pemBody, "Zm9vYmFyYmF6cXV4", Self.awsSecret, "jane@example.org", "Why does this fail",
+                ] {
                     #expect(!log.contains(secret), "the log holds \(secret)")
                 }
                 #expect(log.contains("the prompt's text is not kept: it held a secret"))
@@ -72,10 +80,13 @@ struct SecretTests {
     func pastedProxyKey() async throws {
         let key = UserDirectory.newKey()
         try await GovernanceTests.withGate({ configuration in
-            configuration.users = UserDirectory(users: [(ProxyUser(id: "bob", department: nil), UserDirectory.hash(key))])
+            configuration.users = UserDirectory(users: [
+                (ProxyUser(id: "bob", department: nil), UserDirectory.hash(key))
+            ])
         }) { gate, recorder, data in
             let response = await gate.openAIChatCompletions(
-                body: GateTests.chatBody("use my colleague's key \(key) please"), context: RequestContext(actor: "alice"))
+                body: GateTests.chatBody("use my colleague's key \(key) please"),
+                context: RequestContext(actor: "alice"))
             #expect(response.status == 403)
             #expect(await recorder.bodies.isEmpty)
             let log = try await GateTests.logText(gate, data)
@@ -83,7 +94,8 @@ struct SecretTests {
             #expect(log.contains("a valid PromptGate key of user 'bob' was pasted"))
             // A key of the same form that is nobody's still blocks, with no owner named.
             let unknown = await gate.openAIChatCompletions(
-                body: GateTests.chatBody("pgk_" + String(repeating: "A", count: 43)), context: RequestContext(actor: "alice"))
+                body: GateTests.chatBody("pgk_" + String(repeating: "A", count: 43)),
+                context: RequestContext(actor: "alice"))
             #expect(unknown.status == 403)
         }
     }

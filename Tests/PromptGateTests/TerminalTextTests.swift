@@ -21,7 +21,8 @@ struct TerminalTextTests {
             let scalar = Unicode.Scalar(bidi) ?? "?"
             #expect(TerminalText.escaped("x\(scalar)y") == "x\\u{\(String(bidi, radix: 16, uppercase: true))}y")
         }
-        #expect(TerminalText.escaped("zero\u{200B}width\u{FEFF}tag\u{E0041}") == #"zero\u{200B}width\u{FEFF}tag\u{E0041}"#)
+        #expect(
+            TerminalText.escaped("zero\u{200B}width\u{FEFF}tag\u{E0041}") == #"zero\u{200B}width\u{FEFF}tag\u{E0041}"#)
     }
 
     @Test("ordinary text, accents and emoji pass unchanged; a backslash is doubled so escapes cannot be forged")
@@ -35,8 +36,9 @@ struct TerminalTextTests {
     func quoted() {
         #expect(TerminalText.quoted("alice") == #""alice""#)
         #expect(TerminalText.quoted(#"x" decision=allowed"#) == #""x\" decision=allowed""#)
-        #expect(TerminalText.quoted("hi\n#999 2026-11-29T10:00:00Z request.screened user=alice")
-            == #""hi\n#999 2026-11-29T10:00:00Z request.screened user=alice""#)
+        #expect(
+            TerminalText.quoted("hi\n#999 2026-11-29T10:00:00Z request.screened user=alice")
+                == #""hi\n#999 2026-11-29T10:00:00Z request.screened user=alice""#)
         #expect(TerminalText.quoted("") == #""""#)
     }
 

@@ -14,8 +14,12 @@ struct UsersFileTests {
         for good in ["jdoe", "j.doe@city.example", "svc_bot-2", String(repeating: "x", count: 128)] {
             try UserDirectory.validateName(good, what: "user id")
         }
-        for bad in ["", "x\n  - id: mallory", "x: [broken", "a b", "#x", "é", "x\u{1B}", String(repeating: "x", count: 129)] {
-            #expect(throws: UsersFileError.self, "\(bad.debugDescription)") { try UserDirectory.validateName(bad, what: "user id") }
+        for bad in [
+            "", "x\n  - id: mallory", "x: [broken", "a b", "#x", "é", "x\u{1B}", String(repeating: "x", count: 129),
+        ] {
+            #expect(throws: UsersFileError.self, "\(bad.debugDescription)") {
+                try UserDirectory.validateName(bad, what: "user id")
+            }
         }
         let directory = UserDirectory(users: [])
         #expect(throws: UsersFileError.self) {
@@ -28,10 +32,17 @@ struct UsersFileTests {
     @Test("text that would be YAML syntax round-trips as text: the emitter quotes it")
     func emitterQuotes() throws {
         // Ids a hand-written file may already hold (load does not apply the new-user charset).
-        let tricky = ["x\n  - id: mallory\n    key_sha256: " + Self.hashB, "x: [broken", "true", "123", "null", "- a", "#c", "'q\""]
-        let directory = UserDirectory(users: tricky.enumerated().map { index, id in
-            (ProxyUser(id: id, department: index % 2 == 0 ? "dept: {x" : nil), index % 2 == 0 ? Self.hashA : Self.hashB)
-        })
+        let tricky = [
+            "x\n  - id: mallory\n    key_sha256: " + Self.hashB, "x: [broken", "true", "123", "null", "- a", "#c",
+            "'q\"",
+        ]
+        let directory = UserDirectory(
+            users: tricky.enumerated().map { index, id in
+                (
+                    ProxyUser(id: id, department: index % 2 == 0 ? "dept: {x" : nil),
+                    index % 2 == 0 ? Self.hashA : Self.hashB
+                )
+            })
         try withTemporaryDirectorySync { folder in
             let path = folder + "/users.yaml"
             try directory.save(to: path)
@@ -46,17 +57,21 @@ struct UsersFileTests {
     func saveRoundTrips() throws {
         try withTemporaryDirectorySync { folder in
             let path = folder + "/users.yaml"
-            let existing = "users:\n  # comment\n  - id: jdoe\n    department: parks\n    key_sha256: \(Self.hashA)\n  - id: svc\n    key_sha256: \(Self.hashB)\n"
+            let existing =
+                "users:\n  # comment\n  - id: jdoe\n    department: parks\n    key_sha256: \(Self.hashA)\n  - id: svc\n    key_sha256: \(Self.hashB)\n"
             try existing.write(toFile: path, atomically: true, encoding: .utf8)
             let key = UserDirectory.newKey()
             try UserDirectory.load(path: path)
-                .adding(ProxyUser(id: "alice@city.example", department: "social-services"), keyHash: UserDirectory.hash(key))
+                .adding(
+                    ProxyUser(id: "alice@city.example", department: "social-services"), keyHash: UserDirectory.hash(key)
+                )
                 .save(to: path)
             let back = try UserDirectory.load(path: path)
-            #expect(back.users == [
-                ProxyUser(id: "jdoe", department: "parks"), ProxyUser(id: "svc"),
-                ProxyUser(id: "alice@city.example", department: "social-services"),
-            ])
+            #expect(
+                back.users == [
+                    ProxyUser(id: "jdoe", department: "parks"), ProxyUser(id: "svc"),
+                    ProxyUser(id: "alice@city.example", department: "social-services"),
+                ])
             #expect(back.user(forKey: key)?.id == "alice@city.example")
             #expect(back.entries.map(\.keyHash) == [Self.hashA, Self.hashB, UserDirectory.hash(key)])
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
@@ -83,7 +98,9 @@ struct UsersFileTests {
     @Test("the one-user entry helper is emitted YAML too: a newline in an id cannot add a user")
     func entryHelper() throws {
         let key = UserDirectory.newKey()
-        let yaml = "users:\n" + UserDirectory.entry(id: "x\n  - id: mallory\n    key_sha256: \(Self.hashB)", department: nil, key: key)
+        let yaml =
+            "users:\n"
+            + UserDirectory.entry(id: "x\n  - id: mallory\n    key_sha256: \(Self.hashB)", department: nil, key: key)
         try withTemporaryDirectorySync { folder in
             let path = folder + "/users.yaml"
             try yaml.write(toFile: path, atomically: true, encoding: .utf8)

@@ -15,7 +15,8 @@ struct WholeBodyTests {
     /// Sends `body` (JSON text) through a gate against the fake upstream: the status, what reached the upstream,
     /// the client's answer and the log.
     static func send(
-        _ json: String, wire: ChatWire = .openAIChat, configure: @escaping @Sendable (inout GateConfiguration) throws -> Void = { _ in }
+        _ json: String, wire: ChatWire = .openAIChat,
+        configure: @escaping @Sendable (inout GateConfiguration) throws -> Void = { _ in }
     ) async throws -> (status: Int, sent: String, answer: String, log: String) {
         try await GovernanceTests.withGate({ configuration in
             configuration.policies = nil
@@ -39,14 +40,16 @@ struct WholeBodyTests {
         #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":\#(content)}]\#(extra)}"#
     }
 
-    @Test("a value in a field no protocol rule names is redacted in place", arguments: [
-        #","metadata":{"case_owner":"EMAIL"}"#,
-        #","stop":["EMAIL"]"#,
-        #","prediction":{"type":"content","content":"EMAIL"}"#,
-        #","x_unknown":{"deep":[{"deeper":"write to EMAIL"}]}"#,
-        #","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"to":{"type":"string","description":"e.g. EMAIL"}}}}}]"#,
-        #","response_format":{"type":"json_schema","json_schema":{"name":"r","description":"about EMAIL"}}"#,
-    ])
+    @Test(
+        "a value in a field no protocol rule names is redacted in place",
+        arguments: [
+            #","metadata":{"case_owner":"EMAIL"}"#,
+            #","stop":["EMAIL"]"#,
+            #","prediction":{"type":"content","content":"EMAIL"}"#,
+            #","x_unknown":{"deep":[{"deeper":"write to EMAIL"}]}"#,
+            #","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"to":{"type":"string","description":"e.g. EMAIL"}}}}}]"#,
+            #","response_format":{"type":"json_schema","json_schema":{"name":"r","description":"about EMAIL"}}"#,
+        ])
     func otherFields(_ extra: String) async throws {
         let r = try await Self.send(Self.chat(extra.replacingOccurrences(of: "EMAIL", with: Self.email)))
         #expect(r.status == 200, "\(r.answer)")
@@ -55,13 +58,21 @@ struct WholeBodyTests {
         #expect(!r.log.contains(Self.email))
     }
 
-    @Test("a value where no placeholder fits blocks: a URL, a schema literal, an object key, a model name", arguments: [
-        Self.chat("", content: #"[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"https://x.example/p?who=EMAIL"}}]"#),
-        Self.chat(#","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"to":{"type":"string","enum":["EMAIL"]}}}}}]"#),
-        Self.chat(#","metadata":{"EMAIL":"x"}"#),
-        #"{"model":"EMAIL","messages":[{"role":"user","content":"hi"}]}"#,
-        Self.chat("", content: #"[{"type":"text","text":"hi","cache":{"detail":"EMAIL"}}]"#),
-    ])
+    @Test(
+        "a value where no placeholder fits blocks: a URL, a schema literal, an object key, a model name",
+        arguments: [
+            Self.chat(
+                "",
+                content:
+                    #"[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"https://x.example/p?who=EMAIL"}}]"#
+            ),
+            Self.chat(
+                #","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"to":{"type":"string","enum":["EMAIL"]}}}}}]"#
+            ),
+            Self.chat(#","metadata":{"EMAIL":"x"}"#),
+            #"{"model":"EMAIL","messages":[{"role":"user","content":"hi"}]}"#,
+            Self.chat("", content: #"[{"type":"text","text":"hi","cache":{"detail":"EMAIL"}}]"#),
+        ])
     func fixedFields(_ json: String) async throws {
         let r = try await Self.send(json.replacingOccurrences(of: "EMAIL", with: Self.email))
         #expect(r.status == 403, "\(r.answer)")
@@ -72,21 +83,25 @@ struct WholeBodyTests {
 
     @Test("structural values of their usual shape are not screened for personal data, only for secrets")
     func structural() async throws {
-        let fine = try await Self.send(#"{"model":"gpt-4o-2024-08-06","messages":[{"role":"user","content":"hi","name":"x"}],"user":"u1"}"#)
+        let fine = try await Self.send(
+            #"{"model":"gpt-4o-2024-08-06","messages":[{"role":"user","content":"hi","name":"x"}],"user":"u1"}"#)
         #expect(fine.status == 200)
-        let key = try await Self.send(#"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"metadata":{"id":"AKIAIOSFODNN7EXAMPLE"}}"#)
+        let key = try await Self.send(
+            #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"metadata":{"id":"AKIAIOSFODNN7EXAMPLE"}}"#)
         #expect(key.status == 403 && key.sent.isEmpty)
     }
 
     @Test("a value split across content parts, or across messages, is found and every piece replaced")
     func splits() async throws {
-        let parts = try await Self.send(Self.chat("", content: #"[{"type":"text","text":"SSN 212-56-"},{"type":"text","text":"7890 thanks"}]"#))
+        let parts = try await Self.send(
+            Self.chat("", content: #"[{"type":"text","text":"SSN 212-56-"},{"type":"text","text":"7890 thanks"}]"#))
         #expect(parts.status == 200)
         #expect(!parts.sent.contains("7890") && !parts.sent.contains("212-56"), "\(parts.sent)")
         #expect(parts.sent.contains("[US_SSN_1]"))
         #expect(parts.answer.contains(Self.ssn), "the client gets the whole value back")
         let messages = try await Self.send(
-            #"{"model":"m","messages":[{"role":"user","content":"mail maria.gonzalez@"},{"role":"user","content":"example.org now"}]}"#)
+            #"{"model":"m","messages":[{"role":"user","content":"mail maria.gonzalez@"},{"role":"user","content":"example.org now"}]}"#
+        )
         #expect(messages.status == 200)
         #expect(!messages.sent.contains("gonzalez") && !messages.sent.contains("example.org"), "\(messages.sent)")
     }
@@ -95,11 +110,18 @@ struct WholeBodyTests {
     func attachments() async throws {
         let csv = "name,email\nMaria,\(Self.email)\n"
         let b64 = Data(csv.utf8).base64EncodedString()
-        let file = try await Self.send(Self.chat("", content: #"[{"type":"text","text":"summarise"},{"type":"file","file":{"filename":"r.csv","file_data":"data:text/csv;base64,\#(b64)"}}]"#))
+        let file = try await Self.send(
+            Self.chat(
+                "",
+                content:
+                    #"[{"type":"text","text":"summarise"},{"type":"file","file":{"filename":"r.csv","file_data":"data:text/csv;base64,\#(b64)"}}]"#
+            ))
         #expect(file.status == 200, "\(file.answer)")
         #expect(!file.sent.contains(b64))
         let sentBody = try JSONParser.parse(Array(file.sent.utf8))
-        let path: [JSONPathComponent] = [.key("messages"), .index(0), .key("content"), .index(1), .key("file"), .key("file_data")]
+        let path: [JSONPathComponent] = [
+            .key("messages"), .index(0), .key("content"), .index(1), .key("file"), .key("file_data"),
+        ]
         let sentURL = try #require(sentBody[path: path]?.stringValue)
         #expect(sentURL.hasPrefix("data:text/csv;base64,"))
         let decoded = String(decoding: Data(base64Encoded: String(sentURL.dropFirst(21))) ?? Data(), as: UTF8.self)
@@ -111,18 +133,21 @@ struct WholeBodyTests {
                 #"{"type":"text","media_type":"text/plain","data":"SSN \#(Self.ssn)"}"#,
                 #"{"type":"base64","media_type":"text/plain","data":"\#(Data("SSN \(Self.ssn)".utf8).base64EncodedString())"}"#,
             ] {
-                let json = #"{"model":"c","max_tokens":1,"messages":[{"role":"user","content":[{"type":"document","source":\#(source)}]}]}"#
+                let json =
+                    #"{"model":"c","max_tokens":1,"messages":[{"role":"user","content":[{"type":"document","source":\#(source)}]}]}"#
                 let request = try ChatWire.anthropicMessages.extract(try JSONParser.parse(Array(json.utf8)))
                 #expect(request.unscreened.isEmpty, "\(request.unscreened)")
                 let result = try gate.screen(slots: request.slots)
                 let sent = request.rewritten(with: result.outgoingTexts).serialized()
-                #expect(!sent.contains(Self.ssn) && !sent.contains(Data(Self.ssn.utf8).base64EncodedString()), "\(sent)")
+                #expect(
+                    !sent.contains(Self.ssn) && !sent.contains(Data(Self.ssn.utf8).base64EncodedString()), "\(sent)")
                 #expect(result.findings.contains { $0.finding.entity == "US_SSN" })
             }
         }
 
         let png = "data:image/png;base64," + Data([0x89, 0x50, 0x4E, 0x47, 1, 2, 3]).base64EncodedString()
-        let image = Self.chat("", content: #"[{"type":"text","text":"what is this"},{"type":"image_url","image_url":{"url":"\#(png)"}}]"#)
+        let image = Self.chat(
+            "", content: #"[{"type":"text","text":"what is this"},{"type":"image_url","image_url":{"url":"\#(png)"}}]"#)
         let blocked = try await Self.send(image)
         #expect(blocked.status == 403 && blocked.sent.isEmpty && blocked.answer.contains("cannot be screened"))
         let allowed = try await Self.send(image) { $0.unscreenedParts = .allowAndRecord }
@@ -139,7 +164,9 @@ struct WholeBodyTests {
         #expect(r.answer.contains("base64 text"))
         #expect(!r.log.contains(Self.ssn) && !r.log.contains(Self.email))
         let noise = Data((0..<48).map { UInt8(($0 * 97 + 13) % 256) }).base64EncodedString()
-        let fine = try await Self.send(Self.chat("", content: "\"the checksum is \(noise) and the commit 4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39\""))
+        let fine = try await Self.send(
+            Self.chat(
+                "", content: "\"the checksum is \(noise) and the commit 4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39\""))
         #expect(fine.status == 200, "\(fine.answer)")
     }
 

@@ -2,9 +2,9 @@ import Foundation
 import Yams
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A problem with a new user or with writing the users file, in words for the operator.
@@ -34,7 +34,8 @@ extension UserDirectory {
             }
         }
         guard allowed else {
-            throw UsersFileError("the \(what) \(TerminalText.quoted(name, limit: 200)) may hold only \(allowedNameCharacters)")
+            throw UsersFileError(
+                "the \(what) \(TerminalText.quoted(name, limit: 200)) may hold only \(allowedNameCharacters)")
         }
     }
 
@@ -42,7 +43,9 @@ extension UserDirectory {
     public func adding(_ user: ProxyUser, keyHash: String) throws(UsersFileError) -> UserDirectory {
         try Self.validateName(user.id, what: "user id")
         if let department = user.department { try Self.validateName(department, what: "department") }
-        guard !users.contains(where: { $0.id == user.id }) else { throw UsersFileError("user '\(user.id)' already has a key") }
+        guard !users.contains(where: { $0.id == user.id }) else {
+            throw UsersFileError("user '\(user.id)' already has a key")
+        }
         return UserDirectory(users: entries + [(user, keyHash)])
     }
 
@@ -59,8 +62,10 @@ extension UserDirectory {
     /// is left as it was.
     public func save(to path: String) throws(UsersFileError) {
         let text = try yaml()
-        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        let temporary = folder + "/." + (path as NSString).lastPathComponent + ".\(UInt64.random(in: 0...UInt64.max)).tmp"
+        let folder =
+            (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        let temporary =
+            folder + "/." + (path as NSString).lastPathComponent + ".\(UInt64.random(in: 0...UInt64.max)).tmp"
         do throws(UsersFileError) {
             try Self.writeSynced(Array(text.utf8), to: temporary)
             let reread: UserDirectory
@@ -70,7 +75,9 @@ extension UserDirectory {
             guard reread.entries.elementsEqual(entries, by: { $0.user == $1.user && $0.keyHash == $1.keyHash }) else {
                 throw UsersFileError("the rewritten users file does not read back as written")
             }
-            guard rename(temporary, path) == 0 else { throw UsersFileError("cannot replace \(path): \(Self.errnoText())") }
+            guard rename(temporary, path) == 0 else {
+                throw UsersFileError("cannot replace \(path): \(Self.errnoText())")
+            }
         } catch {
             unlink(temporary)
             throw error

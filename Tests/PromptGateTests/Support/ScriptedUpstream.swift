@@ -26,22 +26,42 @@ enum ScriptedUpstream {
         router.post("/v1/chat/completions") { request, _ in
             let (json, answer, pieces) = try await scripted(request, recorder, script)
             guard json["stream"]?.boolValue == true else {
-                return Self.json(.object([
-                    ("id", .string("c1")), ("object", .string("chat.completion")), ("model", .string("m")),
-                    ("choices", .array([.object([
-                        ("index", .int(0)),
-                        ("message", .object([("role", .string("assistant")), ("content", .string(answer))])),
-                        ("finish_reason", .string("stop")),
-                    ])])),
-                ]))
+                return Self.json(
+                    .object([
+                        ("id", .string("c1")), ("object", .string("chat.completion")), ("model", .string("m")),
+                        (
+                            "choices",
+                            .array([
+                                .object([
+                                    ("index", .int(0)),
+                                    (
+                                        "message",
+                                        .object([("role", .string("assistant")), ("content", .string(answer))])
+                                    ),
+                                    ("finish_reason", .string("stop")),
+                                ])
+                            ])
+                        ),
+                    ]))
             }
             var events = pieces.map { piece in
                 JSONValue.object([
-                    ("id", .string("c1")), ("object", .string("chat.completion.chunk")), ("created", .int(1)), ("model", .string("m")),
-                    ("choices", .array([.object([("index", .int(0)), ("delta", .object([("content", .string(piece))])), ("finish_reason", .null)])])),
+                    ("id", .string("c1")), ("object", .string("chat.completion.chunk")), ("created", .int(1)),
+                    ("model", .string("m")),
+                    (
+                        "choices",
+                        .array([
+                            .object([
+                                ("index", .int(0)), ("delta", .object([("content", .string(piece))])),
+                                ("finish_reason", .null),
+                            ])
+                        ])
+                    ),
                 ]).serialized()
             }
-            events.append(#"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#)
+            events.append(
+                #"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#
+            )
             events.append("[DONE]")
             return stream(events.map { (nil, $0) })
         }
@@ -57,26 +77,41 @@ enum ScriptedUpstream {
                 ("output", .array([item])),
             ])
             var events: [(String?, String)] = pieces.map { piece in
-                ("response.output_text.delta", JSONValue.object([
-                    ("type", .string("response.output_text.delta")), ("item_id", .string("msg_1")),
-                    ("output_index", .int(0)), ("content_index", .int(0)), ("delta", .string(piece)),
-                ]).serialized())
+                (
+                    "response.output_text.delta",
+                    JSONValue.object([
+                        ("type", .string("response.output_text.delta")), ("item_id", .string("msg_1")),
+                        ("output_index", .int(0)), ("content_index", .int(0)), ("delta", .string(piece)),
+                    ]).serialized()
+                )
             }
             events += [
-                ("response.output_text.done", JSONValue.object([
-                    ("type", .string("response.output_text.done")), ("item_id", .string("msg_1")),
-                    ("output_index", .int(0)), ("content_index", .int(0)), ("text", .string(answer)),
-                ]).serialized()),
-                ("response.content_part.done", JSONValue.object([
-                    ("type", .string("response.content_part.done")), ("item_id", .string("msg_1")),
-                    ("output_index", .int(0)), ("content_index", .int(0)), ("part", part),
-                ]).serialized()),
-                ("response.output_item.done", JSONValue.object([
-                    ("type", .string("response.output_item.done")), ("output_index", .int(0)), ("item", item),
-                ]).serialized()),
-                ("response.completed", JSONValue.object([
-                    ("type", .string("response.completed")), ("response", response),
-                ]).serialized()),
+                (
+                    "response.output_text.done",
+                    JSONValue.object([
+                        ("type", .string("response.output_text.done")), ("item_id", .string("msg_1")),
+                        ("output_index", .int(0)), ("content_index", .int(0)), ("text", .string(answer)),
+                    ]).serialized()
+                ),
+                (
+                    "response.content_part.done",
+                    JSONValue.object([
+                        ("type", .string("response.content_part.done")), ("item_id", .string("msg_1")),
+                        ("output_index", .int(0)), ("content_index", .int(0)), ("part", part),
+                    ]).serialized()
+                ),
+                (
+                    "response.output_item.done",
+                    JSONValue.object([
+                        ("type", .string("response.output_item.done")), ("output_index", .int(0)), ("item", item),
+                    ]).serialized()
+                ),
+                (
+                    "response.completed",
+                    JSONValue.object([
+                        ("type", .string("response.completed")), ("response", response),
+                    ]).serialized()
+                ),
             ]
             return stream(events)
         }
@@ -91,7 +126,8 @@ enum ScriptedUpstream {
         let body = String(buffer: try await request.collectBody(upTo: 1 << 22))
         await recorder.record(body: body, authorization: request.headers[.authorization] ?? "")
         let json = try JSONParser.parse(body)
-        let last = json["messages"]?.arrayValue?.last?["content"]?.stringValue
+        let last =
+            json["messages"]?.arrayValue?.last?["content"]?.stringValue
             ?? json["input"]?.stringValue ?? ""
         let answer = await script.answer.replacingOccurrences(of: "{prompt}", with: last)
         let bytes = Array(answer.utf8)
@@ -105,16 +141,20 @@ enum ScriptedUpstream {
     }
 
     private static func json(_ value: JSONValue) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: value.serialized())))
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: value.serialized())))
     }
 
     private static func stream(_ events: [(name: String?, data: String)]) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
-            for event in events {
-                let name = event.name.map { "event: \($0)\n" } ?? ""
-                try await writer.write(ByteBuffer(string: name + "data: \(event.data)\n\n"))
-            }
-            try await writer.finish(nil)
-        })
+        Response(
+            status: .ok, headers: [.contentType: "text/event-stream"],
+            body: ResponseBody { writer in
+                for event in events {
+                    let name = event.name.map { "event: \($0)\n" } ?? ""
+                    try await writer.write(ByteBuffer(string: name + "data: \(event.data)\n\n"))
+                }
+                try await writer.finish(nil)
+            })
     }
 }
