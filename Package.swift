@@ -87,7 +87,9 @@ let package = Package(
 
         // Benchmarks (scripts/bench.sh): their own target so the library stays light.
         .executableTarget(
-            name: "promptgate-bench", dependencies: ["AuditLog", "Screening", "JSONCore", "PromptGate", "Providers", "Transport"], path: "Benchmarks/promptgate-bench",
+            name: "promptgate-bench",
+            dependencies: ["AuditLog", "Screening", "JSONCore", "PromptGate", "Providers", "Transport"],
+            path: "Benchmarks/promptgate-bench",
             swiftSettings: swiftSettings),
 
         .executableTarget(

@@ -25,11 +25,16 @@ func benchFsync() throws {
             if pause > 0 { usleep(useconds_t(pause)) }
             let start = ContinuousClock.now
             let written = line.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
-            guard written == line.count, fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            guard written == line.count, fsync(fd) == 0 else {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
             samples.append(milliseconds(.now - start))
             offset += line.count
         }
         samples.sort()
-        print(String(format: "%8d | %6.3f | %6.3f | %6.3f", pause, percentile(samples, 0.5), percentile(samples, 0.9), percentile(samples, 0.99)))
+        print(
+            String(
+                format: "%8d | %6.3f | %6.3f | %6.3f", pause, percentile(samples, 0.5), percentile(samples, 0.9),
+                percentile(samples, 0.99)))
     }
 }

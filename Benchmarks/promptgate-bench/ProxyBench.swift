@@ -27,16 +27,27 @@ func benchProxy() async throws {
     func body(stream: Bool) -> [UInt8] {
         JSONValue.object([
             ("model", .string(model)), ("stream", .bool(stream)),
-            ("messages", .array([.object([
-                ("role", .string("user")),
-                ("content", .string("Summarise the permit rules for a backyard deck in plain language. Reply to maria.gonzalez@example.org.")),
-            ])])),
+            (
+                "messages",
+                .array([
+                    .object([
+                        ("role", .string("user")),
+                        (
+                            "content",
+                            .string(
+                                "Summarise the permit rules for a backyard deck in plain language. Reply to maria.gonzalez@example.org."
+                            )
+                        ),
+                    ])
+                ])
+            ),
         ]).serializedBytes()
     }
     func request(_ url: String, stream: Bool) -> HTTPClientRequest {
         HTTPClientRequest(
             method: "POST", url: url + "/chat/completions",
-            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(key)")], body: body(stream: stream))
+            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(key)")],
+            body: body(stream: stream))
     }
     func percentile(_ sorted: [Double], _ p: Double) -> Double {
         sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
@@ -52,7 +63,9 @@ func benchProxy() async throws {
         }
     }
     for stream in [false, true] {
-        if !reset.isEmpty { _ = try await client.execute(HTTPClientRequest(method: "POST", url: reset)).body.collect(upTo: 1 << 16) }
+        if !reset.isEmpty {
+            _ = try await client.execute(HTTPClientRequest(method: "POST", url: reset)).body.collect(upTo: 1 << 16)
+        }
         var samples = Array(repeating: [Double](), count: targets.count)
         for _ in 0..<(stream ? rounds / 4 : rounds) {
             for (index, target) in targets.enumerated() {
@@ -72,13 +85,16 @@ func benchProxy() async throws {
             let (p50, p99) = (percentile(sorted[index], 0.5), percentile(sorted[index], 0.99))
             let (base50, base99) = (percentile(sorted[0], 0.5), percentile(sorted[0], 0.99))
             let prefix = stream ? "ttft_" : ""
-            print(JSONValue.object([
-                ("target", .string(target.name)), ("interleaved", .bool(true)), ("gap_ms", .int(gap)), ("stream", .bool(stream)),
-                ("requests", .int(sorted[index].count)),
-                (prefix + "p50_ms", .number(String(format: "%.3f", p50))), (prefix + "p99_ms", .number(String(format: "%.3f", p99))),
-                ("added_p50_ms", .number(String(format: "%.3f", p50 - base50))),
-                ("added_p99_ms", .number(String(format: "%.3f", p99 - base99))),
-            ]).serialized())
+            print(
+                JSONValue.object([
+                    ("target", .string(target.name)), ("interleaved", .bool(true)), ("gap_ms", .int(gap)),
+                    ("stream", .bool(stream)),
+                    ("requests", .int(sorted[index].count)),
+                    (prefix + "p50_ms", .number(String(format: "%.3f", p50))),
+                    (prefix + "p99_ms", .number(String(format: "%.3f", p99))),
+                    ("added_p50_ms", .number(String(format: "%.3f", p50 - base50))),
+                    ("added_p99_ms", .number(String(format: "%.3f", p99 - base99))),
+                ]).serialized())
         }
     }
 
@@ -87,7 +103,9 @@ func benchProxy() async throws {
             _ = try await client.execute(request(target.url, stream: false)).body.collect(upTo: 1 << 20)
         }
         for level in levels {
-            if !reset.isEmpty { _ = try await client.execute(HTTPClientRequest(method: "POST", url: reset)).body.collect(upTo: 1 << 16) }
+            if !reset.isEmpty {
+                _ = try await client.execute(HTTPClientRequest(method: "POST", url: reset)).body.collect(upTo: 1 << 16)
+            }
             let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
             let started = ContinuousClock.now
             let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
@@ -98,7 +116,9 @@ func benchProxy() async throws {
                             let t = ContinuousClock.now
                             let response = try await client.execute(request(target.url, stream: false))
                             _ = try await response.body.collect(upTo: 1 << 20)
-                            guard response.status == 200 else { throw TransportError.receiveFailed("status \(response.status)") }
+                            guard response.status == 200 else {
+                                throw TransportError.receiveFailed("status \(response.status)")
+                            }
                             mine.append(milliseconds(.now - t))
                         }
                         return mine
@@ -109,12 +129,13 @@ func benchProxy() async throws {
                 return all.sorted()
             }
             let elapsed = milliseconds(.now - started) / 1000
-            print(JSONValue.object([
-                ("target", .string(target.name)), ("concurrency", .int(level)), ("requests", .int(latencies.count)),
-                ("rps", .number(String(format: "%.0f", Double(latencies.count) / elapsed))),
-                ("p50_ms", .number(String(format: "%.3f", percentile(latencies, 0.5)))),
-                ("p99_ms", .number(String(format: "%.3f", percentile(latencies, 0.99)))),
-            ]).serialized())
+            print(
+                JSONValue.object([
+                    ("target", .string(target.name)), ("concurrency", .int(level)), ("requests", .int(latencies.count)),
+                    ("rps", .number(String(format: "%.0f", Double(latencies.count) / elapsed))),
+                    ("p50_ms", .number(String(format: "%.3f", percentile(latencies, 0.5)))),
+                    ("p99_ms", .number(String(format: "%.3f", percentile(latencies, 0.99)))),
+                ]).serialized())
         }
     }
 }

@@ -22,11 +22,12 @@ func benchScreen() throws {
     let folder = option("guidelines", "")
     // `--only RULE,…` keeps just those rules (to profile one).
     let only = Set(option("only", "").split(separator: ",").map(String.init))
-    let screener = try Screener(packs: try GuidelineLoader.load(folder: folder.isEmpty ? nil : folder).map { pack in
-        var pack = pack
-        if !only.isEmpty { pack.rules = pack.rules.filter { only.contains($0.id) } }
-        return pack
-    })
+    let screener = try Screener(
+        packs: try GuidelineLoader.load(folder: folder.isEmpty ? nil : folder).map { pack in
+            var pack = pack
+            if !only.isEmpty { pack.rules = pack.rules.filter { only.contains($0.id) } }
+            return pack
+        })
     let compile = ContinuousClock.now - started
 
     func slice(_ size: Int, at offset: Int) -> [UInt8] {
@@ -46,7 +47,8 @@ func benchScreen() throws {
     let prompts = (0..<64).map { slice(10_000, at: $0 * 7_919) }
     // In eight rounds, so the figure of the fastest and of the median round can be told apart from the whole: this
     // machine's speed drifts by up to 2× within minutes, and a round shows whether it drifted during the run.
-    var scanned = 0, findings = 0
+    var scanned = 0
+    var findings = 0
     var rounds: [Double] = []
     let clock = ContinuousClock.now
     for round in 1...8 {
@@ -78,11 +80,14 @@ func benchScreen() throws {
         ("engine", .string("promptgate")), ("rules", .int(screener.rules.count)), ("bytes", .int(scanned)),
         ("findings", .int(findings)), ("seconds", .number(String(format: "%.3f", elapsed))),
         ("MB_per_s", .number(String(format: "%.2f", Double(scanned) / elapsed / 1e6))),
-        ("rounds_MB_per_s", .object([
-            ("slowest", .number(String(format: "%.1f", rounds[0]))),
-            ("median", .number(String(format: "%.1f", (rounds[3] + rounds[4]) / 2))),
-            ("fastest", .number(String(format: "%.1f", rounds[7]))),
-        ])),
+        (
+            "rounds_MB_per_s",
+            .object([
+                ("slowest", .number(String(format: "%.1f", rounds[0]))),
+                ("median", .number(String(format: "%.1f", (rounds[3] + rounds[4]) / 2))),
+                ("fastest", .number(String(format: "%.1f", rounds[7]))),
+            ])
+        ),
         ("compile_s", .number(String(format: "%.2f", milliseconds(compile) / 1000))),
     ]
     print(JSONValue.object(result + latency).serialized())
@@ -112,8 +117,9 @@ func benchScreen() throws {
         }
     }
     for (rule, seconds) in costs.sorted(by: { $0.seconds > $1.seconds }) {
-        print(JSONValue.object([
-            ("rule", .string(rule)), ("MB_per_s", .number(String(format: "%.1f", 0.32 / seconds))),
-        ]).serialized())
+        print(
+            JSONValue.object([
+                ("rule", .string(rule)), ("MB_per_s", .number(String(format: "%.1f", 0.32 / seconds))),
+            ]).serialized())
     }
 }

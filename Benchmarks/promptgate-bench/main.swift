@@ -18,7 +18,9 @@ func option(_ name: String, _ fallback: String) -> String {
 }
 
 /// A duration in milliseconds, as a fraction.
-func milliseconds(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+func milliseconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+}
 
 func sampleEntry(_ i: Int, writer: Int) -> AuditEntry {
     var entry = AuditEntry(event: .requestScreened)
@@ -30,11 +32,14 @@ func sampleEntry(_ i: Int, writer: Int) -> AuditEntry {
     entry.model = "gpt-4o-mini"
     entry.endpoint = "api.openai.com"
     entry.decision = "redacted"
-    entry.findings = [.init(rule: "email-address", type: "EMAIL_ADDRESS", action: "redact", count: 1),
-                      .init(rule: "us-ssn", type: "US_SSN", action: "redact", count: 1)]
+    entry.findings = [
+        .init(rule: "email-address", type: "EMAIL_ADDRESS", action: "redact", count: 1),
+        .init(rule: "us-ssn", type: "US_SSN", action: "redact", count: 1),
+    ]
     entry.packHash = "580e3f7d5736a0c6d2f66f440ca394c625776c5fa502b0518dcde1b58cfd0771"
     entry.screenedAll = true
-    entry.promptRedacted = "[messages[0].content] Please draft a reply to [EMAIL_ADDRESS_1] about case \(i); SSN [US_SSN_1]."
+    entry.promptRedacted =
+        "[messages[0].content] Please draft a reply to [EMAIL_ADDRESS_1] about case \(i); SSN [US_SSN_1]."
     entry.requestBytes = 312
     entry.fingerprints = [.init(type: "EMAIL_ADDRESS", hmac: "3f2a9c0d1e4b5a6978877665544332211")]
     return entry
@@ -43,7 +48,8 @@ func sampleEntry(_ i: Int, writer: Int) -> AuditEntry {
 func makeStore(_ dir: String, fsync: Bool) throws -> AuditLogStore {
     let (keys, _) = try LogKeyStore.loadOrCreate(directory: dir, origin: "bench.example/audit")
     return try AuditLogStore(
-        configuration: AuditLogConfiguration(directory: dir, origin: "bench.example/audit", checkpointEvery: 10_000, fsync: fsync),
+        configuration: AuditLogConfiguration(
+            directory: dir, origin: "bench.example/audit", checkpointEvery: 10_000, fsync: fsync),
         signingKeys: keys)
 }
 
@@ -56,7 +62,9 @@ func benchAppend() async throws {
     let writerCounts = option("writers", "1,8,64").split(separator: ",").compactMap { Int($0) }
     let base = option("dir", NSTemporaryDirectory() + "promptgate-bench-append")
     let sampleBytes = sampleEntry(0, writer: 0).promptRedacted!.utf8.count + 700
-    print("durable appends (write + fsync before acknowledging; group commit), \(seconds) s each, entries ~\(sampleBytes) bytes")
+    print(
+        "durable appends (write + fsync before acknowledging; group commit), \(seconds) s each, entries ~\(sampleBytes) bytes"
+    )
     print("writers | appends/s | p50 ms | p99 ms")
     for writers in writerCounts {
         let dir = base + "-\(writers)"
@@ -83,8 +91,10 @@ func benchAppend() async throws {
         let elapsed = Date().timeIntervalSince(started)
         try await store.close()
         let sorted = latencies.sorted()
-        print(String(format: "%7d | %9.0f | %6.2f | %6.2f", writers, Double(latencies.count) / elapsed,
-                     percentile(sorted, 0.5), percentile(sorted, 0.99)))
+        print(
+            String(
+                format: "%7d | %9.0f | %6.2f | %6.2f", writers, Double(latencies.count) / elapsed,
+                percentile(sorted, 0.5), percentile(sorted, 0.99)))
         try? FileManager.default.removeItem(atPath: dir)
     }
 }
@@ -99,14 +109,20 @@ func benchGenerate() async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
         for w in 0..<writers {
             group.addTask {
-                for i in stride(from: w, to: entries, by: writers) { _ = try await store.append(sampleEntry(i, writer: w)) }
+                for i in stride(from: w, to: entries, by: writers) {
+                    _ = try await store.append(sampleEntry(i, writer: w))
+                }
             }
         }
         try await group.waitForAll()
     }
     try await store.close()
-    let bytes = try LogSegments.list(directory: dir).reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
-    print("generated \(entries) entries, \(bytes) bytes in \(dir) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+    let bytes = try LogSegments.list(directory: dir).reduce(0) {
+        $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0)
+    }
+    print(
+        "generated \(entries) entries, \(bytes) bytes in \(dir) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)"
+    )
 }
 
 func run(_ arguments: [String]) -> (seconds: Double, status: Int32, output: String) {
@@ -127,11 +143,15 @@ func benchVerify() throws {
     let dir = option("dir", "Benchmarks/out/log-1m")
     let tlogverify = option("tlogverify", ".build/tlogverify/bin/tlogverify")
     let runs = Int(option("runs", "3")) ?? 3
-    let promptgate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("promptgate").path
+    let promptgate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+        "promptgate"
+    ).path
     let segments = try LogSegments.list(directory: dir)
     let whole = dir + "/whole.log.tmp"
-    if segments.count == 1 { try? FileManager.default.removeItem(atPath: whole); try FileManager.default.linkItem(atPath: segments[0], toPath: whole) }
-    else {
+    if segments.count == 1 {
+        try? FileManager.default.removeItem(atPath: whole)
+        try FileManager.default.linkItem(atPath: segments[0], toPath: whole)
+    } else {
         _ = FileManager.default.createFile(atPath: whole, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: whole))
         for s in segments { out.write(try Data(contentsOf: URL(fileURLWithPath: s))) }
@@ -139,18 +159,27 @@ func benchVerify() throws {
     }
     defer { try? FileManager.default.removeItem(atPath: whole) }
     let ours = [promptgate, "verify", "--data", dir, "--log", whole]
-    let theirs = [tlogverify, "verify", "-log", whole, "-checkpoint", dir + "/checkpoint", "-key", "@" + dir + "/log.vkey"]
-    print("verify the same log (\(segments.count) segment(s)), chain + Merkle root + signature, \(runs) runs each, wall seconds")
+    let theirs = [
+        tlogverify, "verify", "-log", whole, "-checkpoint", dir + "/checkpoint", "-key", "@" + dir + "/log.vkey",
+    ]
+    print(
+        "verify the same log (\(segments.count) segment(s)), chain + Merkle root + signature, \(runs) runs each, wall seconds"
+    )
     var best: [String: Double] = [:]
     for (name, command) in [("promptgate verify", ours), ("tlogverify verify", theirs)] {
         var times: [Double] = []
         for _ in 0..<runs {
             let result = run(command)
-            guard result.status == 0 else { print("\(name) FAILED: \(result.output)"); return }
+            guard result.status == 0 else {
+                print("\(name) FAILED: \(result.output)")
+                return
+            }
             times.append(result.seconds)
         }
         best[name] = times.min()
-        print("\(name): " + times.map { String(format: "%.2f", $0) }.joined(separator: ", ") + "  (best \(String(format: "%.2f", times.min() ?? 0)))")
+        print(
+            "\(name): " + times.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+                + "  (best \(String(format: "%.2f", times.min() ?? 0)))")
     }
     if let a = best["promptgate verify"], let b = best["tlogverify verify"] {
         print(String(format: "promptgate verify is %.1f× as fast as tlogverify (best of %d)", b / a, runs))

@@ -8,7 +8,8 @@ import Foundation
 import PromptGate
 import Screening
 
-let text = CommandLine.arguments.dropFirst().joined(separator: " ").isEmpty
+let text =
+    CommandLine.arguments.dropFirst().joined(separator: " ").isEmpty
     ? "Please call Maria Gonzalez at (617) 555-0134 about SSN 212-56-7890."
     : CommandLine.arguments.dropFirst().joined(separator: " ")
 

@@ -102,10 +102,17 @@ public struct AuditEntry: Sendable, Equatable {
         add("endpoint", endpoint)
         add("decision", decision)
         if !findings.isEmpty {
-            m.append(("findings", .array(findings.map {
-                .object([("rule", .string($0.rule)), ("type", .string($0.type)), ("action", .string($0.action)),
-                    ("count", .int($0.count))])
-            })))
+            m.append(
+                (
+                    "findings",
+                    .array(
+                        findings.map {
+                            .object([
+                                ("rule", .string($0.rule)), ("type", .string($0.type)), ("action", .string($0.action)),
+                                ("count", .int($0.count)),
+                            ])
+                        })
+                ))
         }
         add("pack_hash", packHash)
         if let screenedAll { m.append(("screened_all", .bool(screenedAll))) }
@@ -119,9 +126,14 @@ public struct AuditEntry: Sendable, Equatable {
         add("status", status)
         add("latency_ms", latencyMs)
         if !fingerprints.isEmpty {
-            m.append(("fingerprints", .array(fingerprints.map {
-                .object([("type", .string($0.type)), ("hmac", .string($0.hmac))])
-            })))
+            m.append(
+                (
+                    "fingerprints",
+                    .array(
+                        fingerprints.map {
+                            .object([("type", .string($0.type)), ("hmac", .string($0.hmac))])
+                        })
+                ))
         }
         add("note", note)
         m.append(("prev", .string(prev)))

@@ -98,7 +98,8 @@ public actor AuditLogStore {
     ) throws(AuditLogError) {
         guard !signingKeys.isEmpty else { throw AuditLogError.badKey("at least one signing key is needed") }
         for key in signingKeys where key.name != configuration.origin {
-            throw AuditLogError.badKey("key \(key.name.debugDescription) does not match the origin \(configuration.origin.debugDescription)")
+            throw AuditLogError.badKey(
+                "key \(key.name.debugDescription) does not match the origin \(configuration.origin.debugDescription)")
         }
         try makePrivateDirectory(configuration.directory)
         try makePrivateDirectory(configuration.checkpointHistoryDirectory)
@@ -119,7 +120,8 @@ public actor AuditLogStore {
             let rolled = try LogFile(path: path, readOnly: true)
             let (_, torn) = try Self.scan(rolled, into: &scan)
             if torn != nil {
-                throw AuditLogError.io(path: path, reason: "a rolled segment ends without a newline; it was changed after it was closed")
+                throw AuditLogError.io(
+                    path: path, reason: "a rolled segment ends without a newline; it was changed after it was closed")
             }
         }
         self.activeFirstSeq = scan.tip.tree.size
@@ -141,7 +143,8 @@ public actor AuditLogStore {
         self.unsignedAtStart = restart == nil ? tip.tree.size - (anchors.newest?.checkpoint.size ?? 0) : 0
         var recovery: Recovery?
         if let torn {
-            let savedTo = configuration.directory + "/audit.log.torn-\(Int(Date().timeIntervalSince1970))-\(tip.tree.size)"
+            let savedTo =
+                configuration.directory + "/audit.log.torn-\(Int(Date().timeIntervalSince1970))-\(tip.tree.size)"
             try writeFileAtomically(savedTo, torn, mode: 0o600)
             file.truncate(to: length)
             recovery = Recovery(bytes: torn.count, savedTo: savedTo)
@@ -190,7 +193,8 @@ public actor AuditLogStore {
             carry.append(contentsOf: chunk[start...])
             guard carry.count <= scan.maxLineBytes + 1 else {
                 throw AuditLogError.io(
-                    path: file.path, reason: "a line runs past \(scan.maxLineBytes) bytes at byte \(offset): "
+                    path: file.path,
+                    reason: "a line runs past \(scan.maxLineBytes) bytes at byte \(offset): "
                         + "this is not a PromptGate audit log")
             }
             offset += chunk.count
@@ -211,7 +215,8 @@ public actor AuditLogStore {
     /// Signs future checkpoints with `keys` (after a rotation or retirement).
     public func replaceSigningKeys(_ keys: [LogSigningKey]) throws(AuditLogError) {
         guard !keys.isEmpty, keys.allSatisfy({ $0.name == configuration.origin }) else {
-            throw AuditLogError.badKey("the new keys must be named after the origin \(configuration.origin.debugDescription)")
+            throw AuditLogError.badKey(
+                "the new keys must be named after the origin \(configuration.origin.debugDescription)")
         }
         signingKeys = keys
     }
@@ -254,7 +259,8 @@ public actor AuditLogStore {
         let seq = tip.tree.size
         let line = entry.jsonObject(seq: seq, time: Date(), prev: tip.lastLineHash).serializedBytes()
         guard line.count <= configuration.maxLineBytes else {
-            throw AuditLogError.unavailable("entry of \(line.count) bytes exceeds the \(configuration.maxLineBytes)-byte line limit")
+            throw AuditLogError.unavailable(
+                "entry of \(line.count) bytes exceeds the \(configuration.maxLineBytes)-byte line limit")
         }
         tip.tree.append(leafData: line)
         tip.lastLineHash = hexString(SHA256.hash(data: line))
@@ -316,7 +322,9 @@ public actor AuditLogStore {
     /// Writes a batch at `offset` and fsyncs, on the calling task's thread but off the actor; on failure cuts the
     /// partial bytes off. Returns the failure's reason.
     @concurrent
-    private nonisolated static func write(_ bytes: [UInt8], to file: LogFile, at offset: Int, fsync: Bool) async -> String? {
+    private nonisolated static func write(_ bytes: [UInt8], to file: LogFile, at offset: Int, fsync: Bool) async
+        -> String?
+    {
         let failure = file.writeDurably(bytes, at: offset, fsync: fsync)
         if failure != nil { file.truncate(to: offset) }
         return failure
@@ -356,7 +364,8 @@ public actor AuditLogStore {
         let result: Result<LogFile, AuditLogError> = await withCheckedContinuation { done in
             io.async {
                 guard rename(active, rolled) == 0 else {
-                    done.resume(returning: .failure(.io(path: active, reason: "cannot roll the segment: \(errnoText())")))
+                    done.resume(
+                        returning: .failure(.io(path: active, reason: "cannot roll the segment: \(errnoText())")))
                     return
                 }
                 fsyncDirectory(of: active)
@@ -394,7 +403,10 @@ public actor AuditLogStore {
         let checkpoint = Checkpoint(origin: configuration.origin, size: state.tree.size, root: state.tree.root)
         let text = try checkpoint.signed(by: signingKeys)
         let bytes = Array(text.utf8)
-        let paths = (latest: configuration.checkpointPath, history: configuration.checkpointHistoryDirectory + "/\(state.tree.size)")
+        let paths = (
+            latest: configuration.checkpointPath,
+            history: configuration.checkpointHistoryDirectory + "/\(state.tree.size)"
+        )
         let failure: AuditLogError? = await withCheckedContinuation { done in
             io.async {
                 do throws(AuditLogError) {

@@ -38,7 +38,9 @@ public struct Checkpoint: Sendable, Equatable {
         let sizeText = lines[1]
         guard sizeText.allSatisfy({ $0.isASCII && $0.isNumber }), !(sizeText.count > 1 && sizeText.first == "0"),
             let size = Int(sizeText)
-        else { throw AuditLogError.badCheckpoint("tree size \(String(sizeText).debugDescription) is not a decimal number") }
+        else {
+            throw AuditLogError.badCheckpoint("tree size \(String(sizeText).debugDescription) is not a decimal number")
+        }
         guard let root = Data(base64Encoded: String(lines[2])), root.count == 32,
             root.base64EncodedString() == lines[2]
         else { throw AuditLogError.badCheckpoint("the root hash is not canonical base64 of 32 bytes") }
@@ -61,20 +63,26 @@ public struct Checkpoint: Sendable, Equatable {
             guard fields.count == 3, fields[0] == "\u{2014}", let raw = Data(base64Encoded: String(fields[2])),
                 raw.count == 68
             else { throw AuditLogError.badCheckpoint("malformed signature line \(String(line).debugDescription)") }
-            let keyID = Array(raw.prefix(4)), signature = Array(raw.dropFirst(4))
+            let keyID = Array(raw.prefix(4))
+            let signature = Array(raw.dropFirst(4))
             present.append("\(fields[1])+\(hexString(keyID))")
             for key in trusted where key.name == fields[1] && key.keyID == keyID {
                 guard key.isValid(signature: signature, for: message) else {
-                    throw AuditLogError.badSignature("the signature by \(key.name)+\(hexString(keyID)) does not verify: the checkpoint was altered")
+                    throw AuditLogError.badSignature(
+                        "the signature by \(key.name)+\(hexString(keyID)) does not verify: the checkpoint was altered")
                 }
                 let checkpoint = try Checkpoint(body: body)
                 guard checkpoint.origin == key.name else {
-                    throw AuditLogError.badCheckpoint("origin \(checkpoint.origin.debugDescription) differs from the key name \(key.name.debugDescription)")
+                    throw AuditLogError.badCheckpoint(
+                        "origin \(checkpoint.origin.debugDescription) differs from the key name \(key.name.debugDescription)"
+                    )
                 }
                 return checkpoint
             }
         }
         let trustedNames = trusted.map { "\($0.name)+\(hexString($0.keyID))" }.joined(separator: ", ")
-        throw AuditLogError.badSignature("no signature by a trusted key (\(trustedNames)); signatures present: \(present.isEmpty ? "none" : present.joined(separator: ", "))")
+        throw AuditLogError.badSignature(
+            "no signature by a trusted key (\(trustedNames)); signatures present: \(present.isEmpty ? "none" : present.joined(separator: ", "))"
+        )
     }
 }

@@ -25,7 +25,10 @@ enum LineCheck {
         var k = 0
         let n = line.count
         while k < n {
-            if line[k] < 0x80 { k += 1; continue }
+            if line[k] < 0x80 {
+                k += 1
+                continue
+            }
             guard let width = utf8Width(line, k, n) else { return false }
             k += width
         }
@@ -141,7 +144,8 @@ enum LineCheck {
                             let key = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: line[start..<end]))
                             isPrevKey = key?.stringValue == "prev"
                         } else {
-                            isPrevKey = end - start == 6 && line[start + 1] == 0x70 && line[start + 2] == 0x72
+                            isPrevKey =
+                                end - start == 6 && line[start + 1] == 0x70 && line[start + 2] == 0x72
                                 && line[start + 3] == 0x65 && line[start + 4] == 0x76
                         }
                     }

@@ -67,7 +67,8 @@ final class LineReader {
                 carry.append(contentsOf: chunk[start...])
                 guard carry.count <= Self.maxLineBytes else {
                     throw AuditLogError.io(
-                        path: path, reason: "line \(lines + 1) runs past \(Self.maxLineBytes >> 20) MiB without "
+                        path: path,
+                        reason: "line \(lines + 1) runs past \(Self.maxLineBytes >> 20) MiB without "
                             + "a line break: this is not a PromptGate audit log (an entry is at most 1 MiB)")
                 }
                 progress?(bytesRead)

@@ -86,7 +86,10 @@ func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600)
         var written = 0
         while written < raw.count {
             let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-            if n < 0 { if errno == EINTR { continue }; return false }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
             written += n
         }
         return fsync(fd) == 0
@@ -132,7 +135,8 @@ public enum PrivatePath {
         guard info.st_mode & 0o077 != 0 else { return nil }
         guard chmod(path, info.st_mode & 0o700) == 0 else {
             throw AuditLogError.io(
-                path: path, reason: "others can read it (mode \(String(info.st_mode & 0o777, radix: 8))) and it "
+                path: path,
+                reason: "others can read it (mode \(String(info.st_mode & 0o777, radix: 8))) and it "
                     + "cannot be made private: \(errnoText())")
         }
         return info.st_mode & 0o777

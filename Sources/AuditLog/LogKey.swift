@@ -41,7 +41,8 @@ public struct LogSigningKey: Sendable {
 
     static func checkName(_ name: String) throws(AuditLogError) {
         guard !name.isEmpty, !name.contains(where: { $0 == "+" || $0.isWhitespace }) else {
-            throw AuditLogError.badKey("a key name (the log origin) must be non-empty, without spaces or '+': \(name.debugDescription)")
+            throw AuditLogError.badKey(
+                "a key name (the log origin) must be non-empty, without spaces or '+': \(name.debugDescription)")
         }
     }
 
@@ -71,7 +72,8 @@ public struct LogVerifierKey: Sendable, Hashable {
 
     /// Parses `name+hexid+base64(0x01‖pubkey)`.
     public init(text: String) throws(AuditLogError) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", omittingEmptySubsequences: false)
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: "+", omittingEmptySubsequences: false)
         // The base64 may itself contain '+': rejoin everything after the id.
         guard parts.count >= 3, let raw = Data(base64Encoded: parts[2...].joined(separator: "+")), raw.count == 33,
             raw.first == 0x01

@@ -12,11 +12,15 @@ public enum LogKeyStore {
     }
 
     /// Loads the keys from `directory` (newest first), or generates one for `origin` on first run.
-    public static func loadOrCreate(directory: String, origin: String) throws(AuditLogError) -> ([LogSigningKey], Outcome) {
+    public static func loadOrCreate(directory: String, origin: String) throws(AuditLogError) -> (
+        [LogSigningKey], Outcome
+    ) {
         try makePrivateDirectory(directory)
         if let keys = try load(directory: directory) {
             for key in keys where key.name != origin {
-                throw AuditLogError.badKey("\(directory)/log.key signs for \(key.name.debugDescription) but the log origin is \(origin.debugDescription); set the origin to match or move the key away")
+                throw AuditLogError.badKey(
+                    "\(directory)/log.key signs for \(key.name.debugDescription) but the log origin is \(origin.debugDescription); set the origin to match or move the key away"
+                )
             }
             return (keys, .loaded)
         }
@@ -56,12 +60,15 @@ public enum LogKeyStore {
     private static func write(_ keys: [LogSigningKey], directory: String) throws(AuditLogError) {
         try makePrivateDirectory(directory + "/keys")
         for key in keys {
-            let path = directory + "/keys/" + key.name.replacingOccurrences(of: "/", with: "_") + "+" + hexString(key.keyID) + ".vkey"
+            let path =
+                directory + "/keys/" + key.name.replacingOccurrences(of: "/", with: "_") + "+" + hexString(key.keyID)
+                + ".vkey"
             if !FileManager.default.fileExists(atPath: path) {
                 try writeFileAtomically(path, Array((key.verifierKey.text + "\n").utf8), mode: 0o644)
             }
         }
-        try writeFileAtomically(directory + "/log.key", Array(keys.map { $0.signerKeyText + "\n" }.joined().utf8), mode: 0o600)
+        try writeFileAtomically(
+            directory + "/log.key", Array(keys.map { $0.signerKeyText + "\n" }.joined().utf8), mode: 0o600)
         try writeFileAtomically(directory + "/log.vkey", Array((keys[0].verifierKey.text + "\n").utf8), mode: 0o644)
     }
 

@@ -74,7 +74,11 @@ public enum LogVerifier {
             // only its own state, and concurrentPerform returns after both, while the line buffers are valid.
             let batch = LineBatch(lines: lines)
             DispatchQueue.concurrentPerform(iterations: checkChain ? 2 : 1) { part in
-                if part == 0 { treeState.add(batch.lines, first: first) } else { chainState.check(batch.lines, first: first) }
+                if part == 0 {
+                    treeState.add(batch.lines, first: first)
+                } else {
+                    chainState.check(batch.lines, first: first)
+                }
             }
         }
         targets = treeState.targets
@@ -86,13 +90,17 @@ public enum LogVerifier {
         for target in targets {
             guard let got = target.got else {
                 report.problems.append(
-                    "\(target.label): the log has \(lineNumber) line(s) but the checkpoint commits to \(target.checkpoint.size): \(target.checkpoint.size - lineNumber) line(s) missing (tail cut off, or lines deleted)")
-                report.markBad(lineNumber + 1, "the log ends after line \(lineNumber), the checkpoint size is \(target.checkpoint.size)")
+                    "\(target.label): the log has \(lineNumber) line(s) but the checkpoint commits to \(target.checkpoint.size): \(target.checkpoint.size - lineNumber) line(s) missing (tail cut off, or lines deleted)"
+                )
+                report.markBad(
+                    lineNumber + 1,
+                    "the log ends after line \(lineNumber), the checkpoint size is \(target.checkpoint.size)")
                 continue
             }
             if got != target.checkpoint.root {
                 report.problems.append(
-                    "\(target.label): the Merkle root of lines 1..\(target.checkpoint.size) is \(Data(got).base64EncodedString()) but the checkpoint says \(Data(target.checkpoint.root).base64EncodedString()): the lines are not the ones that were signed")
+                    "\(target.label): the Merkle root of lines 1..\(target.checkpoint.size) is \(Data(got).base64EncodedString()) but the checkpoint says \(Data(target.checkpoint.root).base64EncodedString()): the lines are not the ones that were signed"
+                )
             } else {
                 report.notes.append("\(target.label): the Merkle root of lines 1..\(target.checkpoint.size) matches")
                 report.verified.append(target.checkpoint)
@@ -100,14 +108,17 @@ public enum LogVerifier {
         }
         if !targets.isEmpty, lineNumber > maxSize {
             report.unsignedTrailing = lineNumber - maxSize
-            report.warnings.append("\(lineNumber - maxSize) line(s) after line \(maxSize) are covered by no checkpoint given: only the hash chain vouches for them, and anyone who can write the file could have added them")
+            report.warnings.append(
+                "\(lineNumber - maxSize) line(s) after line \(maxSize) are covered by no checkpoint given: only the hash chain vouches for them, and anyone who can write the file could have added them"
+            )
         }
         if reader.noFinalNewline {
             report.warnings.append("the last line (\(lineNumber)) has no trailing newline: possibly a partial write")
         }
         if checkChain {
             if let first = chainFirst {
-                report.problems.append("hash chain: line \(first.line): \(first.why) (\(chainFailures) line(s) fail the chain check)")
+                report.problems.append(
+                    "hash chain: line \(first.line): \(first.why) (\(chainFailures) line(s) fail the chain check)")
                 report.markBad(first.line, first.why)
             } else {
                 report.notes.append("hash chain: all \(lineNumber) line(s) link to their predecessor")
@@ -122,7 +133,8 @@ public enum LogVerifier {
         logPath: String, checkpoints: [CheckpointInput], keys: [LogVerifierKey], checkChain: Bool = true,
         progress: ((Int) -> Void)? = nil
     ) throws(AuditLogError) -> VerificationReport {
-        try verify(logPaths: [logPath], checkpoints: checkpoints, keys: keys, checkChain: checkChain, progress: progress)
+        try verify(
+            logPaths: [logPath], checkpoints: checkpoints, keys: keys, checkChain: checkChain, progress: progress)
     }
 
     private static let leafPrefix: [UInt8] = [0]
@@ -199,7 +211,8 @@ public enum LogVerifier {
             if !escaped, field.count == 64 {
                 var matches = true
                 for i in 0..<32 {
-                    let high = lowerHexValue(field[2 * i]), low = lowerHexValue(field[2 * i + 1])
+                    let high = lowerHexValue(field[2 * i])
+                    let low = lowerHexValue(field[2 * i + 1])
                     if high < 0 || low < 0 || UInt8(high << 4 | low) != expected[i] {
                         matches = false
                         break
@@ -220,9 +233,11 @@ public enum LogVerifier {
             if got == want { return nil }
             if got.lowercased() == want { return "\"prev\" has the right digest but not in lowercase hex" }
             if number == 1 {
-                return "the first line's \"prev\" is \(got.prefix(16))…, want 64 zeros: the log does not start at its first entry"
+                return
+                    "the first line's \"prev\" is \(got.prefix(16))…, want 64 zeros: the log does not start at its first entry"
             }
-            return "\"prev\" is \(got.prefix(16))… but SHA-256(line \(number - 1)) is \(want.prefix(16))…: line \(number - 1) was modified, or lines were deleted, inserted or reordered here"
+            return
+                "\"prev\" is \(got.prefix(16))… but SHA-256(line \(number - 1)) is \(want.prefix(16))…: line \(number - 1) was modified, or lines were deleted, inserted or reordered here"
         }
     }
 

@@ -32,7 +32,8 @@ public struct InclusionProof: Sendable, Equatable {
     /// (RFC 9162 §2.1.3.2).
     public func verify(leafHash: TreeHash, root: TreeHash) -> Bool {
         guard index >= 0, index < size else { return false }
-        var fn = index, sn = size - 1
+        var fn = index
+        var sn = size - 1
         var r = leafHash
         for p in hashes {
             if sn == 0 { return false }
@@ -87,12 +88,14 @@ public struct ConsistencyProof: Sendable, Equatable {
         guard !hashes.isEmpty else { return false }
         var path = hashes
         if oldSize & (oldSize - 1) == 0 { path.insert(oldRoot, at: 0) }
-        var fn = oldSize - 1, sn = newSize - 1
+        var fn = oldSize - 1
+        var sn = newSize - 1
         while fn & 1 == 1 {
             fn >>= 1
             sn >>= 1
         }
-        var fr = path[0], sr = path[0]
+        var fr = path[0]
+        var sr = path[0]
         for c in path.dropFirst() {
             if sn == 0 { return false }
             if fn & 1 == 1 || fn == sn {
@@ -120,7 +123,9 @@ private func parseProof(_ json: String, keys: [String]) throws(AuditLogError) ->
     }
     var fields: [Int] = []
     for key in keys {
-        guard let number = value[key]?.intValue else { throw AuditLogError.badProof("\"\(key)\" is missing or not a whole number") }
+        guard let number = value[key]?.intValue else {
+            throw AuditLogError.badProof("\"\(key)\" is missing or not a whole number")
+        }
         fields.append(number)
     }
     guard let list = value["hashes"]?.arrayValue else { throw AuditLogError.badProof("\"hashes\" is missing") }
@@ -161,8 +166,12 @@ public struct ProofBuilder: Sendable {
 
     /// The inclusion proof of leaf `index` in the tree of the first `size` leaves.
     public func inclusion(index: Int, size: Int) throws(AuditLogError) -> InclusionProof {
-        guard size <= leaves.count else { throw AuditLogError.badProof("the log has only \(leaves.count) entries, not \(size)") }
-        guard index >= 0, index < size else { throw AuditLogError.badProof("index \(index) is outside the tree of size \(size)") }
+        guard size <= leaves.count else {
+            throw AuditLogError.badProof("the log has only \(leaves.count) entries, not \(size)")
+        }
+        guard index >= 0, index < size else {
+            throw AuditLogError.badProof("index \(index) is outside the tree of size \(size)")
+        }
         return InclusionProof(index: index, size: size, hashes: path(index, 0..<size))
     }
 
@@ -176,8 +185,12 @@ public struct ProofBuilder: Sendable {
 
     /// The consistency proof between the trees of the first `oldSize` and `newSize` leaves.
     public func consistency(oldSize: Int, newSize: Int) throws(AuditLogError) -> ConsistencyProof {
-        guard newSize <= leaves.count else { throw AuditLogError.badProof("the log has only \(leaves.count) entries, not \(newSize)") }
-        guard oldSize >= 0, oldSize <= newSize else { throw AuditLogError.badProof("old size \(oldSize) is not between 0 and \(newSize)") }
+        guard newSize <= leaves.count else {
+            throw AuditLogError.badProof("the log has only \(leaves.count) entries, not \(newSize)")
+        }
+        guard oldSize >= 0, oldSize <= newSize else {
+            throw AuditLogError.badProof("old size \(oldSize) is not between 0 and \(newSize)")
+        }
         let hashes = oldSize == 0 || oldSize == newSize ? [] : subproof(oldSize, 0..<newSize, true)
         return ConsistencyProof(oldSize: oldSize, newSize: newSize, hashes: hashes)
     }

@@ -51,7 +51,8 @@ actor ChatStreamSession: StreamSession {
         // The client went away before the end: the upstream transfer is cancelled with the body; say so in the log.
         guard !finished else { return }
         let gate = self.gate
-        var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: 499)
+        var entry = gate.responseEntry(
+            .responseFailed, context: context, request: request, verdict: verdict, started: started, status: 499)
         entry.note = "the client disconnected mid-stream; the upstream transfer was cancelled"
         let logged = answers.loggedText
         entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)
@@ -101,7 +102,8 @@ actor ChatStreamSession: StreamSession {
             finished = false
             return blocked(tail, block)
         }
-        var entry = gate.responseEntry(.responseCompleted, context: context, request: request, verdict: verdict, started: started, status: 200)
+        var entry = gate.responseEntry(
+            .responseCompleted, context: context, request: request, verdict: verdict, started: started, status: 200)
         let logged = answers.loggedText
         entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)
         entry.responseBytes = responseBytes
@@ -115,7 +117,9 @@ actor ChatStreamSession: StreamSession {
     private func fail(_ error: any Error) -> [UInt8]? {
         finished = true
         let failure = Gate.upstreamFailure(error)
-        var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: failure.status)
+        var entry = gate.responseEntry(
+            .responseFailed, context: context, request: request, verdict: verdict, started: started,
+            status: failure.status)
         entry.note = "the upstream stream broke off: \(error)"
         // Text held back goes out first (screened: a block among it ends the stream here), then an in-band error
         // the protocol's SDK raises.
@@ -138,7 +142,9 @@ actor ChatStreamSession: StreamSession {
         finished = true
         let held = rewriter.finish()  // only text before the block: the screening sends nothing after it
         let failure = GateFailure.blocked(block.message)
-        var entry = gate.responseEntry(.responseFailed, context: context, request: request, verdict: verdict, started: started, status: failure.status)
+        var entry = gate.responseEntry(
+            .responseFailed, context: context, request: request, verdict: verdict, started: started,
+            status: failure.status)
         entry.note = block.note + "; the stream was ended with an in-band error"
         let logged = answers.loggedText
         entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)

@@ -19,7 +19,8 @@ public struct Fingerprinter: Sendable {
     /// Loads the key at `path`, creating a random 32-byte key (mode 0600) on first run.
     public static func loadOrCreate(path: String) throws -> Fingerprinter {
         if let data = FileManager.default.contents(atPath: path),
-            let key = Data(hexEncoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+            let key = Data(
+                hexEncoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
             key.count >= 32
         {
             return Fingerprinter(key: Array(key))

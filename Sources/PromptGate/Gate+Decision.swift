@@ -35,14 +35,17 @@ extension Gate {
         let unscreenedPolicy = configuration.policies?.unscreenedParts(for: department) ?? configuration.unscreenedParts
         if blockReason == nil, !request.unscreened.isEmpty, unscreenedPolicy == .block {
             decision = .blocked
-            blockReason = "PromptGate blocked this prompt: it carries parts that cannot be screened as text "
+            blockReason =
+                "PromptGate blocked this prompt: it carries parts that cannot be screened as text "
                 + "(\(request.unscreened.joined(separator: ", "))), and this city's policy does not let unscreened "
                 + "content leave. Nothing was sent. Send the text itself, or ask IT whether your department may "
                 + "send such files."
         }
 
         var wouldBlock = result.monitoredBlocks.isEmpty ? nil : Self.blockMessage(result.monitoredBlocks)
-        if let reason = blockReason, !result.blocksInEveryMode, configuration.policies?.mode(for: department) == .monitor {
+        if let reason = blockReason, !result.blocksInEveryMode,
+            configuration.policies?.mode(for: department) == .monitor
+        {
             wouldBlock = reason
             decision = result.decision
             blockReason = nil
@@ -62,16 +65,20 @@ extension Gate {
                 .joined(separator: " ")
         }
         if let owner = pastedKeyOwner(result) {
-            entry.note = ([entry.note].compactMap { $0 } + [
-                "a valid PromptGate key of user '\(owner)' was pasted into this prompt: replace that user's key"
-            ]).joined(separator: " ")
+            entry.note =
+                ([entry.note].compactMap { $0 } + [
+                    "a valid PromptGate key of user '\(owner)' was pasted into this prompt: replace that user's key"
+                ]).joined(separator: " ")
             logger.warning(
                 "a valid PromptGate key was pasted into a prompt; replace its owner's key",
                 metadata: ["owner": "\(owner)", "request": "\(context.requestID)"])
         }
 
-        metrics.request(endpoint: context.wire.upstreamPath, decision: blockReason == nil ? decision.rawValue : "blocked")
-        for located in result.findings { metrics.finding(rule: located.finding.ruleID, action: located.finding.action.rawValue) }
+        metrics.request(
+            endpoint: context.wire.upstreamPath, decision: blockReason == nil ? decision.rawValue : "blocked")
+        for located in result.findings {
+            metrics.finding(rule: located.finding.ruleID, action: located.finding.action.rawValue)
+        }
         if let blockReason {
             entry.event = .requestBlocked
             entry.decision = Decision.blocked.rawValue

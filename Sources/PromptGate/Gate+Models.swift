@@ -5,24 +5,33 @@ extension Gate {
     /// OpenAI `GET /v1/models`: the upstream's list, narrowed to the models an approved registry entry covers at the
     /// upstream's host (all of them when no registry is configured). No prompt is involved, so nothing is recorded.
     public func openAIModels(context: RequestContext) async -> GateResponse {
-        var headers: [(name: String, value: String)] = [("Accept", "application/json"), ("User-Agent", "PromptGate/0.1")]
+        var headers: [(name: String, value: String)] = [
+            ("Accept", "application/json"), ("User-Agent", "PromptGate/0.1"),
+        ]
         if let key = configuration.upstreamAPIKey { headers.append(("Authorization", "Bearer \(key.value)")) }
         do {
-            let response = try await client.execute(HTTPClientRequest(method: "GET", url: upstreamURL("models"), headers: headers))
+            let response = try await client.execute(
+                HTTPClientRequest(method: "GET", url: upstreamURL("models"), headers: headers))
             let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
-            guard response.status == 200, var list = try? JSONParser.parse(body), let models = list["data"]?.arrayValue else {
-                return .complete(status: response.status, headers: [("content-type", response.header("content-type") ?? "application/json")], body: body)
+            guard response.status == 200, var list = try? JSONParser.parse(body), let models = list["data"]?.arrayValue
+            else {
+                return .complete(
+                    status: response.status,
+                    headers: [("content-type", response.header("content-type") ?? "application/json")], body: body)
             }
             if let registry = configuration.registry {
                 let host = upstreamHost()
                 let allowed = models.filter { model in
                     let id = model["id"]?.stringValue
-                    return registry.entries.contains { ($0.status == .approved || $0.status == .operational) && $0.covers(model: id, host: host) }
+                    return registry.entries.contains {
+                        ($0.status == .approved || $0.status == .operational) && $0.covers(model: id, host: host)
+                    }
                 }
                 list["data"] = .array(allowed)
             }
             return .complete(
-                status: 200, headers: [("content-type", "application/json"), ("x-promptgate-request-id", context.requestID)],
+                status: 200,
+                headers: [("content-type", "application/json"), ("x-promptgate-request-id", context.requestID)],
                 body: list.serializedBytes())
         } catch {
             let failure = Self.upstreamFailure(error)

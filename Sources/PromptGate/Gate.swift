@@ -95,23 +95,27 @@ public final class Gate: Sendable {
         let recovery = await store.recovery
         if let recovery {
             var entry = AuditEntry(event: .logRecovered)
-            entry.note = "a torn last line of \(recovery.bytes) bytes (a crash mid-write) was moved to \((recovery.savedTo as NSString).lastPathComponent)"
+            entry.note =
+                "a torn last line of \(recovery.bytes) bytes (a crash mid-write) was moved to \((recovery.savedTo as NSString).lastPathComponent)"
             _ = try await store.append(entry)
         }
         if let restart = store.restart {
             var entry = AuditEntry(event: .logRestarted)
-            let previous = restart.previousSize.map { size in
-                "the newest checkpoint had signed \(size) entries, root "
-                    + (restart.previousRoot.map { Data($0).base64EncodedString() } ?? "?")
-            } ?? "no checkpoint had been signed"
-            entry.note = "the operator started a new log: \(configuration.startNewLog ?? ""). The log found did not "
+            let previous =
+                restart.previousSize.map { size in
+                    "the newest checkpoint had signed \(size) entries, root "
+                        + (restart.previousRoot.map { Data($0).base64EncodedString() } ?? "?")
+                } ?? "no checkpoint had been signed"
+            entry.note =
+                "the operator started a new log: \(configuration.startNewLog ?? ""). The log found did not "
                 + "match its checkpoints (\(restart.mismatch)); \(previous). The old checkpoints are kept in "
                 + restart.supersededFolder
             _ = try await store.append(entry)
         }
         if store.unsignedAtStart > 0 {
             var entry = AuditEntry(event: .logResumed)
-            entry.note = "\(store.unsignedAtStart) entries after the newest signed checkpoint were found at start: "
+            entry.note =
+                "\(store.unsignedAtStart) entries after the newest signed checkpoint were found at start: "
                 + "the proxy before stopped without closing the log. They are signed now; if it did not crash, "
                 + "check them"
             _ = try await store.append(entry)

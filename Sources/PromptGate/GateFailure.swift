@@ -48,9 +48,11 @@ enum GateFailure: Error, Sendable {
         case .tooLarge(let limit): return "The request is larger than the \(limit)-byte limit."
         case .blocked(let why): return why
         case .screeningFailed:
-            return "PromptGate could not screen this prompt, so it was not sent. Try again; if it keeps failing, tell IT."
+            return
+                "PromptGate could not screen this prompt, so it was not sent. Try again; if it keeps failing, tell IT."
         case .auditUnavailable:
-            return "PromptGate could not record this prompt in the audit log, so it was not sent. Tell IT (the log may be full or locked)."
+            return
+                "PromptGate could not record this prompt in the audit log, so it was not sent. Tell IT (the log may be full or locked)."
         case .upstreamTimeout(let why): return "The AI service did not answer in time: \(why)"
         case .upstreamUnreachable(let why): return "PromptGate could not reach the AI service: \(why)"
         }

@@ -40,7 +40,8 @@ public final class GateMetrics: Sendable {
     }
 
     func request(endpoint: String, decision: String) {
-        count("requests", "Requests screened, by endpoint and decision (allowed, warned, redacted, blocked).",
+        count(
+            "requests", "Requests screened, by endpoint and decision (allowed, warned, redacted, blocked).",
             [("endpoint", endpoint), ("decision", decision)])
     }
 
@@ -60,12 +61,14 @@ public final class GateMetrics: Sendable {
             return histogram
         }
         histogram.record(duration)
-        count("upstream_responses", "Upstream answers by endpoint and HTTP status (0: none, the upstream failed).",
+        count(
+            "upstream_responses", "Upstream answers by endpoint and HTTP status (0: none, the upstream failed).",
             [("endpoint", endpoint), ("status", String(status))])
     }
 
     func auditAppend(ok: Bool) {
-        count("audit_appends", "Audit log appends, by result; a failed request entry means the prompt was refused.",
+        count(
+            "audit_appends", "Audit log appends, by result; a failed request entry means the prompt was refused.",
             [("result", ok ? "ok" : "failed")])
     }
 

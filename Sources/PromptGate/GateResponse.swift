@@ -25,7 +25,8 @@ public enum GateResponse: Sendable {
         .complete(
             status: status,
             headers: [
-                ("content-type", "application/json"), ("x-should-retry", "false"), ("x-promptgate-request-id", requestID),
+                ("content-type", "application/json"), ("x-should-retry", "false"),
+                ("x-promptgate-request-id", requestID),
             ],
             body: OpenAIChat.errorBody(message: message, type: type, code: code).serializedBytes())
     }
@@ -35,7 +36,8 @@ public enum GateResponse: Sendable {
         .complete(
             status: status,
             headers: [
-                ("content-type", "application/json"), ("x-should-retry", "false"), ("x-promptgate-request-id", requestID),
+                ("content-type", "application/json"), ("x-should-retry", "false"),
+                ("x-promptgate-request-id", requestID),
             ],
             body: AnthropicMessages.errorBody(status: status, message: message).serializedBytes())
     }
@@ -77,4 +79,3 @@ public struct GateStream: AsyncSequence, Sendable {
 protocol StreamSession: Actor {
     func next() async -> [UInt8]?
 }
-

@@ -34,12 +34,14 @@ struct PlaceholderStreamTransformer: StreamTextTransformer, Sendable {
     }
 
     mutating func finish(slot: String) -> String {
-        let screened = screens.removeValue(forKey: slot).map { screen in
-            var screen = screen
-            return screen.finish()
-        } ?? ""
+        let screened =
+            screens.removeValue(forKey: slot).map { screen in
+                var screen = screen
+                return screen.finish()
+            } ?? ""
         guard var restorer = restorers.removeValue(forKey: slot) else {
-            return screened.isEmpty ? "" : vault.restore(screened, jsonString: slot.hasSuffix(".json") || slot.contains(".tool."))
+            return screened.isEmpty
+                ? "" : vault.restore(screened, jsonString: slot.hasSuffix(".json") || slot.contains(".tool."))
         }
         return restorer.feed(screened) + restorer.finish()
     }

@@ -71,8 +71,11 @@ public struct ProxyServer: Sendable {
         let app = Application(
             router: router,
             // Closes connections idle (or dribbling their headers) past the client timeout.
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "PromptGate"),
+            server: .http1(
+                configuration: .init(
+                    idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "PromptGate"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
         return app
@@ -101,7 +104,8 @@ public struct ProxyServer: Sendable {
         // Every provider's API takes JSON. A body declared as something else is refused, not guessed at.
         if let type = request.headers[.contentType]?.lowercased(), !type.contains("json") {
             return response(
-                Self.error(shape, status: 415, message: "PromptGate reads JSON request bodies only (this one is \(type)).",
+                Self.error(
+                    shape, status: 415, message: "PromptGate reads JSON request bodies only (this one is \(type)).",
                     code: "unsupported_media_type", requestID: requestContext.requestID))
         }
         let limit = limits.bytes
@@ -119,7 +123,9 @@ public struct ProxyServer: Sendable {
                 // client timeout. (Silence is cut by the server's idle timeout.)
                 if ContinuousClock.now > deadline {
                     var answer = response(
-                        Self.error(shape, status: 408, message: "The request body did not arrive within \(limits.time); nothing was sent.",
+                        Self.error(
+                            shape, status: 408,
+                            message: "The request body did not arrive within \(limits.time); nothing was sent.",
                             code: "request_timeout", requestID: requestContext.requestID))
                     answer.headers[.connection] = "close"
                     return answer
@@ -127,12 +133,14 @@ public struct ProxyServer: Sendable {
             }
         } catch {
             return response(
-                Self.error(shape, status: 400, message: "The request body could not be read: \(error)",
+                Self.error(
+                    shape, status: 400, message: "The request body could not be read: \(error)",
                     code: "invalid_request", requestID: requestContext.requestID))
         }
         guard total <= limit else {
             var answer = response(
-                Self.error(shape, status: 413, message: "The request is larger than the \(limit)-byte limit.",
+                Self.error(
+                    shape, status: 413, message: "The request is larger than the \(limit)-byte limit.",
                     code: "request_too_large", requestID: requestContext.requestID))
             answer.headers[.connection] = "close"
             return answer
@@ -141,12 +149,15 @@ public struct ProxyServer: Sendable {
     }
 
     /// An error in a provider's shape.
-    static func error(_ shape: ErrorShape, status: Int, message: String, code: String, requestID: String) -> GateResponse {
+    static func error(_ shape: ErrorShape, status: Int, message: String, code: String, requestID: String)
+        -> GateResponse
+    {
         switch shape {
         case .anthropic: return .anthropicError(status: status, message: message, requestID: requestID)
         case .ollama: return .ollamaError(status: status, message: message, requestID: requestID)
         case .openAI:
-            return .openAIError(status: status, message: message, type: "invalid_request_error", code: code, requestID: requestID)
+            return .openAIError(
+                status: status, message: message, type: "invalid_request_error", code: code, requestID: requestID)
         }
     }
 
@@ -170,9 +181,14 @@ public struct ProxyServer: Sendable {
             requestContext.actor = user.id
             requestContext.department = user.department
         case .rejected:
-            return .failure(Rejection(response: response(error(
-                shape, status: 401, message: "PromptGate does not know this API key. Use the personal PromptGate key IT gave you.",
-                code: "invalid_api_key", requestID: requestContext.requestID))))
+            return .failure(
+                Rejection(
+                    response: response(
+                        error(
+                            shape, status: 401,
+                            message:
+                                "PromptGate does not know this API key. Use the personal PromptGate key IT gave you.",
+                            code: "invalid_api_key", requestID: requestContext.requestID))))
         }
         return .success(requestContext)
     }

@@ -12,7 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var clientTimeout: Duration
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8787, maxRequestBytes: Int = 8 << 20, clientTimeout: Duration = .seconds(30)
+        host: String = "127.0.0.1", port: Int = 8787, maxRequestBytes: Int = 8 << 20,
+        clientTimeout: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port

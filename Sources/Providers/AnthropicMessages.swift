@@ -36,7 +36,8 @@ public enum AnthropicMessages {
                 let blockPath = path + [.index(j)]
                 switch block["type"]?.stringValue {
                 case "text": TextSlot.strings(in: block["text"], at: blockPath + [.key("text")], into: &slots)
-                case "thinking": TextSlot.strings(in: block["thinking"], at: blockPath + [.key("thinking")], into: &slots)
+                case "thinking":
+                    TextSlot.strings(in: block["thinking"], at: blockPath + [.key("thinking")], into: &slots)
                 case "tool_use": TextSlot.strings(in: block["input"], at: blockPath + [.key("input")], into: &slots)
                 case "tool_result":
                     try blocks(

@@ -92,7 +92,8 @@ public struct AnthropicMessagesStreamRewriter<Transformer: StreamTextTransformer
     }
 
     public func errorEvent(status: Int, message: String, type: String, code: String) -> ServerSentEvent {
-        ServerSentEvent(event: "error", data: AnthropicMessages.errorBody(status: status, message: message).serialized())
+        ServerSentEvent(
+            event: "error", data: AnthropicMessages.errorBody(status: status, message: message).serialized())
     }
 }
 

@@ -75,12 +75,15 @@ public struct ExtractedRequest: Sendable {
         var request = self
         request.slots += walk.slots
         // A part the protocol could not read as text is read now when it carried a text attachment.
-        request.unscreened = unscreened.filter { note in
-            !walk.readParts.contains { read in
-                let part = note.prefix { $0 != " " }
-                return read.hasPrefix(part) && (read.count == part.count || ".[".contains(read[read.index(read.startIndex, offsetBy: part.count)]))
-            }
-        } + walk.unscreened
+        request.unscreened =
+            unscreened.filter { note in
+                !walk.readParts.contains { read in
+                    let part = note.prefix { $0 != " " }
+                    return read.hasPrefix(part)
+                        && (read.count == part.count
+                            || ".[".contains(read[read.index(read.startIndex, offsetBy: part.count)]))
+                }
+            } + walk.unscreened
         request.binaryParts = walk.binary
         return request
     }

@@ -39,7 +39,9 @@ public enum OllamaChat {
         }
         if let calls = body["message"]?["tool_calls"]?.arrayValue {
             for k in calls.indices {
-                let path: [JSONPathComponent] = [.key("message"), .key("tool_calls"), .index(k), .key("function"), .key("arguments")]
+                let path: [JSONPathComponent] = [
+                    .key("message"), .key("tool_calls"), .index(k), .key("function"), .key("arguments"),
+                ]
                 TextSlot.strings(in: body[path: path], at: path, into: &slots)
             }
         }
@@ -84,11 +86,14 @@ public struct OllamaChatStreamRewriter<Transformer: StreamTextTransformer>: Chat
         var before: [ServerSentEvent] = []
         if case .string(let text)? = line["message"]?["content"] {
             logged.append(text, to: "content")
-            line.set(.string(transformer.transform(text, slot: "content")), at: [.key("message"), .key("content")][...])
+            line.set(
+                .string(transformer.transform(text, slot: "content")), at: [.key("message"), .key("content")][...])
         }
         if let calls = line["message"]?["tool_calls"]?.arrayValue {
             for k in calls.indices {
-                let path: [JSONPathComponent] = [.key("message"), .key("tool_calls"), .index(k), .key("function"), .key("arguments")]
+                let path: [JSONPathComponent] = [
+                    .key("message"), .key("tool_calls"), .index(k), .key("function"), .key("arguments"),
+                ]
                 var slots: [TextSlot] = []
                 TextSlot.strings(in: line[path: path], at: path, into: &slots)
                 for slot in slots {

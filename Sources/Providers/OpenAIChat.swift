@@ -90,10 +90,13 @@ public enum OpenAIChat {
     /// `{"error":{"message","type","param","code"}}`.
     public static func errorBody(message: String, type: String, code: String?) -> JSONValue {
         .object([
-            ("error", .object([
-                ("message", .string(message)), ("type", .string(type)), ("param", .null),
-                ("code", code.map { .string($0) } ?? .null),
-            ]))
+            (
+                "error",
+                .object([
+                    ("message", .string(message)), ("type", .string(type)), ("param", .null),
+                    ("code", code.map { .string($0) } ?? .null),
+                ])
+            )
         ])
     }
 }

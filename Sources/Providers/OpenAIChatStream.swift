@@ -83,9 +83,16 @@ public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
             let delta: JSONValue
             let parts = slot.split(separator: ".")
             if parts.count == 3, parts[1] == "tool", let toolIndex = Int(parts[2]) {
-                delta = .object([("tool_calls", .array([.object([
-                    ("index", .int(toolIndex)), ("function", .object([("arguments", .string(held))])),
-                ])]))])
+                delta = .object([
+                    (
+                        "tool_calls",
+                        .array([
+                            .object([
+                                ("index", .int(toolIndex)), ("function", .object([("arguments", .string(held))])),
+                            ])
+                        ])
+                    )
+                ])
             } else {
                 delta = .object([("content", .string(held))])
             }
@@ -99,7 +106,8 @@ public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
         for key in ["id", "object", "created", "model", "system_fingerprint"] {
             if let value = template?[key] { members.append((key, value)) }
         }
-        members.append(("choices", .array([.object([("index", .int(choice)), ("delta", delta), ("finish_reason", .null)])])))
+        members.append(
+            ("choices", .array([.object([("index", .int(choice)), ("delta", delta), ("finish_reason", .null)])])))
         return .object(members)
     }
 }

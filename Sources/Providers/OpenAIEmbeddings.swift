@@ -10,7 +10,8 @@ public enum OpenAIEmbeddings {
         var unscreened: [String] = []
         switch body["input"] {
         case .string(let text)?: slots.append(TextSlot(path: [.key("input")], text: text))
-        case .array(let items)? where !items.isEmpty && items.allSatisfy({ if case .number = $0 { true } else { false } }):
+        case .array(let items)?
+        where !items.isEmpty && items.allSatisfy({ if case .number = $0 { true } else { false } }):
             unscreened.append("input (token array)")
         case .array(let items)?:
             for (i, item) in items.enumerated() {

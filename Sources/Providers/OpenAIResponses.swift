@@ -103,7 +103,9 @@ public enum OpenAIResponses {
     /// Appends `text` (a disclosure notice) to the answer's text (see ``noticeTarget(_:)``).
     public static func appendToContent(_ body: inout JSONValue, _ text: String) {
         guard let target = noticeTarget(body["output"]?.arrayValue ?? []) else { return }
-        let path: [JSONPathComponent] = [.key("output"), .index(target.output), .key("content"), .index(target.content), .key("text")]
+        let path: [JSONPathComponent] = [
+            .key("output"), .index(target.output), .key("content"), .index(target.content), .key("text"),
+        ]
         if case .string(let answer)? = body[path: path] { body.set(.string(answer + text), at: path[...]) }
     }
 

@@ -48,7 +48,9 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
                 notice = nil
                 noticePart = (output, content)
                 noticeText = text
-                before += [delta(text, like: body, type: "response.output_text.delta", output: output, content: content)]
+                before += [
+                    delta(text, like: body, type: "response.output_text.delta", output: output, content: content)
+                ]
             }
             if noticePart.map({ $0 == (output, content) }) == true { append(&body, at: [.key("text")]) }
         case "response.function_call_arguments.done":
@@ -69,7 +71,9 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
             if var response = body["response"] {
                 _ = OpenAIResponses.transformResponse(&response) { transformer.transformWhole($0, json: $1) }
                 if let part = noticePart {
-                    append(&response, at: [.key("output"), .index(part.output), .key("content"), .index(part.content), .key("text")])
+                    append(
+                        &response,
+                        at: [.key("output"), .index(part.output), .key("content"), .index(part.content), .key("text")])
                 }
                 let u = OpenAIResponses.usage(response)
                 if u.prompt != nil || u.completion != nil { usage = u }
@@ -87,8 +91,10 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
     public mutating func finish() -> [ServerSentEvent] {
         let slots = openSlots
         return slots.flatMap { slot in
-            flush(slot, like: .object([]), deltaType: slot.hasSuffix(".json")
-                ? "response.function_call_arguments.delta" : "response.output_text.delta")
+            flush(
+                slot, like: .object([]),
+                deltaType: slot.hasSuffix(".json")
+                    ? "response.function_call_arguments.delta" : "response.output_text.delta")
         }
     }
 
@@ -105,11 +111,16 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
         let held = transformer.finish(slot: slot)
         guard !held.isEmpty else { return [] }
         let parts = slot.split(separator: ".").compactMap { Int($0) }
-        return [delta(held, like: template, type: deltaType, output: parts.first ?? 0, content: parts.dropFirst().first ?? 0)]
+        return [
+            delta(
+                held, like: template, type: deltaType, output: parts.first ?? 0, content: parts.dropFirst().first ?? 0)
+        ]
     }
 
     /// A delta event of `type` carrying `text`, shaped like `template` (its item id and sequence number).
-    private func delta(_ text: String, like template: JSONValue, type: String, output: Int, content: Int) -> ServerSentEvent {
+    private func delta(_ text: String, like template: JSONValue, type: String, output: Int, content: Int)
+        -> ServerSentEvent
+    {
         var members: [(key: String, value: JSONValue)] = [("type", .string(type))]
         for key in ["sequence_number", "item_id"] { if let value = template[key] { members.append((key, value)) } }
         members.append(("output_index", .int(output)))

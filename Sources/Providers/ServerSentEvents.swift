@@ -44,7 +44,9 @@ public struct ServerSentEventParser: Sendable {
             start = next
         }
         buffer.removeSubrange(0..<start)
-        if buffer.count > maxLineBytes { throw RequestDecodingError("an event-stream line exceeds \(maxLineBytes) bytes") }
+        if buffer.count > maxLineBytes {
+            throw RequestDecodingError("an event-stream line exceeds \(maxLineBytes) bytes")
+        }
         return events
     }
 
@@ -62,7 +64,8 @@ public struct ServerSentEventParser: Sendable {
         if line.isEmpty { return dispatch() }
         if line.first == UInt8(ascii: ":") { return nil }  // comment
         let text = String(decoding: line, as: UTF8.self)
-        let field: Substring, value: Substring
+        let field: Substring
+        let value: Substring
         if let colon = text.firstIndex(of: ":") {
             field = text[..<colon]
             var v = text[text.index(after: colon)...]
@@ -73,8 +76,12 @@ public struct ServerSentEventParser: Sendable {
             value = ""
         }
         switch field {
-        case "event": event = String(value); sawField = true
-        case "data": dataLines.append(String(value)); sawField = true
+        case "event":
+            event = String(value)
+            sawField = true
+        case "data":
+            dataLines.append(String(value))
+            sawField = true
         default: break  // id, retry, unknown: not needed by any provider here
         }
         return nil

@@ -22,7 +22,9 @@ public struct Gazetteers: Sendable {
 
     /// The lists built into the binary from `guidelines/gazetteers/`.
     public static let embedded: Gazetteers = {
-        func file(_ name: String) -> [String] { entries(EmbeddedGazetteers.files.first { $0.name == name }?.text ?? "") }
+        func file(_ name: String) -> [String] {
+            entries(EmbeddedGazetteers.files.first { $0.name == name }?.text ?? "")
+        }
         return Gazetteers(
             givenNames: file("first-names.txt") + file("first-names-europe.txt"),
             surnames: file("surnames.txt"),

@@ -95,7 +95,8 @@ struct NameTriggers: Sendable {
             }
             let start = i
             if (start > 0 && isToken(start - 1))
-                || (bytes[start] == 0xC3 && !(start + 1 < count && bytes[start + 1] >= 0x80 && bytes[start + 1] <= 0x9E))
+                || (bytes[start] == 0xC3
+                    && !(start + 1 < count && bytes[start + 1] >= 0x80 && bytes[start + 1] <= 0x9E))
             {
                 i += 1
                 continue

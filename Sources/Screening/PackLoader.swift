@@ -11,7 +11,8 @@ public enum PackLoader {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw PackError(file: directory, message: "cannot read the guidelines folder: \(error.localizedDescription)")
+            throw PackError(
+                file: directory, message: "cannot read the guidelines folder: \(error.localizedDescription)")
         }
         var packs: [GuidelinePack] = []
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
@@ -89,14 +90,17 @@ public struct NodeReader {
         for (key, value) in mapping {
             guard let name = key.string else { throw fail(key, "\(what): keys must be text") }
             guard allowed.contains(name) else {
-                throw fail(key, "\(what): unknown key '\(name)' (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+                throw fail(
+                    key, "\(what): unknown key '\(name)' (expected one of: \(allowed.sorted().joined(separator: ", ")))"
+                )
             }
             result[name] = value
         }
         return result
     }
 
-    public func string(_ map: [String: Node], _ key: String, in what: String, parent: Node) throws(PackError) -> String {
+    public func string(_ map: [String: Node], _ key: String, in what: String, parent: Node) throws(PackError) -> String
+    {
         guard let node = map[key] else { throw fail(parent, "\(what) is missing '\(key)'") }
         guard case .scalar(let scalar) = node, !scalar.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         else { throw fail(node, "\(what): '\(key)' must be non-empty text") }
@@ -121,17 +125,22 @@ public struct NodeReader {
     }
 
     /// A bool field, or `fallback`.
-    public func bool(_ map: [String: Node], _ key: String, in what: String, default fallback: Bool) throws(PackError) -> Bool {
+    public func bool(_ map: [String: Node], _ key: String, in what: String, default fallback: Bool) throws(PackError)
+        -> Bool
+    {
         guard let node = map[key] else { return fallback }
         guard let value = node.bool else { throw fail(node, "\(what): '\(key)' must be true or false") }
         return value
     }
 
     /// A field whose text must be one of `choices`.
-    public func choice(_ map: [String: Node], _ key: String, in what: String, parent: Node, _ choices: [String]) throws(PackError) -> String {
+    public func choice(_ map: [String: Node], _ key: String, in what: String, parent: Node, _ choices: [String])
+        throws(PackError) -> String
+    {
         let value = try string(map, key, in: what, parent: parent)
         guard choices.contains(value) else {
-            throw fail(map[key], "\(what): '\(key)' is '\(value)' (expected one of: \(choices.joined(separator: ", ")))")
+            throw fail(
+                map[key], "\(what): '\(key)' is '\(value)' (expected one of: \(choices.joined(separator: ", ")))")
         }
         return value
     }
@@ -169,26 +178,38 @@ public struct NodeReader {
         let what = "rule '\(id)'"
         let categoryText = try string(map, "category", in: what, parent: node)
         guard let category = RuleCategory(rawValue: categoryText) else {
-            throw fail(map["category"], "\(what): unknown category '\(categoryText)' (expected one of: \(RuleCategory.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw fail(
+                map["category"],
+                "\(what): unknown category '\(categoryText)' (expected one of: \(RuleCategory.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         let actionText = try string(map, "action", in: what, parent: node)
         guard let action = RuleAction(rawValue: actionText) else {
-            throw fail(map["action"], "\(what): unknown action '\(actionText)' (expected one of: block, redact, warn, log)")
+            throw fail(
+                map["action"], "\(what): unknown action '\(actionText)' (expected one of: block, redact, warn, log)")
         }
         let patterns = try strings(map, "patterns", in: what)
         let validator = try optionalString(map, "validator", in: what)
         if let validator, !Validators.exists(validator) {
-            throw fail(map["validator"], "\(what): unknown validator '\(validator)' (known: \(Validators.names.joined(separator: ", ")))")
+            throw fail(
+                map["validator"],
+                "\(what): unknown validator '\(validator)' (known: \(Validators.names.joined(separator: ", ")))")
         }
         // A recogniser finds its own candidates; any other rule needs a pattern to find them.
         if patterns.isEmpty && !Validators.recognizers.contains(validator ?? "") {
-            throw fail(map["patterns"] ?? node, "\(what) needs at least one pattern (or a recogniser: \(Validators.recognizers.sorted().joined(separator: ", ")))")
+            throw fail(
+                map["patterns"] ?? node,
+                "\(what) needs at least one pattern (or a recogniser: \(Validators.recognizers.sorted().joined(separator: ", ")))"
+            )
         }
         let whenCheckFails = try failedCheck(map, validator: validator, what: what)
         var redaction = RedactionStyle.placeholder
         if let r = map["redaction"] {
             guard let text = r.string, let style = RedactionStyle(rawValue: text) else {
-                throw fail(r, "\(what): 'redaction' must be one of: \(RedactionStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw fail(
+                    r,
+                    "\(what): 'redaction' must be one of: \(RedactionStyle.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             redaction = style
         }
@@ -228,10 +249,14 @@ public struct NodeReader {
         guard let node = map["when_check_fails"] else { return .notThisType }
         let choices = FailedCheck.allCases.map(\.rawValue).joined(separator: ", ")
         guard case .scalar(let scalar) = node, let value = FailedCheck(rawValue: scalar.string) else {
-            throw fail(node, "\(what): 'when_check_fails' is \(node.string.map { "'\($0)'" } ?? "not text") (expected one of: \(choices))")
+            throw fail(
+                node,
+                "\(what): 'when_check_fails' is \(node.string.map { "'\($0)'" } ?? "not text") (expected one of: \(choices))"
+            )
         }
         guard let validator, !Validators.recognizers.contains(validator) else {
-            throw fail(node, "\(what): 'when_check_fails' needs a 'validator' with a check to fail (a recogniser has none)")
+            throw fail(
+                node, "\(what): 'when_check_fails' needs a 'validator' with a check to fail (a recogniser has none)")
         }
         return value
     }

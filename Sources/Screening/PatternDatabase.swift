@@ -68,7 +68,8 @@ final class PatternDatabase: @unchecked Sendable {
         throws(PatternCompileError) -> PatternDatabase
     {
         if let problem = engineProblem { throw PatternCompileError(patternIndex: nil, message: problem) }
-        let key = (prefilterForms ? "" : "as written\u{0}")
+        let key =
+            (prefilterForms ? "" : "as written\u{0}")
             + patterns.map { ($0.caseInsensitive ? "i" : "s") + ($0.window ? "w:" : ":") + $0.expression }
             .joined(separator: "\u{0}")
         if let database = compiled.withLock({ $0[key] }) { return database }
@@ -82,7 +83,8 @@ final class PatternDatabase: @unchecked Sendable {
     /// screening engine that silently misses matches must not start. Nil when the library passes.
     static let engineProblem: String? = {
         let probes: [(pattern: String, text: String)] = [
-            (#"d\d+"#, "aaaaaaaaaaaaaaa d9"), (#"\b\d{3}-\d{2}-\d{4}\b"#, String(repeating: "x ", count: 20) + "212-56-7890"),
+            (#"d\d+"#, "aaaaaaaaaaaaaaa d9"),
+            (#"\b\d{3}-\d{2}-\d{4}\b"#, String(repeating: "x ", count: 20) + "212-56-7890"),
             (#"[a-z]+@[a-z]+\.org"#, String(repeating: "-", count: 31) + "maria@example.org"),
         ]
         for probe in probes {
@@ -119,7 +121,8 @@ final class PatternDatabase: @unchecked Sendable {
                 let width = try Self.width(pattern.expression, flags: flags[index], index: index)
                 widths.append(width)
                 // The cheaper form, if the engine reads it (else the pattern as written: never a reason to refuse).
-                let form = prefilterForms && !pattern.window
+                let form =
+                    prefilterForms && !pattern.window
                     ? syntaxes[index].flatMap(PrefilterExpression.derive).flatMap { form in
                         (try? Self.width(form, flags: flags[index], index: index)) == nil ? nil : form
                     } : nil
@@ -147,13 +150,14 @@ final class PatternDatabase: @unchecked Sendable {
             for group in [false, true] {
                 let members = patterns.indices.filter { caseless[$0] == group }
                 guard !members.isEmpty else { continue }
-                prefilters.append(try Self.compile(
-                    members.map { scanned[$0] }, flags: members.map { flags[$0] }, ids: members.map(UInt32.init),
-                    index: nil))
+                prefilters.append(
+                    try Self.compile(
+                        members.map { scanned[$0] }, flags: members.map { flags[$0] }, ids: members.map(UInt32.init),
+                        index: nil))
             }
         } catch {
             freeAll()
-            prefilters.forEach { hs_free_database($0) }
+            for database in prefilters { hs_free_database(database) }
             throw error
         }
         var scratch: OpaquePointer?
@@ -163,7 +167,7 @@ final class PatternDatabase: @unchecked Sendable {
         }
         guard ok, let scratch else {
             freeAll()
-            prefilters.forEach { hs_free_database($0) }
+            for database in prefilters { hs_free_database(database) }
             throw PatternCompileError(patternIndex: nil, message: "could not allocate scanning memory")
         }
         self.prefilters = prefilters
@@ -184,7 +188,7 @@ final class PatternDatabase: @unchecked Sendable {
     deinit {
         for bits in scratchPool.withLock({ $0 }) { hs_free_scratch(OpaquePointer(bitPattern: bits)) }
         hs_free_scratch(prototype)
-        prefilters.forEach { hs_free_database($0) }
+        for database in prefilters { hs_free_database(database) }
         for case let database? in confirmers { hs_free_database(database) }
     }
 
@@ -197,7 +201,7 @@ final class PatternDatabase: @unchecked Sendable {
         let cacheKey = DatabaseCache.key(expressions, flags: flags, ids: ids)
         if let cached = DatabaseCache.load(cacheKey) { return cached }
         let cStrings = expressions.map { strdup($0) }
-        defer { cStrings.forEach { free($0) } }
+        defer { for string in cStrings { free(string) } }
         var db: OpaquePointer?
         var compileError: UnsafeMutablePointer<hs_compile_error_t>?
         let status = cStrings.map { UnsafePointer($0) }.withUnsafeBufferPointer { pointers in
@@ -264,7 +268,8 @@ final class PatternDatabase: @unchecked Sendable {
             let before = matches.count
             var start = start
             while true {
-                try Self.run(confirmer, base + start, min(end + 1, bytes.count) - start, offset: start,
+                try Self.run(
+                    confirmer, base + start, min(end + 1, bytes.count) - start, offset: start,
                     pattern: pattern, scratch: scratch, into: &matches)
                 // A match that starts where the window starts may have been cut by it (a 1,000-byte e-mail address
                 // in a 320-byte window): reach back twice as far and confirm again, until the match starts inside
@@ -273,9 +278,11 @@ final class PatternDatabase: @unchecked Sendable {
                 // after a space is whole already. A pattern scanned as written whose reported end found no match
                 // started before the window (a 3 KB private key block).
                 guard widths[pattern].max == Int.max, start > 0 else { break }
-                let cut = matches[before...].contains(where: { $0.start == start })
+                let cut =
+                    matches[before...].contains(where: { $0.start == start })
                     && (!Self.isSpace(bytes[start - 1]) || !withinWords[pattern])
-                let missed = scannedAsWritten[pattern] && end - start < Self.longestMissedMatch
+                let missed =
+                    scannedAsWritten[pattern] && end - start < Self.longestMissedMatch
                     && !matches[before...].contains(where: { $0.end == end })
                 guard cut || missed else { break }
                 matches.removeSubrange(before...)
@@ -295,8 +302,10 @@ final class PatternDatabase: @unchecked Sendable {
             if confirmers[pattern] != nil || windowed[pattern] {
                 // Rescan merged windows before the ends with start tracking (or report them, for `window`).
                 let confirmer = confirmers[pattern]
-                let reach = windowed[pattern] ? Self.windowReach : width.max == Int.max ? Self.unboundedWindow : width.max
-                var windowStart = -1, windowEnd = -1
+                let reach =
+                    windowed[pattern] ? Self.windowReach : width.max == Int.max ? Self.unboundedWindow : width.max
+                var windowStart = -1
+                var windowEnd = -1
                 for k in i..<next {
                     let end = ends[k].end
                     var low = max(0, end - reach)
@@ -355,7 +364,8 @@ final class PatternDatabase: @unchecked Sendable {
                     let context = raw!.assumingMemoryBound(to: (list: [Match], offset: Int, pattern: Int).self)
                     let pattern = context.pointee.pattern >= 0 ? context.pointee.pattern : Int(id)
                     let offset = context.pointee.offset
-                    context.pointee.list.append(Match(pattern: pattern, start: Int(from) + offset, end: Int(to) + offset))
+                    context.pointee.list.append(
+                        Match(pattern: pattern, start: Int(from) + offset, end: Int(to) + offset))
                     return 0
                 }, contextPointer)
         }

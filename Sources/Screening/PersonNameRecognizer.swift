@@ -17,7 +17,8 @@ struct PersonNameRecognizer: Sendable {
 
     static let titles: Set<String> = [
         "MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "MME", "MLLE", "HERR", "FRAU", "SR", "SRA", "SRTA", "DHR",
-        "MEVR", "MW", "MEVROUW", "SIR", "DAME", "MONSIEUR", "MADAME", "MADEMOISELLE", "SENOR", "SENORA", "SENORITA", "DON",
+        "MEVR", "MW", "MEVROUW", "SIR", "DAME", "MONSIEUR", "MADAME", "MADEMOISELLE", "SENOR", "SENORA", "SENORITA",
+        "DON",
         "DONA", "DOKTER", "DOCTOR", "DOCTEUR",
     ]
     static let greetings: Set<String> = [
@@ -94,8 +95,10 @@ struct PersonNameRecognizer: Sendable {
                 if let (last, _) = extend(tokens, from: i + 1, afterTitle: true),
                     tokens[i + 1].isWord || tokens[i + 1].isParticle || tokens[i + 1].isInitial
                 {
-                    found.append(Span(start: tokens[i + 1].start, end: tokens[last].coreEnd, confidence: 0.85,
-                        reason: "follows the title '\(token.text)'"))
+                    found.append(
+                        Span(
+                            start: tokens[i + 1].start, end: tokens[last].coreEnd, confidence: 0.85,
+                            reason: "follows the title '\(token.text)'"))
                     i = last + 1
                     continue
                 }
@@ -107,12 +110,16 @@ struct PersonNameRecognizer: Sendable {
                 let known = gazetteers.givenNames.contains(next) && !gazetteers.ambiguousGivenNames.contains(next)
                 let extended = extend(tokens, from: i + 2)
                 // After a greeting a single capitalised word is a name; after a role word it takes two.
-                if !gazetteers.notNameWords.contains(next), !Self.notAddressees.contains(next), !Self.titles.contains(next),
+                if !gazetteers.notNameWords.contains(next), !Self.notAddressees.contains(next),
+                    !Self.titles.contains(next),
                     known || Self.greetings.contains(key) || extended != nil
                 {
                     let last = extended?.last ?? i + 1
-                    found.append(Span(start: tokens[i + 1].start, end: tokens[last].coreEnd, confidence: known ? 0.8 : 0.65,
-                        reason: "follows the \(Self.greetings.contains(key) ? "greeting" : "word") '\(token.text)'"))
+                    found.append(
+                        Span(
+                            start: tokens[i + 1].start, end: tokens[last].coreEnd, confidence: known ? 0.8 : 0.65,
+                            reason: "follows the \(Self.greetings.contains(key) ? "greeting" : "word") '\(token.text)'")
+                    )
                     i = last + 1
                     continue
                 }
@@ -124,24 +131,32 @@ struct PersonNameRecognizer: Sendable {
                 if !token.endsSentence, let (last, knownSurname) = extend(tokens, from: i + 1),
                     knownSurname || (!ambiguous && !insideRun)
                 {
-                    found.append(Span(start: token.start, end: tokens[last].coreEnd, confidence: knownSurname ? 0.9 : 0.75,
-                        reason: knownSurname ? "a known given name and surname" : "a known given name before a capitalised word"))
+                    found.append(
+                        Span(
+                            start: token.start, end: tokens[last].coreEnd, confidence: knownSurname ? 0.9 : 0.75,
+                            reason: knownSurname
+                                ? "a known given name and surname" : "a known given name before a capitalised word"))
                     i = last + 1
                     continue
                 }
                 // A lone given name in mid-sentence ("reply to David about").
                 if !ambiguous, i > 0, tokens[i - 1].isLower, i + 1 == tokens.count || !tokens[i + 1].isWord {
-                    found.append(Span(start: token.start, end: token.coreEnd, confidence: 0.6,
-                        reason: "a known given name in mid-sentence"))
+                    found.append(
+                        Span(
+                            start: token.start, end: token.coreEnd, confidence: 0.6,
+                            reason: "a known given name in mid-sentence"))
                 }
             }
             // An unknown given name before a Dutch or German particle and a capitalised word.
-            if token.isWord, !token.endsSentence, i + 2 < tokens.count, Self.surnameParticles.contains(String(tokens[i + 1].text)),
+            if token.isWord, !token.endsSentence, i + 2 < tokens.count,
+                Self.surnameParticles.contains(String(tokens[i + 1].text)),
                 !gazetteers.notNameWords.contains(key), !gazetteers.ambiguousGivenNames.contains(key),
                 let (last, _) = extend(tokens, from: i + 1)
             {
-                found.append(Span(start: token.start, end: tokens[last].coreEnd, confidence: 0.7,
-                    reason: "a capitalised word, the particle '\(tokens[i + 1].text)' and a surname"))
+                found.append(
+                    Span(
+                        start: token.start, end: tokens[last].coreEnd, confidence: 0.7,
+                        reason: "a capitalised word, the particle '\(tokens[i + 1].text)' and a surname"))
                 i = last + 1
                 continue
             }
@@ -155,14 +170,19 @@ struct PersonNameRecognizer: Sendable {
     ///
     /// A word that is both a known surname and a word that never continues a name ("Hall", "Park") is taken as the
     /// surname when it ends the run; after a title the first word is always the name ("Ms. Hall").
-    private func extend(_ tokens: [Token], from first: Int, afterTitle: Bool = false) -> (last: Int, knownSurname: Bool)? {
+    private func extend(_ tokens: [Token], from first: Int, afterTitle: Bool = false) -> (
+        last: Int, knownSurname: Bool
+    )? {
         var last: Int?
         var knownSurname = false
         var parts = 0
         var j = first
         while j < tokens.count, parts < 4 {
             let token = tokens[j]
-            if token.isParticle { j += 1; continue }
+            if token.isParticle {
+                j += 1
+                continue
+            }
             guard token.isWord || token.isInitial else { break }
             let key = Gazetteers.fold(token.text)
             let isSurname = token.isWord && gazetteers.surnames.contains(key)
@@ -195,7 +215,10 @@ struct PersonNameRecognizer: Sendable {
                 i += 1
                 continue
             }
-            if !run.isEmpty { runs.append(run); run = [] }
+            if !run.isEmpty {
+                runs.append(run)
+                run = []
+            }
             if i == tokenStart { i += 1 }
         }
         if !run.isEmpty { runs.append(run) }
@@ -222,8 +245,10 @@ struct PersonNameRecognizer: Sendable {
         let (coreEnd, endsWithDot) = core(bytes, tokenStart, tokenEnd)
         guard coreEnd > tokenStart else { return nil }
         let first = bytes[tokenStart]
-        let upperStart = (first >= 0x41 && first <= 0x5A)
-            || (first == 0xC3 && tokenStart + 1 < coreEnd && bytes[tokenStart + 1] >= 0x80 && bytes[tokenStart + 1] <= 0x9E)
+        let upperStart =
+            (first >= 0x41 && first <= 0x5A)
+            || (first == 0xC3 && tokenStart + 1 < coreEnd && bytes[tokenStart + 1] >= 0x80
+                && bytes[tokenStart + 1] <= 0x9E)
         let lowerStart = (first >= 0x61 && first <= 0x7A) || (first == 0xC3 && !upperStart)
         let length = coreEnd - tokenStart
         // A word's second letter is lower case or an apostrophe ("Maria", "McDonald", "O'Neill"; not "CAs", "PDFs"),
@@ -232,11 +257,14 @@ struct PersonNameRecognizer: Sendable {
         var secondIsLower = false
         if second < coreEnd {
             let b = bytes[second]
-            secondIsLower = (b >= 0x61 && b <= 0x7A) || (b == 0xC3 && second + 1 < coreEnd && bytes[second + 1] >= 0x9F)
-                || b == 0xC4 || b == 0xC5 || b == 0x27 || (b == 0xE2 && second + 2 < coreEnd && bytes[second + 2] == 0x99)
+            secondIsLower =
+                (b >= 0x61 && b <= 0x7A) || (b == 0xC3 && second + 1 < coreEnd && bytes[second + 1] >= 0x9F)
+                || b == 0xC4 || b == 0xC5 || b == 0x27
+                || (b == 0xE2 && second + 2 < coreEnd && bytes[second + 2] == 0x99)
         }
         func isGlue(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x5F }
-        let glued = (tokenStart > 0 && isGlue(bytes[tokenStart - 1])) || (tokenEnd < bytes.count && isGlue(bytes[tokenEnd]))
+        let glued =
+            (tokenStart > 0 && isGlue(bytes[tokenStart - 1])) || (tokenEnd < bytes.count && isGlue(bytes[tokenEnd]))
         // Only the few lower-case particles and titles need comparing, byte by byte, without making a string.
         var lowerMatch = false
         if lowerStart && length <= maxLowerWord {
@@ -246,21 +274,31 @@ struct PersonNameRecognizer: Sendable {
         }
         return Shape(
             coreEnd: coreEnd, endsWithDot: endsWithDot, upperStart: upperStart, lowerStart: lowerStart,
-            isWord: upperStart && length >= 2 && secondIsLower && !glued, isInitial: endsWithDot && length == 1 && upperStart,
+            isWord: upperStart && length >= 2 && secondIsLower && !glued,
+            isInitial: endsWithDot && length == 1 && upperStart,
             lowerMatch: lowerMatch)
     }
 
     /// Where the token's word ends once a trailing `-`, `'`, `.`, `'s` or `’s` is cut, and whether a full stop was.
     @inline(__always)
-    static func core(_ bytes: UnsafeRawBufferPointer, _ tokenStart: Int, _ tokenEnd: Int) -> (end: Int, endsWithDot: Bool) {
+    static func core(_ bytes: UnsafeRawBufferPointer, _ tokenStart: Int, _ tokenEnd: Int) -> (
+        end: Int, endsWithDot: Bool
+    ) {
         var coreEnd = tokenEnd
         var endsWithDot = false
         while coreEnd > tokenStart && (bytes[coreEnd - 1] == 0x2D || bytes[coreEnd - 1] == 0x27) { coreEnd -= 1 }
-        if coreEnd > tokenStart && bytes[coreEnd - 1] == 0x2E { coreEnd -= 1; endsWithDot = true }
-        if coreEnd - tokenStart > 2, bytes[coreEnd - 1] == 0x73 /* s */ {
-            if bytes[coreEnd - 2] == 0x27 { coreEnd -= 2 }
-            else if coreEnd - tokenStart > 4, bytes[coreEnd - 2] == 0x99, bytes[coreEnd - 3] == 0x80,
-                bytes[coreEnd - 4] == 0xE2 { coreEnd -= 4 }
+        if coreEnd > tokenStart && bytes[coreEnd - 1] == 0x2E {
+            coreEnd -= 1
+            endsWithDot = true
+        }
+        if coreEnd - tokenStart > 2, bytes[coreEnd - 1] == 0x73 {  // s
+            if bytes[coreEnd - 2] == 0x27 {
+                coreEnd -= 2
+            } else if coreEnd - tokenStart > 4, bytes[coreEnd - 2] == 0x99, bytes[coreEnd - 3] == 0x80,
+                bytes[coreEnd - 4] == 0xE2
+            {
+                coreEnd -= 4
+            }
         }
         return (coreEnd, endsWithDot)
     }
@@ -268,11 +306,14 @@ struct PersonNameRecognizer: Sendable {
     private static func token(_ bytes: UnsafeRawBufferPointer, _ tokenStart: Int, _ tokenEnd: Int) -> Token? {
         guard let shape = shape(bytes, tokenStart, tokenEnd) else { return nil }
         // Most tokens are ordinary lower-case words: only capitalised ones, particles and titles need their text.
-        let text = shape.isWord || shape.isInitial || shape.lowerMatch
-            ? Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<shape.coreEnd]), as: UTF8.self))
+        let text =
+            shape.isWord || shape.isInitial || shape.lowerMatch
+            ? Substring(
+                String(decoding: UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<shape.coreEnd]), as: UTF8.self))
             : ""
         return Token(
-            start: tokenStart, shape: shape, text: text, isParticle: shape.lowerMatch && particles.contains(String(text)))
+            start: tokenStart, shape: shape, text: text,
+            isParticle: shape.lowerMatch && particles.contains(String(text)))
     }
 
     /// The particles and the titles written in lower case ("dhr.", "mevr."), as bytes.

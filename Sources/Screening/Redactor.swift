@@ -20,7 +20,8 @@ public enum Redactor {
         for finding in targets where finding.start >= cursor && finding.end <= bytes.count {
             out.append(contentsOf: bytes[cursor..<finding.start])
             switch finding.redaction {
-            case .placeholder: out.append(contentsOf: vault.placeholder(for: finding.value, entity: finding.entity).utf8)
+            case .placeholder:
+                out.append(contentsOf: vault.placeholder(for: finding.value, entity: finding.entity).utf8)
             case .pseudonym: out.append(contentsOf: vault.pseudonym(for: finding.value, entity: finding.entity).utf8)
             case .mask: out.append(contentsOf: mask(finding.value).utf8)
             case .remove: break

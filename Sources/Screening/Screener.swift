@@ -190,8 +190,9 @@ public final class Screener: Sendable {
         // The rule's fields are read in place: a copy of the whole rule costs a retain and release per field.
         // Patterns have no lookbehind, so they mark a left boundary with `(?:^|\s)`: the span starts after it.
         var start = start
-        while start < end, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x09 || bytes[start] == 0x0D
-            || bytes[start] == 0x2C || bytes[start] == 0x3B
+        while start < end,
+            bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x09 || bytes[start] == 0x0D
+                || bytes[start] == 0x2C || bytes[start] == 0x3B
         {
             start += 1
         }
@@ -219,7 +220,8 @@ public final class Screener: Sendable {
             } else if rules[ruleIndex].whenCheckFails == .stillPersonalData {
                 // Kept, less sure, with the same action; the allow-list and context below still apply.
                 confidence = 0.4
-                why += ", fails the \(rules[ruleIndex].validator ?? "") check but is kept: an invalid-looking number "
+                why +=
+                    ", fails the \(rules[ruleIndex].validator ?? "") check but is kept: an invalid-looking number "
                     + "in a case file is still somebody's"
             } else {
                 return .rejected
@@ -236,11 +238,12 @@ public final class Screener: Sendable {
                 return .lookAlike  // "version 10.2.3.4", "order 617-555-0134"
             }
         }
-        return .finding(Finding(
-            ruleID: rules[ruleIndex].id, entity: rules[ruleIndex].entity, category: rules[ruleIndex].category,
-            action: rules[ruleIndex].action, redaction: rules[ruleIndex].redaction, start: start, end: end,
-            value: value, confidence: confidence, reason: why, message: rules[ruleIndex].message,
-            source: rules[ruleIndex].source, priority: rules[ruleIndex].priority))
+        return .finding(
+            Finding(
+                ruleID: rules[ruleIndex].id, entity: rules[ruleIndex].entity, category: rules[ruleIndex].category,
+                action: rules[ruleIndex].action, redaction: rules[ruleIndex].redaction, start: start, end: end,
+                value: value, confidence: confidence, reason: why, message: rules[ruleIndex].message,
+                source: rules[ruleIndex].source, priority: rules[ruleIndex].priority))
     }
 
     /// Whether the rule's allow-list holds `value`.
@@ -280,7 +283,8 @@ public final class Screener: Sendable {
         var kept: [Finding] = []
         for finding in ordered {
             // First kept finding that starts at or after this one.
-            var low = 0, high = kept.count
+            var low = 0
+            var high = kept.count
             while low < high {
                 let mid = (low + high) / 2
                 if kept[mid].start < finding.start { low = mid + 1 } else { high = mid }

@@ -16,13 +16,19 @@ public enum Validators {
         "us-ssn": usSSN,
         "us-itin": usITIN,
         "nanp-phone": nanpPhone,
-        "ca-sin": { d in let x = digits(of: d); return x.count == 9 && x[0] != 0 && x[0] != 8 && luhn(x) },
+        "ca-sin": { d in
+            let x = digits(of: d)
+            return x.count == 9 && x[0] != 0 && x[0] != 8 && luhn(x)
+        },
         "iban": iban,
         "nl-bsn": nlBSN,
         "uk-nhs": ukNHS,
         "es-dni": esDNI,
         "de-tax-id": deTaxID,
-        "ca-ohip": { d in let x = digits(of: d); return x.count == 10 && luhn(x) },
+        "ca-ohip": { d in
+            let x = digits(of: d)
+            return x.count == 10 && luhn(x)
+        },
         "ipv4": ipv4,
         "ipv6": ipv6,
         "date": date,
@@ -82,15 +88,19 @@ public enum Validators {
         guard let dot = utf8.lastIndex(of: UInt8(ascii: ".")) else { return false }
         let suffix = utf8[utf8.index(after: dot)...]
         guard suffix.count <= longestExtension else { return true }
-        return !fileExtensions.contains(String(decoding: suffix.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 },
-            as: UTF8.self))
+        return !fileExtensions.contains(
+            String(
+                decoding: suffix.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 },
+                as: UTF8.self))
     }
 
     /// US SSN `AAA-GG-SSSS`: area not 000, 666 or 900–999; group not 00; serial not 0000.
     static let usSSN: Check = { text in
         let d = digits(of: text)
         guard d.count == 9 else { return false }
-        let area = number(d[0..<3]), group = number(d[3..<5]), serial = number(d[5..<9])
+        let area = number(d[0..<3])
+        let group = number(d[3..<5])
+        let serial = number(d[5..<9])
         return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
     }
 
@@ -110,7 +120,9 @@ public enum Validators {
     static let paymentCard: Check = { text in
         let d = digits(of: text)
         guard luhn(d) else { return false }
-        let prefix2 = number(d.prefix(2)), prefix3 = number(d.prefix(3)), prefix4 = number(d.prefix(4))
+        let prefix2 = number(d.prefix(2))
+        let prefix3 = number(d.prefix(3))
+        let prefix4 = number(d.prefix(4))
         let maestro: Set<Int> = [5018, 5020, 5038, 5893, 6304, 6390, 6759, 6761, 6762, 6763, 604]
         if (12...19).contains(d.count) && (maestro.contains(prefix4) || (56...58).contains(prefix2)) { return true }
         if d.count == 15 && (prefix4 == 1800 || prefix4 == 2131) { return true }
@@ -207,7 +219,9 @@ public enum Validators {
     /// Dotted-quad IPv4: four numbers 0–255, no leading zeros.
     static let ipv4: Check = { text in
         // Four parts of one to three digits, each at most 255, none with a leading zero; read byte by byte.
-        var parts = 0, value = 0, length = 0
+        var parts = 0
+        var value = 0
+        var length = 0
         for byte in text.utf8 {
             if byte == UInt8(ascii: ".") {
                 guard length > 0 else { return false }

@@ -153,5 +153,8 @@ enum CurlGlobal {
     static func ensureInitialized() { _ = initialized }
 
     /// The libcurl version string, e.g. `libcurl/7.88.1 OpenSSL/3.0.15 … nghttp2/1.52.0`.
-    static var version: String { ensureInitialized(); return String(cString: curl_version()) }
+    static var version: String {
+        ensureInitialized()
+        return String(cString: curl_version())
+    }
 }

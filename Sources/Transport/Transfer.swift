@@ -99,7 +99,8 @@ final class Transfer: @unchecked Sendable {
             _ = pg_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
             try request.body.withUnsafeBytes { raw in
                 // COPYPOSTFIELDS copies the bytes, so the request need not outlive this call.
-                let pointer = raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
+                let pointer =
+                    raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
                     ?? UnsafeMutableRawPointer(mutating: ("" as StaticString).utf8Start)
                 try check(pg_easy_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, pointer), "request body")
             }
@@ -161,10 +162,11 @@ final class Transfer: @unchecked Sendable {
         } else if let colon = line[..<end].firstIndex(of: UInt8(ascii: ":")) {
             var valueStart = colon + 1
             while valueStart < end, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-            pendingHeaders.append((
-                String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
-                String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
-            ))
+            pendingHeaders.append(
+                (
+                    String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
+                    String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
+                ))
         }
         return line.count
     }
@@ -182,7 +184,10 @@ final class Transfer: @unchecked Sendable {
 
     private func didReceiveBody(_ data: UnsafeRawBufferPointer) -> Int {
         if !headDelivered { deliverHead() }
-        enum Outcome { case take, pause, abort, handTo(CheckedContinuation<[UInt8]?, any Error>) }
+        enum Outcome {
+            case take, pause, abort
+            case handTo(CheckedContinuation<[UInt8]?, any Error>)
+        }
         let outcome = state.withLock { s -> Outcome in
             if s.cancelRequested { return .abort }
             if let waiter = s.bodyWaiter {
@@ -256,7 +261,12 @@ final class Transfer: @unchecked Sendable {
     func nextChunk() async throws -> [UInt8]? {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<[UInt8]?, any Error>) in
-                enum Outcome { case chunk([UInt8], unpause: Bool), end, fail(any Error), wait }
+                enum Outcome {
+                    case chunk([UInt8], unpause: Bool)
+                    case end
+                    case fail(any Error)
+                    case wait
+                }
                 let outcome = state.withLock { s -> Outcome in
                     if s.chunkStart < s.chunks.count {
                         // Taken chunks are released at once: a reader that never quite catches up would otherwise

@@ -70,13 +70,18 @@ struct Check: ParsableCommand {
                 }
                 let findings = try screener.scan(text)
                 result.append(("decision", .string(policy.decide(findings).rawValue)))
-                result.append(("findings", .array(findings.map { f in
-                    .object([
-                        ("type", .string(f.entity)), ("rule", .string(f.ruleID)), ("start", .int(f.start)),
-                        ("end", .int(f.end)), ("action", .string(f.action.rawValue)),
-                        ("confidence", .number(String(f.confidence))),
-                    ])
-                })))
+                result.append(
+                    (
+                        "findings",
+                        .array(
+                            findings.map { f in
+                                .object([
+                                    ("type", .string(f.entity)), ("rule", .string(f.ruleID)), ("start", .int(f.start)),
+                                    ("end", .int(f.end)), ("action", .string(f.action.rawValue)),
+                                    ("confidence", .number(String(f.confidence))),
+                                ])
+                            })
+                    ))
             } catch {
                 if result.isEmpty { result.append(("id", .null)) }
                 result.append(("error", .string("line \(number + 1): \(error)")))
@@ -100,7 +105,9 @@ struct Check: ParsableCommand {
     /// The bytes of --file, else of standard input.
     private func readData() throws -> Data {
         if let file {
-            guard let contents = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+            guard let contents = FileManager.default.contents(atPath: file) else {
+                throw CLIError("cannot read \(file)")
+            }
             return contents
         }
         return FileHandle.standardInput.readDataToEndOfFile()
@@ -109,28 +116,38 @@ struct Check: ParsableCommand {
     private func json(decision: Decision, findings: [Finding], redacted: String) -> JSONValue {
         .object([
             ("decision", .string(decision.rawValue)),
-            ("findings", .array(findings.map { f in
-                .object([
-                    ("type", .string(f.entity)), ("rule", .string(f.ruleID)), ("start", .int(f.start)),
-                    ("end", .int(f.end)), ("action", .string(f.action.rawValue)),
-                    ("confidence", .number(String(f.confidence))), ("reason", .string(f.reason)),
-                    ("message", .string(f.message)), ("source", .string(f.source.citation)),
-                ])
-            })),
+            (
+                "findings",
+                .array(
+                    findings.map { f in
+                        .object([
+                            ("type", .string(f.entity)), ("rule", .string(f.ruleID)), ("start", .int(f.start)),
+                            ("end", .int(f.end)), ("action", .string(f.action.rawValue)),
+                            ("confidence", .number(String(f.confidence))), ("reason", .string(f.reason)),
+                            ("message", .string(f.message)), ("source", .string(f.source.citation)),
+                        ])
+                    })
+            ),
             ("redacted", .string(redacted)),
         ])
     }
 
     private func printText(input: String, decision: Decision, findings: [Finding], redacted: String) {
         let color = stdoutIsTerminal
-        let bold = color ? "\u{1B}[1m" : "", red = color ? "\u{1B}[31m" : "", reset = color ? "\u{1B}[0m" : ""
-        print("\(bold)Decision: \(decision.rawValue)\(reset) (\(findings.count) finding\(findings.count == 1 ? "" : "s"))")
+        let bold = color ? "\u{1B}[1m" : ""
+        let red = color ? "\u{1B}[31m" : ""
+        let reset = color ? "\u{1B}[0m" : ""
+        print(
+            "\(bold)Decision: \(decision.rawValue)\(reset) (\(findings.count) finding\(findings.count == 1 ? "" : "s"))"
+        )
         guard !findings.isEmpty else { return }
         print()
         print(Self.highlight(input, findings: findings, color: color))
         print()
         for (number, f) in findings.enumerated() {
-            print("  [\(number + 1)] \(red)\(f.entity)\(reset) bytes \(f.start)..<\(f.end)  rule \(f.ruleID)  action \(f.action.rawValue)  confidence \(f.confidence)")
+            print(
+                "  [\(number + 1)] \(red)\(f.entity)\(reset) bytes \(f.start)..<\(f.end)  rule \(f.ruleID)  action \(f.action.rawValue)  confidence \(f.confidence)"
+            )
             print("      Why: \(f.reason)")
             print("      \(f.message.trimmingCharacters(in: .whitespacesAndNewlines))")
             print("      Source: \(f.source.citation)")

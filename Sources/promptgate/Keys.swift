@@ -22,11 +22,15 @@ struct Keys: AsyncParsableCommand {
 
         func run() throws {
             let folder = data.resolved
-            let origin = self.origin ?? (try? LogKeyStore.load(directory: folder))??.first?.name ?? GateConfiguration.defaultOrigin()
+            let origin =
+                self.origin ?? (try? LogKeyStore.load(directory: folder))??.first?.name
+                ?? GateConfiguration.defaultOrigin()
             do {
                 let (keys, outcome) = try LogKeyStore.loadOrCreate(directory: folder, origin: origin)
                 if outcome == .created {
-                    printError("PromptGate: generated a new signing key in \(folder)/log.key (secret); the verifier key is in \(folder)/log.vkey.")
+                    printError(
+                        "PromptGate: generated a new signing key in \(folder)/log.key (secret); the verifier key is in \(folder)/log.vkey."
+                    )
                 }
                 for key in keys { print(key.verifierKey.text) }
             } catch {
@@ -52,7 +56,8 @@ struct Keys: AsyncParsableCommand {
             try await withStoppedLog(folder) { () throws(AuditLogError) -> AuditEntry in
                 let key = try LogKeyStore.rotate(directory: folder)
                 var entry = AuditEntry(event: .keyRotated)
-                entry.note = "new checkpoint signing key \(key.verifierKey.text); the previous key signs too until retired"
+                entry.note =
+                    "new checkpoint signing key \(key.verifierKey.text); the previous key signs too until retired"
                 printLine(key.verifierKey.text)
                 return entry
             }
@@ -70,7 +75,9 @@ struct Keys: AsyncParsableCommand {
             try await withStoppedLog(folder) { () throws(AuditLogError) -> AuditEntry in
                 let retired = try LogKeyStore.retire(directory: folder)
                 var entry = AuditEntry(event: .keyRetired)
-                entry.note = retired.isEmpty ? "no key to retire" : "retired " + retired.map(\.verifierKey.text).joined(separator: ", ")
+                entry.note =
+                    retired.isEmpty
+                    ? "no key to retire" : "retired " + retired.map(\.verifierKey.text).joined(separator: ", ")
                 return entry
             }
         }
@@ -85,9 +92,12 @@ private func withStoppedLog(_ folder: String, _ change: () throws(AuditLogError)
         }
         // Hold the log's lock while the keys change, so a running proxy is never left signing with stale ones.
         let store = try AuditLogStore(
-            configuration: AuditLogConfiguration(directory: folder, origin: origin, checkpointInterval: nil), signingKeys: before)
+            configuration: AuditLogConfiguration(directory: folder, origin: origin, checkpointInterval: nil),
+            signingKeys: before)
         let entry = try change()
-        guard let after = try LogKeyStore.load(directory: folder) else { throw AuditLogError.badKey("the keys vanished") }
+        guard let after = try LogKeyStore.load(directory: folder) else {
+            throw AuditLogError.badKey("the keys vanished")
+        }
         try await store.replaceSigningKeys(after)
         _ = try await store.append(entry)
         try await store.close()

@@ -10,5 +10,8 @@ struct PromptGateCommand: AsyncParsableCommand {
             placeholders (restored in the answer), blocks what must not leave with a reason that cites the \
             guideline, and keeps a hash-chained, signed audit log that auditors can verify.
             """,
-        subcommands: [Serve.self, Check.self, RulesCommand.self, Verify.self, Prove.self, LogCommand.self, Keys.self, RegistryCommand.self, UsersCommand.self])
+        subcommands: [
+            Serve.self, Check.self, RulesCommand.self, Verify.self, Prove.self, LogCommand.self, Keys.self,
+            RegistryCommand.self, UsersCommand.self,
+        ])
 }

@@ -13,7 +13,8 @@ struct Prove: ParsableCommand {
         subcommands: [Inclusion.self, Consistency.self])
 
     struct Inclusion: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prove that one entry is in the tree of a checkpoint.")
+        static let configuration = CommandConfiguration(
+            abstract: "Prove that one entry is in the tree of a checkpoint.")
         @OptionGroup var log: LogLocation
         @Option(help: "The entry's line number (1-based).") var line: Int?
         @Option(help: "The entry's leaf index (0-based; line − 1).") var index: Int?
@@ -23,22 +24,26 @@ struct Prove: ParsableCommand {
             guard let index = index ?? line.map({ $0 - 1 }) else { throw ValidationError("give --line or --index") }
             try auditCommand {
                 let leaves = try LogLeaves.read(paths: try log.paths())
-                let proof = try ProofBuilder(leaves: leaves).inclusion(index: index, size: try size ?? log.checkpointSize())
+                let proof = try ProofBuilder(leaves: leaves).inclusion(
+                    index: index, size: try size ?? log.checkpointSize())
                 print(proof.json)
             }
         }
     }
 
     struct Consistency: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prove that the tree of size OLD is a prefix of the tree of size NEW.")
+        static let configuration = CommandConfiguration(
+            abstract: "Prove that the tree of size OLD is a prefix of the tree of size NEW.")
         @OptionGroup var log: LogLocation
         @Option(help: "The older tree size (e.g. from the checkpoint an auditor kept).") var old: Int
-        @Option(name: .customLong("new"), help: "The newer tree size (default: the newest checkpoint's).") var newSize: Int?
+        @Option(name: .customLong("new"), help: "The newer tree size (default: the newest checkpoint's).") var newSize:
+            Int?
 
         func run() throws {
             try auditCommand {
                 let leaves = try LogLeaves.read(paths: try log.paths())
-                let proof = try ProofBuilder(leaves: leaves).consistency(oldSize: old, newSize: try newSize ?? log.checkpointSize())
+                let proof = try ProofBuilder(leaves: leaves).consistency(
+                    oldSize: old, newSize: try newSize ?? log.checkpointSize())
                 print(proof.json)
             }
         }
@@ -49,7 +54,9 @@ struct Prove: ParsableCommand {
 struct LogLocation: ParsableArguments {
     @OptionGroup var data: DataOptions
 
-    @Option(help: ArgumentHelp("A log segment file or a folder of segments (repeatable; default: DATA).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("A log segment file or a folder of segments (repeatable; default: DATA).", valueName: "path")
+    )
     var log: [String] = []
 
     func paths() throws(AuditLogError) -> [String] {

@@ -51,14 +51,17 @@ struct RegistryCommand: ParsableCommand {
 
         func run() throws {
             for e in try location.load().entries {
-                print("\(e.id)  \(e.status.rawValue)  risk=\(e.riskLevel.rawValue)  models=\(e.models.joined(separator: ","))  endpoints=\(e.endpoints.joined(separator: ","))  review_by=\(e.reviewBy ?? "-")")
+                print(
+                    "\(e.id)  \(e.status.rawValue)  risk=\(e.riskLevel.rawValue)  models=\(e.models.joined(separator: ","))  endpoints=\(e.endpoints.joined(separator: ","))  review_by=\(e.reviewBy ?? "-")"
+                )
             }
         }
     }
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Publish the registry as a transparency record (Eurocities Algorithmic Transparency Standard v0.3.1).",
+            abstract:
+                "Publish the registry as a transparency record (Eurocities Algorithmic Transparency Standard v0.3.1).",
             discussion: """
                 JSON (an array of records) or CSV (the standard's ';'-separated template layout). Attributes the \
                 registry does not hold (lawful basis, proportionality, objection procedure, …) are left empty for the \
@@ -92,7 +95,8 @@ struct RegistryCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let a = e.impactAssessment
-            print("""
+            print(
+                """
                 \(e.name) (\(e.id)) — \(e.status.rawValue), risk \(e.riskLevel.rawValue)
                   \(e.description)
                   purpose: \(e.purpose)

@@ -34,7 +34,8 @@ struct RulesCommand: ParsableCommand {
                 do {
                     let screener = try Screener(packs: packs)
                     for rule in screener.rules where rule.examples.match.isEmpty {
-                        problems.append("\(rule.location): rule '\(rule.id)' needs at least one 'examples: match:' text")
+                        problems.append(
+                            "\(rule.location): rule '\(rule.id)' needs at least one 'examples: match:' text")
                     }
                     problems += try screener.checkExamples().failures.map(\.description)
                 } catch let error as PackError {
@@ -72,7 +73,9 @@ struct RulesCommand: ParsableCommand {
             for pack in try guidelines.load() {
                 print("\(pack.id) \(pack.version) — \(pack.title)")
                 for rule in pack.rules {
-                    print("  \(rule.id.padding(toLength: 30, withPad: " ", startingAt: 0)) \(rule.entity.padding(toLength: 22, withPad: " ", startingAt: 0)) \(rule.action.rawValue)")
+                    print(
+                        "  \(rule.id.padding(toLength: 30, withPad: " ", startingAt: 0)) \(rule.entity.padding(toLength: 22, withPad: " ", startingAt: 0)) \(rule.action.rawValue)"
+                    )
                 }
             }
         }

@@ -31,13 +31,16 @@ struct UsersCommand: ParsableCommand {
         func run() throws {
             let existing: UserDirectory
             if FileManager.default.fileExists(atPath: users) {
-                do { existing = try UserDirectory.load(path: users) } catch { throw CLIError("users file error: \(error)") }
+                do { existing = try UserDirectory.load(path: users) } catch {
+                    throw CLIError("users file error: \(error)")
+                }
             } else {
                 existing = UserDirectory(users: [])
             }
             let key = UserDirectory.newKey()
             do {
-                try existing.adding(ProxyUser(id: id, department: department), keyHash: UserDirectory.hash(key)).save(to: users)
+                try existing.adding(ProxyUser(id: id, department: department), keyHash: UserDirectory.hash(key)).save(
+                    to: users)
             } catch {
                 throw CLIError("users: \(error); \(users) is unchanged")
             }

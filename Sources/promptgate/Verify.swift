@@ -20,22 +20,30 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var location: LogLocation
 
-    @Option(help: ArgumentHelp("A signed checkpoint to check (repeatable; default DATA/checkpoint).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("A signed checkpoint to check (repeatable; default DATA/checkpoint).", valueName: "path"))
     var checkpoint: [String] = []
 
     @Flag(help: "Check every checkpoint ever signed (DATA/checkpoints/*) in the same pass, not only the newest.")
     var allCheckpoints = false
 
-    @Option(help: ArgumentHelp("A trusted verifier key, literal or @file (repeatable; default DATA/log.vkey and DATA/keys/*).", valueName: "key"))
+    @Option(
+        help: ArgumentHelp(
+            "A trusted verifier key, literal or @file (repeatable; default DATA/log.vkey and DATA/keys/*).",
+            valueName: "key"))
     var key: [String] = []
 
     @Flag(inversion: .prefixedNo, help: "Check the \"prev\" hash chain.")
     var chain = true
 
-    @Option(help: ArgumentHelp("Also check an inclusion proof against the log and the checkpoint of its size.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Also check an inclusion proof against the log and the checkpoint of its size.", valueName: "path"))
     var inclusionProof: String?
 
-    @Option(help: ArgumentHelp("Also check a consistency proof between the two checkpoints of its sizes.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Also check a consistency proof between the two checkpoints of its sizes.", valueName: "path"))
     var consistencyProof: String?
 
     @Flag(help: "Print the result as JSON.")
@@ -55,12 +63,16 @@ struct Verify: ParsableCommand {
                 try location.isEmptyLog()
             {
                 // A fresh folder: nothing was written, so nothing needs a signature yet.
-                json ? printJSON(VerificationReport(), fresh: true) : print("verified 0 entries: no checkpoint yet (a fresh log)")
+                json
+                    ? printJSON(VerificationReport(), fresh: true)
+                    : print("verified 0 entries: no checkpoint yet (a fresh log)")
                 return
             }
             let keys: [LogVerifierKey]
             if key.isEmpty {
-                keys = [try LogKeyStore.verifierKey(argument: "@" + folder + "/log.vkey")] + LogKeyStore.allVerifierKeys(directory: folder)
+                keys =
+                    [try LogKeyStore.verifierKey(argument: "@" + folder + "/log.vkey")]
+                    + LogKeyStore.allVerifierKeys(directory: folder)
             } else {
                 keys = try key.map { argument throws(AuditLogError) in try LogKeyStore.verifierKey(argument: argument) }
             }
@@ -86,7 +98,8 @@ struct Verify: ParsableCommand {
         }
     }
 
-    private func checkInclusion(_ path: String, report: inout VerificationReport, paths: [String]) throws(AuditLogError) {
+    private func checkInclusion(_ path: String, report: inout VerificationReport, paths: [String]) throws(AuditLogError)
+    {
         let proof = try InclusionProof(json: try readText(path))
         guard let checkpoint = report.verified.first(where: { $0.size == proof.size }) else {
             report.problems.append("inclusion proof: no verified checkpoint of size \(proof.size) was given")
@@ -109,13 +122,17 @@ struct Verify: ParsableCommand {
         guard let old = report.verified.first(where: { $0.size == proof.oldSize }),
             let new = report.verified.first(where: { $0.size == proof.newSize })
         else {
-            report.problems.append("consistency proof: give verified checkpoints of sizes \(proof.oldSize) and \(proof.newSize)")
+            report.problems.append(
+                "consistency proof: give verified checkpoints of sizes \(proof.oldSize) and \(proof.newSize)")
             return
         }
         if proof.verify(oldRoot: old.root, newRoot: new.root) {
-            report.notes.append("consistency proof: the tree of size \(proof.oldSize) is a prefix of the tree of size \(proof.newSize)")
+            report.notes.append(
+                "consistency proof: the tree of size \(proof.oldSize) is a prefix of the tree of size \(proof.newSize)")
         } else {
-            report.problems.append("consistency proof does NOT verify: the log of size \(proof.newSize) is not an extension of the one of size \(proof.oldSize) (a fork or a rewrite)")
+            report.problems.append(
+                "consistency proof does NOT verify: the log of size \(proof.newSize) is not an extension of the one of size \(proof.oldSize) (a fork or a rewrite)"
+            )
         }
     }
 
@@ -131,12 +148,16 @@ struct Verify: ParsableCommand {
         for warning in report.warnings { print("WARN: \(warning)") }
         for problem in report.problems { print("FAIL: \(problem)") }
         if report.ok, let best = report.verified.max(by: { $0.size < $1.size }) {
-            let unsigned = report.unsignedTrailing > 0
+            let unsigned =
+                report.unsignedTrailing > 0
                 ? "; \(report.unsignedTrailing) later entr\(report.unsignedTrailing == 1 ? "y is" : "ies are") signed by no checkpoint"
                 : ""
-            print("verified \(best.size) entries, root \(Data(best.root).base64EncodedString()), \(chain ? "chain ok" : "chain not checked")\(unsigned)")
+            print(
+                "verified \(best.size) entries, root \(Data(best.root).base64EncodedString()), \(chain ? "chain ok" : "chain not checked")\(unsigned)"
+            )
         } else {
-            let place = report.firstFailingLine.map { "first failing line \($0): \(report.firstFailingReason ?? "")" }
+            let place =
+                report.firstFailingLine.map { "first failing line \($0): \(report.firstFailingReason ?? "")" }
                 ?? "not tied to one line (a checkpoint or signature problem, or a root mismatch the root alone cannot localize)"
             print("verification FAILED: \(report.problems.count) problem(s); \(place)")
         }
@@ -146,9 +167,13 @@ struct Verify: ParsableCommand {
         var members: [(key: String, value: JSONValue)] = [
             ("ok", .bool(report.ok || fresh)), ("lines", .int(report.lines)),
             ("unsigned_trailing", .int(report.unsignedTrailing)),
-            ("verified", .array(report.verified.map {
-                .object([("size", .int($0.size)), ("root", .string(Data($0.root).base64EncodedString()))])
-            })),
+            (
+                "verified",
+                .array(
+                    report.verified.map {
+                        .object([("size", .int($0.size)), ("root", .string(Data($0.root).base64EncodedString()))])
+                    })
+            ),
             ("problems", .array(report.problems.map { .string($0) })),
             ("warnings", .array(report.warnings.map { .string($0) })),
         ]
@@ -167,7 +192,9 @@ final class ProgressBar: @unchecked Sendable {
     private var lastPercent = -1
 
     init(paths: [String], enabled: Bool) {
-        let size = paths.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let size = paths.reduce(0) {
+            $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0)
+        }
         self.total = max(size, 1)
         self.enabled = enabled
     }
@@ -178,7 +205,8 @@ final class ProgressBar: @unchecked Sendable {
         guard percent != lastPercent else { return }
         lastPercent = percent
         let filled = percent / 4
-        printErrorInline("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 25 - filled))] \(percent)%")
+        printErrorInline(
+            "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 25 - filled))] \(percent)%")
     }
 
     func done() { if enabled && lastPercent >= 0 { printErrorInline("\r\u{1B}[K") } }

@@ -27,7 +27,8 @@ struct AnswerScreeningTests {
     }
 
     static func withGate<T: Sendable>(
-        configure: (inout GateConfiguration) -> Void = { _ in }, _ body: (Gate, String, AnswerScript) async throws -> T
+        configure: (inout GateConfiguration) -> Void = { _ in },
+        run body: (Gate, String, AnswerScript) async throws -> T
     ) async throws -> T {
         let recorder = UpstreamRecorder()
         let script = AnswerScript()
@@ -114,10 +115,10 @@ struct AnswerScreeningTests {
 
     @Test("configured per rule, category and department: redact and block")
     func configured() async throws {
-        try await Self.withGate(configure: {
+        try await Self.withGate {
             $0.answerActions["email-address"] = .redact
             $0.departmentAnswerActions["legal"] = ["personal-data": .block]
-        }) { gate, directory, script in
+        } run: { gate, directory, script in
             let redacted = await gate.openAIChatCompletions(body: Self.body(), context: RequestContext(actor: "a"))
             #expect(redacted.status == 200)
             let content = try await Self.content(redacted)
@@ -178,7 +179,9 @@ struct AnswerScreeningTests {
 
     @Test("a credential is never delivered raw, even if configured to warn")
     func credentialFloor() async throws {
-        try await Self.withGate(configure: { $0.answerActions["credentials"] = .warn }) { gate, _, script in
+        try await Self.withGate {
+            $0.answerActions["credentials"] = .warn
+        } run: { gate, _, script in
             let response = await gate.openAIChatCompletions(body: Self.body(), context: RequestContext())
             let content = try await Self.content(response)
             #expect(!content.contains(Self.key) && content.contains(Self.keyMarker))
@@ -239,7 +242,9 @@ struct AnswerScreeningTests {
     @Test("streamed and configured to redact: no cut lets any of the value through")
     func everyCutRedacted() async throws {
         let expected = "Sure. Write to \(Self.emailMarker) and use the key \(Self.keyMarker) to upload the file."
-        try await Self.withGate(configure: { $0.answerActions["personal-data"] = .redact }) { gate, _, script in
+        try await Self.withGate {
+            $0.answerActions["personal-data"] = .redact
+        } run: { gate, _, script in
             for cut in 1..<Self.answer.utf8.count {
                 await script.set(Self.answer, cuts: [cut, cut + 3])
                 let response = await gate.openAIChatCompletions(
@@ -254,7 +259,9 @@ struct AnswerScreeningTests {
     func blockMidStream() async throws {
         let lead = String(repeating: "Here is some harmless text. ", count: 20)
         let answer = lead + "Write to \(Self.email) now. And more text after it."
-        try await Self.withGate(configure: { $0.answerActions["email-address"] = .block }) { gate, directory, script in
+        try await Self.withGate {
+            $0.answerActions["email-address"] = .block
+        } run: { gate, directory, script in
             for cut in [5, lead.utf8.count + 12, lead.utf8.count + 20] {
                 await script.set(answer, cuts: [cut])
                 let response = await gate.openAIChatCompletions(

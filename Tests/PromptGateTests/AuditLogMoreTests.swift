@@ -43,14 +43,22 @@ struct AuditLogMoreTests {
 
     @Test("invalid UTF-8 and raw control characters are refused")
     func lineCheckBytes() {
-        #expect(Self.check(bytes: Array(#"{"prev":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)) == .failure("the line is not valid UTF-8"))
-        #expect(Self.check(bytes: Array(#"{"prev":""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8)) == .failure("the line is not valid UTF-8"))
-        if case .prev = Self.check(bytes: Array("{\"prev\":\"a\u{01}\"}".utf8)) { Issue.record("a raw control character was accepted") }
+        #expect(
+            Self.check(bytes: Array(#"{"prev":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8))
+                == .failure("the line is not valid UTF-8"))
+        #expect(
+            Self.check(bytes: Array(#"{"prev":""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8))
+                == .failure("the line is not valid UTF-8"))
+        if case .prev = Self.check(bytes: Array("{\"prev\":\"a\u{01}\"}".utf8)) {
+            Issue.record("a raw control character was accepted")
+        }
     }
 
     @Test("the line check and the full parser agree on 2,000 mutated lines")
     func lineCheckFuzz() {
-        let base = Array(#"{"v":1,"seq":7,"event":"request.screened","findings":[{"rule":"r","count":2}],"prompt":"é [X_1]","prev":"00ff"}"#.utf8)
+        let base = Array(
+            #"{"v":1,"seq":7,"event":"request.screened","findings":[{"rule":"r","count":2}],"prompt":"é [X_1]","prev":"00ff"}"#
+                .utf8)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
             var line = base
@@ -60,7 +68,8 @@ struct AuditLogMoreTests {
             let fast = Self.check(bytes: line)
             let parsed = try? JSONParser.parse(line)
             if case .prev = fast {
-                #expect(parsed?["prev"]?.stringValue != nil || String(validating: line, as: UTF8.self) != nil, "\(line)")
+                #expect(
+                    parsed?["prev"]?.stringValue != nil || String(validating: line, as: UTF8.self) != nil, "\(line)")
             } else if let parsed, case .string? = parsed["prev"], parsed.isObject {
                 // The full parser refuses lone surrogates; everything else it accepts, the fast check must accept.
                 Issue.record("fast check refused a valid line: \(String(decoding: line, as: UTF8.self)) – \(fast)")
@@ -79,7 +88,9 @@ struct AuditLogMoreTests {
             for index in 0..<size {
                 let proof = try builder.inclusion(index: index, size: size)
                 #expect(proof.verify(leafHash: all[index], root: root), "index \(index) size \(size)")
-                #expect(!proof.verify(leafHash: all[(index + 1) % 40], root: root) || size == 1 && index == 0 && all.count == 1)
+                #expect(
+                    !proof.verify(leafHash: all[(index + 1) % 40], root: root)
+                        || size == 1 && index == 0 && all.count == 1)
                 #expect(try InclusionProof(json: proof.json) == proof)
             }
         }
@@ -95,7 +106,9 @@ struct AuditLogMoreTests {
                 if old < new {
                     var forked = Self.leaves(new)
                     forked[old - 1] = MerkleTree.leafHash(Array("rewritten".utf8))
-                    #expect(!proof.verify(oldRoot: ProofBuilder(leaves: forked).root(0..<old), newRoot: builder.root(0..<new)))
+                    #expect(
+                        !proof.verify(
+                            oldRoot: ProofBuilder(leaves: forked).root(0..<old), newRoot: builder.root(0..<new)))
                 }
                 #expect(try ConsistencyProof(json: proof.json) == proof)
             }
@@ -142,7 +155,9 @@ struct AuditLogMoreTests {
         }
     }
 
-    @Test("key rotation: both keys sign during the overlap; each verifier key checks the checkpoint; retire drops the old")
+    @Test(
+        "key rotation: both keys sign during the overlap; each verifier key checks the checkpoint; retire drops the old"
+    )
     func rotation() async throws {
         try await withTemporaryDirectory { directory in
             let (before, _) = try LogKeyStore.loadOrCreate(directory: directory, origin: "test.example/log")
@@ -150,7 +165,8 @@ struct AuditLogMoreTests {
             let (keys, outcome) = try LogKeyStore.loadOrCreate(directory: directory, origin: "test.example/log")
             #expect(outcome == .loaded && keys.count == 2 && keys[0].publicKey == new.publicKey)
             let store = try AuditLogStore(
-                configuration: AuditLogConfiguration(directory: directory, origin: "test.example/log"), signingKeys: keys)
+                configuration: AuditLogConfiguration(directory: directory, origin: "test.example/log"),
+                signingKeys: keys)
             _ = try await store.append(AuditEntry(event: .keyRotated))
             try await store.close()
             let note = try String(contentsOfFile: directory + "/checkpoint", encoding: .utf8)

@@ -19,7 +19,8 @@ struct AuditLogTests {
         if leaves.count == 1 { return Array(SHA256.hash(data: [0] + leaves.first!)) }
         var k = 1
         while k * 2 < leaves.count { k *= 2 }
-        let left = naiveRoot(leaves.prefix(k)), right = naiveRoot(leaves.dropFirst(k))
+        let left = naiveRoot(leaves.prefix(k))
+        let right = naiveRoot(leaves.dropFirst(k))
         return Array(SHA256.hash(data: [1] + left + right))
     }
 
@@ -68,7 +69,9 @@ struct AuditLogTests {
             print("skipped: ../shared is not next to this clone (it is in CI); the fixtures copy was checked instead")
             return
         }
-        #expect(try String(contentsOfFile: shared, encoding: .utf8) == String(contentsOfFile: Self.example + "/ex.cp", encoding: .utf8))
+        #expect(
+            try String(contentsOfFile: shared, encoding: .utf8)
+                == String(contentsOfFile: Self.example + "/ex.cp", encoding: .utf8))
     }
 
     @Test("the incremental tree equals the recursive definition for sizes 0 to 130")
@@ -87,7 +90,8 @@ struct AuditLogTests {
         let key = try LogSigningKey(generatingFor: "city.example/audit")
         let reread = try LogSigningKey(signerKey: key.signerKeyText)
         #expect(reread.publicKey == key.publicKey)
-        let expectedID = Array(SHA256.hash(data: Array("city.example/audit".utf8) + [0x0A, 0x01] + key.publicKey).prefix(4))
+        let expectedID = Array(
+            SHA256.hash(data: Array("city.example/audit".utf8) + [0x0A, 0x01] + key.publicKey).prefix(4))
         #expect(key.keyID == expectedID)
         let verifier = try LogVerifierKey(text: key.verifierKey.text)
 
@@ -99,7 +103,9 @@ struct AuditLogTests {
         #expect(throws: AuditLogError.self) { try Checkpoint.open(note: altered, trusted: [verifier]) }
 
         let other = try LogSigningKey(generatingFor: "city.example/audit")
-        #expect(throws: AuditLogError.self) { try Checkpoint.open(note: try checkpoint.signed(by: [other]), trusted: [verifier]) }
+        #expect(throws: AuditLogError.self) {
+            try Checkpoint.open(note: try checkpoint.signed(by: [other]), trusted: [verifier])
+        }
         // Rotation: a note signed by old and new keys opens with either.
         let both = try checkpoint.signed(by: [key, other])
         #expect(try Checkpoint.open(note: both, trusted: [other.verifierKey]) == checkpoint)
@@ -114,7 +120,9 @@ struct AuditLogTests {
         #expect(try LogVerifierKey(text: text) == key.verifierKey)
     }
 
-    static func makeStore(_ directory: String, every: Int = 10, segmentBytes: Int = 256 << 20, interval: Duration? = nil) throws -> AuditLogStore {
+    static func makeStore(
+        _ directory: String, every: Int = 10, segmentBytes: Int = 256 << 20, interval: Duration? = nil
+    ) throws -> AuditLogStore {
         let (keys, _) = try LogKeyStore.loadOrCreate(directory: directory, origin: "test.example/log")
         return try AuditLogStore(
             configuration: AuditLogConfiguration(
@@ -244,7 +252,8 @@ struct AuditLogTests {
             case "swap lines 5 and 6": lines.swapAt(4, 5)
             case "cut the tail below the checkpoint": lines.removeLast(2)
             default:
-                lines[4] = Array(String(decoding: lines[4], as: UTF8.self).replacingOccurrences(of: "\"r4\"", with: "\"r9\"").utf8)
+                lines[4] = Array(
+                    String(decoding: lines[4], as: UTF8.self).replacingOccurrences(of: "\"r4\"", with: "\"r9\"").utf8)
                 for i in 5..<lines.count {
                     let prev = Data(SHA256.hash(data: lines[i - 1])).map { String(format: "%02x", $0) }.joined()
                     var text = String(decoding: lines[i], as: UTF8.self)

@@ -16,7 +16,8 @@ struct ContextWordsTests {
             guard !needle.isEmpty, needle.count <= upper - lower else { continue }
             for i in lower...(upper - needle.count)
             where (0..<needle.count).allSatisfy({ folded(bytes[i + $0]) == needle[$0] })
-                && (i == lower || !isWord(bytes[i - 1])) && (i + needle.count == upper || !isWord(bytes[i + needle.count]))
+                && (i == lower || !isWord(bytes[i - 1]))
+                && (i + needle.count == upper || !isWord(bytes[i + needle.count]))
             {
                 return word
             }
@@ -40,7 +41,8 @@ struct ContextWordsTests {
         var found = 0
         for text in texts where text.count > 2 {
             for _ in 0..<8 {
-                let a = Int(generator.next() % UInt64(text.count)), b = Int(generator.next() % UInt64(text.count))
+                let a = Int(generator.next() % UInt64(text.count))
+                let b = Int(generator.next() % UInt64(text.count))
                 let (lower, upper) = (min(a, b), max(a, b) + 1)
                 for (words, context) in zip(lists, prepared) {
                     let expected = Self.naive(words, text, lower, upper)

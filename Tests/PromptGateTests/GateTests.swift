@@ -12,9 +12,11 @@ struct GateTests {
     static let raw = ["maria.gonzalez@example.org", "(617) 555-0134", "212-56-7890"]
 
     static func chatBody(_ text: String, stream: Bool = false, parts: Bool = false) -> [UInt8] {
-        let content: JSONValue = parts ? .array([.object([("type", .string("text")), ("text", .string(text))])]) : .string(text)
+        let content: JSONValue =
+            parts ? .array([.object([("type", .string("text")), ("text", .string(text))])]) : .string(text)
         return JSONValue.object([
-            ("model", .string("gpt-test")), ("temperature", .number("0.70")), ("x_unknown", .object([("keep", .bool(true))])),
+            ("model", .string("gpt-test")), ("temperature", .number("0.70")),
+            ("x_unknown", .object([("keep", .bool(true))])),
             ("stream", .bool(stream)),
             ("messages", .array([.object([("role", .string("user")), ("content", content)])])),
         ]).serializedBytes()
@@ -52,14 +54,19 @@ struct GateTests {
         let recorder = UpstreamRecorder()
         try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in
             try await Self.withGate(upstream: upstream.baseURL) { gate, directory in
-                let response = await gate.openAIChatCompletions(body: Self.chatBody(Self.prompt), context: RequestContext(actor: "jdoe"))
+                let response = await gate.openAIChatCompletions(
+                    body: Self.chatBody(Self.prompt), context: RequestContext(actor: "jdoe"))
                 #expect(response.status == 200)
                 let answer = try JSONParser.parse(try await response.collectBody())
-                #expect(answer["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue == "You said: " + Self.prompt)
+                #expect(
+                    answer["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue == "You said: "
+                        + Self.prompt)
 
                 let sent = try #require(await recorder.bodies.first)
                 for value in Self.raw { #expect(!sent.contains(value)) }
-                #expect(sent.contains("[EMAIL_ADDRESS_1]") && sent.contains("[PHONE_NUMBER_1]") && sent.contains("[US_SSN_1]"))
+                #expect(
+                    sent.contains("[EMAIL_ADDRESS_1]") && sent.contains("[PHONE_NUMBER_1]")
+                        && sent.contains("[US_SSN_1]"))
                 #expect(sent.contains(#""temperature":0.70"#) && sent.contains(#""x_unknown":{"keep":true}"#))
                 #expect(await recorder.authorizations == ["Bearer city-upstream-key"])
 
@@ -106,7 +113,8 @@ struct GateTests {
         let recorder = UpstreamRecorder()
         try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in
             try await Self.withGate(upstream: upstream.baseURL, packs: packs) { gate, directory in
-                let response = await gate.openAIChatCompletions(body: Self.chatBody("CONFIDENTIAL memo for jane@example.org"), context: RequestContext())
+                let response = await gate.openAIChatCompletions(
+                    body: Self.chatBody("CONFIDENTIAL memo for jane@example.org"), context: RequestContext())
                 #expect(response.status == 403)
                 #expect(response.headers.contains { $0.name == "x-should-retry" && $0.value == "false" })
                 let error = try JSONParser.parse(try await response.collectBody())
@@ -126,7 +134,8 @@ struct GateTests {
         try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in
             try await Self.withGate(upstream: upstream.baseURL) { gate, _ in
                 try await gate.auditLog.close()
-                let response = await gate.openAIChatCompletions(body: Self.chatBody(Self.prompt), context: RequestContext())
+                let response = await gate.openAIChatCompletions(
+                    body: Self.chatBody(Self.prompt), context: RequestContext())
                 #expect(response.status == 500)
                 #expect(await recorder.bodies.isEmpty)
             }
@@ -147,9 +156,11 @@ struct GateTests {
         }
     }
 
-    @Test("malformed JSON, wrong shapes and oversized bodies are 4xx and never forwarded", arguments: [
-        ("{not json", 400), (#"{"model":"m"}"#, 400), (#"{"messages":"hi"}"#, 400), (#"[1,2]"#, 400),
-    ])
+    @Test(
+        "malformed JSON, wrong shapes and oversized bodies are 4xx and never forwarded",
+        arguments: [
+            ("{not json", 400), (#"{"model":"m"}"#, 400), (#"{"messages":"hi"}"#, 400), (#"[1,2]"#, 400),
+        ])
     func badRequests(body: String, status: Int) async throws {
         let recorder = UpstreamRecorder()
         try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in

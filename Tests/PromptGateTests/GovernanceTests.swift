@@ -9,9 +9,11 @@ import Testing
 @Suite("Governance: the AI registry decides which systems and purposes are reachable")
 struct GovernanceTests {
     static func entry(
-        id: String = "test-system", models: String = "[gpt-test]", host: String = "127.0.0.1", status: String = "operational",
+        id: String = "test-system", models: String = "[gpt-test]", host: String = "127.0.0.1",
+        status: String = "operational",
         reviewBy: String = "2099-01-01", uses: String = "[drafting, summarising, benefits-eligibility]",
-        prohibited: String = "[social-scoring]", assessment: String = "{framework: Canada AIA, status: completed, reference: AIA-T-1, level: III}",
+        prohibited: String = "[social-scoring]",
+        assessment: String = "{framework: Canada AIA, status: completed, reference: AIA-T-1, level: III}",
         residentFacing: Bool = false
     ) -> String {
         """
@@ -33,13 +35,14 @@ struct GovernanceTests {
     }
 
     static func registry(_ yaml: String) throws -> Registry {
-        Registry(entries: [try Registry.parse(bytes: Array(yaml.utf8), origin: "registry/test.yaml")], origin: "registry")
+        Registry(
+            entries: [try Registry.parse(bytes: Array(yaml.utf8), origin: "registry/test.yaml")], origin: "registry")
     }
 
     /// A gate with the shipped packs and the sample policy file, in front of the fake upstream.
     static func withGate<T: Sendable>(
         _ configure: (inout GateConfiguration) throws -> Void,
-        _ body: (Gate, UpstreamRecorder, _ directory: String) async throws -> T
+        run body: (Gate, UpstreamRecorder, _ directory: String) async throws -> T
     ) async throws -> T {
         let recorder = UpstreamRecorder()
         return try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in
@@ -67,11 +70,13 @@ struct GovernanceTests {
     static func run(
         registry: Registry?, purpose: String? = nil, review: ReviewOverduePolicy = .warn,
         prompt: String = "Summarise this for jane@example.org", department: String? = nil
-    ) async throws -> (status: Int, headers: [(name: String, value: String)], body: String, forwarded: Int, log: String, sent: [String]) {
-        try await withGate({ configuration in
+    ) async throws -> (
+        status: Int, headers: [(name: String, value: String)], body: String, forwarded: Int, log: String, sent: [String]
+    ) {
+        try await withGate { configuration in
             configuration.registry = registry
             configuration.reviewOverdue = review
-        }) { gate, recorder, directory in
+        } run: { gate, recorder, directory in
             let response = await gate.openAIChatCompletions(
                 body: GateTests.chatBody(prompt), context: RequestContext(department: department, purpose: purpose))
             let body = String(decoding: try await response.collectBody(), as: UTF8.self)
@@ -86,7 +91,11 @@ struct GovernanceTests {
         let r = try await Self.run(registry: Self.registry(Self.entry()), purpose: "summarising")
         #expect(r.status == 200 && r.forwarded == 1)
         // Every entry of the request names them: the screened request and the completed response.
-        #expect(r.log.components(separatedBy: #""system":"test-system","purpose":"summarising","assessment":"AIA-T-1","policy":"city-default@2026.11.1 (enforce)""#).count == 3)
+        #expect(
+            r.log.components(
+                separatedBy:
+                    #""system":"test-system","purpose":"summarising","assessment":"AIA-T-1","policy":"city-default@2026.11.1 (enforce)""#
+            ).count == 3)
     }
 
     @Test(
@@ -100,8 +109,14 @@ struct GovernanceTests {
             (Self.entry(), "social-scoring", "The registry prohibits"),
             (Self.entry(), "translation", "is registered for drafting, summarising, benefits-eligibility"),
             (Self.entry(), "no-such-purpose", "not one PromptGate knows"),
-            (Self.entry(assessment: "{framework: Canada AIA, status: completed, reference: AIA-T-2, level: II}"), "benefits-eligibility", "covers impact level II, and this purpose needs level III"),
-            (Self.entry(assessment: "{framework: Canada AIA, status: in-progress, reference: AIA-T-3, level: III}"), "benefits-eligibility", "is in-progress, not completed"),
+            (
+                Self.entry(assessment: "{framework: Canada AIA, status: completed, reference: AIA-T-2, level: II}"),
+                "benefits-eligibility", "covers impact level II, and this purpose needs level III"
+            ),
+            (
+                Self.entry(assessment: "{framework: Canada AIA, status: in-progress, reference: AIA-T-3, level: III}"),
+                "benefits-eligibility", "is in-progress, not completed"
+            ),
         ])
     func blocked(yaml: String, purpose: String?, message: String) async throws {
         let r = try await Self.run(registry: Self.registry(yaml), purpose: purpose)
@@ -123,11 +138,15 @@ struct GovernanceTests {
         let prompt = "Decide whether this applicant qualifies for rental assistance: jane@example.org, income 1,200."
         let undeclared = try await Self.run(registry: Self.registry(Self.entry()), prompt: prompt)
         #expect(undeclared.status == 403 && undeclared.forwarded == 0)
-        #expect(undeclared.body.contains("decide about a person's eligibility") && undeclared.body.contains("Annex III"))
-        let declared = try await Self.run(registry: Self.registry(Self.entry()), purpose: "benefits-eligibility", prompt: prompt)
+        #expect(
+            undeclared.body.contains("decide about a person's eligibility") && undeclared.body.contains("Annex III"))
+        let declared = try await Self.run(
+            registry: Self.registry(Self.entry()), purpose: "benefits-eligibility", prompt: prompt)
         #expect(declared.status == 200 && declared.forwarded == 1)
         // Still recorded, as a logged finding.
-        #expect(declared.log.contains(#"{"rule":"decision-eligibility","type":"ELIGIBILITY_DECISION","action":"log","count":1}"#))
+        #expect(
+            declared.log.contains(
+                #"{"rule":"decision-eligibility","type":"ELIGIBILITY_DECISION","action":"log","count":1}"#))
     }
 
     @Test("without a registry, high-impact purposes are blocked; ordinary ones pass")
@@ -143,7 +162,10 @@ struct GovernanceTests {
         let yaml = Self.entry(reviewBy: "2020-01-01")
         let warned = try await Self.run(registry: Self.registry(yaml))
         #expect(warned.status == 200)
-        #expect(warned.headers.contains { $0.name == "x-promptgate-warning" && $0.value.contains("due for review on 2020-01-01") })
+        #expect(
+            warned.headers.contains {
+                $0.name == "x-promptgate-warning" && $0.value.contains("due for review on 2020-01-01")
+            })
         let blocked = try await Self.run(registry: Self.registry(yaml), review: .block)
         #expect(blocked.status == 403 && blocked.forwarded == 0)
     }
@@ -151,7 +173,8 @@ struct GovernanceTests {
     @Test("answers of resident-facing systems carry an AI disclosure")
     func disclosure() async throws {
         let r = try await Self.run(registry: Self.registry(Self.entry(residentFacing: true)))
-        #expect(r.headers.contains { $0.name == "x-promptgate-ai-disclosure" && $0.value.contains("EU AI Act Art. 50") })
+        #expect(
+            r.headers.contains { $0.name == "x-promptgate-ai-disclosure" && $0.value.contains("EU AI Act Art. 50") })
         let plain = try await Self.run(registry: Self.registry(Self.entry()))
         #expect(!plain.headers.contains { $0.name == "x-promptgate-ai-disclosure" })
     }
@@ -159,14 +182,18 @@ struct GovernanceTests {
     @Test("a configured notice is appended to answers of resident-facing systems, buffered and streamed")
     func disclosureNotice() async throws {
         let registry = try Self.registry(Self.entry(residentFacing: true))
-        try await Self.withGate({ configuration in
+        try await Self.withGate { configuration in
             configuration.registry = registry
             configuration.disclosureNotice = "This answer was generated by AI."
-        }) { gate, _, _ in
-            let buffered = await gate.openAIChatCompletions(body: GateTests.chatBody("hello"), context: RequestContext())
+        } run: { gate, _, _ in
+            let buffered = await gate.openAIChatCompletions(
+                body: GateTests.chatBody("hello"), context: RequestContext())
             let answer = try JSONParser.parse(try await buffered.collectBody())
-            #expect(answer["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue == "You said: hello\n\nThis answer was generated by AI.")
-            let streamed = await gate.openAIChatCompletions(body: GateTests.chatBody("hello", stream: true), context: RequestContext())
+            #expect(
+                answer["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue
+                    == "You said: hello\n\nThis answer was generated by AI.")
+            let streamed = await gate.openAIChatCompletions(
+                body: GateTests.chatBody("hello", stream: true), context: RequestContext())
             let text = String(decoding: try await streamed.collectBody(), as: UTF8.self)
             let content = try eventData(text).filter { $0 != "[DONE]" }.map { try JSONParser.parse($0) }
                 .compactMap { $0["choices"]?.arrayValue?.first?["delta"]?["content"]?.stringValue }.joined()
@@ -197,7 +224,8 @@ struct GovernanceTests {
     @Test("monitor mode blocks nothing, records what it would have blocked, and still redacts personal data")
     func monitorMode() async throws {
         let prompt = "Decide whether this applicant qualifies: jane@example.org"
-        let parks = try await Self.run(registry: Self.registry(Self.entry(models: "[other]")), prompt: prompt, department: "parks")
+        let parks = try await Self.run(
+            registry: Self.registry(Self.entry(models: "[other]")), prompt: prompt, department: "parks")
         #expect(parks.status == 200 && parks.forwarded == 1)
         #expect(parks.log.contains("monitor mode: would have blocked"))
         #expect(parks.log.contains("is not in the city's AI registry"))
@@ -233,7 +261,8 @@ struct GovernanceTests {
             try "policy: p\nversion: \"1\"\ndepartments:\n  - id: x\n    overrides:\n      no-such-rule: block\n"
                 .write(toFile: path, atomically: true, encoding: .utf8)
             do {
-                _ = try DepartmentPolicies.load(path: path, packs: try PackLoader.loadDirectory(repositoryRoot + "/guidelines/packs"))
+                _ = try DepartmentPolicies.load(
+                    path: path, packs: try PackLoader.loadDirectory(repositoryRoot + "/guidelines/packs"))
                 Issue.record("accepted an unknown rule")
             } catch {
                 #expect("\(error)".hasPrefix(path + ":6"), "\(error)")
@@ -244,12 +273,16 @@ struct GovernanceTests {
     @Test("the transparency export uses the standard's attributes and reads back exactly (JSON and CSV)")
     func exportRoundTrip() throws {
         let registry = try Registry.load(directory: repositoryRoot + "/guidelines/registry")
-        let publisher = TransparencyRecord.Publisher(organization: "City of Springfield", country: "USA", area: "Springfield")
+        let publisher = TransparencyRecord.Publisher(
+            organization: "City of Springfield", country: "USA", area: "Springfield")
         let json = TransparencyRecord.json(registry, publisher: publisher)
         let records = try #require(try JSONParser.parse(json).arrayValue)
         #expect(records.count == 3)
         let first = try #require(records.first)
-        for attribute in ["standard_version", "name", "organization", "department", "contact_email", "description_short", "status", "risk_category", "AIA_description"] {
+        for attribute in [
+            "standard_version", "name", "organization", "department", "contact_email", "description_short", "status",
+            "risk_category", "AIA_description",
+        ] {
             #expect(first[attribute]?.stringValue != nil, "missing \(attribute)")
         }
         #expect(first["standard_version"]?.stringValue == "0.3.1")
@@ -264,7 +297,10 @@ struct GovernanceTests {
     @Test("the shipped sample registry loads; a broken entry is refused with file and line")
     func lint() throws {
         let registry = try Registry.load(directory: repositoryRoot + "/guidelines/registry")
-        #expect(registry.entries.map(\.id).sorted() == ["benefits-caseworker-assistant", "city-assistant", "resident-chatbot"])
+        #expect(
+            registry.entries.map(\.id).sorted() == [
+                "benefits-caseworker-assistant", "city-assistant", "resident-chatbot",
+            ])
         let broken = Self.entry().replacingOccurrences(of: "risk_level: high", with: "risk_level: extreme")
         do {
             _ = try Registry.parse(bytes: Array(broken.utf8), origin: "registry/broken.yaml")

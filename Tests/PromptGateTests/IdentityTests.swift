@@ -27,7 +27,8 @@ struct IdentityTests {
     func plaintextKeyRefused() throws {
         try withTemporaryDirectorySync { directory in
             let path = directory + "/users.yaml"
-            try "users:\n  - id: jdoe\n    key_sha256: pgk_notahash\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try "users:\n  - id: jdoe\n    key_sha256: pgk_notahash\n".write(
+                toFile: path, atomically: true, encoding: .utf8)
             do {
                 _ = try UserDirectory.load(path: path)
                 Issue.record("accepted a plaintext key")
@@ -44,20 +45,25 @@ struct IdentityTests {
         let users = UserDirectory(users: [(ProxyUser(id: "jdoe", department: "parks"), UserDirectory.hash(key))])
         try await withTemporaryDirectory { directory in
             var configuration = GateConfiguration(
-                upstreamBaseURL: "http://127.0.0.1:1/v1", packs: try GuidelineLoader.embedded(), dataDirectory: directory,
+                upstreamBaseURL: "http://127.0.0.1:1/v1", packs: try GuidelineLoader.embedded(),
+                dataDirectory: directory,
                 logOrigin: "test.example/id")
             configuration.users = users
             let (gate, _) = try await Gate.start(configuration)
-            #expect(gate.identify(authorization: "Bearer \(key)", apiKey: nil) == .user(ProxyUser(id: "jdoe", department: "parks")))
+            #expect(
+                gate.identify(authorization: "Bearer \(key)", apiKey: nil)
+                    == .user(ProxyUser(id: "jdoe", department: "parks")))
             #expect(gate.identify(authorization: nil, apiKey: key) == .user(ProxyUser(id: "jdoe", department: "parks")))
             #expect(gate.identify(authorization: "Bearer sk-someone-elses", apiKey: nil) == .rejected)
             #expect(gate.identify(authorization: nil, apiKey: nil) == .rejected)
             try await gate.shutdown()
         }
         try await withTemporaryDirectory { directory in
-            let (gate, _) = try await Gate.start(GateConfiguration(
-                upstreamBaseURL: "http://127.0.0.1:1/v1", packs: try GuidelineLoader.embedded(), dataDirectory: directory,
-                logOrigin: "test.example/id"))
+            let (gate, _) = try await Gate.start(
+                GateConfiguration(
+                    upstreamBaseURL: "http://127.0.0.1:1/v1", packs: try GuidelineLoader.embedded(),
+                    dataDirectory: directory,
+                    logOrigin: "test.example/id"))
             #expect(gate.identify(authorization: "Bearer anything", apiKey: nil) == .anonymous)
             try await gate.shutdown()
         }

@@ -6,9 +6,13 @@ import Testing
 struct JSONCoreTests {
     @Test("a round trip keeps member order, number text and unknown fields")
     func roundTrip() throws {
-        let text = #"{"z":1,"model":"m","temperature":0.70,"big":12345678901234567890,"nested":{"b":[true,false,null],"a":"é\n\"q\""},"e":1E+3}"#
+        let text =
+            #"{"z":1,"model":"m","temperature":0.70,"big":12345678901234567890,"nested":{"b":[true,false,null],"a":"é\n\"q\""},"e":1E+3}"#
         let value = try JSONParser.parse(text)
-        #expect(value.serialized() == #"{"z":1,"model":"m","temperature":0.70,"big":12345678901234567890,"nested":{"b":[true,false,null],"a":"é\n\"q\""},"e":1E+3}"#)
+        #expect(
+            value.serialized()
+                == #"{"z":1,"model":"m","temperature":0.70,"big":12345678901234567890,"nested":{"b":[true,false,null],"a":"é\n\"q\""},"e":1E+3}"#
+        )
     }
 
     @Test("escapes decode, including surrogate pairs")
@@ -42,7 +46,9 @@ struct JSONCoreTests {
         let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
         #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 6)) { try JSONParser.parse(bytes) }
         let escaped: [UInt8] = Array(#"{"a":"x\n"#.utf8) + [0xE2, 0x82] + Array(#""}"#.utf8)
-        #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 9)) { try JSONParser.parse(escaped) }
+        #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 9)) {
+            try JSONParser.parse(escaped)
+        }
     }
 
     @Test("duplicate members are found in small and in large objects, wherever they are")
@@ -57,7 +63,9 @@ struct JSONCoreTests {
             #expect(members.map(\.key) == keys)
             for repeated in [0, count / 2, count - 1] {
                 let text = String(unique.dropLast()) + ",\"\(keys[repeated])\":2}"
-                #expect(throws: JSONParseError.self, "\(count) members, k\(repeated) twice") { try JSONParser.parse(text) }
+                #expect(throws: JSONParseError.self, "\(count) members, k\(repeated) twice") {
+                    try JSONParser.parse(text)
+                }
             }
         }
     }

@@ -10,7 +10,9 @@ struct NameTriggerTests {
 
     @Test("the name lists' table fold spells every word as Foundation's folding does")
     func tableFold() {
-        var words = ["Straße", "ÆRØ", "Œuvre", "O’Neill", "José—", "naïve", "Ÿvonne", "e\u{301}cole", "Zoë", "ÿ", "Ĳssel"]
+        var words = [
+            "Straße", "ÆRØ", "Œuvre", "O’Neill", "José—", "naïve", "Ÿvonne", "e\u{301}cole", "Zoë", "ÿ", "Ĳssel",
+        ]
         for value in 0xC0...0xFF {
             let letter = String(Character(Unicode.Scalar(UInt8(value))))
             words += [letter, "Jo" + letter + "e", letter + "lie" + letter]
@@ -25,7 +27,8 @@ struct NameTriggerTests {
 
     @Test("the fast fold hashes every Latin-1 letter as the name lists' fold spells it, or not at all")
     func fastFold() {
-        let letters = (0x41...0x5A).map { Unicode.Scalar($0)! } + (0x61...0x7A).map { Unicode.Scalar($0)! }
+        let letters =
+            (0x41...0x5A).map { Unicode.Scalar($0)! } + (0x61...0x7A).map { Unicode.Scalar($0)! }
             + (0xC0...0xFF).map { Unicode.Scalar($0)! }
         for scalar in letters {
             let word = "Jo" + String(Character(scalar)) + "e"
@@ -85,7 +88,8 @@ struct NameTriggerTests {
     func windowsOnCorpora() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Benchmarks/eval")
-        var texts = 0, names = 0
+        var texts = 0
+        var names = 0
         for file in ["corpus.jsonl", "prose.jsonl"] {
             let data = try Data(contentsOf: folder.appendingPathComponent(file))
             for line in data.split(separator: 0x0A) {
@@ -151,7 +155,9 @@ struct NameTriggerTests {
     func currentYear() throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
-        let days = [(1970, 1, 1), (1999, 12, 31), (2000, 1, 1), (2000, 2, 29), (2026, 12, 31), (2027, 1, 1), (2100, 3, 1)]
+        let days = [
+            (1970, 1, 1), (1999, 12, 31), (2000, 1, 1), (2000, 2, 29), (2026, 12, 31), (2027, 1, 1), (2100, 3, 1),
+        ]
         for (year, month, day) in days {
             for second in [0, 86_399] {
                 let date = try #require(calendar.date(from: DateComponents(year: year, month: month, day: day)))

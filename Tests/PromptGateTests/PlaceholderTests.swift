@@ -85,26 +85,37 @@ struct AnthropicMessagesTests {
 
     @Test("every text location of a request is a slot; images are listed as unscreened")
     func extract() throws {
-        let body = try JSONParser.parse(Array("""
-            {"model":"m","system":[{"type":"text","text":"S1"}],"messages":[
-              {"role":"user","content":"U1"},
-              {"role":"assistant","content":[{"type":"thinking","thinking":"T1"},{"type":"tool_use","id":"t","name":"n","input":{"a":"I1","b":[1,"I2"]}}]},
-              {"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"R1"}]},{"type":"image","source":{}}]}],
-             "tools":[{"name":"n","description":"D1","input_schema":{}}]}
-            """.utf8))
+        let body = try JSONParser.parse(
+            Array(
+                """
+                {"model":"m","system":[{"type":"text","text":"S1"}],"messages":[
+                  {"role":"user","content":"U1"},
+                  {"role":"assistant","content":[{"type":"thinking","thinking":"T1"},{"type":"tool_use","id":"t","name":"n","input":{"a":"I1","b":[1,"I2"]}}]},
+                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"R1"}]},{"type":"image","source":{}}]}],
+                 "tools":[{"name":"n","description":"D1","input_schema":{}}]}
+                """.utf8))
         let request = try AnthropicMessages.extract(body)
         #expect(request.slots.map(\.text) == ["S1", "U1", "T1", "I1", "I2", "R1", "D1"])
         #expect(request.unscreened == ["messages[2].content[1] (image)"])
-        #expect(throws: RequestDecodingError.self) { try AnthropicMessages.extract(try JSONParser.parse(Array(#"{"messages":[{"content":5}]}"#.utf8))) }
+        #expect(throws: RequestDecodingError.self) {
+            try AnthropicMessages.extract(try JSONParser.parse(Array(#"{"messages":[{"content":5}]}"#.utf8)))
+        }
     }
 
-    @Test("a long stream keeps only the logged-text limit of the upstream's text, whole characters, and counts the rest")
+    @Test(
+        "a long stream keeps only the logged-text limit of the upstream's text, whole characters, and counts the rest")
     func loggedTextLimit() throws {
         var rewriter = AnthropicMessagesStreamRewriter(
             transformer: PlaceholderStreamTransformer(vault: Self.vault()), loggedTextLimit: 9)
-        var out = rewriter.rewrite(Self.event("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#))
+        var out = rewriter.rewrite(
+            Self.event(
+                "content_block_start",
+                #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#))
         for piece in ["abcdef", "ghé", "ij", "klmnop"] {
-            out += rewriter.rewrite(Self.event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#(piece)"}}"#))
+            out += rewriter.rewrite(
+                Self.event(
+                    "content_block_delta",
+                    #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#(piece)"}}"#))
         }
         #expect(rewriter.upstreamText["0.text"] == "abcdefgh")  // "é" (2 bytes) would have crossed the 9-byte limit
         #expect(rewriter.upstreamTextDropped == 2 + 2 + 6)
@@ -116,30 +127,50 @@ struct AnthropicMessagesTests {
         #expect(text == "abcdefghéijklmnop")
     }
 
-    @Test("a stream: placeholders split across text deltas and tool-input JSON deltas are restored, JSON-escaped in tool input")
+    @Test(
+        "a stream: placeholders split across text deltas and tool-input JSON deltas are restored, JSON-escaped in tool input"
+    )
     func stream() throws {
         var rewriter = AnthropicMessagesStreamRewriter(transformer: PlaceholderStreamTransformer(vault: Self.vault()))
         let upstream = [
             Self.event("message_start", #"{"type":"message_start","message":{"usage":{"input_tokens":9}}}"#),
-            Self.event("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#),
-            Self.event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"SSN [US_S"}}"#),
-            Self.event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"SN_1] for [PERS"}}"#),
+            Self.event(
+                "content_block_start",
+                #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#),
+            Self.event(
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"SSN [US_S"}}"#),
+            Self.event(
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"SN_1] for [PERS"}}"#),
             Self.event("content_block_stop", #"{"type":"content_block_stop","index":0}"#),
-            Self.event("content_block_start", #"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"t","name":"n","input":{}}}"#),
-            Self.event("content_block_delta", #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"who\": \"[PERSON_1"}}"#),
-            Self.event("content_block_delta", #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"]\"}"}}"#),
+            Self.event(
+                "content_block_start",
+                #"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"t","name":"n","input":{}}}"#
+            ),
+            Self.event(
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"who\": \"[PERSON_1"}}"#
+            ),
+            Self.event(
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"]\"}"}}"#),
             Self.event("content_block_stop", #"{"type":"content_block_stop","index":1}"#),
-            Self.event("message_delta", #"{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":12}}"#),
+            Self.event(
+                "message_delta",
+                #"{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":12}}"#),
             Self.event("message_stop", #"{"type":"message_stop"}"#),
         ]
         let out = upstream.flatMap { rewriter.rewrite($0) }
-        var text = "", json = ""
+        var text = ""
+        var json = ""
         for event in out where event.event == "content_block_delta" {
             let body = try JSONParser.parse(Array(event.data.utf8))
             if let t = body["delta"]?["text"]?.stringValue { text += t }
             if let j = body["delta"]?["partial_json"]?.stringValue { json += j }
         }
-        #expect(text == "SSN 078-05-1120 for [PERS")  // a prefix that never became a placeholder is released at the block's end
+        // A prefix that never became a placeholder is released at the block's end.
+        #expect(text == "SSN 078-05-1120 for [PERS")
         let input = try JSONParser.parse(Array(json.utf8))
         #expect(input["who"]?.stringValue == "Jane \"JJ\" O'Neil")
         #expect(rewriter.sawEnd && rewriter.usage.prompt == 9 && rewriter.usage.completion == 12)
@@ -153,22 +184,33 @@ struct AnthropicMessagesTests {
     @Test("OpenAI tool-call arguments restore values as JSON string content, streamed or not")
     func openAIArguments() throws {
         let vault = Self.vault()
-        var body = try JSONParser.parse(Array(#"{"choices":[{"message":{"content":"[PERSON_1]","tool_calls":[{"function":{"arguments":"{\"who\":\"[PERSON_1]\"}"}}]}}]}"#.utf8))
+        var body = try JSONParser.parse(
+            Array(
+                #"{"choices":[{"message":{"content":"[PERSON_1]","tool_calls":[{"function":{"arguments":"{\"who\":\"[PERSON_1]\"}"}}]}}]}"#
+                    .utf8))
         _ = OpenAIChat.transformResponse(&body) { vault.restore($0, jsonString: $1) }
-        #expect(body[path: [.key("choices"), .index(0), .key("message"), .key("content")]]?.stringValue == "Jane \"JJ\" O'Neil")
-        let arguments = try #require(body[path: [.key("choices"), .index(0), .key("message"), .key("tool_calls"), .index(0), .key("function"), .key("arguments")]]?.stringValue)
+        #expect(
+            body[path: [.key("choices"), .index(0), .key("message"), .key("content")]]?.stringValue
+                == "Jane \"JJ\" O'Neil")
+        let arguments = try #require(
+            body[path: [
+                .key("choices"), .index(0), .key("message"), .key("tool_calls"), .index(0), .key("function"),
+                .key("arguments"),
+            ]]?.stringValue)
         #expect(try JSONParser.parse(Array(arguments.utf8))["who"]?.stringValue == "Jane \"JJ\" O'Neil")
     }
 }
 
 @Suite("OpenAI embeddings requests")
 struct OpenAIEmbeddingsTests {
-    @Test("strings are slots, token arrays unscreened, anything else refused", arguments: [
-        (#"{"input":"a b"}"#, ["a b"], [String]()),
-        (#"{"input":["a","b"]}"#, ["a", "b"], []),
-        (#"{"input":[1,2,3]}"#, [], ["input (token array)"]),
-        (#"{"input":["a",[1,2]]}"#, ["a"], ["input[1] (token array)"]),
-    ])
+    @Test(
+        "strings are slots, token arrays unscreened, anything else refused",
+        arguments: [
+            (#"{"input":"a b"}"#, ["a b"], [String]()),
+            (#"{"input":["a","b"]}"#, ["a", "b"], []),
+            (#"{"input":[1,2,3]}"#, [], ["input (token array)"]),
+            (#"{"input":["a",[1,2]]}"#, ["a"], ["input[1] (token array)"]),
+        ])
     func extract(json: String, texts: [String], unscreened: [String]) throws {
         let request = try OpenAIEmbeddings.extract(try JSONParser.parse(Array(json.utf8)))
         #expect(request.slots.map(\.text) == texts)
@@ -178,7 +220,9 @@ struct OpenAIEmbeddingsTests {
     @Test("a missing or malformed input is a decoding error")
     func refused() {
         for json in [#"{}"#, #"{"input":5}"#, #"{"input":[true]}"#] {
-            #expect(throws: RequestDecodingError.self) { try OpenAIEmbeddings.extract(try JSONParser.parse(Array(json.utf8))) }
+            #expect(throws: RequestDecodingError.self) {
+                try OpenAIEmbeddings.extract(try JSONParser.parse(Array(json.utf8)))
+            }
         }
     }
 }
@@ -187,11 +231,13 @@ struct OpenAIEmbeddingsTests {
 struct OpenAIResponsesTests {
     @Test("instructions, input strings, message parts, function-call arguments and outputs are slots")
     func extract() throws {
-        let body = try JSONParser.parse(Array("""
-            {"instructions":"I","input":[{"role":"user","content":[{"type":"input_text","text":"A"},{"type":"input_image","image_url":"x"}]},
-             {"type":"function_call","call_id":"c","name":"f","arguments":"{\\"q\\":\\"B\\"}"},{"type":"function_call_output","call_id":"c","output":"C"},
-             {"type":"reasoning","id":"r"}],"tools":[{"type":"function","name":"f","description":"D"}]}
-            """.utf8))
+        let body = try JSONParser.parse(
+            Array(
+                """
+                {"instructions":"I","input":[{"role":"user","content":[{"type":"input_text","text":"A"},{"type":"input_image","image_url":"x"}]},
+                 {"type":"function_call","call_id":"c","name":"f","arguments":"{\\"q\\":\\"B\\"}"},{"type":"function_call_output","call_id":"c","output":"C"},
+                 {"type":"reasoning","id":"r"}],"tools":[{"type":"function","name":"f","description":"D"}]}
+                """.utf8))
         let request = try OpenAIResponses.extract(body)
         #expect(request.slots.map(\.text) == ["I", "A", #"{"q":"B"}"#, "C", "D"])
         #expect(request.unscreened == ["input[0].content[1] (input_image)"])
@@ -204,16 +250,34 @@ struct OpenAIResponsesTests {
         var rewriter = OpenAIResponsesStreamRewriter(transformer: PlaceholderStreamTransformer(vault: vault))
         func event(_ type: String, _ json: String) -> ServerSentEvent { ServerSentEvent(event: type, data: json) }
         let upstream = [
-            event("response.output_text.delta", #"{"type":"response.output_text.delta","sequence_number":4,"item_id":"m","output_index":0,"content_index":0,"delta":"to [EMAIL_AD"}"#),
-            event("response.output_text.delta", #"{"type":"response.output_text.delta","sequence_number":5,"item_id":"m","output_index":0,"content_index":0,"delta":"DRESS_1] [EMA"}"#),
-            event("response.output_text.done", #"{"type":"response.output_text.done","sequence_number":6,"item_id":"m","output_index":0,"content_index":0,"text":"to [EMAIL_ADDRESS_1] [EMA"}"#),
-            event("response.output_item.done", #"{"type":"response.output_item.done","sequence_number":7,"output_index":0,"item":{"type":"message","content":[{"type":"output_text","text":"to [EMAIL_ADDRESS_1] [EMA"}]}}"#),
-            event("response.completed", #"{"type":"response.completed","sequence_number":8,"response":{"output":[{"type":"function_call","arguments":"{\"to\":\"[EMAIL_ADDRESS_1]\"}"}],"usage":{"input_tokens":3,"output_tokens":4}}}"#),
+            event(
+                "response.output_text.delta",
+                #"{"type":"response.output_text.delta","sequence_number":4,"item_id":"m","output_index":0,"content_index":0,"delta":"to [EMAIL_AD"}"#
+            ),
+            event(
+                "response.output_text.delta",
+                #"{"type":"response.output_text.delta","sequence_number":5,"item_id":"m","output_index":0,"content_index":0,"delta":"DRESS_1] [EMA"}"#
+            ),
+            event(
+                "response.output_text.done",
+                #"{"type":"response.output_text.done","sequence_number":6,"item_id":"m","output_index":0,"content_index":0,"text":"to [EMAIL_ADDRESS_1] [EMA"}"#
+            ),
+            event(
+                "response.output_item.done",
+                #"{"type":"response.output_item.done","sequence_number":7,"output_index":0,"item":{"type":"message","content":[{"type":"output_text","text":"to [EMAIL_ADDRESS_1] [EMA"}]}}"#
+            ),
+            event(
+                "response.completed",
+                #"{"type":"response.completed","sequence_number":8,"response":{"output":[{"type":"function_call","arguments":"{\"to\":\"[EMAIL_ADDRESS_1]\"}"}],"usage":{"input_tokens":3,"output_tokens":4}}}"#
+            ),
         ]
         let out = upstream.flatMap { rewriter.rewrite($0) }
         let types = out.map { $0.event ?? "" }
-        #expect(types == ["response.output_text.delta", "response.output_text.delta", "response.output_text.delta",
-                          "response.output_text.done", "response.output_item.done", "response.completed"])
+        #expect(
+            types == [
+                "response.output_text.delta", "response.output_text.delta", "response.output_text.delta",
+                "response.output_text.done", "response.output_item.done", "response.completed",
+            ])
         let deltas = try out.prefix(3).map { try JSONParser.parse(Array($0.data.utf8))["delta"]?.stringValue ?? "" }
         #expect(deltas.joined() == "to maria@example.org [EMA")
         #expect(try JSONParser.parse(Array(out[3].data.utf8))["text"]?.stringValue == "to maria@example.org [EMA")

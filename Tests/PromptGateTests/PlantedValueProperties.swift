@@ -45,7 +45,9 @@ struct PlantedValueProperties {
 
     @Test("random bodies of every chat protocol, a value planted in a random string or key at a random depth")
     func plantedValueNeverLeaves() async throws {
-        try await GovernanceTests.withGate({ $0.policies = nil }) { gate, _, _ in
+        try await GovernanceTests.withGate {
+            $0.policies = nil
+        } run: { gate, _, _ in
             await propertyCheck(count: 300, input: Gen.int(in: 0...Int(Int32.max))) { seed in
                 var random = SplitMix(seed: UInt64(seed))
                 var chooser = SplitMix(seed: UInt64(seed) ^ 0x5EED_0F_C401CE)

@@ -123,10 +123,12 @@ struct PrefilterExpressionTests {
         init(_ patterns: [(expression: String, caseInsensitive: Bool, window: Bool)]) throws {
             var scratch: OpaquePointer?
             for pattern in patterns {
-                var database: OpaquePointer?, error: UnsafeMutablePointer<hs_compile_error_t>?
+                var database: OpaquePointer?
+                var error: UnsafeMutablePointer<hs_compile_error_t>?
                 let flags = UInt32(HS_FLAG_SOM_LEFTMOST) | (pattern.caseInsensitive ? UInt32(HS_FLAG_CASELESS) : 0)
-                try #require(hs_compile(pattern.expression, flags, UInt32(HS_MODE_BLOCK), nil, &database, &error)
-                    == HS_SUCCESS)
+                try #require(
+                    hs_compile(pattern.expression, flags, UInt32(HS_MODE_BLOCK), nil, &database, &error)
+                        == HS_SUCCESS)
                 try #require(hs_alloc_scratch(database, &scratch) == HS_SUCCESS)
                 databases.append(try #require(database))
             }
@@ -134,7 +136,7 @@ struct PrefilterExpressionTests {
         }
 
         deinit {
-            databases.forEach { hs_free_database($0) }
+            for database in databases { hs_free_database(database) }
             hs_free_scratch(scratch)
         }
 
@@ -143,8 +145,10 @@ struct PrefilterExpressionTests {
             for (index, database) in databases.enumerated() {
                 pattern = index
                 _ = text.withUnsafeBytes { bytes in
-                    hs_scan(database, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0,
-                        scratch, { _, from, to, _, context in
+                    hs_scan(
+                        database, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0,
+                        scratch,
+                        { _, from, to, _, context in
                             let oracle = Unmanaged<WholeText>.fromOpaque(context!).takeUnretainedValue()
                             oracle.found.insert("\(oracle.pattern):\(from)-\(to)")
                             return 0
@@ -169,8 +173,11 @@ struct PrefilterExpressionTests {
             let expected = oracle.matches(text)
             for (database, name) in [(withForms, "prefilter forms"), (asWritten, "as written")] {
                 let got = try Self.matches(database, text)
-                let lost = expected.subtracting(got).sorted(), gained = got.subtracting(expected).sorted()
-                #expect(got == expected, "\(name), \(String(decoding: text, as: UTF8.self)): lost \(lost), gained \(gained)")
+                let lost = expected.subtracting(got).sorted()
+                let gained = got.subtracting(expected).sorted()
+                #expect(
+                    got == expected, "\(name), \(String(decoding: text, as: UTF8.self)): lost \(lost), gained \(gained)"
+                )
             }
             found += expected.count
         }

@@ -14,7 +14,8 @@ struct ProxySettingsTests {
         #expect(try settings.int("checkpoint_every") == 1000)
         #expect(try settings.int("idle_timeout") == 120)
         #expect(try settings.bool("http2") == true)
-        #expect(settings.values["checkpoint_every"]?.origin.hasSuffix("promptgate.example.yaml:51:21") == true,
+        #expect(
+            settings.values["checkpoint_every"]?.origin.hasSuffix("promptgate.example.yaml:51:21") == true,
             "\(settings.values["checkpoint_every"]?.origin ?? "")")
         // Every setting has a line in the example (commented out or not), named by its environment variable.
         let text = try String(contentsOfFile: repositoryRoot + "/docs/promptgate.example.yaml", encoding: .utf8)

@@ -22,7 +22,9 @@ struct RedactedDescriptionTests {
 
     @Test("a finding, a vault and a screening result show what they are about, never the values")
     func noValues() async throws {
-        try await GovernanceTests.withGate({ $0.policies = nil }) { gate, _, _ in
+        try await GovernanceTests.withGate {
+            $0.policies = nil
+        } run: { gate, _, _ in
             let result = try gate.screen("Write to \(Self.values[0]), SSN \(Self.values[1]).")
             #expect(result.findings.count == 2)
             let things: [Any] = [result, result.findings, result.findings[0].finding, result.vault]

@@ -23,7 +23,9 @@ struct ScreeningTests {
         #expect(!rule.examples.match.isEmpty, "rule \(rule.id) has no examples")
         for example in rule.examples.match {
             let findings = try Self.screener.scan(example)
-            #expect(findings.contains { $0.ruleID == rule.id }, "\(rule.id) missed \(example.debugDescription); found \(findings.map(\.ruleID))")
+            #expect(
+                findings.contains { $0.ruleID == rule.id },
+                "\(rule.id) missed \(example.debugDescription); found \(findings.map(\.ruleID))")
         }
     }
 
@@ -58,7 +60,9 @@ struct ScreeningTests {
     func ssnValidator() throws {
         let check = try #require(Validators.named("us-ssn"))
         for good in ["212-56-7890", "523-45-6781", "078-05-1120"] { #expect(check(good[...]), "\(good)") }
-        for bad in ["000-12-3456", "666-12-3456", "900-12-3456", "999-12-3456", "123-00-4567", "123-45-0000", "12-345-678"] {
+        for bad in [
+            "000-12-3456", "666-12-3456", "900-12-3456", "999-12-3456", "123-00-4567", "123-45-0000", "12-345-678",
+        ] {
             #expect(!check(bad[...]), "\(bad)")
         }
     }
@@ -67,26 +71,51 @@ struct ScreeningTests {
     func checkDigits() throws {
         let cases: [(String, [String], [String])] = [
             ("luhn", ["4111 1111 1111 1111", "79927398713"], ["4111 1111 1111 1112", "79927398710"]),
-            ("payment-card", ["4111111111111111", "5555555555554444", "378282246310005", "6011111111111117"], ["4111111111111112", "1234567812345670"]),
+            (
+                "payment-card", ["4111111111111111", "5555555555554444", "378282246310005", "6011111111111117"],
+                ["4111111111111112", "1234567812345670"]
+            ),
             ("email-address", ["maria@example.org", "a.b@city.example.gov"], ["report@2x.png", "icon@3x.svg"]),
-            ("iban", ["GB82 WEST 1234 5698 7654 32", "NL91ABNA0417164300", "DE89370400440532013000"], ["GB82 WEST 1234 5698 7654 33", "NL91ABNA041716430"]),
+            (
+                "iban", ["GB82 WEST 1234 5698 7654 32", "NL91ABNA0417164300", "DE89370400440532013000"],
+                ["GB82 WEST 1234 5698 7654 33", "NL91ABNA041716430"]
+            ),
             ("nl-bsn", ["111222333", "123456782"], ["111222334", "000000000"]),
             ("uk-nhs", ["943 476 5919", "4010232137"], ["943 476 5918"]),
             ("es-dni", ["12345678Z", "X1234567L"], ["12345678A"]),
             ("ca-sin", ["130 692 544"], ["130 692 545", "046 454 286", "846 454 286"]),
-            ("nanp-phone", ["(617) 555-0134", "+1 206 684 0000", "001-617-555-0134x12"], ["123-456-7890", "291-555-1234", "212-155-1234"]),
+            (
+                "nanp-phone", ["(617) 555-0134", "+1 206 684 0000", "001-617-555-0134x12"],
+                ["123-456-7890", "291-555-1234", "212-155-1234"]
+            ),
             // Maestro and JCB's 15-digit range; a JCB prefix outside 3528–3589 is not a card.
             ("payment-card", ["6759649826438453", "180000000000002", "3530111333300000"], ["3506457111578964"]),
             // Steuer-ID examples from the Bundeszentralamt für Steuern documentation and python-stdnum.
-            ("de-tax-id", ["86095742719", "47 036 892 816", "65929970489"], ["86095742718", "06095742719", "11111111110", "12345678903"]),
+            (
+                "de-tax-id", ["86095742719", "47 036 892 816", "65929970489"],
+                ["86095742718", "06095742719", "11111111110", "12345678903"]
+            ),
             ("ca-ohip", ["1234-567-897", "9876543217"], ["1234-567-890", "123456789"]),
-            ("ipv4", ["203.0.113.45", "10.0.0.1", "0.0.0.0", "255.255.255.255", "1.20.199.9"], [
-                "256.1.1.1", "1.2.3", "01.2.3.4", "1.2.3.4.5", "1..2.3", "1.2.3.", ".1.2.3", "1234.1.1.1", "1.2.3.00",
-                "1.2.3.a", "", "...",
-            ]),
-            ("ipv6", ["2001:db8::1", "fe80::1ff:fe23:4567:890a", "::1"], ["2001:db8::g", "10:30:45", "1:2:3:4:5:6:7:8:9"]),
-            ("date", ["03/14/1987", "1985-03-15", "15 de marzo de 1956", "25.01.1939", "July 4, 1990"], ["45/13/1987", "02/03/1850", "12 Smarch 1990", "2099-01-01"]),
-            ("phone-national", ["0391-500080", "020 7946 0958", "942 36 08 37"], ["00 12 34 56 78", "0391", "512345678901234"]),
+            (
+                "ipv4", ["203.0.113.45", "10.0.0.1", "0.0.0.0", "255.255.255.255", "1.20.199.9"],
+                [
+                    "256.1.1.1", "1.2.3", "01.2.3.4", "1.2.3.4.5", "1..2.3", "1.2.3.", ".1.2.3", "1234.1.1.1",
+                    "1.2.3.00",
+                    "1.2.3.a", "", "...",
+                ]
+            ),
+            (
+                "ipv6", ["2001:db8::1", "fe80::1ff:fe23:4567:890a", "::1"],
+                ["2001:db8::g", "10:30:45", "1:2:3:4:5:6:7:8:9"]
+            ),
+            (
+                "date", ["03/14/1987", "1985-03-15", "15 de marzo de 1956", "25.01.1939", "July 4, 1990"],
+                ["45/13/1987", "02/03/1850", "12 Smarch 1990", "2099-01-01"]
+            ),
+            (
+                "phone-national", ["0391-500080", "020 7946 0958", "942 36 08 37"],
+                ["00 12 34 56 78", "0391", "512345678901234"]
+            ),
         ]
         for (name, good, bad) in cases {
             let check = try #require(Validators.named(name))
@@ -117,7 +146,8 @@ struct ScreeningTests {
     @Test("a 10 MB input is screened in one pass and every planted value is found")
     func tenMegabytes() throws {
         var text = ""
-        let filler = String(repeating: "The permit office reviewed the case file and scheduled an inspection. ", count: 15)
+        let filler = String(
+            repeating: "The permit office reviewed the case file and scheduled an inspection. ", count: 15)
         var planted = 0
         while text.utf8.count < 10_000_000 {
             text += filler
@@ -189,10 +219,22 @@ struct ScreeningTests {
         "broken packs are refused with file, line and a message a rule author understands",
         arguments: [
             ("pack: p\ntitle: t\nversion: 1\nrules:\n  - id: [unclosed\n", "broken.yaml:6", "invalid YAML"),
-            ("pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    title: t\n    category: personal-data\n    entity: E\n    patterns: ['a']\n    validator: mod-42\n    action: redact\n    message: m\n    source: {title: s, url: u}\n", "broken.yaml:10", "unknown validator 'mod-42'"),
-            ("pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    title: t\n    category: gossip\n", "broken.yaml:7", "unknown category"),
-            ("pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    titel: t\n", "broken.yaml:6", "unknown key 'titel'"),
-            ("pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    title: t\n    category: personal-data\n    entity: E\n    patterns: ['a']\n    action: redact\n    message: m\n", "broken.yaml:5", "must cite its 'source'"),
+            (
+                "pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    title: t\n    category: personal-data\n    entity: E\n    patterns: ['a']\n    validator: mod-42\n    action: redact\n    message: m\n    source: {title: s, url: u}\n",
+                "broken.yaml:10", "unknown validator 'mod-42'"
+            ),
+            (
+                "pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    title: t\n    category: gossip\n",
+                "broken.yaml:7", "unknown category"
+            ),
+            (
+                "pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    titel: t\n", "broken.yaml:6",
+                "unknown key 'titel'"
+            ),
+            (
+                "pack: p\ntitle: t\nversion: 1\nrules:\n  - id: r\n    title: t\n    category: personal-data\n    entity: E\n    patterns: ['a']\n    action: redact\n    message: m\n",
+                "broken.yaml:5", "must cite its 'source'"
+            ),
         ])
     func brokenPacks(yaml: String, place: String, message: String) {
         do {
@@ -214,7 +256,6 @@ struct ScreeningTests {
         #expect(vault.restore(redaction.text) == text)
     }
 }
-
 
 @Suite("Screening: names, context, redaction styles and rule checks")
 struct ScreeningEngineTests {
@@ -292,7 +333,9 @@ struct ScreeningEngineTests {
         let redacted = Redactor.redact(text, findings: try screener.scan(text), vault: &vault).text
         let pseudonym = try #require(redacted.split(separator: " ").dropFirst(2).first)
         #expect(redacted == "[A_1] ***-**-7890 \(pseudonym) .")
-        #expect(pseudonym.hasPrefix("[C_") && pseudonym.count == "[C_".count + 16 + 1 && pseudonym.uppercased() == pseudonym)
+        #expect(
+            pseudonym.hasPrefix("[C_") && pseudonym.count == "[C_".count + 16 + 1 && pseudonym.uppercased() == pseudonym
+        )
         // The same value gets the same pseudonym in another request with the same key, and it is restored.
         var other = PlaceholderVault(pseudonymKey: key)
         #expect(Redactor.redact("c7", findings: try screener.scan("c7"), vault: &other).text == String(pseudonym))
@@ -329,10 +372,11 @@ struct ScreeningEngineTests {
             """
         let screener = try Screener(packs: [try PackLoader.load(bytes: Array(yaml.utf8), origin: "p.yaml")])
         let failures = try screener.checkExamples().failures
-        #expect(failures.map(\.description) == [
-            "p.yaml:5: rule 'digits' does not find its match example \"no digits here\" (found: nothing)",
-            "p.yaml:5: rule 'digits' fires on its no_match example \"1234\"",
-        ])
+        #expect(
+            failures.map(\.description) == [
+                "p.yaml:5: rule 'digits' does not find its match example \"no digits here\" (found: nothing)",
+                "p.yaml:5: rule 'digits' fires on its no_match example \"1234\"",
+            ])
     }
 
     @Test("the matching library passes its known-answer self-test (Vectorscan 5.4.9 does not)")

@@ -79,11 +79,11 @@ struct SecretTests {
     @Test("a pasted PromptGate key blocks, and the entry names its owner, never the key")
     func pastedProxyKey() async throws {
         let key = UserDirectory.newKey()
-        try await GovernanceTests.withGate({ configuration in
+        try await GovernanceTests.withGate { configuration in
             configuration.users = UserDirectory(users: [
                 (ProxyUser(id: "bob", department: nil), UserDirectory.hash(key))
             ])
-        }) { gate, recorder, data in
+        } run: { gate, recorder, data in
             let response = await gate.openAIChatCompletions(
                 body: GateTests.chatBody("use my colleague's key \(key) please"),
                 context: RequestContext(actor: "alice"))

@@ -11,7 +11,9 @@ struct TransportTests {
     static func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/teapot") { _, _ in
-            Response(status: .init(code: 418), headers: [HTTPField.Name("x-brew")!: "earl grey"], body: .init(byteBuffer: ByteBuffer(string: "short and stout")))
+            Response(
+                status: .init(code: 418), headers: [HTTPField.Name("x-brew")!: "earl grey"],
+                body: .init(byteBuffer: ByteBuffer(string: "short and stout")))
         }
         router.post("/echo") { request, _ in
             var request = request
@@ -20,42 +22,50 @@ struct TransportTests {
             return Response(status: .ok, headers: [HTTPField.Name("x-auth")!: auth], body: .init(byteBuffer: body))
         }
         router.get("/stream") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
-                for i in 0..<5 {
-                    try await writer.write(ByteBuffer(string: "chunk \(i)\n"))
-                    try await Task.sleep(for: .milliseconds(30))
-                }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok, headers: [.contentType: "text/event-stream"],
+                body: ResponseBody { writer in
+                    for i in 0..<5 {
+                        try await writer.write(ByteBuffer(string: "chunk \(i)\n"))
+                        try await Task.sleep(for: .milliseconds(30))
+                    }
+                    try await writer.finish(nil)
+                })
         }
         router.get("/steady") { _, _ in
             // 4 MiB in 1 KiB writes, as fast as the client takes them: a long event stream.
-            Response(status: .ok, body: ResponseBody { writer in
-                let block = ByteBuffer(repeating: UInt8(ascii: "y"), count: 1 << 10)
-                for _ in 0..<(4 << 10) { try await writer.write(block) }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    let block = ByteBuffer(repeating: UInt8(ascii: "y"), count: 1 << 10)
+                    for _ in 0..<(4 << 10) { try await writer.write(block) }
+                    try await writer.finish(nil)
+                })
         }
         router.get("/big") { _, _ in
             // 4 MiB in 64 KiB writes: more than the client buffers, so it must pause and resume.
-            Response(status: .ok, body: ResponseBody { writer in
-                let block = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 << 10)
-                for _ in 0..<64 { try await writer.write(block) }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    let block = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 << 10)
+                    for _ in 0..<64 { try await writer.write(block) }
+                    try await writer.finish(nil)
+                })
         }
         router.get("/silent") { _, _ in
             try await Task.sleep(for: .seconds(5))
             return Response(status: .ok)
         }
         router.get("/endless") { _, _ in
-            Response(status: .ok, body: ResponseBody { writer in
-                while !Task.isCancelled {
-                    try await writer.write(ByteBuffer(string: "tick\n"))
-                    try await Task.sleep(for: .milliseconds(10))
-                }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    while !Task.isCancelled {
+                        try await writer.write(ByteBuffer(string: "tick\n"))
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    try await writer.finish(nil)
+                })
         }
         return router
     }
@@ -130,7 +140,9 @@ struct TransportTests {
             defer { client.shutdown() }
             let response = try await client.execute(HTTPClientRequest(url: server.baseURL + "/steady"))
             let transfer = response.body.handle.transfer
-            var total = 0, reads = 0, mostHeld = 0
+            var total = 0
+            var reads = 0
+            var mostHeld = 0
             for try await chunk in response.body {
                 total += chunk.count
                 reads += 1

@@ -18,10 +18,10 @@ struct WholeBodyTests {
         _ json: String, wire: ChatWire = .openAIChat,
         configure: @escaping @Sendable (inout GateConfiguration) throws -> Void = { _ in }
     ) async throws -> (status: Int, sent: String, answer: String, log: String) {
-        try await GovernanceTests.withGate({ configuration in
+        try await GovernanceTests.withGate { configuration in
             configuration.policies = nil
             try configure(&configuration)
-        }) { gate, recorder, data in
+        } run: { gate, recorder, data in
             let context = RequestContext(actor: "jdoe")
             let body = Array(json.utf8)
             let response: GateResponse
@@ -128,7 +128,8 @@ struct WholeBodyTests {
         #expect(decoded == "name,email\nMaria,[EMAIL_ADDRESS_1]\n", "\(decoded)")
 
         // Anthropic documents: `source.type: text`, and base64 text/plain (read here without an upstream).
-        try await GovernanceTests.withGate({ _ in }) { gate, _, _ in
+        try await GovernanceTests.withGate { _ in
+        } run: { gate, _, _ in
             for source in [
                 #"{"type":"text","media_type":"text/plain","data":"SSN \#(Self.ssn)"}"#,
                 #"{"type":"base64","media_type":"text/plain","data":"\#(Data("SSN \(Self.ssn)".utf8).base64EncodedString())"}"#,

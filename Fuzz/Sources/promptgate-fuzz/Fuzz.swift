@@ -64,8 +64,10 @@ final class Harness: @unchecked Sendable {
     private init() {
         let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? ""
         guard let target = Target(rawValue: name) else {
-            FileHandle.standardError.write(Data(
-                "promptgate-fuzz: set FUZZ_TARGET to one of: \(Target.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "promptgate-fuzz: set FUZZ_TARGET to one of: \(Target.allCases.map(\.rawValue).joined(separator: ", "))\n"
+                        .utf8))
             exit(2)
         }
         self.target = target
@@ -142,7 +144,9 @@ func fuzzProviders(_ input: UnsafeRawBufferPointer) {
         let unchanged = request.rewritten(with: request.slots.map(\.text))
         if unchanged != body { violated("\(name): rewriting with the same texts changed the body") }
         let bytes = rewritten.serializedBytes()
-        guard let reparsed = try? JSONParser.parse(bytes) else { violated("\(name): the rewritten body does not parse") }
+        guard let reparsed = try? JSONParser.parse(bytes) else {
+            violated("\(name): the rewritten body does not parse")
+        }
         // The upstream sees the rewritten body: its texts must be the replacements, each where its original was.
         let again: ExtractedRequest
         do {
@@ -151,10 +155,16 @@ func fuzzProviders(_ input: UnsafeRawBufferPointer) {
             violated("\(name): the rewritten body is refused: \(error)")
         }
         if again.slots.map(\.path) != request.slots.map(\.path) {
-            violated("\(name): the rewritten body's slots moved: \(request.slots.map(\.location)) -> \(again.slots.map(\.location))")
+            violated(
+                "\(name): the rewritten body's slots moved: \(request.slots.map(\.location)) -> \(again.slots.map(\.location))"
+            )
         }
-        if again.slots.map(\.text) != texts { violated("\(name): the rewritten body does not hold the replacement texts") }
-        if again.model != request.model || again.stream != request.stream { violated("\(name): model or stream changed") }
+        if again.slots.map(\.text) != texts {
+            violated("\(name): the rewritten body does not hold the replacement texts")
+        }
+        if again.model != request.model || again.stream != request.stream {
+            violated("\(name): model or stream changed")
+        }
     }
 }
 
@@ -173,7 +183,8 @@ func fuzzScreen(_ input: UnsafeRawBufferPointer) {
     let findings = (try? screener.scan(bytes: input)) ?? []
     for finding in findings {
         if finding.start < 0 || finding.end > input.count || finding.start > finding.end {
-            violated("finding \(finding.ruleID) at \(finding.start)..<\(finding.end) is outside the \(input.count) bytes")
+            violated(
+                "finding \(finding.ruleID) at \(finding.start)..<\(finding.end) is outside the \(input.count) bytes")
         }
     }
     _ = try? screener.scan(String(decoding: input, as: UTF8.self))
@@ -201,8 +212,9 @@ func fuzzPolicy(_ input: UnsafeRawBufferPointer) {
 func fuzzAuditLog(_ input: UnsafeRawBufferPointer) {
     let harness = Harness.shared
     harness.writeScratch(input)
-    guard let report = try? LogVerifier.verify(
-        logPath: harness.scratchPath, checkpoints: harness.logCheckpoints, keys: [harness.verifierKey])
+    guard
+        let report = try? LogVerifier.verify(
+            logPath: harness.scratchPath, checkpoints: harness.logCheckpoints, keys: [harness.verifierKey])
     else { return }
     // LineCheck (the verifier's allocation-free scanner) against JSONParser on line 1: a line the strict parser
     // accepts (it also refuses duplicate keys and nesting deeper than 512) must not be called invalid JSON.
@@ -225,13 +237,17 @@ func fuzzCheckpoint(_ input: UnsafeRawBufferPointer) {
     let trusted = [harness.verifierKey]
     if let checkpoint = try? Checkpoint(body: text) {
         // The canonical body of what was parsed parses to the same checkpoint.
-        guard let again = try? Checkpoint(body: checkpoint.body) else { violated("a parsed checkpoint's body is refused") }
+        guard let again = try? Checkpoint(body: checkpoint.body) else {
+            violated("a parsed checkpoint's body is refused")
+        }
         if again != checkpoint { violated("Checkpoint(body: c.body) != c") }
         // Signed by the trusted key under its name, it opens to the same size and root.
         var named = checkpoint
         named.origin = harness.signingKey.name
         if let note = try? named.signed(by: [harness.signingKey]) {
-            guard let opened = try? Checkpoint.open(note: note, trusted: trusted) else { violated("a note just signed does not open") }
+            guard let opened = try? Checkpoint.open(note: note, trusted: trusted) else {
+                violated("a note just signed does not open")
+            }
             if opened != named { violated("open(sign(c)) != c") }
         }
     }

@@ -59,7 +59,9 @@ public struct DepartmentPolicies: Sendable, Equatable {
     }
 
     /// Whether unscreenable parts may leave for `department`, if its rule says.
-    public func unscreenedParts(for department: String?) -> UnscreenedPartsPolicy? { rule(for: department)?.unscreenedParts }
+    public func unscreenedParts(for department: String?) -> UnscreenedPartsPolicy? {
+        rule(for: department)?.unscreenedParts
+    }
 
     /// The mode in force for `department`.
     public func mode(for department: String?) -> PolicyMode { rule(for: department)?.mode ?? mode }
@@ -73,7 +75,9 @@ public struct DepartmentPolicies: Sendable, Equatable {
 
     /// Loads and checks a policy file against the packs in force: unknown packs or rules are errors at their line.
     public static func load(path: String, packs: [GuidelinePack]) throws(PackError) -> DepartmentPolicies {
-        guard let data = FileManager.default.contents(atPath: path) else { throw PackError(file: path, message: "cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PackError(file: path, message: "cannot read the file")
+        }
         let root = try NodeReader.compose(bytes: Array(data), origin: path)
         let r = NodeReader(origin: path)
         let map = try r.mapping(root, "the policy", allowed: ["policy", "version", "mode", "departments", "answers"])
@@ -83,30 +87,39 @@ public struct DepartmentPolicies: Sendable, Equatable {
         if let node = map["departments"] {
             guard case .sequence(let items) = node else { throw r.fail(node, "'departments' must be a list") }
             for item in items {
-                let d = try r.mapping(item, "a department", allowed: ["id", "packs", "mode", "overrides", "unscreened_parts", "answers"])
+                let d = try r.mapping(
+                    item, "a department", allowed: ["id", "packs", "mode", "overrides", "unscreened_parts", "answers"])
                 let id = try r.string(d, "id", in: "a department", parent: item)
                 var packsList: [String]?
                 if d["packs"] != nil {
                     let list = try r.strings(d, "packs", in: "department '\(id)'")
                     for pack in list where !packIDs.contains(pack) {
-                        throw r.fail(d["packs"], "department '\(id)': unknown pack '\(pack)' (loaded: \(packIDs.sorted().joined(separator: ", ")))")
+                        throw r.fail(
+                            d["packs"],
+                            "department '\(id)': unknown pack '\(pack)' (loaded: \(packIDs.sorted().joined(separator: ", ")))"
+                        )
                     }
                     packsList = list
                 }
                 var overrides: [String: RuleAction] = [:]
                 if let o = d["overrides"] {
-                    guard case .mapping(let pairs) = o else { throw r.fail(o, "department '\(id)': 'overrides' maps rule ids to actions") }
+                    guard case .mapping(let pairs) = o else {
+                        throw r.fail(o, "department '\(id)': 'overrides' maps rule ids to actions")
+                    }
                     for (key, value) in pairs {
                         guard let rule = key.string, ruleIDs.contains(rule) else {
                             throw r.fail(key, "department '\(id)': unknown rule '\(key.string ?? "?")' in overrides")
                         }
                         guard let action = value.string.flatMap(RuleAction.init(rawValue:)) else {
-                            throw r.fail(value, "department '\(id)': the action for '\(rule)' must be block, redact, warn or log")
+                            throw r.fail(
+                                value, "department '\(id)': the action for '\(rule)' must be block, redact, warn or log"
+                            )
                         }
                         overrides[rule] = action
                     }
                 }
-                let mode: PolicyMode? = d["mode"] == nil ? nil : try Registry.choose(r, d, "mode", in: "department '\(id)'", parent: item)
+                let mode: PolicyMode? =
+                    d["mode"] == nil ? nil : try Registry.choose(r, d, "mode", in: "department '\(id)'", parent: item)
                 var department = DepartmentRule(id: id, packs: packsList, mode: mode, overrides: overrides)
                 if d["unscreened_parts"] != nil {
                     department.unscreenedParts = try Registry.choose(
@@ -123,7 +136,9 @@ public struct DepartmentPolicies: Sendable, Equatable {
             version: try r.string(map, "version", in: "the policy", parent: root),
             mode: map["mode"] == nil ? .enforce : try Registry.choose(r, map, "mode", in: "the policy", parent: root),
             departments: departments)
-        if let node = map["answers"] { policies.answers = try answerActions(node, r, ruleIDs: ruleIDs, in: "the policy") }
+        if let node = map["answers"] {
+            policies.answers = try answerActions(node, r, ruleIDs: ruleIDs, in: "the policy")
+        }
         return policies
     }
 

@@ -13,16 +13,36 @@ public struct Purpose: Sendable, Equatable {
     /// The purposes PromptGate knows, with the level each high-impact one requires.
     public static let catalogue: [Purpose] = [
         Purpose(id: "drafting", title: "Drafting text", requiredLevel: nil, source: "city generative AI guidelines"),
-        Purpose(id: "summarising", title: "Summarising documents", requiredLevel: nil, source: "city generative AI guidelines"),
-        Purpose(id: "translation", title: "Translating text", requiredLevel: nil, source: "city generative AI guidelines"),
-        Purpose(id: "resident-information", title: "Answering residents from published information", requiredLevel: nil, source: "EU AI Act Art. 50"),
-        Purpose(id: "benefits-eligibility", title: "Decisions about eligibility for social assistance and benefits", requiredLevel: 3, source: "EU AI Act Annex III 5(a); Canada Directive on Automated Decision-Making (social assistance)"),
-        Purpose(id: "housing", title: "Decisions about housing", requiredLevel: 3, source: "Canada Directive on Automated Decision-Making (social assistance: housing)"),
-        Purpose(id: "permits-licensing", title: "Decisions about permits and licences", requiredLevel: 2, source: "Canada Directive on Automated Decision-Making (access and mobility, licensing)"),
-        Purpose(id: "hiring", title: "Hiring, promotion and dismissal decisions", requiredLevel: 3, source: "EU AI Act Annex III 4; Canada Directive on Automated Decision-Making (employment)"),
-        Purpose(id: "law-enforcement-profiling", title: "Law-enforcement profiling", requiredLevel: 4, source: "EU AI Act Annex III 6; Canada Directive on Automated Decision-Making (public safety)"),
-        Purpose(id: "biometric-identification", title: "Biometric identification", requiredLevel: 4, source: "EU AI Act Annex III 1; San José AI policy 1.7.12"),
-        Purpose(id: "social-scoring", title: "Social scoring", requiredLevel: 4, source: "EU AI Act Art. 5(1)(c) (prohibited practice)"),
+        Purpose(
+            id: "summarising", title: "Summarising documents", requiredLevel: nil,
+            source: "city generative AI guidelines"),
+        Purpose(
+            id: "translation", title: "Translating text", requiredLevel: nil, source: "city generative AI guidelines"),
+        Purpose(
+            id: "resident-information", title: "Answering residents from published information", requiredLevel: nil,
+            source: "EU AI Act Art. 50"),
+        Purpose(
+            id: "benefits-eligibility", title: "Decisions about eligibility for social assistance and benefits",
+            requiredLevel: 3,
+            source: "EU AI Act Annex III 5(a); Canada Directive on Automated Decision-Making (social assistance)"),
+        Purpose(
+            id: "housing", title: "Decisions about housing", requiredLevel: 3,
+            source: "Canada Directive on Automated Decision-Making (social assistance: housing)"),
+        Purpose(
+            id: "permits-licensing", title: "Decisions about permits and licences", requiredLevel: 2,
+            source: "Canada Directive on Automated Decision-Making (access and mobility, licensing)"),
+        Purpose(
+            id: "hiring", title: "Hiring, promotion and dismissal decisions", requiredLevel: 3,
+            source: "EU AI Act Annex III 4; Canada Directive on Automated Decision-Making (employment)"),
+        Purpose(
+            id: "law-enforcement-profiling", title: "Law-enforcement profiling", requiredLevel: 4,
+            source: "EU AI Act Annex III 6; Canada Directive on Automated Decision-Making (public safety)"),
+        Purpose(
+            id: "biometric-identification", title: "Biometric identification", requiredLevel: 4,
+            source: "EU AI Act Annex III 1; San José AI policy 1.7.12"),
+        Purpose(
+            id: "social-scoring", title: "Social scoring", requiredLevel: 4,
+            source: "EU AI Act Art. 5(1)(c) (prohibited practice)"),
     ]
 
     public static func named(_ id: String) -> Purpose? { catalogue.first { $0.id == id } }

@@ -24,7 +24,9 @@ public struct Registry: Sendable {
         var entries: [RegistryEntry] = []
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
             let path = directory + "/" + name
-            guard let data = FileManager.default.contents(atPath: path) else { throw PackError(file: path, message: "cannot read the file") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw PackError(file: path, message: "cannot read the file")
+            }
             let entry = try parse(bytes: Array(data), origin: path)
             if let other = entries.first(where: { $0.id == entry.id }) {
                 throw PackError(file: path, message: "system id '\(entry.id)' is also used in \(other.location)")
@@ -60,7 +62,8 @@ public struct Registry: Sendable {
         let owner = try r.mapping(ownerNode, "\(what) owner", allowed: ["department", "contact"])
         var assessment: RegistryEntry.ImpactAssessment?
         if let node = map["impact_assessment"] {
-            let a = try r.mapping(node, "\(what) impact_assessment", allowed: ["framework", "status", "reference", "level", "date"])
+            let a = try r.mapping(
+                node, "\(what) impact_assessment", allowed: ["framework", "status", "reference", "level", "date"])
             var level: Int?
             if let text = try r.optionalString(a, "level", in: "\(what) impact_assessment") {
                 guard let value = ["I": 1, "II": 2, "III": 3, "IV": 4][text] else {
@@ -70,7 +73,9 @@ public struct Registry: Sendable {
             }
             assessment = RegistryEntry.ImpactAssessment(
                 framework: try r.string(a, "framework", in: "\(what) impact_assessment", parent: node),
-                status: try r.choice(a, "status", in: "\(what) impact_assessment", parent: node, ["not-started", "in-progress", "completed"]),
+                status: try r.choice(
+                    a, "status", in: "\(what) impact_assessment", parent: node,
+                    ["not-started", "in-progress", "completed"]),
                 reference: try r.optionalString(a, "reference", in: "\(what) impact_assessment"), level: level,
                 date: try r.optionalString(a, "date", in: "\(what) impact_assessment"))
         }

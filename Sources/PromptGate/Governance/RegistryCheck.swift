@@ -26,23 +26,27 @@ extension Registry {
         var purpose: Purpose?
         if let purposeID {
             guard let known = Purpose.named(purposeID) else {
-                verdict.blockReason = "The declared purpose '\(purposeID)' is not one PromptGate knows (\(Purpose.catalogue.map(\.id).joined(separator: ", "))). Nothing was sent."
+                verdict.blockReason =
+                    "The declared purpose '\(purposeID)' is not one PromptGate knows (\(Purpose.catalogue.map(\.id).joined(separator: ", "))). Nothing was sent."
                 return verdict
             }
             purpose = known
             verdict.purpose = known
         }
         guard let system = entries.first(where: { $0.covers(model: model, host: host) }) else {
-            verdict.blockReason = "The model '\(model ?? "(none)")' at \(host ?? "(unknown host)") is not in \(name). Only registered, approved AI systems may be used; ask IT to register it. Nothing was sent."
+            verdict.blockReason =
+                "The model '\(model ?? "(none)")' at \(host ?? "(unknown host)") is not in \(name). Only registered, approved AI systems may be used; ask IT to register it. Nothing was sent."
             return verdict
         }
         verdict.system = system
         switch system.status {
         case .suspended, .retired:
-            verdict.blockReason = "The AI system '\(system.name)' is \(system.status.rawValue) in \(name); it may not be used. Nothing was sent."
+            verdict.blockReason =
+                "The AI system '\(system.name)' is \(system.status.rawValue) in \(name); it may not be used. Nothing was sent."
             return verdict
         case .planned:
-            verdict.blockReason = "The AI system '\(system.name)' is only planned in \(name), not approved for use. Nothing was sent."
+            verdict.blockReason =
+                "The AI system '\(system.name)' is only planned in \(name), not approved for use. Nothing was sent."
             return verdict
         case .approved, .operational:
             break
@@ -57,11 +61,13 @@ extension Registry {
         }
         if let purpose {
             if system.prohibitedUses.contains(purpose.id) {
-                verdict.blockReason = "The registry prohibits using '\(system.name)' for \(purpose.title.lowercased()). Nothing was sent."
+                verdict.blockReason =
+                    "The registry prohibits using '\(system.name)' for \(purpose.title.lowercased()). Nothing was sent."
                 return verdict
             }
             if !system.permittedUses.isEmpty && !system.permittedUses.contains(purpose.id) {
-                verdict.blockReason = "'\(system.name)' is registered for \(system.permittedUses.joined(separator: ", ")), not for \(purpose.title.lowercased()). Nothing was sent."
+                verdict.blockReason =
+                    "'\(system.name)' is registered for \(system.permittedUses.joined(separator: ", ")), not for \(purpose.title.lowercased()). Nothing was sent."
                 return verdict
             }
             if let required = purpose.requiredLevel {
@@ -70,14 +76,17 @@ extension Registry {
                 if assessment == nil {
                     missing = "it has no algorithmic impact assessment"
                 } else if assessment?.isCompleted != true {
-                    missing = "its impact assessment \(assessment?.reference ?? "") is \(assessment?.status ?? "not started"), not completed"
+                    missing =
+                        "its impact assessment \(assessment?.reference ?? "") is \(assessment?.status ?? "not started"), not completed"
                 } else if (assessment?.level ?? 0) < required {
-                    missing = "its impact assessment \(assessment?.reference ?? "") covers impact level \(Purpose.roman(assessment?.level ?? 0)), and this purpose needs level \(Purpose.roman(required)) or higher"
+                    missing =
+                        "its impact assessment \(assessment?.reference ?? "") covers impact level \(Purpose.roman(assessment?.level ?? 0)), and this purpose needs level \(Purpose.roman(required)) or higher"
                 } else {
                     missing = nil
                 }
                 if let missing {
-                    verdict.blockReason = "\(purpose.title) is a high-impact use (\(purpose.source)): it needs a completed algorithmic impact assessment of '\(system.name)', but \(missing). Nothing was sent."
+                    verdict.blockReason =
+                        "\(purpose.title) is a high-impact use (\(purpose.source)): it needs a completed algorithmic impact assessment of '\(system.name)', but \(missing). Nothing was sent."
                     return verdict
                 }
             }

@@ -54,17 +54,22 @@ public struct UserDirectory: Sendable {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let text = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
         return "pgk_" + text
     }
 
     /// Loads a users file; errors name the file and line.
     public static func load(path: String) throws(PackError) -> UserDirectory {
-        guard let data = FileManager.default.contents(atPath: path) else { throw PackError(file: path, message: "cannot read the users file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PackError(file: path, message: "cannot read the users file")
+        }
         let root = try NodeReader.compose(bytes: Array(data), origin: path)
         let r = NodeReader(origin: path)
         let map = try r.mapping(root, "the users file", allowed: ["users"])
-        guard let list = map["users"], case .sequence(let items) = list else { throw r.fail(root, "the users file needs 'users:', a list") }
+        guard let list = map["users"], case .sequence(let items) = list else {
+            throw r.fail(root, "the users file needs 'users:', a list")
+        }
         var users: [(user: ProxyUser, keyHash: String)] = []
         var seen = Set<String>()
         for item in items {
@@ -72,10 +77,13 @@ public struct UserDirectory: Sendable {
             let id = try r.string(u, "id", in: "a user", parent: item)
             let hash = try r.string(u, "key_sha256", in: "user '\(id)'", parent: item).lowercased()
             guard hash.count == 64, hash.allSatisfy(\.isHexDigit) else {
-                throw r.fail(u["key_sha256"], "user '\(id)': key_sha256 must be 64 hex digits (the SHA-256 of the key, never the key)")
+                throw r.fail(
+                    u["key_sha256"],
+                    "user '\(id)': key_sha256 must be 64 hex digits (the SHA-256 of the key, never the key)")
             }
             guard seen.insert(id).inserted else { throw r.fail(item, "user id '\(id)' appears twice") }
-            users.append((ProxyUser(id: id, department: try r.optionalString(u, "department", in: "user '\(id)'")), hash))
+            users.append(
+                (ProxyUser(id: id, department: try r.optionalString(u, "department", in: "user '\(id)'")), hash))
         }
         return UserDirectory(users: users)
     }

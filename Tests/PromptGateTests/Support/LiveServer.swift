@@ -14,11 +14,12 @@ struct LiveServer {
     ) async throws -> T {
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
-        return try await run({ onRunning in
-            Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
-        }, body)
+        return try await run(
+            { onRunning in
+                Application(
+                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+            }, body)
     }
 
     /// Runs an application built with an on-running port callback (a test router, or the proxy's own), runs `body`
