@@ -8,6 +8,11 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Builds the proxy, the command line, the benchmarks and the tests. On by default, so `swift build` in this folder
+/// builds everything; a package that only wants the library depends on this one with `traits: []`, and SwiftPM then
+/// neither resolves nor builds the server stack (Hummingbird, SwiftNIO, swift-argument-parser, …).
+let server: TargetDependencyCondition? = .when(traits: ["Server"])
+
 let package = Package(
     name: "PromptGate",
     platforms: [.macOS(.v15)],
@@ -16,6 +21,10 @@ let package = Package(
         .library(name: "Screening", targets: ["Screening"]),
         .library(name: "AuditLog", targets: ["AuditLog"]),
         .executable(name: "promptgate", targets: ["promptgate"]),
+    ],
+    traits: [
+        .trait(name: "Server", description: "The proxy server, the promptgate command, benchmarks and tests."),
+        .default(enabledTraits: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -66,21 +75,23 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings),
+
+        // The proxy and the command line (the Server trait).
         .target(
             name: "PromptGateServer",
             dependencies: [
                 "PromptGate",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: server),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio", condition: server),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "promptgate",
             dependencies: [
                 "PromptGate", "PromptGateServer", "Screening", "AuditLog", "Transport", "JSONCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: server),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -96,13 +107,47 @@ let package = Package(
             name: "screen-text", dependencies: ["PromptGate", "Screening"], path: "Examples/ScreenText",
             swiftSettings: swiftSettings),
 
+        // Tests: one target per module, and the fakes they share (local upstreams, temporary folders).
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "JSONCore",
+                .product(name: "Hummingbird", package: "hummingbird", condition: server),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio", condition: server),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings),
+        .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TransportTests",
+            dependencies: [
+                "Transport", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird", condition: server),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
+                .product(name: "NIOCore", package: "swift-nio", condition: server),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ScreeningTests",
+            dependencies: [
+                "Screening", "CHyperscan", "PromptGate", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AuditLogTests",
+            dependencies: ["AuditLog", "JSONCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProvidersTests",
+            dependencies: ["Providers", "JSONCore", "Screening", "PromptGate"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "PromptGateTests",
             dependencies: [
-                "JSONCore", "Transport", "Screening", "AuditLog", "Providers", "PromptGate", "PromptGateServer",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                "JSONCore", "Screening", "AuditLog", "Providers", "PromptGate", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based", condition: server),
             ],
             swiftSettings: swiftSettings),
     ]

@@ -6,9 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 
-echo "== build (warnings are errors for our own code)"
+echo "== swift format lint --strict (the style .swift-format sets; generated files opt out)"
+swift format lint --strict --recursive Package.swift Sources Tests Benchmarks Examples Fuzz
+
+echo "== build (warnings are errors for our own code; every import is a declared dependency)"
 mkdir -p .build
-swift build --build-tests 2>&1 | tee .build/warnings.log
+swift build --build-tests --explicit-target-dependency-import-check error 2>&1 | tee .build/warnings.log
 if grep -E "^$PWD/(Sources|Tests)/.*warning:" .build/warnings.log >/dev/null; then
   echo "test: the build has warnings in our code (see above)" >&2
   exit 1

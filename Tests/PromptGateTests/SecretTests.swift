@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import AuditLog
@@ -9,6 +10,12 @@ import Testing
 /// A secret never leaves and never lands in an entry: not in monitor mode, not beside what its rule matched.
 @Suite("Gate: secrets block in every mode, and no entry keeps the text around them")
 struct SecretTests {
+    /// The shipped packs, compiled once for the scanner-level checks.
+    static let screener: Screener = {
+        do { return try Screener(packs: GuidelineLoader.embedded()) } catch {
+            fatalError("the shipped packs must compile: \(error)")
+        }
+    }()
     static let pemBody = "MIIEowIBAAKCAQEAq7BFUpkGp3+XQ0cnzb2hGfJ5ySKwmR0kQ1pkNoPemBodyLineOne"
     static let pem = """
         -----BEGIN RSA PRIVATE KEY-----
@@ -21,7 +28,7 @@ struct SecretTests {
     @Test("the whole PEM block is one finding, from BEGIN to END; without its END, through its base64 lines")
     func pemSpan() throws {
         let text = "Fix this:\n\(Self.pem)\nthanks"
-        let finding = try #require(try ScreeningTests.screener.scan(text).first { $0.entity == "PRIVATE_KEY" })
+        let finding = try #require(try Self.screener.scan(text).first { $0.entity == "PRIVATE_KEY" })
         #expect(finding.value == Self.pem)
         // A 4096-bit key is ~3 KB, far longer than a confirmation window: found whole, END line included.
         let long =
@@ -29,20 +36,20 @@ struct SecretTests {
             + (0..<50).map { _ in String(repeating: "QUJDRE", count: 11) }.joined(separator: "\n")
             + "\n-----END RSA PRIVATE KEY-----"
         let whole = try #require(
-            try ScreeningTests.screener.scan("key:\n\(long)\nok").first { $0.entity == "PRIVATE_KEY" })
+            try Self.screener.scan("key:\n\(long)\nok").first { $0.entity == "PRIVATE_KEY" })
         #expect(whole.value == long, "\(whole.value.suffix(40))")
         let truncated =
             "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\nAAAAEbm9uZQAAAAAAAAAB\n"
-        let open = try #require(try ScreeningTests.screener.scan(truncated).first { $0.entity == "PRIVATE_KEY" })
+        let open = try #require(try Self.screener.scan(truncated).first { $0.entity == "PRIVATE_KEY" })
         #expect(open.value.hasSuffix("AAAAEbm9uZQAAAAAAAAAB"), "\(open.value)")
     }
 
     @Test("an AWS secret access key is found by its name and beside its access key id, the pair as one span")
     func awsPair() throws {
         let pair = "AKIAIOSFODNN7EXAMPLE,\(Self.awsSecret)"
-        let found = try #require(try ScreeningTests.screener.scan("creds: \(pair)").first)
+        let found = try #require(try Self.screener.scan("creds: \(pair)").first)
         #expect(found.value == pair && found.category == .credentials)
-        let named = try #require(try ScreeningTests.screener.scan("aws_secret_access_key = \(Self.awsSecret)").first)
+        let named = try #require(try Self.screener.scan("aws_secret_access_key = \(Self.awsSecret)").first)
         #expect(named.value.hasSuffix(Self.awsSecret))
     }
 

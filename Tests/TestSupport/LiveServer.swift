@@ -4,12 +4,12 @@ import Logging
 import NIOCore
 
 /// A real HTTP server on a free loopback port for the length of a test.
-struct LiveServer {
-    let port: Int
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+package struct LiveServer {
+    package let port: Int
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `router` on 127.0.0.1:0, runs `body` with the server, then stops it.
-    static func with<T: Sendable>(
+    package static func with<T: Sendable>(
         _ router: Router<BasicRequestContext>, _ body: (LiveServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test-server")
@@ -24,7 +24,7 @@ struct LiveServer {
 
     /// Runs an application built with an on-running port callback (a test router, or the proxy's own), runs `body`
     /// with it, then stops it.
-    static func run<App: ApplicationProtocol, T: Sendable>(
+    package static func run<App: ApplicationProtocol, T: Sendable>(
         _ make: (@escaping @Sendable (Int) async -> Void) -> App, _ body: (LiveServer) async throws -> T
     ) async throws -> T {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
@@ -46,7 +46,7 @@ struct LiveServer {
 }
 
 /// A port on loopback where nothing listens (bound, then closed).
-func closedPort() -> Int {
+package func closedPort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)

@@ -3,15 +3,16 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-@testable import JSONCore
+import JSONCore
 
 /// The answer a ``ScriptedUpstream`` gives next, set by the test (not sent in the request, which is screened).
-actor AnswerScript {
+package actor AnswerScript {
+    package init() {}
     /// The answer's text; `{prompt}` in it becomes the last user text as the upstream received it.
-    private(set) var answer = ""
+    package private(set) var answer = ""
     /// Byte offsets where a streamed answer is cut into pieces.
-    private(set) var cuts: [Int] = []
-    func set(_ answer: String, cuts: [Int] = []) {
+    package private(set) var cuts: [Int] = []
+    package func set(_ answer: String, cuts: [Int] = []) {
         self.answer = answer
         self.cuts = cuts
     }
@@ -20,8 +21,8 @@ actor AnswerScript {
 /// An upstream that answers what the test scripted (``AnswerScript``), streamed in pieces cut where the script
 /// says. Chat Completions (`/v1/chat/completions`) and Responses (`/v1/responses`, whose
 /// streams repeat the whole text in their `.done` events and `response.completed`).
-enum ScriptedUpstream {
-    static func router(_ recorder: UpstreamRecorder, _ script: AnswerScript) -> Router<BasicRequestContext> {
+package enum ScriptedUpstream {
+    package static func router(_ recorder: UpstreamRecorder, _ script: AnswerScript) -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/v1/chat/completions") { request, _ in
             let (json, answer, pieces) = try await scripted(request, recorder, script)

@@ -1,12 +1,13 @@
 import Crypto
 import Foundation
+import TestSupport
 import Testing
 
 @testable import AuditLog
 @testable import JSONCore
 
 @Suite("AuditLog: line checks, proofs, segments, timer, rotation")
-struct AuditLogMoreTests {
+struct LogFileTests {
     static func check(_ text: String) -> LineCheck.Outcome {
         Array(text.utf8).withUnsafeBytes { LineCheck.check($0) }
     }

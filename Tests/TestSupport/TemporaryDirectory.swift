@@ -1,7 +1,7 @@
 import Foundation
 
 /// A fresh folder under the system temporary directory, removed after `body`.
-func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async rethrows -> T {
+package func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async rethrows -> T {
     let path = NSTemporaryDirectory() + "promptgate-test-" + UUID().uuidString
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: path) }
@@ -9,7 +9,7 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async rethrow
 }
 
 /// The same, for synchronous bodies.
-func withTemporaryDirectorySync<T>(_ body: (String) throws -> T) rethrows -> T {
+package func withTemporaryDirectorySync<T>(_ body: (String) throws -> T) rethrows -> T {
     let path = NSTemporaryDirectory() + "promptgate-test-" + UUID().uuidString
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: path) }
@@ -17,8 +17,8 @@ func withTemporaryDirectorySync<T>(_ body: (String) throws -> T) rethrows -> T {
 }
 
 /// The repository root (two folders above this file's folder).
-let repositoryRoot: String = {
+package let repositoryRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<4 { url.deleteLastPathComponent() }
+    for _ in 0..<3 { url.deleteLastPathComponent() }
     return url.path
 }()

@@ -3,13 +3,14 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-@testable import JSONCore
+import JSONCore
 
 /// What reached the fake upstream.
-actor UpstreamRecorder {
-    private(set) var bodies: [String] = []
-    private(set) var authorizations: [String] = []
-    func record(body: String, authorization: String) {
+package actor UpstreamRecorder {
+    package init() {}
+    package private(set) var bodies: [String] = []
+    package private(set) var authorizations: [String] = []
+    package func record(body: String, authorization: String) {
         bodies.append(body)
         authorizations.append(authorization)
     }
@@ -17,8 +18,8 @@ actor UpstreamRecorder {
 
 /// An OpenAI-compatible upstream that echoes the last user text, in 5-byte stream chunks so placeholders are split
 /// across chunks; `"drop"` in the prompt makes it break the stream off after two chunks.
-enum FakeUpstream {
-    static func router(_ recorder: UpstreamRecorder) -> Router<BasicRequestContext> {
+package enum FakeUpstream {
+    package static func router(_ recorder: UpstreamRecorder) -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/v1/chat/completions") { request, _ in
             var request = request
