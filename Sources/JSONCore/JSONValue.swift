@@ -46,6 +46,12 @@ extension JSONValue {
         }
     }
 
+    /// The element at `index` of an array, or `nil` (not an array, or out of range).
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }
+        return elements[index]
+    }
+
     /// The string, if this is a string.
     public var stringValue: String? {
         if case .string(let s) = self { return s }

@@ -79,14 +79,15 @@ extension Gate {
         for located in result.findings {
             metrics.finding(rule: located.finding.ruleID, action: located.finding.action.rawValue)
         }
+        context.outcome?.decided(decision, findings: result.findings.map(\.finding), blockReason: blockReason)
         if let blockReason {
             entry.event = .requestBlocked
             entry.decision = Decision.blocked.rawValue
             entry.status = 403
-            try await record(entry)
+            context.outcome?.recorded(sequence: try await record(entry))
             throw GateFailure.blocked(blockReason)
         }
-        try await record(entry)
+        context.outcome?.recorded(sequence: try await record(entry))
         return (decision, verdict)
     }
 

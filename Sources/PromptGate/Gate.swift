@@ -157,11 +157,14 @@ public final class Gate: Sendable {
         await afterward.drain()
     }
 
-    /// Records an entry, turning a failure into the error that stops the request.
-    func record(_ entry: AuditEntry) async throws(GateFailure) {
+    /// Records an entry (durable when this returns) and gives its sequence number, turning a failure into the
+    /// error that stops the request.
+    @discardableResult
+    func record(_ entry: AuditEntry) async throws(GateFailure) -> Int {
         do {
-            _ = try await auditLog.append(entry)
+            let receipt = try await auditLog.append(entry)
             metrics.auditAppend(ok: true)
+            return receipt.seq
         } catch {
             metrics.auditAppend(ok: false)
             logger.error("audit append failed; the request is refused", metadata: ["error": "\(error)"])

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// Who is asking, from where: recorded in every audit entry of the request.
 public struct RequestContext: Sendable {
@@ -10,10 +11,13 @@ public struct RequestContext: Sendable {
     public var client: String?
     /// The declared purpose (an id of ``Purpose/catalogue``), e.g. from the `X-PromptGate-Purpose` header.
     public var purpose: String?
-    /// Client headers the upstream needs and the proxy passes on (`anthropic-version`, `anthropic-beta`).
-    public var forwardedHeaders: [(name: String, value: String)] = []
+    /// Client headers the upstream needs and the proxy passes on (``Endpoint/forwardedHeaders``:
+    /// `anthropic-version`, `anthropic-beta`).
+    public var forwardedHeaders = HTTPFields()
     /// The protocol of the request, set by the gate.
     var wire: ChatWire = .openAIChat
+    /// Where the gate tells the typed API its decision, findings and entry (nil on the byte API).
+    var outcome: ScreeningOutcome?
 
     public init(
         requestID: String = RequestContext.newRequestID(), actor: String = "anonymous", department: String? = nil,
