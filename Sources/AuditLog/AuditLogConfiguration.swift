@@ -17,9 +17,16 @@ public struct AuditLogConfiguration: Sendable {
     /// fsync every batch. Turn off only to generate benchmark logs: acknowledged entries could then be lost.
     public var fsync: Bool
 
+    // The defaults, each stated once: the initializer, the proxy's configuration reader and its `--help` use these.
+    public static let defaultCheckpointEvery = 1000
+    public static let defaultCheckpointInterval: Duration = .seconds(5)
+    public static let defaultMaxLineBytes = 1 << 20
+    public static let defaultMaxSegmentBytes = 256 << 20
+
     public init(
-        directory: String, origin: String, checkpointEvery: Int = 1000, checkpointInterval: Duration? = .seconds(5),
-        maxLineBytes: Int = 1 << 20, maxSegmentBytes: Int = 256 << 20, rollDaily: Bool = true, fsync: Bool = true
+        directory: String, origin: String, checkpointEvery: Int = defaultCheckpointEvery,
+        checkpointInterval: Duration? = defaultCheckpointInterval, maxLineBytes: Int = defaultMaxLineBytes,
+        maxSegmentBytes: Int = defaultMaxSegmentBytes, rollDaily: Bool = true, fsync: Bool = true
     ) {
         self.directory = directory
         self.origin = origin

@@ -2,11 +2,14 @@ import Foundation
 import Screening
 import Yams
 
-/// The proxy's settings from a YAML configuration file, overridden by `PROMPTGATE_*` environment variables (and, in
-/// `promptgate serve`, by command-line options). Each value remembers where it came from, so a bad one is reported
-/// as `FILE:LINE:COLUMN` or by its variable's name.
+/// The proxy's settings from a YAML configuration file, overridden by `PROMPTGATE_*` environment variables, overridden
+/// in turn by command-line options (or a program's own values). Each value remembers where it came from, so a bad one
+/// is reported as `FILE:LINE:COLUMN`, by its variable's name or by its option.
 ///
-/// `docs/promptgate.example.yaml` is the commented example; ``known`` lists every setting.
+/// This is the one reader of the configuration: ``GateConfiguration``, the transport and the audit log (and the
+/// server's `ServerConfiguration`) each take their own keys from it, with their own defaults. A setting that no
+/// layer sets is `nil` here, never a default. `docs/promptgate.example.yaml` is the commented example; ``known``
+/// lists every setting.
 public struct ProxySettings: Sendable {
     /// One setting: its name, its place in the YAML file, its environment variable and what it means.
     public struct Setting: Sendable {
@@ -14,12 +17,40 @@ public struct ProxySettings: Sendable {
         public var path: [String]
         public var environment: String
         public var help: String
+
+        /// Its command-line option: the name with dashes (`--checkpoint-every`).
+        public var option: String { "--" + name.replacingOccurrences(of: "_", with: "-") }
     }
 
     /// A value and where it was set.
     public struct Value: Sendable {
         public var text: String
-        public var origin: String
+        /// The configuration file and the value's 1-based line and column in it, when it came from the file.
+        public var file: String?
+        public var line: Int?
+        public var column: Int?
+        /// The environment variable (`$PROMPTGATE_LISTEN`) or option (`--listen`) that set it otherwise.
+        public var source: String?
+
+        public init(
+            text: String, file: String? = nil, line: Int? = nil, column: Int? = nil, source: String? = nil
+        ) {
+            self.text = text
+            self.file = file
+            self.line = line
+            self.column = column
+            self.source = source
+        }
+
+        /// `FILE:LINE:COLUMN`, `$VARIABLE` or `--option`.
+        public var origin: String {
+            ConfigurationError(file: file, line: line, column: column, source: source, message: "").place ?? ""
+        }
+
+        /// An error about this value, at the place it was set.
+        public func error(_ key: String, _ message: String) -> ConfigurationError {
+            ConfigurationError(file: file, line: line, column: column, source: source, key: key, message: message)
+        }
     }
 
     /// Every setting the file and the environment may give.
@@ -106,18 +137,45 @@ public struct ProxySettings: Sendable {
             help: "block or allow"),
     ]
 
+    /// The values read so far, by setting name; each layer replaces what the one below set.
     public private(set) var values: [String: Value] = [:]
+    /// The upstream keys given in the environment (``secretVariables``), by variable name. Kept apart from
+    /// ``values`` because a ``Secret`` never prints itself.
+    public private(set) var secrets: [String: Secret] = [:]
+    /// `$HOME`, for the default data folder.
+    public private(set) var home: String?
+
+    /// Variables that hold an upstream key itself. They are read from the environment only: a key in a file belongs
+    /// in a file of its own (`upstream.key_file`), and one on a command line would show in `ps`.
+    public static let secretVariables = ["PROMPTGATE_UPSTREAM_KEY", "PROMPTGATE_ANTHROPIC_KEY"]
 
     public init() {}
 
-    /// Reads a configuration file. Unknown keys, lists and empty values are errors at their line.
-    public static func load(path: String) throws(PackError) -> ProxySettings {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PackError(file: path, message: "cannot read the configuration file")
-        }
-        let root = try NodeReader.compose(bytes: Array(data), origin: path)
+    /// The layers below the command line: the file (`file`, else `$PROMPTGATE_CONFIG`, else none), then the
+    /// `PROMPTGATE_*` variables of `environment` over it.
+    public static func load(
+        file: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> ProxySettings {
         var settings = ProxySettings()
-        try settings.read(root, path: [], reader: NodeReader(origin: path))
+        if let path = file ?? environment["PROMPTGATE_CONFIG"], !path.isEmpty {
+            settings = try load(path: path)
+        }
+        settings.apply(environment: environment)
+        return settings
+    }
+
+    /// Reads a configuration file. Unknown keys, lists and empty values are errors at their line.
+    public static func load(path: String) throws(ConfigurationError) -> ProxySettings {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(file: path, message: "cannot read the configuration file")
+        }
+        var settings = ProxySettings()
+        do {
+            let root = try NodeReader.compose(bytes: Array(data), origin: path)
+            try settings.read(root, path: [], reader: NodeReader(origin: path))
+        } catch {
+            throw ConfigurationError(error)
+        }
         return settings
     }
 
@@ -135,41 +193,81 @@ public struct ProxySettings: Sendable {
                 guard case .scalar(let scalar) = value, !scalar.string.isEmpty else {
                     throw reader.fail(value, "'\(childPath.joined(separator: "."))' must be a single value")
                 }
-                let mark = value.mark.map { ":\($0.line):\($0.column)" } ?? ""
-                values[setting.name] = Value(text: scalar.string, origin: reader.origin + mark)
+                values[setting.name] = Value(
+                    text: scalar.string, file: reader.origin, line: value.mark?.line, column: value.mark?.column)
             } else {
                 try read(value, path: childPath, reader: reader)
             }
         }
     }
 
-    /// Lets `PROMPTGATE_*` variables override the file.
+    /// Lets `PROMPTGATE_*` variables override the file (an empty variable counts as unset).
     public mutating func apply(environment: [String: String]) {
         for setting in Self.known {
             if let text = environment[setting.environment], !text.isEmpty {
-                values[setting.name] = Value(text: text, origin: "$" + setting.environment)
+                values[setting.name] = Value(text: text, source: "$" + setting.environment)
             }
+        }
+        for variable in Self.secretVariables {
+            if let text = environment[variable], !text.isEmpty { secrets[variable] = Secret(text) }
+        }
+        if let home = environment["HOME"], !home.isEmpty { self.home = home }
+    }
+
+    /// The top layer: values given on the command line (or in code), by setting name, each reported as its option
+    /// (``Setting/option``) when it is bad. A name that is no setting is refused.
+    public mutating func apply(overrides: [String: String]) throws(ConfigurationError) {
+        for (name, text) in overrides.sorted(by: { $0.key < $1.key }) {
+            guard let setting = Self.known.first(where: { $0.name == name }) else {
+                let names = Self.known.map(\.name).sorted().joined(separator: ", ")
+                throw ConfigurationError(key: name, message: "unknown setting (expected one of: \(names))")
+            }
+            values[name] = Value(text: text, source: setting.option)
         }
     }
 
-    public func string(_ name: String) -> String? { values[name]?.text }
+    /// The setting's text, if any layer set it.
+    public func string(_ name: String) -> String? { value(name)?.text }
+
+    /// The setting's value and where it was set, if any layer set it.
+    public func value(_ name: String) -> Value? {
+        assert(Self.known.contains { $0.name == name }, "\(name) is not a setting")
+        return values[name]
+    }
 
     /// A whole number, or an error naming where the bad value was set.
-    public func int(_ name: String) throws(PackError) -> Int? {
-        guard let value = values[name] else { return nil }
+    public func int(_ name: String) throws(ConfigurationError) -> Int? {
+        guard let value = value(name) else { return nil }
         guard let number = Int(value.text.trimmingCharacters(in: .whitespaces)), number >= 0 else {
-            throw PackError(file: value.origin, message: "\(name) must be a whole number, not '\(value.text)'")
+            throw value.error(name, "expected a whole number, not '\(value.text)'")
         }
         return number
     }
 
+    /// A whole number of seconds.
+    public func seconds(_ name: String) throws(ConfigurationError) -> Duration? {
+        try int(name).map { .seconds($0) }
+    }
+
     /// true/false (also yes/no, on/off, 1/0), or an error naming where the bad value was set.
-    public func bool(_ name: String) throws(PackError) -> Bool? {
-        guard let value = values[name] else { return nil }
+    public func bool(_ name: String) throws(ConfigurationError) -> Bool? {
+        guard let value = value(name) else { return nil }
         switch value.text.lowercased() {
         case "true", "yes", "on", "1": return true
         case "false", "no", "off", "0": return false
-        default: throw PackError(file: value.origin, message: "\(name) must be true or false, not '\(value.text)'")
+        default: throw value.error(name, "expected true or false, not '\(value.text)'")
         }
+    }
+
+    /// One of a fixed set of values (`warn` or `block`), or an error naming where the bad value was set.
+    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type = T.self)
+        throws(ConfigurationError) -> T? where T.RawValue == String
+    {
+        guard let value = value(name) else { return nil }
+        guard let choice = T(rawValue: value.text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: " or ")
+            throw value.error(name, "expected \(allowed), not '\(value.text)'")
+        }
+        return choice
     }
 }

@@ -26,18 +26,27 @@ public struct TransportConfiguration: Sendable {
     /// Connections kept open per host for reuse.
     public var maxConnectionsPerHost: Int
 
+    // The defaults, each stated once: the initializer, the configuration reader and `promptgate serve --help` use
+    // these.
+    public static let defaultConnectTimeout: Duration = .seconds(10)
+    public static let defaultFirstByteTimeout: Duration = .seconds(120)
+    public static let defaultIdleTimeout: Duration = .seconds(120)
+    public static let defaultHTTP2 = true
+    public static let defaultMaxBufferedBytes = 64 * 1024
+    public static let defaultMaxConnectionsPerHost = 64
+
     public init(
-        connectTimeout: Duration = .seconds(10),
-        firstByteTimeout: Duration = .seconds(120),
-        idleTimeout: Duration = .seconds(120),
+        connectTimeout: Duration = defaultConnectTimeout,
+        firstByteTimeout: Duration = defaultFirstByteTimeout,
+        idleTimeout: Duration = defaultIdleTimeout,
         caBundlePath: String? = nil,
         clientCertificatePath: String? = nil,
         clientKeyPath: String? = nil,
         proxy: String? = nil,
         noProxy: String? = nil,
-        http2: Bool = true,
-        maxBufferedBytes: Int = 64 * 1024,
-        maxConnectionsPerHost: Int = 64
+        http2: Bool = defaultHTTP2,
+        maxBufferedBytes: Int = defaultMaxBufferedBytes,
+        maxConnectionsPerHost: Int = defaultMaxConnectionsPerHost
     ) {
         self.connectTimeout = connectTimeout
         self.firstByteTimeout = firstByteTimeout

@@ -44,7 +44,7 @@ struct ProxySettingsTests {
         #expect(settings.string("listen") == "127.0.0.1:9100")
         #expect(try settings.int("idle_timeout") == 30)
         settings.apply(environment: ["PROMPTGATE_HTTP2": "maybe"])
-        #expect(throws: PackError.self) { try settings.bool("http2") }
+        #expect(throws: ConfigurationError.self) { try settings.bool("http2") }
     }
 
     @Test("unknown keys and lists are refused with file, line and the keys that exist")
@@ -62,6 +62,6 @@ struct ProxySettingsTests {
             return text.hasPrefix(path + ":2") && text.contains("unknown key 'uri'") && text.contains("key_file, url")
         }
         try "listen: [a, b]\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: PackError.self) { try ProxySettings.load(path: path) }
+        #expect(throws: ConfigurationError.self) { try ProxySettings.load(path: path) }
     }
 }
