@@ -1,3 +1,5 @@
+import PromptGate
+
 /// Where the proxy listens and how much it accepts.
 public struct ServerConfiguration: Sendable {
     /// The address to listen on. Loopback by default: other machines cannot reach the proxy unless told so.
@@ -11,13 +13,48 @@ public struct ServerConfiguration: Sendable {
     /// (streams included) are not limited by it.
     public var clientTimeout: Duration
 
+    // The defaults, each stated once: the initializer, the configuration reader and `promptgate serve --help` use
+    // these. The request size limit is the gate's (`GateConfiguration.defaultMaxRequestBytes`): both enforce it.
+    public static let defaultHost = "127.0.0.1"
+    public static let defaultPort = 8787
+    public static let defaultClientTimeout: Duration = .seconds(30)
+    /// `127.0.0.1:8787`, as `listen` is written.
+    public static var defaultListen: String { "\(defaultHost):\(defaultPort)" }
+
     public init(
-        host: String = "127.0.0.1", port: Int = 8787, maxRequestBytes: Int = 8 << 20,
-        clientTimeout: Duration = .seconds(30)
+        host: String = defaultHost, port: Int = defaultPort,
+        maxRequestBytes: Int = GateConfiguration.defaultMaxRequestBytes,
+        clientTimeout: Duration = defaultClientTimeout
     ) {
         self.host = host
         self.port = port
         self.maxRequestBytes = maxRequestBytes
         self.clientTimeout = clientTimeout
+    }
+
+    /// The server's settings: `listen`, `max_request_bytes` and `client_timeout` (at least a second).
+    public init(settings: ProxySettings) throws(ConfigurationError) {
+        var host = Self.defaultHost
+        var port = Self.defaultPort
+        if let listen = settings.value("listen") {
+            guard let (parsedHost, parsedPort) = Self.parseListen(listen.text) else {
+                throw listen.error("listen", "expected HOST:PORT, e.g. \(Self.defaultListen)")
+            }
+            (host, port) = (parsedHost, parsedPort)
+        }
+        self.init(
+            host: host, port: port,
+            maxRequestBytes: try settings.int("max_request_bytes") ?? GateConfiguration.defaultMaxRequestBytes,
+            clientTimeout: max(.seconds(1), try settings.seconds("client_timeout") ?? Self.defaultClientTimeout))
+    }
+
+    /// Splits `host:port` (IPv6 as `[::1]:8787`; an empty host is loopback), or nil if it is not that.
+    public static func parseListen(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? defaultHost : host, port)
     }
 }

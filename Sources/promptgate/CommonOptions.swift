@@ -21,8 +21,7 @@ struct DataOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         if let folder = environment["PROMPTGATE_DATA"], !folder.isEmpty { return folder }
         if let configured, !configured.isEmpty { return configured }
-        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
-        return home + "/.local/share/promptgate"
+        return GateConfiguration.defaultDataDirectory(home: environment["HOME"])
     }
 }
 

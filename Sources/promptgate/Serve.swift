@@ -29,13 +29,13 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Address to listen on (default 127.0.0.1:8787). Loopback by default; listen wider only behind a firewall.",
+            "Address to listen on (default \(ServerConfiguration.defaultListen)). Loopback by default; listen wider only behind a firewall.",
             valueName: "host:port"))
     var listen: String?
 
     @Option(
         help: ArgumentHelp(
-            "The upstream's OpenAI-style base URL. Default: $PROMPTGATE_UPSTREAM, else https://api.openai.com/v1.",
+            "The upstream's OpenAI-style base URL. Default: $PROMPTGATE_UPSTREAM, else \(GateConfiguration.defaultUpstreamBaseURL).",
             valueName: "url"))
     var upstream: String?
 
@@ -69,13 +69,22 @@ struct Serve: AsyncParsableCommand {
             "The audit log's origin and signing key name. Default: <hostname>/promptgate.", valueName: "name"))
     var origin: String?
 
-    @Option(help: "Sign a checkpoint after this many audit entries (and always at shutdown). Default 1000.")
+    @Option(
+        help:
+            "Sign a checkpoint after this many audit entries (and always at shutdown). Default \(AuditLogConfiguration.defaultCheckpointEvery)."
+    )
     var checkpointEvery: Int?
 
-    @Option(help: "Roll the audit log to a new segment file past this many bytes (and every UTC day). Default 256 MiB.")
+    @Option(
+        help:
+            "Roll the audit log to a new segment file past this many bytes (and every UTC day). Default \(AuditLogConfiguration.defaultMaxSegmentBytes >> 20) MiB."
+    )
     var maxSegmentBytes: Int?
 
-    @Option(help: "Sign a checkpoint at least this many seconds after the last one while entries arrive. Default 5.")
+    @Option(
+        help:
+            "Sign a checkpoint at least this many seconds after the last one while entries arrive. Default \(AuditLogConfiguration.defaultCheckpointInterval.wholeSeconds)."
+    )
     var checkpointSeconds: Int?
 
     @Option(
@@ -111,12 +120,15 @@ struct Serve: AsyncParsableCommand {
             valueName: "text"))
     var disclosureNotice: String?
 
-    @Option(help: "When a registered system's review date has passed: warn (default) or block.")
+    @Option(
+        help:
+            "When a registered system's review date has passed: warn or block. Default \(GateConfiguration.defaultReviewOverdue.rawValue)."
+    )
     var reviewOverdue: ReviewOverduePolicy?
 
     @Option(
         help:
-            "Parts that cannot be screened as text (images, audio, PDF, token arrays): block (default) or allow (forwarded and recorded as unscreened, with media type, size and a keyed fingerprint). A department's policy may say otherwise."
+            "Parts that cannot be screened as text (images, audio, PDF, token arrays): block or allow (forwarded and recorded as unscreened, with media type, size and a keyed fingerprint). Default \(GateConfiguration.defaultUnscreenedParts.rawValue). A department's policy may say otherwise."
     )
     var unscreenedParts: UnscreenedPartsPolicy?
 
@@ -133,94 +145,85 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Outbound proxy URL; libcurl otherwise reads https_proxy / no_proxy.", valueName: "url"))
     var proxy: String?
 
-    @Option(help: "Seconds allowed to connect to the upstream. Default 10.")
+    @Option(
+        help:
+            "Seconds allowed to connect to the upstream. Default \(TransportConfiguration.defaultConnectTimeout.wholeSeconds)."
+    )
     var connectTimeout: Int?
 
-    @Option(help: "Seconds allowed for the upstream's first response byte. Default 120.")
+    @Option(
+        help:
+            "Seconds allowed for the upstream's first response byte. Default \(TransportConfiguration.defaultFirstByteTimeout.wholeSeconds)."
+    )
     var firstByteTimeout: Int?
 
-    @Option(help: "Seconds an upstream stream may stay silent before it is cut. Default 120.")
+    @Option(
+        help:
+            "Seconds an upstream stream may stay silent before it is cut. Default \(TransportConfiguration.defaultIdleTimeout.wholeSeconds)."
+    )
     var idleTimeout: Int?
 
-    @Option(help: "Seconds a client may take to send a whole request (or sit idle between requests). Default 30.")
+    @Option(
+        help:
+            "Seconds a client may take to send a whole request (or sit idle between requests). Default \(ServerConfiguration.defaultClientTimeout.wholeSeconds)."
+    )
     var clientTimeout: Int?
 
-    @Option(help: "Largest request body accepted, in bytes. Default 8 MiB.")
+    @Option(
+        help: "Largest request body accepted, in bytes. Default \(GateConfiguration.defaultMaxRequestBytes >> 20) MiB.")
     var maxRequestBytes: Int?
+
+    /// The options given, by the name of the setting each overrides: the top layer of the configuration.
+    private var overrides: [String: String] {
+        let options: [(String, String?)] = [
+            ("listen", listen), ("upstream", upstream), ("upstream_key_file", upstreamKeyFile),
+            ("anthropic_upstream", anthropicUpstream), ("anthropic_key_file", anthropicKeyFile),
+            ("ollama_upstream", ollamaUpstream), ("data", data.folder), ("guidelines", guidelines.folder),
+            ("origin", origin), ("checkpoint_every", checkpointEvery.map(String.init)),
+            ("checkpoint_seconds", checkpointSeconds.map(String.init)),
+            ("max_segment_bytes", maxSegmentBytes.map(String.init)), ("users", users), ("registry", registry),
+            ("policy", policy), ("department", department), ("disclosure_notice", disclosureNotice),
+            ("review_overdue", reviewOverdue?.rawValue), ("unscreened_parts", unscreenedParts?.rawValue),
+            ("fingerprint_key", fingerprintKey), ("ca_bundle", caBundle), ("proxy", proxy),
+            ("connect_timeout", connectTimeout.map(String.init)),
+            ("first_byte_timeout", firstByteTimeout.map(String.init)), ("idle_timeout", idleTimeout.map(String.init)),
+            ("client_timeout", clientTimeout.map(String.init)), ("max_request_bytes", maxRequestBytes.map(String.init)),
+        ]
+        return Dictionary(uniqueKeysWithValues: options.compactMap { name, value in value.map { (name, $0) } })
+    }
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         // A file-size limit must make an audit append fail (and the request fail closed), not kill the proxy.
         signal(SIGXFSZ, SIG_IGN)
-        let environment = ProcessInfo.processInfo.environment
-        var settings = ProxySettings()
-        if let path = config ?? environment["PROMPTGATE_CONFIG"], !path.isEmpty {
-            settings = try explained("configuration") { try ProxySettings.load(path: path) }
+        // The library reads the file and the environment, and maps them with their defaults; the options go on top.
+        var configuration: GateConfiguration
+        let serverConfiguration: ServerConfiguration
+        do {
+            var settings = try ProxySettings.load(file: config)
+            try settings.apply(overrides: overrides)
+            configuration = try GateConfiguration(settings: settings)
+            serverConfiguration = try ServerConfiguration(settings: settings)
+        } catch {
+            throw CLIError("configuration error: \(error)")
         }
-        settings.apply(environment: environment)
-        func number(_ option: Int?, _ name: String, _ fallback: Int) throws -> Int {
-            if let option { return option }
-            return try explained("configuration") { try settings.int(name) } ?? fallback
-        }
-        let (host, port) = try parseListen(listen ?? settings.string("listen") ?? "127.0.0.1:8787")
-        let packs = try guidelines.load(configured: settings.string("guidelines"))
-        let folder = data.resolved(configured: settings.string("data"))
-        let maxRequestBytes = try number(self.maxRequestBytes, "max_request_bytes", 8 << 20)
-        var configuration = GateConfiguration(
-            upstreamBaseURL: upstream ?? settings.string("upstream") ?? "https://api.openai.com/v1",
-            upstreamAPIKey: try secret(
-                file: upstreamKeyFile ?? settings.string("upstream_key_file"),
-                environment: environment["PROMPTGATE_UPSTREAM_KEY"]),
-            packs: packs, dataDirectory: folder,
-            checkpointEvery: try number(checkpointEvery, "checkpoint_every", 1000),
-            checkpointInterval: .seconds(try number(checkpointSeconds, "checkpoint_seconds", 5)),
-            maxSegmentBytes: try number(maxSegmentBytes, "max_segment_bytes", 256 << 20),
-            transport: TransportConfiguration(
-                connectTimeout: .seconds(try number(connectTimeout, "connect_timeout", 10)),
-                firstByteTimeout: .seconds(try number(firstByteTimeout, "first_byte_timeout", 120)),
-                idleTimeout: .seconds(try number(idleTimeout, "idle_timeout", 120)),
-                caBundlePath: caBundle ?? settings.string("ca_bundle"),
-                clientCertificatePath: settings.string("client_certificate"),
-                clientKeyPath: settings.string("client_key"),
-                proxy: proxy ?? settings.string("proxy"), noProxy: settings.string("no_proxy"),
-                http2: try explained("configuration") { try settings.bool("http2") } ?? true),
-            maxRequestBytes: maxRequestBytes)
-        configuration.anthropicBaseURL = anthropicUpstream ?? settings.string("anthropic_upstream")
-        configuration.ollamaBaseURL = ollamaUpstream ?? settings.string("ollama_upstream")
-        configuration.anthropicAPIKey = try secret(
-            file: anthropicKeyFile ?? settings.string("anthropic_key_file"),
-            environment: environment["PROMPTGATE_ANTHROPIC_KEY"])
-        if let origin = origin ?? settings.string("origin") { configuration.logOrigin = origin }
-        configuration.fingerprintKeyPath = fingerprintKey ?? settings.string("fingerprint_key")
-        configuration.reviewOverdue =
-            try choice(reviewOverdue, "review_overdue", in: settings) ?? configuration.reviewOverdue
-        configuration.unscreenedParts =
-            try choice(unscreenedParts, "unscreened_parts", in: settings) ?? configuration.unscreenedParts
-        configuration.defaultDepartment = department ?? settings.string("department")
         if let reason = startNewLog {
             guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CLIError("--start-new-log needs a reason: it is recorded in the new log for the auditors")
             }
             configuration.startNewLog = reason
         }
-        if let users = users ?? settings.string("users") {
-            configuration.users = try explained("users file") { try UserDirectory.load(path: users) }
-        } else {
+        if configuration.users == nil {
             printError(
                 "PromptGate: no users file (--users): requests are anonymous and any client on this machine can use the proxy."
             )
         }
-        configuration.disclosureNotice = disclosureNotice ?? settings.string("disclosure_notice")
-        if let policy = policy ?? settings.string("policy") {
-            configuration.policies = try explained("policy") { try DepartmentPolicies.load(path: policy, packs: packs) }
-        }
-        if let registry = registry ?? settings.string("registry") {
-            configuration.registry = try explained("registry") { try Registry.load(directory: registry) }
-        } else {
+        if configuration.registry == nil {
             printError(
                 "PromptGate: no AI registry (--registry): any model at the upstream is reachable, and high-impact purposes are blocked."
             )
         }
+        let folder = configuration.dataDirectory
 
         let gate: Gate
         let report: Gate.StartupReport
@@ -262,12 +265,9 @@ struct Serve: AsyncParsableCommand {
                 "PromptGate: no upstream key (set PROMPTGATE_UPSTREAM_KEY or --upstream-key-file): requests go upstream without one."
             )
         }
-        let server = ProxyServer(
-            gate: gate,
-            configuration: ServerConfiguration(
-                host: host, port: port, maxRequestBytes: maxRequestBytes,
-                clientTimeout: .seconds(max(1, try number(clientTimeout, "client_timeout", 30)))))
-        let packList = packs.map { "\($0.id)@\($0.version)" }.joined(separator: ", ")
+        let server = ProxyServer(gate: gate, configuration: serverConfiguration)
+        let host = serverConfiguration.host
+        let packList = configuration.packs.map { "\($0.id)@\($0.version)" }.joined(separator: ", ")
         let upstreamURL = configuration.upstreamBaseURL
         do {
             try await server.run { bound in
@@ -283,50 +283,9 @@ struct Serve: AsyncParsableCommand {
         try await gate.shutdown()
         printError("PromptGate: stopped; final checkpoint signed at \(await gate.auditLog.size) entries.")
     }
-
-    /// A setting with a fixed set of values: the option if given, else the configuration's (refused with its
-    /// file and line if it is none of them), else nil.
-    private func choice<T: RawRepresentable & CaseIterable>(_ option: T?, _ name: String, in settings: ProxySettings)
-        throws -> T? where T.RawValue == String
-    {
-        if let option { return option }
-        guard let text = settings.string(name) else { return nil }
-        guard let value = T(rawValue: text) else {
-            let allowed = T.allCases.map(\.rawValue).joined(separator: " or ")
-            throw CLIError("configuration error: \(settings.values[name]?.origin ?? ""): \(name) must be \(allowed)")
-        }
-        return value
-    }
-
-    /// Runs a loader, turning its error into a message that names what was being loaded (file and line included).
-    private func explained<T>(_ what: String, _ load: () throws -> T) throws -> T {
-        do {
-            return try load()
-        } catch {
-            throw CLIError("\(what) error: \(error)")
-        }
-    }
-
-    /// A key from its file, else from an environment variable's value.
-    private func secret(file: String?, environment value: String?) throws -> Secret? {
-        if let path = file {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CLIError("cannot read the key file \(path)")
-            }
-            let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            return key.isEmpty ? nil : Secret(key)
-        }
-        if let value, !value.isEmpty { return Secret(value) }
-        return nil
-    }
 }
 
-/// Splits `host:port` (IPv6 as `[::1]:8787`).
-func parseListen(_ text: String) throws -> (String, Int) {
-    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-        (0...65535).contains(port)
-    else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8787") }
-    var host = String(text[..<colon])
-    if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-    return (host.isEmpty ? "127.0.0.1" : host, port)
+extension Duration {
+    /// Whole seconds, as the options take them (for the defaults in their help).
+    fileprivate var wholeSeconds: Int64 { components.seconds }
 }
