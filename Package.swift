@@ -50,7 +50,12 @@ let package = Package(
         .target(name: "JSONCore", swiftSettings: swiftSettings),
         .target(
             name: "Transport",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CCurl",
+                // Headers cross modules as HTTPFields; a tiny package with no dependencies, so the library needs it.
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .target(
             name: "Screening",
@@ -71,6 +76,7 @@ let package = Package(
             dependencies: [
                 "JSONCore", "Transport", "Screening", "AuditLog", "Providers", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

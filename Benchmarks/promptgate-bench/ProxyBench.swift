@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import JSONCore
 import Transport
 
@@ -46,7 +47,7 @@ func benchProxy() async throws {
     func request(_ url: String, stream: Bool) -> HTTPClientRequest {
         HTTPClientRequest(
             method: "POST", url: url + "/chat/completions",
-            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(key)")],
+            headers: [.contentType: "application/json", .authorization: "Bearer \(key)"],
             body: body(stream: stream))
     }
     func percentile(_ sorted: [Double], _ p: Double) -> Double {

@@ -3,7 +3,7 @@ import Providers
 import Screening
 
 /// The chat protocols the proxy speaks, and what differs between them: how a request is read, where it goes, how
-/// its key is sent, how answers and streams carry text back, and the error shape the protocol's SDK understands.
+/// its key is sent, how answers and streams carry text back (the route and its error shape are its ``Endpoint``).
 /// The pipeline around them (screen, decide, record, forward, restore, record) is the same for all.
 enum ChatWire: Sendable, CaseIterable {
     /// OpenAI Chat Completions, `POST /v1/chat/completions`.
@@ -78,16 +78,6 @@ enum ChatWire: Sendable, CaseIterable {
         case .openAIEmbeddings: return OpenAIEmbeddings.usage(body)
         case .openAIResponses: return OpenAIResponses.usage(body)
         case .ollamaChat: return OllamaChat.usage(body)
-        }
-    }
-
-    /// An error body in the protocol's shape.
-    func errorBody(status: Int, message: String, type: String, code: String) -> JSONValue {
-        switch self {
-        case .openAIChat, .openAIEmbeddings, .openAIResponses:
-            return OpenAIChat.errorBody(message: message, type: type, code: code)
-        case .anthropicMessages: return AnthropicMessages.errorBody(status: status, message: message)
-        case .ollamaChat: return OllamaChat.errorBody(message: message)
         }
     }
 

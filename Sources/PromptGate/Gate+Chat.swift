@@ -1,5 +1,6 @@
 import AuditLog
 import Foundation
+import HTTPTypes
 import JSONCore
 import Logging
 import Providers
@@ -12,66 +13,47 @@ extension Gate {
     ///
     /// Never throws: every failure becomes a response in OpenAI's error shape.
     public func openAIChatCompletions(body: [UInt8], context: RequestContext) async -> GateResponse {
-        await chat(.openAIChat, body: body, context: context)
+        await chat(.openAIChat, body: body, context: context, limit: configuration.maxRequestBytes)
     }
 
     /// Handles an OpenAI `POST /v1/embeddings` body: every input string is screened and redacted (an embedding of
     /// a placeholder is what leaves), token arrays are decided by ``GateConfiguration/unscreenedParts``.
     public func openAIEmbeddings(body: [UInt8], context: RequestContext) async -> GateResponse {
-        await chat(.openAIEmbeddings, body: body, context: context)
+        await chat(.openAIEmbeddings, body: body, context: context, limit: configuration.maxRequestBytes)
     }
 
     /// Handles an OpenAI `POST /v1/responses` body: `instructions` and every `input` item screened; placeholders
     /// restored in the answer and in every copy a stream repeats.
     public func openAIResponses(body: [UInt8], context: RequestContext) async -> GateResponse {
-        await chat(.openAIResponses, body: body, context: context)
+        await chat(.openAIResponses, body: body, context: context, limit: configuration.maxRequestBytes)
     }
 
     /// Handles an Ollama `POST /api/chat` body (streaming by default, as NDJSON) to the configured Ollama upstream
     /// (``GateConfiguration/ollamaBaseURL``).
     public func ollamaChat(body: [UInt8], context: RequestContext) async -> GateResponse {
-        guard configuration.ollamaBaseURL != nil else {
-            return Self.errorResponse(
-                .badRequest("no Ollama upstream is configured for /api/chat"), wire: .ollamaChat, context: context,
-                status: 404)
-        }
-        return await chat(.ollamaChat, body: body, context: context)
+        await chat(.ollamaChat, body: body, context: context, limit: configuration.maxRequestBytes)
     }
 
     /// Handles an Anthropic `POST /v1/messages` body the same way, in Anthropic's wire format and error shape, to
     /// the configured Anthropic upstream (``GateConfiguration/anthropicBaseURL``).
     public func anthropicMessages(body: [UInt8], context: RequestContext) async -> GateResponse {
-        guard configuration.anthropicBaseURL != nil else {
-            return Self.errorResponse(
-                .badRequest("no Anthropic upstream is configured for /v1/messages"), wire: .anthropicMessages,
-                context: context, status: 404)
-        }
-        return await chat(.anthropicMessages, body: body, context: context)
+        await chat(.anthropicMessages, body: body, context: context, limit: configuration.maxRequestBytes)
     }
 
-    private func chat(_ wire: ChatWire, body: [UInt8], context: RequestContext) async -> GateResponse {
+    /// A prompt route: 404 without its upstream, then the body's size when it was handed over whole (`limit`; a
+    /// body read off a connection was held to its limits as it arrived), then the pipeline. Every failure becomes
+    /// ``rejection(_:endpoint:context:)``.
+    func chat(_ wire: ChatWire, body: [UInt8], context: RequestContext, limit: Int? = nil) async -> GateResponse {
         let started = ContinuousClock.now
-        do {
+        do throws(GateFailure) {
+            guard configuration.configuredBase(wire.endpoint.upstream) != nil else {
+                throw GateFailure.upstreamNotConfigured(wire.endpoint)
+            }
+            if let limit { try checkSize(body.count, limit: limit) }
             return try await forwardChat(wire, body: body, context: context, started: started)
         } catch {
-            return Self.errorResponse(error, wire: wire, context: context)
+            return Self.rejection(error, endpoint: wire.endpoint, context: context)
         }
-    }
-
-    static func errorResponse(
-        _ failure: GateFailure, wire: ChatWire = .openAIChat, context: RequestContext, status: Int? = nil
-    )
-        -> GateResponse
-    {
-        let status = status ?? failure.status
-        return .complete(
-            status: status,
-            headers: [
-                ("content-type", "application/json"), ("x-should-retry", "false"),
-                ("x-promptgate-request-id", context.requestID),
-            ],
-            body: wire.errorBody(status: status, message: failure.message, type: failure.type, code: failure.code)
-                .serializedBytes())
     }
 
     private func forwardChat(
@@ -79,9 +61,6 @@ extension Gate {
     ) async throws(GateFailure) -> GateResponse {
         var context = context
         context.wire = wire
-        guard body.count <= configuration.maxRequestBytes else {
-            throw GateFailure.tooLarge(limit: configuration.maxRequestBytes)
-        }
         let request: ExtractedRequest
         do {
             request = try wire.extract(try JSONParser.parse(body))
@@ -103,27 +82,22 @@ extension Gate {
         let (decision, verdict) = try await decide(request, &result, context: context, bytes: body.count)
 
         let outgoing = request.rewritten(with: result.outgoingTexts).serializedBytes()
-        var headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/json"),
-            (
-                "Accept",
-                !request.stream
-                    ? "application/json" : wire == .ollamaChat ? "application/x-ndjson" : "text/event-stream"
-            ),
-            ("User-Agent", "PromptGate/0.1"),
+        var headers: HTTPFields = [
+            .contentType: "application/json",
+            .accept: !request.stream
+                ? "application/json" : wire == .ollamaChat ? "application/x-ndjson" : "text/event-stream",
+            .userAgent: "PromptGate/0.1",
         ]
         switch wire {
         case .openAIChat, .openAIEmbeddings, .openAIResponses:
-            if let key = configuration.upstreamAPIKey { headers.append(("Authorization", "Bearer \(key.value)")) }
+            if let key = configuration.upstreamAPIKey { headers[.authorization] = "Bearer \(key.value)" }
         case .ollamaChat:
-            if let key = configuration.ollamaAPIKey { headers.append(("Authorization", "Bearer \(key.value)")) }
+            if let key = configuration.ollamaAPIKey { headers[.authorization] = "Bearer \(key.value)" }
         case .anthropicMessages:
-            if let key = configuration.anthropicAPIKey { headers.append(("x-api-key", key.value)) }
-            if !context.forwardedHeaders.contains(where: { $0.name.lowercased() == "anthropic-version" }) {
-                headers.append(("anthropic-version", "2023-06-01"))
-            }
+            if let key = configuration.anthropicAPIKey { headers[.apiKey] = key.value }
+            if context.forwardedHeaders[.anthropicVersion] == nil { headers[.anthropicVersion] = "2023-06-01" }
         }
-        headers += context.forwardedHeaders
+        headers.append(contentsOf: context.forwardedHeaders)
         let upstreamRequest = HTTPClientRequest(
             method: "POST", url: upstreamURL(wire.upstreamPath, wire: wire), headers: headers, body: outgoing)
 
@@ -141,20 +115,17 @@ extension Gate {
             throw failure
         }
 
-        var responseHeaders: [(name: String, value: String)] = [
-            ("content-type", response.header("content-type") ?? "application/json"),
-            ("x-promptgate-request-id", context.requestID), ("x-promptgate-decision", decision.rawValue),
+        var responseHeaders: HTTPFields = [
+            .contentType: response.headers[.contentType] ?? "application/json",
+            .promptGateRequestID: context.requestID, .promptGateDecision: decision.rawValue,
         ]
-        for warning in verdict.warnings { responseHeaders.append(("x-promptgate-warning", warning)) }
+        for warning in verdict.warnings { responseHeaders.append(HTTPField(name: .promptGateWarning, value: warning)) }
         if let system = verdict.system, system.residentFacing {
             // EU AI Act Art. 50: people must know they are dealing with AI.
-            responseHeaders.append(
-                (
-                    "x-promptgate-ai-disclosure",
-                    "AI-generated by \(system.name) (registered as \(system.id)); EU AI Act Art. 50"
-                ))
+            responseHeaders[.promptGateAIDisclosure] =
+                "AI-generated by \(system.name) (registered as \(system.id)); EU AI Act Art. 50"
         }
-        let isEventStream = wire.isStream(contentType: response.header("content-type"))
+        let isEventStream = wire.isStream(contentType: response.headers[.contentType])
         let notice = verdict.system?.residentFacing == true ? configuration.disclosureNotice : nil
         // The answer is screened too, as the upstream wrote it: values the prompt did not hold are answer findings.
         let answers = AnswerScreening(
@@ -206,7 +177,8 @@ extension Gate {
             throw GateFailure.blocked(block.message)
         }
         recordAfterForwarding(done)
-        responseHeaders += Self.answerWarnings(answers.recorded).map { ("x-promptgate-warning", $0) }
+        responseHeaders.append(
+            contentsOf: Self.answerWarnings(answers.recorded).map { HTTPField(name: .promptGateWarning, value: $0) })
         return .complete(status: 200, headers: responseHeaders, body: json.serializedBytes())
     }
 
@@ -366,11 +338,14 @@ extension Duration {
 
 extension GateConfiguration {
     /// The upstream base URL for a protocol: its own if configured, else the OpenAI-compatible one.
-    func upstreamBase(_ wire: ChatWire) -> String {
-        switch wire {
-        case .openAIChat, .openAIEmbeddings, .openAIResponses: return upstreamBaseURL
-        case .anthropicMessages: return anthropicBaseURL ?? upstreamBaseURL
-        case .ollamaChat: return ollamaBaseURL ?? upstreamBaseURL
+    func upstreamBase(_ wire: ChatWire) -> String { configuredBase(wire.endpoint.upstream) ?? upstreamBaseURL }
+
+    /// An upstream's base URL, `nil` when it is not configured (its routes answer 404).
+    func configuredBase(_ upstream: Endpoint.Upstream) -> String? {
+        switch upstream {
+        case .openAI: return upstreamBaseURL
+        case .anthropic: return anthropicBaseURL
+        case .ollama: return ollamaBaseURL
         }
     }
 }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import JSONCore
 import Transport
 
@@ -5,10 +6,8 @@ extension Gate {
     /// OpenAI `GET /v1/models`: the upstream's list, narrowed to the models an approved registry entry covers at the
     /// upstream's host (all of them when no registry is configured). No prompt is involved, so nothing is recorded.
     public func openAIModels(context: RequestContext) async -> GateResponse {
-        var headers: [(name: String, value: String)] = [
-            ("Accept", "application/json"), ("User-Agent", "PromptGate/0.1"),
-        ]
-        if let key = configuration.upstreamAPIKey { headers.append(("Authorization", "Bearer \(key.value)")) }
+        var headers: HTTPFields = [.accept: "application/json", .userAgent: "PromptGate/0.1"]
+        if let key = configuration.upstreamAPIKey { headers[.authorization] = "Bearer \(key.value)" }
         do {
             let response = try await client.execute(
                 HTTPClientRequest(method: "GET", url: upstreamURL("models"), headers: headers))
@@ -17,7 +16,7 @@ extension Gate {
             else {
                 return .complete(
                     status: response.status,
-                    headers: [("content-type", response.header("content-type") ?? "application/json")], body: body)
+                    headers: [.contentType: response.headers[.contentType] ?? "application/json"], body: body)
             }
             if let registry = configuration.registry {
                 let host = upstreamHost()
@@ -31,11 +30,10 @@ extension Gate {
             }
             return .complete(
                 status: 200,
-                headers: [("content-type", "application/json"), ("x-promptgate-request-id", context.requestID)],
+                headers: [.contentType: "application/json", .promptGateRequestID: context.requestID],
                 body: list.serializedBytes())
         } catch {
-            let failure = Self.upstreamFailure(error)
-            return Self.errorResponse(failure, context: context)
+            return Self.rejection(Self.upstreamFailure(error), endpoint: .openAIModels, context: context)
         }
     }
 }

@@ -1,6 +1,17 @@
-/// Why a request was refused or failed, before or after it reached the upstream; each maps to an HTTP status and
-/// a message in the provider's error shape. Blocks are 4xx and never 429 or 5xx, so SDKs do not retry them.
+/// Why a request was refused or failed, at the door, before or after it reached the upstream; each maps to an
+/// HTTP status and a message, rendered in the endpoint's error shape by ``Gate/rejection(_:endpoint:context:)``
+/// alone. Blocks are 4xx and never 429 or 5xx, so SDKs do not retry them.
 enum GateFailure: Error, Sendable {
+    /// The users file does not know the client's key.
+    case unknownKey
+    /// The body was declared as something other than JSON (the declared type).
+    case unsupportedMediaType(String)
+    /// The body did not arrive within the client timeout (slow loris).
+    case clientTooSlow(Duration)
+    /// The body could not be read off the connection.
+    case unreadableBody(String)
+    /// The route's upstream is not configured (Anthropic, Ollama).
+    case upstreamNotConfigured(Endpoint)
     case badRequest(String)
     case tooLarge(limit: Int)
     case blocked(String)
@@ -11,7 +22,11 @@ enum GateFailure: Error, Sendable {
 
     var status: Int {
         switch self {
-        case .badRequest: return 400
+        case .unknownKey: return 401
+        case .unsupportedMediaType: return 415
+        case .clientTooSlow: return 408
+        case .upstreamNotConfigured: return 404
+        case .badRequest, .unreadableBody: return 400
         case .tooLarge: return 413
         case .blocked: return 403
         case .screeningFailed, .auditUnavailable: return 500
@@ -23,7 +38,9 @@ enum GateFailure: Error, Sendable {
     /// OpenAI-style error `type`.
     var type: String {
         switch self {
-        case .badRequest, .tooLarge: return "invalid_request_error"
+        case .unknownKey, .unsupportedMediaType, .clientTooSlow, .unreadableBody, .upstreamNotConfigured,
+            .badRequest, .tooLarge:
+            return "invalid_request_error"
         case .blocked: return "permission_error"
         case .screeningFailed, .auditUnavailable: return "server_error"
         case .upstreamTimeout, .upstreamUnreachable: return "upstream_error"
@@ -32,7 +49,10 @@ enum GateFailure: Error, Sendable {
 
     var code: String {
         switch self {
-        case .badRequest: return "invalid_request"
+        case .unknownKey: return "invalid_api_key"
+        case .unsupportedMediaType: return "unsupported_media_type"
+        case .clientTooSlow: return "request_timeout"
+        case .badRequest, .unreadableBody, .upstreamNotConfigured: return "invalid_request"
         case .tooLarge: return "request_too_large"
         case .blocked: return "promptgate_policy_block"
         case .screeningFailed: return "promptgate_screening_failed"
@@ -44,6 +64,14 @@ enum GateFailure: Error, Sendable {
 
     var message: String {
         switch self {
+        case .unknownKey:
+            return "PromptGate does not know this API key. Use the personal PromptGate key IT gave you."
+        case .unsupportedMediaType(let type): return "PromptGate reads JSON request bodies only (this one is \(type))."
+        case .clientTooSlow(let time): return "The request body did not arrive within \(time); nothing was sent."
+        case .unreadableBody(let why): return "The request body could not be read: \(why)"
+        case .upstreamNotConfigured(let endpoint):
+            return "PromptGate could not read this request: no \(endpoint.upstream.name) upstream is configured for "
+                + endpoint.path
         case .badRequest(let why): return "PromptGate could not read this request: \(why)"
         case .tooLarge(let limit): return "The request is larger than the \(limit)-byte limit."
         case .blocked(let why): return why
@@ -55,6 +83,27 @@ enum GateFailure: Error, Sendable {
                 "PromptGate could not record this prompt in the audit log, so it was not sent. Tell IT (the log may be full or locked)."
         case .upstreamTimeout(let why): return "The AI service did not answer in time: \(why)"
         case .upstreamUnreachable(let why): return "PromptGate could not reach the AI service: \(why)"
+        }
+    }
+}
+
+extension GateFailure {
+    /// Whether the connection is closed after the answer: the client may still be sending a body nobody will read.
+    var closesConnection: Bool {
+        switch self {
+        case .clientTooSlow, .tooLarge: return true
+        default: return false
+        }
+    }
+}
+
+extension Endpoint.Upstream {
+    /// How messages name the upstream.
+    var name: String {
+        switch self {
+        case .openAI: return "OpenAI"
+        case .anthropic: return "Anthropic"
+        case .ollama: return "Ollama"
         }
     }
 }

@@ -1,10 +1,10 @@
-import JSONCore
-import Providers
+import HTTPTypes
 
-/// What the gate answers a client: a complete body, or a live stream.
+/// What the gate answers a client: a complete body, or a live stream. Errors of every cause come from one place
+/// (``Gate/handle(_:headers:body:limits:)`` and the endpoint methods), in the endpoint's error shape.
 public enum GateResponse: Sendable {
-    case complete(status: Int, headers: [(name: String, value: String)], body: [UInt8])
-    case stream(status: Int, headers: [(name: String, value: String)], body: GateStream)
+    case complete(status: Int, headers: HTTPFields, body: [UInt8])
+    case stream(status: Int, headers: HTTPFields, body: GateStream)
 
     public var status: Int {
         switch self {
@@ -12,42 +12,10 @@ public enum GateResponse: Sendable {
         }
     }
 
-    public var headers: [(name: String, value: String)] {
+    public var headers: HTTPFields {
         switch self {
         case .complete(_, let headers, _), .stream(_, let headers, _): return headers
         }
-    }
-
-    /// An error in OpenAI's shape, marked so SDKs do not retry it (`x-should-retry: false`).
-    public static func openAIError(status: Int, message: String, type: String, code: String, requestID: String)
-        -> GateResponse
-    {
-        .complete(
-            status: status,
-            headers: [
-                ("content-type", "application/json"), ("x-should-retry", "false"),
-                ("x-promptgate-request-id", requestID),
-            ],
-            body: OpenAIChat.errorBody(message: message, type: type, code: code).serializedBytes())
-    }
-
-    /// An error in Anthropic's shape (`{"type":"error","error":{"type","message"}}`), not to be retried.
-    public static func anthropicError(status: Int, message: String, requestID: String) -> GateResponse {
-        .complete(
-            status: status,
-            headers: [
-                ("content-type", "application/json"), ("x-should-retry", "false"),
-                ("x-promptgate-request-id", requestID),
-            ],
-            body: AnthropicMessages.errorBody(status: status, message: message).serializedBytes())
-    }
-
-    /// An error in Ollama's shape (`{"error":"…"}`).
-    public static func ollamaError(status: Int, message: String, requestID: String) -> GateResponse {
-        .complete(
-            status: status,
-            headers: [("content-type", "application/json"), ("x-promptgate-request-id", requestID)],
-            body: OllamaChat.errorBody(message: message).serializedBytes())
     }
 
     /// The whole body (reads a stream to its end).

@@ -1,13 +1,15 @@
+import HTTPTypes
+
 /// The head of an upstream response and its body, which arrives as it is received.
 public struct HTTPClientResponse: Sendable {
     public var status: Int
     /// Header fields of the final response (1xx interim responses are skipped), in order.
-    public var headers: [(name: String, value: String)]
+    public var headers: HTTPFields
     public var body: ResponseBody
 
-    /// The first value of a header field, matched without regard to case.
+    /// The first value of a header field, matched without regard to case (`nil` for a name that is not a token).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        HTTPField.Name(name).flatMap { headers[fields: $0].first?.value }
     }
 }
 

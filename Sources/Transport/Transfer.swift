@@ -1,10 +1,11 @@
 import CCurl
+import HTTPTypes
 import Synchronization
 
 /// One request in flight: its curl easy handle (touched only on the loop thread) and the state it shares with the
 /// task that awaits the head and reads the body (behind a mutex).
 final class Transfer: @unchecked Sendable {
-    typealias Head = (status: Int, headers: [(name: String, value: String)])
+    typealias Head = (status: Int, headers: HTTPFields)
 
     private enum Waiter {
         case none
@@ -35,7 +36,7 @@ final class Transfer: @unchecked Sendable {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var pendingStatus = 0
-    private var pendingHeaders: [(name: String, value: String)] = []
+    private var pendingHeaders = HTTPFields()
     private(set) var headDelivered = false
     let firstByteDeadline: ContinuousClock.Instant
 
@@ -82,8 +83,8 @@ final class Transfer: @unchecked Sendable {
         if let noProxy = c.noProxy { try check(pg_easy_setopt_string(easy, CURLOPT_NOPROXY, noProxy), "no_proxy") }
 
         var list: UnsafeMutablePointer<curl_slist>? = nil
-        for (name, value) in request.headers {
-            list = curl_slist_append(list, "\(name): \(value)")
+        for field in request.headers {
+            list = curl_slist_append(list, "\(field.name.rawName): \(field.value)")
         }
         // Suppress the 100-continue round trip libcurl adds to large bodies.
         list = curl_slist_append(list, "Expect:")
@@ -158,15 +159,17 @@ final class Transfer: @unchecked Sendable {
                 i += 1
             }
             pendingStatus = digits == 3 && (i == end || line[i] == 0x20) ? status : 0
-            pendingHeaders = []
+            pendingHeaders = HTTPFields()
         } else if let colon = line[..<end].firstIndex(of: UInt8(ascii: ":")) {
             var valueStart = colon + 1
             while valueStart < end, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-            pendingHeaders.append(
-                (
-                    String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
-                    String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
-                ))
+            // A field whose name is not a valid token cannot be represented, nor would a client accept it: dropped.
+            if let name = HTTPField.Name(
+                String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self))
+            {
+                pendingHeaders.append(
+                    HTTPField(name: name, lenientValue: UnsafeRawBufferPointer(rebasing: line[valueStart..<end])))
+            }
         }
         return line.count
     }

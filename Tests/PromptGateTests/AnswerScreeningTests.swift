@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import TestSupport
 import Testing
 
@@ -96,7 +97,7 @@ struct AnswerScreeningTests {
         try await Self.withGate { gate, directory, script in
             let response = await gate.openAIChatCompletions(body: Self.body(), context: RequestContext(actor: "jdoe"))
             #expect(response.status == 200)
-            let warnings = response.headers.filter { $0.name == "x-promptgate-warning" }.map(\.value)
+            let warnings = response.headers.filter { $0.name.canonicalName == "x-promptgate-warning" }.map(\.value)
             #expect(warnings.contains { $0.contains("EMAIL_ADDRESS") && $0.contains("not in your prompt") })
             #expect(warnings.contains { $0.contains("AWS_ACCESS_KEY") })
             let content = try await Self.content(response)
@@ -198,7 +199,7 @@ struct AnswerScreeningTests {
             let response = await gate.openAIChatCompletions(body: Self.body(prompt), context: RequestContext())
             #expect(response.status == 200)
             #expect(try await Self.content(response) == "Draft: " + prompt)
-            #expect(!response.headers.contains { $0.name == "x-promptgate-warning" })
+            #expect(!response.headers.contains { $0.name.canonicalName == "x-promptgate-warning" })
             let (_, entries) = try await Self.responseEntries(gate, directory)
             #expect(Self.findings(try #require(entries.last)).isEmpty)
 

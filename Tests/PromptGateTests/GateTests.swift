@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import TestSupport
 import Testing
 
@@ -117,7 +118,7 @@ struct GateTests {
                 let response = await gate.openAIChatCompletions(
                     body: Self.chatBody("CONFIDENTIAL memo for jane@example.org"), context: RequestContext())
                 #expect(response.status == 403)
-                #expect(response.headers.contains { $0.name == "x-should-retry" && $0.value == "false" })
+                #expect(response.headers.contains { $0.name.canonicalName == "x-should-retry" && $0.value == "false" })
                 let error = try JSONParser.parse(try await response.collectBody())
                 let message = try #require(error["error"]?["message"]?.stringValue)
                 #expect(message.contains("not for public release") && message.contains("San José"))

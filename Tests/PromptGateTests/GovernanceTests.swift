@@ -1,5 +1,6 @@
 import AuditLog
 import Foundation
+import HTTPTypes
 import TestSupport
 import Testing
 
@@ -72,7 +73,7 @@ struct GovernanceTests {
         registry: Registry?, purpose: String? = nil, review: ReviewOverduePolicy = .warn,
         prompt: String = "Summarise this for jane@example.org", department: String? = nil
     ) async throws -> (
-        status: Int, headers: [(name: String, value: String)], body: String, forwarded: Int, log: String, sent: [String]
+        status: Int, headers: HTTPFields, body: String, forwarded: Int, log: String, sent: [String]
     ) {
         try await withGate { configuration in
             configuration.registry = registry
@@ -165,7 +166,7 @@ struct GovernanceTests {
         #expect(warned.status == 200)
         #expect(
             warned.headers.contains {
-                $0.name == "x-promptgate-warning" && $0.value.contains("due for review on 2020-01-01")
+                $0.name.canonicalName == "x-promptgate-warning" && $0.value.contains("due for review on 2020-01-01")
             })
         let blocked = try await Self.run(registry: Self.registry(yaml), review: .block)
         #expect(blocked.status == 403 && blocked.forwarded == 0)
@@ -175,9 +176,11 @@ struct GovernanceTests {
     func disclosure() async throws {
         let r = try await Self.run(registry: Self.registry(Self.entry(residentFacing: true)))
         #expect(
-            r.headers.contains { $0.name == "x-promptgate-ai-disclosure" && $0.value.contains("EU AI Act Art. 50") })
+            r.headers.contains {
+                $0.name.canonicalName == "x-promptgate-ai-disclosure" && $0.value.contains("EU AI Act Art. 50")
+            })
         let plain = try await Self.run(registry: Self.registry(Self.entry()))
-        #expect(!plain.headers.contains { $0.name == "x-promptgate-ai-disclosure" })
+        #expect(!plain.headers.contains { $0.name.canonicalName == "x-promptgate-ai-disclosure" })
     }
 
     @Test("a configured notice is appended to answers of resident-facing systems, buffered and streamed")

@@ -93,7 +93,7 @@ struct TransportTests {
             let response = try await client.execute(
                 HTTPClientRequest(
                     method: "POST", url: server.baseURL + "/echo",
-                    headers: [("Authorization", "Bearer city"), ("Content-Type", "application/json")], body: payload))
+                    headers: [.authorization: "Bearer city", .contentType: "application/json"], body: payload))
             #expect(response.status == 200)
             #expect(response.header("x-auth") == "Bearer city")
             #expect(try await response.body.collect(upTo: 1 << 20) == payload)
