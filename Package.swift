@@ -156,5 +156,12 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based", condition: server),
             ],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PromptGateServerTests",
+            dependencies: [
+                "PromptGateServer", "PromptGate", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: server),
+            ],
+            swiftSettings: swiftSettings),
     ]
 )
