@@ -84,10 +84,13 @@ extension Gate {
             entry.event = .requestBlocked
             entry.decision = Decision.blocked.rawValue
             entry.status = 403
-            context.outcome?.recorded(sequence: try await record(entry))
+            // Recorded first, then reported: an optional chain would skip the append itself when no one listens.
+            let sequence = try await record(entry)
+            context.outcome?.recorded(sequence: sequence)
             throw GateFailure.blocked(blockReason)
         }
-        context.outcome?.recorded(sequence: try await record(entry))
+        let sequence = try await record(entry)
+        context.outcome?.recorded(sequence: sequence)
         return (decision, verdict)
     }
 
