@@ -16,6 +16,7 @@ extension GateConfiguration {
     /// ```swift
     /// let configuration = try GateConfiguration.load(file: "/etc/promptgate/promptgate.yaml")
     /// let (gate, _) = try await Gate.start(configuration)
+    /// try await gate.shutdown()
     /// ```
     public static func load(
         file: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
