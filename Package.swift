@@ -138,7 +138,8 @@ let package = Package(
         .testTarget(
             name: "ScreeningTests",
             dependencies: [
-                "Screening", "CHyperscan", "PromptGate", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "Screening", "CHyperscan", "PromptGate", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

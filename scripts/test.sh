@@ -20,6 +20,9 @@ fi
 echo "== swift test"
 swift test --skip-build
 
+echo "== the developer's view: documented snippets, Examples/CaseNotes and DocC in a package that depends on this one"
+scripts/check-docs.sh
+
 echo "== fuzz (bounded)"
 scripts/fuzz.sh 15
 

@@ -20,6 +20,9 @@ extension Gate {
     /// body within the limits (415, 413, 408), then the route itself. Every refusal is in the endpoint's error shape.
     ///
     /// - Parameters:
+    ///   - endpoint: the route, from ``Endpoint/all``.
+    ///   - headers: the client's request headers (keys, user agent, purpose, headers the upstream needs).
+    ///   - body: the request body as it arrives, in pieces.
     ///   - limits: the body's limits; by default ``GateConfiguration/maxRequestBytes`` and no time limit.
     public func handle<Body: AsyncSequence>(
         _ endpoint: Endpoint, headers: HTTPFields, body: Body, limits: BodyLimits? = nil

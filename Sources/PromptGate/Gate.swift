@@ -8,9 +8,13 @@ import Transport
 ///
 /// Use it through the proxy server, or embed it in a Swift tool:
 /// ```swift
-/// let gate = try await Gate.start(configuration)
-/// let result = try gate.screen("Write to jane@example.org")   // findings, placeholders
-/// let response = try await gate.openAIChatCompletions(body: requestBytes, context: RequestContext(actor: "jdoe"))
+/// let configuration = GateConfiguration(
+///     upstreamBaseURL: "https://api.openai.com/v1", packs: try GuidelineLoader.embedded(),
+///     dataDirectory: "/var/lib/casenotes-ai")
+/// let (gate, _) = try await Gate.start(configuration)
+/// let result = try gate.screen("Write to jane@example.org")  // findings, placeholders
+/// let reply = try await gate.chat(model: "gpt-4o-mini", prompt: result.outgoingTexts[0])
+/// print(reply.text)
 /// try await gate.shutdown()
 /// ```
 /// Fail closed: if screening or the audit append fails, nothing goes upstream.

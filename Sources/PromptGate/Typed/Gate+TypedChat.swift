@@ -5,6 +5,10 @@ extension Gate {
     /// placeholders restored — and returns the answer's text with what the gate did.
     ///
     /// ```swift
+    /// let (gate, _) = try await Gate.start(
+    ///     GateConfiguration(
+    ///         upstreamBaseURL: "https://api.openai.com/v1", packs: try GuidelineLoader.embedded(),
+    ///         dataDirectory: "/var/lib/casenotes-ai"))
     /// let reply = try await gate.chat(model: "gpt-4o-mini", messages: [.user("Summarise this case note: …")])
     /// print(reply.text, reply.decision, reply.findings)
     /// ```
