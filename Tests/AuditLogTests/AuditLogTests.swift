@@ -5,6 +5,9 @@ import Testing
 
 @testable import AuditLog
 
+/// The independent verifier's own example, next to a clone only in CI.
+private let sharedVerifierExample = repositoryRoot + "/../shared/tools/tlogverify/example/ex.cp"
+
 @Suite("AuditLog: tree, checkpoints, keys, store and verifier")
 struct AuditLogTests {
     static let example = repositoryRoot + "/fixtures/tlog-example"
@@ -63,15 +66,13 @@ struct AuditLogTests {
         }
     }
 
-    @Test("the same example, read from ../shared when it is there")
+    @Test(
+        "the fixtures copy equals the verifier's own example, where ../shared is next to this clone (CI)",
+        .enabled(
+            if: FileManager.default.fileExists(atPath: sharedVerifierExample), "../shared is not next to this clone"))
     func sharedExample() throws {
-        let shared = repositoryRoot + "/../shared/tools/tlogverify/example/ex.cp"
-        guard FileManager.default.fileExists(atPath: shared) else {
-            print("skipped: ../shared is not next to this clone (it is in CI); the fixtures copy was checked instead")
-            return
-        }
         #expect(
-            try String(contentsOfFile: shared, encoding: .utf8)
+            try String(contentsOfFile: sharedVerifierExample, encoding: .utf8)
                 == String(contentsOfFile: Self.example + "/ex.cp", encoding: .utf8))
     }
 
