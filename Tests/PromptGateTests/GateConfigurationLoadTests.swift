@@ -190,7 +190,7 @@ struct GateConfigurationLoadTests {
             #expect(configuration.dataDirectory == directory)
             #expect(configuration.logOrigin == "city.example/promptgate")
             #expect(configuration.checkpointEvery == 1000)
-            #expect(configuration.checkpointInterval == .seconds(60))
+            #expect(configuration.checkpointInterval == .seconds(5))
             #expect(configuration.maxSegmentBytes == 268_435_456)
             #expect(configuration.maxRequestBytes == 8_388_608)
             #expect(configuration.transport.connectTimeout == .seconds(10))
