@@ -7,8 +7,9 @@ import Synchronization
 /// contain is an *answer finding*, handled by the answer-side actions of ``GateConfiguration/answerActions``.
 ///
 /// One per request, shared by the slots of a stream (``AnswerStreamScreen``) and the session that records the
-/// answer: it keeps the findings (values in memory only, for fingerprints), the first block, and the answer's text
-/// for the audit log with every answer finding replaced by a placeholder.
+/// answer: it keeps the findings (values in memory only, for fingerprints), the first block, and the log's
+/// placeholders; each screened text comes back twice, as the client gets it and as the log keeps it (every answer
+/// finding a placeholder), and the caller keeps the log's version (a stream's in ``PlaceholderStreamTransformer``).
 final class AnswerScreening: Sendable {
     private let screener: Screener
     private let actions: AnswerActions
@@ -16,8 +17,6 @@ final class AnswerScreening: Sendable {
     private let promptTexts: [String]
     /// The request's placeholders: a finding that overlaps one is the model repeating the prompt.
     private let vault: PlaceholderVault
-    /// The answer's logged text is kept up to this many bytes.
-    let loggedTextLimit: Int
     private let state: Mutex<Ledger>
 
     /// What was found so far, and what goes into the audit entry.
@@ -29,7 +28,6 @@ final class AnswerScreening: Sendable {
         var block: AnswerBlock?
         /// Placeholders for the log, numbered after the request's own.
         var logVault: PlaceholderVault
-        var logged: LoggedText
     }
 
     init(gate: Gate, promptTexts: [String], vault: PlaceholderVault, department: String?) {
@@ -45,8 +43,7 @@ final class AnswerScreening: Sendable {
             fallback: configuration.answerDefaultAction)
         self.promptTexts = promptTexts
         self.vault = vault
-        self.loggedTextLimit = configuration.maxLoggedTextBytes
-        self.state = Mutex(Ledger(logVault: vault, logged: LoggedText(limit: configuration.maxLoggedTextBytes)))
+        self.state = Mutex(Ledger(logVault: vault))
     }
 
     /// The text that replaces a redacted answer value: typed, and not a placeholder the vault could restore.
@@ -149,20 +146,6 @@ final class AnswerScreening: Sendable {
     /// The placeholder the log shows for an answer finding (numbered after the request's placeholders).
     func logPlaceholder(_ finding: Finding) -> String {
         state.withLock { $0.logVault.placeholder(for: finding.value, entity: finding.entity) }
-    }
-
-    /// Adds screened text (answer findings already replaced) to a slot's logged text.
-    func appendLogged(_ text: String, slot: String) {
-        guard !text.isEmpty else { return }
-        state.withLock { $0.logged.append(text, to: slot) }
-    }
-
-    /// The logged text of all slots, in slot order, and the bytes not kept.
-    var loggedText: (text: String, dropped: Int) {
-        state.withLock { ledger in
-            let slots = ledger.logged.slots
-            return (slots.keys.sorted().map { slots[$0] ?? "" }.joined(separator: "\n"), ledger.logged.dropped)
-        }
     }
 
     /// The byte ranges of `[PLACEHOLDER]` tokens the request's vault issued.

@@ -1,6 +1,8 @@
 import Screening
 
-/// Screens one slot of a streamed answer (a choice's content, a tool call's arguments) as it arrives.
+/// Screens one slot of a streamed answer (a choice's content, a tool call's arguments) as it arrives: each piece
+/// gives the text the client gets and the text the audit log keeps (every answer finding a placeholder), from the
+/// same settled bytes.
 ///
 /// Each piece is scanned together with the text still held and up to ``AnswerStreamScreen/contextBytes`` of the
 /// text already sent (for context words and word boundaries). What is held back is what could still be part of a
@@ -13,7 +15,6 @@ import Screening
 /// and its rest redacted (or blocked), but its first words have gone out.
 struct AnswerStreamScreen: Sendable {
     private let answers: AnswerScreening
-    private let slot: String
     private let holdBack: Int
     /// Text already sent, kept for context (at most ``contextBytes``).
     private var context: [UInt8] = []
@@ -26,33 +27,32 @@ struct AnswerStreamScreen: Sendable {
     /// A finding still growing past this many held bytes is settled as it stands.
     static let maxHold = 64 << 10
 
-    init(answers: AnswerScreening, slot: String, holdBack: Int) {
+    init(answers: AnswerScreening, holdBack: Int) {
         self.answers = answers
-        self.slot = slot
         self.holdBack = max(0, holdBack)
     }
 
     /// Bytes held back now, for tests.
     var heldBack: Int { pending.count }
 
-    /// The text that can be sent now for this piece.
-    mutating func feed(_ piece: String) -> String {
-        guard !stopped else { return "" }
+    /// The text that can be sent now for this piece, and the log's version of it.
+    mutating func feed(_ piece: String) -> (delivered: String, logged: String) {
+        guard !stopped else { return ("", "") }
         pending += Array(piece.utf8)
         return release(final: pending.count > Self.maxHold)
     }
 
     /// Everything still held, settled, at the slot's end.
-    mutating func finish() -> String {
-        guard !stopped else { return "" }
+    mutating func finish() -> (delivered: String, logged: String) {
+        guard !stopped else { return ("", "") }
         return release(final: true)
     }
 
-    private mutating func release(final: Bool) -> String {
+    private mutating func release(final: Bool) -> (delivered: String, logged: String) {
         if answers.block != nil {
             // Another slot blocked the answer: nothing more goes out.
             stopped = true
-            return ""
+            return ("", "")
         }
         let offset = context.count
         // Offsets relative to `pending`. Findings wholly in text already sent were handled when it was sent; one
@@ -77,18 +77,17 @@ struct AnswerStreamScreen: Sendable {
                 lowered = true
             }
         }
-        guard cut > 0 else { return "" }
+        guard cut > 0 else { return ("", "") }
         let released = found.filter { $0.end <= cut }
         let (delivered, logged, block) = answers.rewrite(pending[..<cut], released, stopAtBlock: true)
         answers.record(released.filter { f in block.map { f.start <= $0.start } ?? true })
-        answers.appendLogged(String(decoding: logged, as: UTF8.self), slot: slot)
         if block != nil {
             stopped = true
             pending.removeAll()
         } else {
             send(cut)
         }
-        return String(decoding: delivered, as: UTF8.self)
+        return (String(decoding: delivered, as: UTF8.self), String(decoding: logged, as: UTF8.self))
     }
 
     /// Where the held-back text starts: the last ``wordsHeld`` words, and every word from the first one in the last

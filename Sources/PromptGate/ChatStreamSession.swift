@@ -11,13 +11,14 @@ actor ChatStreamSession: StreamSession {
     private let gate: Gate
     private var upstream: ResponseBody.AsyncIterator?
     private var framer: StreamFramer
-    private var rewriter: any ChatStreamRewriting & Sendable
+    /// Its transformer screens the answer, restores placeholders and keeps the answer's text for the log.
+    private var rewriter: any ChatStreamRewriting<PlaceholderStreamTransformer> & Sendable
     private let wire: ChatWire
     private let context: RequestContext
     private let request: ExtractedRequest
     private let verdict: RegistryVerdict
     private let started: ContinuousClock.Instant
-    /// The answer's screening: findings, a block, and the text the log keeps.
+    /// The answer's screening: findings and a block.
     private let answers: AnswerScreening
     private var responseBytes = 0
     private var finished = false
@@ -54,7 +55,7 @@ actor ChatStreamSession: StreamSession {
         var entry = gate.responseEntry(
             .responseFailed, context: context, request: request, verdict: verdict, started: started, status: 499)
         entry.note = "the client disconnected mid-stream; the upstream transfer was cancelled"
-        let logged = answers.loggedText
+        let logged = rewriter.transformer.logged
         entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)
         entry.responseBytes = responseBytes
         gate.addAnswerFindings(answers, to: &entry)
@@ -104,7 +105,7 @@ actor ChatStreamSession: StreamSession {
         }
         var entry = gate.responseEntry(
             .responseCompleted, context: context, request: request, verdict: verdict, started: started, status: 200)
-        let logged = answers.loggedText
+        let logged = rewriter.transformer.logged
         entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)
         entry.responseBytes = responseBytes
         (entry.promptTokens, entry.completionTokens) = rewriter.usage
@@ -124,7 +125,7 @@ actor ChatStreamSession: StreamSession {
         // Text held back goes out first (screened: a block among it ends the stream here), then an in-band error
         // the protocol's SDK raises.
         let held = rewriter.finish()
-        let logged = answers.loggedText
+        let logged = rewriter.transformer.logged
         entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)
         entry.responseBytes = responseBytes
         gate.addAnswerFindings(answers, to: &entry)
@@ -146,7 +147,7 @@ actor ChatStreamSession: StreamSession {
             .responseFailed, context: context, request: request, verdict: verdict, started: started,
             status: failure.status)
         entry.note = block.note + "; the stream was ended with an in-band error"
-        let logged = answers.loggedText
+        let logged = rewriter.transformer.logged
         entry.responseRedacted = gate.clip(logged.text, alsoNotKept: logged.dropped)
         entry.responseBytes = responseBytes
         gate.addAnswerFindings(answers, to: &entry)

@@ -15,20 +15,18 @@ extension ChatWire {
         }
     }
 
-    /// The protocol's stream rewriter with a transformer that screens the answer and restores placeholders.
+    /// The protocol's stream rewriter with a transformer that screens the answer, restores placeholders and keeps
+    /// the answer's text for the audit log (up to `loggedTextLimit` bytes).
     func answerStreamRewriter(
         vault: PlaceholderVault, answers: AnswerScreening, holdBack: Int, loggedTextLimit: Int
-    ) -> any ChatStreamRewriting & Sendable {
+    ) -> any ChatStreamRewriting<PlaceholderStreamTransformer> & Sendable {
         let transformer = PlaceholderStreamTransformer(
-            vault: vault, answers: answers, holdBack: holdBack, logsWholeTexts: self == .ollamaChat)
-        let limit = loggedTextLimit
+            vault: vault, answers: answers, holdBack: holdBack, loggedTextLimit: loggedTextLimit)
         switch self {
-        case .openAIChat, .openAIEmbeddings:
-            return OpenAIChatStreamRewriter(transformer: transformer, loggedTextLimit: limit)
-        case .anthropicMessages:
-            return AnthropicMessagesStreamRewriter(transformer: transformer, loggedTextLimit: limit)
-        case .openAIResponses: return OpenAIResponsesStreamRewriter(transformer: transformer, loggedTextLimit: limit)
-        case .ollamaChat: return OllamaChatStreamRewriter(transformer: transformer, loggedTextLimit: limit)
+        case .openAIChat, .openAIEmbeddings: return OpenAIChatStreamRewriter(transformer: transformer)
+        case .anthropicMessages: return AnthropicMessagesStreamRewriter(transformer: transformer)
+        case .openAIResponses: return OpenAIResponsesStreamRewriter(transformer: transformer)
+        case .ollamaChat: return OllamaChatStreamRewriter(transformer: transformer)
         }
     }
 }

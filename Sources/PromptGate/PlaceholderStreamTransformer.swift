@@ -1,56 +1,73 @@
 import Providers
 import Screening
 
-/// Screens and restores each stream slot separately (each choice's content, each tool call's arguments), with the
-/// request's own vault: the upstream's text is first screened for answer findings (``AnswerStreamScreen``, which
-/// holds back the end of each piece until it is settled), then its placeholders are restored.
+/// What the gate does to every piece of a streamed answer, slot by slot (each choice's content, each tool call's
+/// arguments), with the request's own vault: the upstream's text is first screened for answer findings
+/// (``AnswerStreamScreen``, which holds back the end of each piece until it is settled), then its placeholders are
+/// restored — and the audit log's copy of the answer is kept, from the same screening as what is delivered, so the
+/// two cannot drift apart.
 struct PlaceholderStreamTransformer: StreamTextTransformer, Sendable {
     let vault: PlaceholderVault
-    var restorers: [String: PlaceholderRestorer] = [:]
-    /// The answer's screening; nil: restore only.
+    var restorers: [StreamSlot: PlaceholderRestorer] = [:]
+    /// The answer's screening; nil: restore only, and log the upstream's text as it is.
     let answers: AnswerScreening?
-    var screens: [String: AnswerStreamScreen] = [:]
+    var screens: [StreamSlot: AnswerStreamScreen] = [:]
     let holdBack: Int
-    /// Whether whole texts (Ollama's tool calls) are the only copy of their text and go into the log; false for
-    /// protocols that repeat streamed text whole (Responses), which is logged from its deltas.
-    let logsWholeTexts: Bool
+    /// The answer's text for the audit log: screened (every answer finding a placeholder), placeholders not restored.
+    private(set) var logged: LoggedText
 
-    init(vault: PlaceholderVault, answers: AnswerScreening? = nil, holdBack: Int = 256, logsWholeTexts: Bool = false) {
+    init(
+        vault: PlaceholderVault, answers: AnswerScreening? = nil, holdBack: Int = 256,
+        loggedTextLimit: Int = LoggedText.defaultLimit
+    ) {
         self.vault = vault
         self.answers = answers
         self.holdBack = holdBack
-        self.logsWholeTexts = logsWholeTexts
+        self.logged = LoggedText(limit: loggedTextLimit)
     }
 
-    mutating func transform(_ text: String, slot: String) -> String {
-        // Tool-call arguments (`0.tool.1` in OpenAI streams, `2.json` in Anthropic ones) are JSON text.
-        let json = slot.hasSuffix(".json") || slot.contains(".tool.")
-        var screened = text
+    mutating func transform(_ piece: String, in slot: StreamSlot) -> String {
+        var screened = piece
         if let answers {
-            screened = screens[slot, default: AnswerStreamScreen(answers: answers, slot: slot, holdBack: holdBack)]
-                .feed(text)
+            let out = screens[slot, default: AnswerStreamScreen(answers: answers, holdBack: holdBack)].feed(piece)
+            logged.append(out.logged, to: slot)
+            screened = out.delivered
+        } else {
+            logged.append(piece, to: slot)
         }
-        return restorers[slot, default: PlaceholderRestorer(vault: vault, jsonString: json)].feed(screened)
+        return restorers[slot, default: PlaceholderRestorer(vault: vault, jsonString: slot.isJSON)].feed(screened)
     }
 
-    mutating func finish(slot: String) -> String {
-        let screened =
-            screens.removeValue(forKey: slot).map { screen in
-                var screen = screen
-                return screen.finish()
-            } ?? ""
+    mutating func finish(_ slot: StreamSlot) -> String {
+        var screened = ""
+        if var screen = screens.removeValue(forKey: slot) {
+            let out = screen.finish()
+            logged.append(out.logged, to: slot)
+            screened = out.delivered
+        }
         guard var restorer = restorers.removeValue(forKey: slot) else {
-            return screened.isEmpty
-                ? "" : vault.restore(screened, jsonString: slot.hasSuffix(".json") || slot.contains(".tool."))
+            return screened.isEmpty ? "" : vault.restore(screened, jsonString: slot.isJSON)
         }
         return restorer.feed(screened) + restorer.finish()
     }
 
-    func transformWhole(_ text: String, json: Bool) -> String {
-        guard let answers else { return vault.restore(text, jsonString: json) }
-        // A repeated text was counted from its deltas; only values not seen there are recorded.
-        let (delivered, logged) = answers.screenWhole(text, dedupe: true)
-        if logsWholeTexts { answers.appendLogged(logged, slot: "tools") }
-        return vault.restore(delivered, jsonString: json)
+    mutating func transformWhole(_ text: String, in slot: StreamSlot) -> String {
+        var screened = text
+        if let answers {
+            // Values already recorded from the streamed text are not counted again.
+            let out = answers.screenWhole(text, dedupe: true)
+            logged.append(out.logged, to: slot)
+            screened = out.delivered
+        } else {
+            logged.append(text, to: slot)
+        }
+        return vault.restore(screened, jsonString: slot.isJSON)
+    }
+
+    mutating func transformRepeat(_ text: String, kind: StreamSlot.Kind) -> String {
+        guard let answers else { return vault.restore(text, jsonString: kind == .json) }
+        // A repeated text was counted and logged from its deltas; only values not seen there are recorded.
+        let delivered = answers.screenWhole(text, dedupe: true).delivered
+        return vault.restore(delivered, jsonString: kind == .json)
     }
 }

@@ -5,18 +5,22 @@ import JSONCore
 /// back goes out as one more delta of that block right before its `content_block_stop`, so nothing waits for the
 /// end of the stream and nothing is lost. Unknown events pass through untouched.
 public struct AnthropicMessagesStreamRewriter<Transformer: StreamTextTransformer>: ChatStreamRewriting {
+    /// Sees every piece of text: a content block is slot (block index), JSON for a tool call's input.
     public var transformer: Transformer
-    /// The text as the upstream sent it, per slot, up to the logged-text limit.
-    public private(set) var logged: LoggedText
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     public private(set) var sawEnd = false
-    /// Per open block index, its slot and delta type.
-    private var open: [Int: (slot: String, deltaType: String, field: String)] = [:]
+    /// Per open block index, its slot, delta type and the delta's text field.
+    private var open: [Int: (slot: StreamSlot, deltaType: String, field: String)] = [:]
     private var lastIndex = -1
 
-    public init(transformer: Transformer, loggedTextLimit: Int = LoggedText.defaultLimit) {
-        self.transformer = transformer
-        self.logged = LoggedText(limit: loggedTextLimit)
+    public init(transformer: Transformer) { self.transformer = transformer }
+
+    /// Per delta type, the field its text is in and what kind of text that is.
+    private static var deltaKinds: [String: (field: String, kind: StreamSlot.Kind)] {
+        [
+            "text_delta": ("text", .text), "thinking_delta": ("thinking", .text),
+            "input_json_delta": ("partial_json", .json),
+        ]
     }
 
     public mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent] {
@@ -35,17 +39,12 @@ public struct AnthropicMessagesStreamRewriter<Transformer: StreamTextTransformer
         case "content_block_delta":
             guard let index = body["index"]?.intValue, let delta = body["delta"] else { return [event] }
             lastIndex = max(lastIndex, index)
-            let kinds: [String: (field: String, name: String)] = [
-                "text_delta": ("text", "text"), "thinking_delta": ("thinking", "thinking"),
-                "input_json_delta": ("partial_json", "json"),
-            ]
-            guard let type = delta["type"]?.stringValue, let kind = kinds[type],
+            guard let type = delta["type"]?.stringValue, let kind = Self.deltaKinds[type],
                 case .string(let text)? = delta[kind.field]
             else { return [event] }
-            let slot = "\(index).\(kind.name)"
-            logged.append(text, to: slot)
+            let slot = StreamSlot(index: index, kind: kind.kind)
             open[index] = (slot, type, kind.field)
-            body.set(.string(transformer.transform(text, slot: slot)), at: [.key("delta"), .key(kind.field)][...])
+            body.set(.string(transformer.transform(text, in: slot)), at: [.key("delta"), .key(kind.field)][...])
             return [ServerSentEvent(event: event.event, data: body.serialized())]
         case "content_block_stop":
             if let index = body["index"]?.intValue { return flush(index) + [event] }
@@ -58,7 +57,7 @@ public struct AnthropicMessagesStreamRewriter<Transformer: StreamTextTransformer
 
     private mutating func flush(_ index: Int) -> [ServerSentEvent] {
         guard let (slot, type, field) = open.removeValue(forKey: index) else { return [] }
-        let held = transformer.finish(slot: slot)
+        let held = transformer.finish(slot)
         guard !held.isEmpty else { return [] }
         return [Self.delta(index: index, type: type, field: field, text: held)]
     }

@@ -1,14 +1,16 @@
 import JSONCore
 
 /// What the gate needs from a protocol's event-stream rewriter: each upstream event in, the events for the client
-/// out, with text restored slot by slot and nothing held back past the end of its block.
-public protocol ChatStreamRewriting {
+/// out, every text handed to its ``transformer`` slot by slot and nothing held back past the end of its block.
+public protocol ChatStreamRewriting<Transformer> {
+    associatedtype Transformer: StreamTextTransformer
+    /// The transformer that saw every piece of text: the caller reads what it gathered (the gate: the audit log's
+    /// copy of the answer).
+    var transformer: Transformer { get }
     /// The events to send to the client for one upstream event.
     mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent]
     /// Events for text still held when the upstream ended (or broke off).
     mutating func finish() -> [ServerSentEvent]
-    /// The text as the upstream sent it, per slot, kept for the audit log up to a limit.
-    var logged: LoggedText { get }
     var usage: (prompt: Int?, completion: Int?) { get }
     /// Whether the protocol's end-of-stream event arrived (`[DONE]`, `message_stop`).
     var sawEnd: Bool { get }
@@ -25,10 +27,6 @@ public protocol ChatStreamRewriting {
 
 extension ChatStreamRewriting {
     public mutating func carryNotice(_ text: String) -> Bool { false }
-    /// The upstream's text per slot, as far as it was kept for the audit log.
-    public var upstreamText: [String: String] { logged.slots }
-    /// Bytes of upstream text past the logged-text limit, counted but not kept.
-    public var upstreamTextDropped: Int { logged.dropped }
 }
 
 extension OpenAIChatStreamRewriter: ChatStreamRewriting {

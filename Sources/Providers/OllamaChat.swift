@@ -60,34 +60,37 @@ public enum OllamaChat {
         (body["prompt_eval_count"]?.intValue, body["eval_count"]?.intValue)
     }
 
+    /// A streamed answer's content, as its rewriter hands it to the transformer.
+    public static let contentSlot = StreamSlot(index: 0, kind: .text)
+    /// The string values of a streamed answer's tool calls, all of them one text: they are values of a JSON object,
+    /// serialized again around them, so plain text and not JSON.
+    public static let toolCallsSlot = StreamSlot(index: 0, part: 0, kind: .text)
+
     /// `{"error":"…"}`.
     public static func errorBody(message: String) -> JSONValue { .object([("error", .string(message))]) }
 }
 
 /// Rewrites an Ollama NDJSON stream line by line (each line arrives as an event with no name): message content is
 /// restored with a bounded hold-back; before the final `"done": true` line, held text goes out in a line of its
-/// own. Tool calls arrive whole in one line and are restored whole.
+/// own. Tool calls arrive whole in one line and are transformed whole.
 public struct OllamaChatStreamRewriter<Transformer: StreamTextTransformer>: ChatStreamRewriting {
+    /// Sees every piece of text: the message's content is slot ``OllamaChat/contentSlot``; each string value of its
+    /// tool calls' arguments (a JSON object, not JSON text) goes whole into ``OllamaChat/toolCallsSlot``.
     public var transformer: Transformer
-    /// The text as the upstream sent it, per slot, up to the logged-text limit.
-    public private(set) var logged: LoggedText
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     public private(set) var sawEnd = false
     private var template: JSONValue?
 
-    public init(transformer: Transformer, loggedTextLimit: Int = LoggedText.defaultLimit) {
-        self.transformer = transformer
-        self.logged = LoggedText(limit: loggedTextLimit)
-    }
+    public init(transformer: Transformer) { self.transformer = transformer }
 
     public mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent] {
         guard var line = try? JSONParser.parse(event.data), line.isObject else { return [event] }
         if template == nil { template = line }
         var before: [ServerSentEvent] = []
         if case .string(let text)? = line["message"]?["content"] {
-            logged.append(text, to: "content")
             line.set(
-                .string(transformer.transform(text, slot: "content")), at: [.key("message"), .key("content")][...])
+                .string(transformer.transform(text, in: OllamaChat.contentSlot)),
+                at: [.key("message"), .key("content")][...])
         }
         if let calls = line["message"]?["tool_calls"]?.arrayValue {
             for k in calls.indices {
@@ -97,8 +100,9 @@ public struct OllamaChatStreamRewriter<Transformer: StreamTextTransformer>: Chat
                 var slots: [TextSlot] = []
                 TextSlot.strings(in: line[path: path], at: path, into: &slots)
                 for slot in slots {
-                    logged.append(slot.text, to: "tools")
-                    line.set(.string(transformer.transformWhole(slot.text, json: false)), at: slot.path[...])
+                    line.set(
+                        .string(transformer.transformWhole(slot.text, in: OllamaChat.toolCallsSlot)), at: slot.path[...]
+                    )
                 }
             }
         }
@@ -111,7 +115,7 @@ public struct OllamaChatStreamRewriter<Transformer: StreamTextTransformer>: Chat
     }
 
     public mutating func finish() -> [ServerSentEvent] {
-        let held = transformer.finish(slot: "content")
+        let held = transformer.finish(OllamaChat.contentSlot)
         return held.isEmpty ? [] : [contentLine(held)]
     }
 

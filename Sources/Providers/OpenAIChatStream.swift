@@ -4,20 +4,16 @@ import JSONCore
 /// arguments goes through the transformer; what it holds back is sent in a chunk of its own before that choice
 /// finishes, so no text is lost and nothing waits for the end of the stream.
 public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
+    /// Sees every piece of text: a choice's content is slot (choice, text), a tool call's arguments (choice, tool
+    /// call index, JSON).
     public var transformer: Transformer
-    /// The text as the upstream sent it, per slot, for the audit log.
-    /// The text as the upstream sent it, per slot, up to the logged-text limit.
-    public private(set) var logged: LoggedText
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     /// Slots with text seen, per choice index, in order of appearance.
-    private var openSlots: [Int: [String]] = [:]
+    private var openSlots: [Int: [StreamSlot]] = [:]
     private var template: JSONValue?
     public private(set) var sawDone = false
 
-    public init(transformer: Transformer, loggedTextLimit: Int = LoggedText.defaultLimit) {
-        self.transformer = transformer
-        self.logged = LoggedText(limit: loggedTextLimit)
-    }
+    public init(transformer: Transformer) { self.transformer = transformer }
 
     /// The events to send to the client for one upstream event.
     public mutating func rewrite(_ event: ServerSentEvent) -> [ServerSentEvent] {
@@ -37,7 +33,7 @@ public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
             let index = choice["index"]?.intValue ?? position
             let delta: [JSONPathComponent] = [.key("choices"), .index(position), .key("delta")]
             if case .string(let text)? = chunk[path: delta + [.key("content")]] {
-                let out = take(text, slot: "\(index).content", choice: index)
+                let out = take(text, slot: StreamSlot(index: index, kind: .text))
                 chunk.set(.string(out), at: (delta + [.key("content")])[...])
             }
             if let calls = chunk[path: delta + [.key("tool_calls")]]?.arrayValue {
@@ -45,7 +41,7 @@ public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
                     let path = delta + [.key("tool_calls"), .index(k), .key("function"), .key("arguments")]
                     guard case .string(let text)? = chunk[path: path] else { continue }
                     let toolIndex = call["index"]?.intValue ?? k
-                    let out = take(text, slot: "\(index).tool.\(toolIndex)", choice: index)
+                    let out = take(text, slot: StreamSlot(index: index, part: toolIndex, kind: .json))
                     chunk.set(.string(out), at: path[...])
                 }
             }
@@ -64,10 +60,9 @@ public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
     /// Events for text still held when the upstream ended without `[DONE]`.
     public mutating func finish() -> [ServerSentEvent] { flushAll() }
 
-    private mutating func take(_ text: String, slot: String, choice: Int) -> String {
-        logged.append(text, to: slot)
-        if !(openSlots[choice]?.contains(slot) ?? false) { openSlots[choice, default: []].append(slot) }
-        return transformer.transform(text, slot: slot)
+    private mutating func take(_ text: String, slot: StreamSlot) -> String {
+        if !(openSlots[slot.index]?.contains(slot) ?? false) { openSlots[slot.index, default: []].append(slot) }
+        return transformer.transform(text, in: slot)
     }
 
     private mutating func flushAll() -> [ServerSentEvent] {
@@ -78,11 +73,10 @@ public struct OpenAIChatStreamRewriter<Transformer: StreamTextTransformer> {
         guard let slots = openSlots.removeValue(forKey: choice) else { return [] }
         var events: [ServerSentEvent] = []
         for slot in slots {
-            let held = transformer.finish(slot: slot)
+            let held = transformer.finish(slot)
             guard !held.isEmpty else { continue }
             let delta: JSONValue
-            let parts = slot.split(separator: ".")
-            if parts.count == 3, parts[1] == "tool", let toolIndex = Int(parts[2]) {
+            if let toolIndex = slot.part {
                 delta = .object([
                     (
                         "tool_calls",

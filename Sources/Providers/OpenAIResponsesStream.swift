@@ -10,21 +10,18 @@ import JSONCore
 /// part, as ``OpenAIResponses/appendToContent(_:_:)`` puts it in a whole response: one more delta before that
 /// part's `.done`, and appended in every copy after it.
 public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>: ChatStreamRewriting {
+    /// Sees every piece of text: an output item's content part is slot (output, content part, text), a function
+    /// call's arguments (output, JSON); the repeated copies go to ``StreamTextTransformer/transformRepeat(_:kind:)``.
     public var transformer: Transformer
-    /// The text as the upstream sent it, per slot, up to the logged-text limit.
-    public private(set) var logged: LoggedText
     public private(set) var usage: (prompt: Int?, completion: Int?) = (nil, nil)
     public private(set) var sawEnd = false
-    private var openSlots: [String] = []
+    private var openSlots: [StreamSlot] = []
     /// A notice still to place, and, once placed, the (output, content) part it went into.
     private var notice: String?
     private var noticePart: (output: Int, content: Int)?
     private var noticeText = ""
 
-    public init(transformer: Transformer, loggedTextLimit: Int = LoggedText.defaultLimit) {
-        self.transformer = transformer
-        self.logged = LoggedText(limit: loggedTextLimit)
-    }
+    public init(transformer: Transformer) { self.transformer = transformer }
 
     static var endEvents: Set<String> { ["response.completed", "response.incomplete", "response.failed"] }
 
@@ -37,13 +34,14 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
         switch type {
         case "response.output_text.delta", "response.function_call_arguments.delta":
             guard case .string(let text)? = body["delta"] else { return [event] }
-            let slot = type == "response.output_text.delta" ? "\(output).\(content).text" : "\(output).json"
-            logged.append(text, to: slot)
+            let slot =
+                type == "response.output_text.delta"
+                ? Self.textSlot(output, content) : StreamSlot(index: output, kind: .json)
             if !openSlots.contains(slot) { openSlots.append(slot) }
-            body.set(.string(transformer.transform(text, slot: slot)), at: [.key("delta")][...])
+            body.set(.string(transformer.transform(text, in: slot)), at: [.key("delta")][...])
         case "response.output_text.done":
-            before = flush("\(output).\(content).text", like: body, deltaType: "response.output_text.delta")
-            restore(&body, at: [.key("text")], json: false)
+            before = flush(Self.textSlot(output, content), like: body)
+            restore(&body, at: [.key("text")], kind: .text)
             if let text = notice {
                 notice = nil
                 noticePart = (output, content)
@@ -54,14 +52,14 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
             }
             if noticePart.map({ $0 == (output, content) }) == true { append(&body, at: [.key("text")]) }
         case "response.function_call_arguments.done":
-            before = flush("\(output).json", like: body, deltaType: "response.function_call_arguments.delta")
-            restore(&body, at: [.key("arguments")], json: true)
+            before = flush(StreamSlot(index: output, kind: .json), like: body)
+            restore(&body, at: [.key("arguments")], kind: .json)
         case "response.content_part.done":
-            restore(&body, at: [.key("part"), .key("text")], json: false)
+            restore(&body, at: [.key("part"), .key("text")], kind: .text)
             if noticePart.map({ $0 == (output, content) }) == true { append(&body, at: [.key("part"), .key("text")]) }
         case "response.output_item.done":
             if var item = body["item"] {
-                _ = OpenAIResponses.transformItem(&item) { transformer.transformWhole($0, json: $1) }
+                _ = OpenAIResponses.transformItem(&item) { transformer.transformRepeat($0, kind: $1 ? .json : .text) }
                 body.set(item, at: [.key("item")][...])
             }
             if let part = noticePart, part.output == output {
@@ -69,7 +67,9 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
             }
         case _ where Self.endEvents.contains(type) || type == "response.created" || type == "response.in_progress":
             if var response = body["response"] {
-                _ = OpenAIResponses.transformResponse(&response) { transformer.transformWhole($0, json: $1) }
+                _ = OpenAIResponses.transformResponse(&response) {
+                    transformer.transformRepeat($0, kind: $1 ? .json : .text)
+                }
                 if let part = noticePart {
                     append(
                         &response,
@@ -90,31 +90,29 @@ public struct OpenAIResponsesStreamRewriter<Transformer: StreamTextTransformer>:
 
     public mutating func finish() -> [ServerSentEvent] {
         let slots = openSlots
-        return slots.flatMap { slot in
-            flush(
-                slot, like: .object([]),
-                deltaType: slot.hasSuffix(".json")
-                    ? "response.function_call_arguments.delta" : "response.output_text.delta")
-        }
+        return slots.flatMap { flush($0, like: .object([])) }
     }
 
-    private mutating func restore(_ body: inout JSONValue, at path: [JSONPathComponent], json: Bool) {
+    /// The slot of an output item's content part.
+    private static func textSlot(_ output: Int, _ content: Int) -> StreamSlot {
+        StreamSlot(index: output, part: content, kind: .text)
+    }
+
+    /// Transforms the repeated copy of a text at `path`, if there is one.
+    private mutating func restore(_ body: inout JSONValue, at path: [JSONPathComponent], kind: StreamSlot.Kind) {
         if case .string(let text)? = body[path: path] {
-            body.set(.string(transformer.transformWhole(text, json: json)), at: path[...])
+            body.set(.string(transformer.transformRepeat(text, kind: kind)), at: path[...])
         }
     }
 
     /// The held-back text of `slot` as a delta event shaped like `template` (its item id, indexes, sequence).
-    private mutating func flush(_ slot: String, like template: JSONValue, deltaType: String) -> [ServerSentEvent] {
+    private mutating func flush(_ slot: StreamSlot, like template: JSONValue) -> [ServerSentEvent] {
         guard let position = openSlots.firstIndex(of: slot) else { return [] }
         openSlots.remove(at: position)
-        let held = transformer.finish(slot: slot)
+        let held = transformer.finish(slot)
         guard !held.isEmpty else { return [] }
-        let parts = slot.split(separator: ".").compactMap { Int($0) }
-        return [
-            delta(
-                held, like: template, type: deltaType, output: parts.first ?? 0, content: parts.dropFirst().first ?? 0)
-        ]
+        let type = slot.isJSON ? "response.function_call_arguments.delta" : "response.output_text.delta"
+        return [delta(held, like: template, type: type, output: slot.index, content: slot.part ?? 0)]
     }
 
     /// A delta event of `type` carrying `text`, shaped like `template` (its item id and sequence number).

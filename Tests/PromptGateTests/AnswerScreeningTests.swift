@@ -325,17 +325,17 @@ struct AnswerScreeningTests {
     func holdBack() async throws {
         try await Self.withGate { gate, _, _ in
             let answers = AnswerScreening(gate: gate, promptTexts: [], vault: PlaceholderVault(), department: nil)
-            var screen = AnswerStreamScreen(answers: answers, slot: "0.content", holdBack: 256)
+            var screen = AnswerStreamScreen(answers: answers, holdBack: 256)
             let prose = String(repeating: "plain words ", count: 100)
-            var out = screen.feed(prose)
+            var out = screen.feed(prose).delivered
             #expect(screen.heldBack == "plain words plain words ".utf8.count)
             // A number (it may be the start of a phone number, or be followed by its context word) is held…
-            out += screen.feed("call 617 and then some more words")
+            out += screen.feed("call 617 and then some more words").delivered
             #expect(screen.heldBack == "617 and then some more words".utf8.count)
             // …but never more than 256 bytes back.
-            out += screen.feed(prose)
+            out += screen.feed(prose).delivered
             #expect(screen.heldBack == "plain words plain words ".utf8.count)
-            out += screen.finish()
+            out += screen.finish().delivered
             #expect(out == prose + "call 617 and then some more words" + prose)
         }
     }

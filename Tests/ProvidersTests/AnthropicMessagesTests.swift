@@ -39,7 +39,7 @@ struct AnthropicMessagesTests {
         "a long stream keeps only the logged-text limit of the upstream's text, whole characters, and counts the rest")
     func loggedTextLimit() throws {
         var rewriter = AnthropicMessagesStreamRewriter(
-            transformer: PlaceholderStreamTransformer(vault: Self.vault()), loggedTextLimit: 9)
+            transformer: PlaceholderStreamTransformer(vault: Self.vault(), loggedTextLimit: 9))
         var out = rewriter.rewrite(
             Self.event(
                 "content_block_start",
@@ -50,8 +50,9 @@ struct AnthropicMessagesTests {
                     "content_block_delta",
                     #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\#(piece)"}}"#))
         }
-        #expect(rewriter.upstreamText["0.text"] == "abcdefgh")  // "é" (2 bytes) would have crossed the 9-byte limit
-        #expect(rewriter.upstreamTextDropped == 2 + 2 + 6)
+        // "é" (2 bytes) would have crossed the 9-byte limit
+        #expect(rewriter.transformer.logged.slots[StreamSlot(index: 0, kind: .text)] == "abcdefgh")
+        #expect(rewriter.transformer.logged.dropped == 2 + 2 + 6)
         // What the client gets is not limited.
         var text = ""
         for event in out + rewriter.finish() where event.event == "content_block_delta" {
@@ -107,7 +108,7 @@ struct AnthropicMessagesTests {
         let input = try JSONParser.parse(Array(json.utf8))
         #expect(input["who"]?.stringValue == "Jane \"JJ\" O'Neil")
         #expect(rewriter.sawEnd && rewriter.usage.prompt == 9 && rewriter.usage.completion == 12)
-        #expect(rewriter.upstreamText["0.text"] == "SSN [US_SSN_1] for [PERS")
+        #expect(rewriter.transformer.logged.slots[StreamSlot(index: 0, kind: .text)] == "SSN [US_SSN_1] for [PERS")
         // Held-back text leaves before its block's stop, never after.
         let stops = out.enumerated().filter { $0.element.event == "content_block_stop" }.map(\.offset)
         let lastDelta = out.lastIndex { $0.event == "content_block_delta" } ?? 0
