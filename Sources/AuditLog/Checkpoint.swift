@@ -60,14 +60,15 @@ public struct Checkpoint: Sendable, Equatable {
         var present: [String] = []
         for line in signatureText.split(separator: "\n") {
             let fields = line.split(separator: " ")
+            // Lines of other lengths are other signature types (a witness's cosignature): checked by their owners.
             guard fields.count == 3, fields[0] == "\u{2014}", let raw = Data(base64Encoded: String(fields[2])),
-                raw.count == 68
+                raw.count > 4
             else { throw AuditLogError.badCheckpoint("malformed signature line \(String(line).debugDescription)") }
             let keyID = Array(raw.prefix(4))
             let signature = Array(raw.dropFirst(4))
             present.append("\(fields[1])+\(hexString(keyID))")
             for key in trusted where key.name == fields[1] && key.keyID == keyID {
-                guard key.isValid(signature: signature, for: message) else {
+                guard signature.count == 64, key.isValid(signature: signature, for: message) else {
                     throw AuditLogError.badSignature(
                         "the signature by \(key.name)+\(hexString(keyID)) does not verify: the checkpoint was altered")
                 }

@@ -12,6 +12,6 @@ struct PromptGateCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Check.self, RulesCommand.self, Verify.self, Prove.self, LogCommand.self, Keys.self,
-            RegistryCommand.self, UsersCommand.self,
+            RegistryCommand.self, UsersCommand.self, WitnessCommand.self,
         ])
 }
