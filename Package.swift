@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "PromptGateServer",
             dependencies: [
-                "PromptGate",
+                "PromptGate", "AuditLog",
                 .product(name: "Hummingbird", package: "hummingbird", condition: server),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
                 .product(name: "Logging", package: "swift-log"),

@@ -17,10 +17,9 @@ packages=(libcurl4-openssl-dev "$engine" pkg-config)
 if [ "${1:-}" = "--test" ]; then
   packages+=(util-linux openssl)
   python3 -m venv --help >/dev/null 2>&1 || packages+=(python3-venv)
-  # The auditors' independent verifier builds offline from Debian's Go packages.
-  if [ -d "$(dirname "$0")/../../shared/tools/tlogverify" ]; then
-    packages+=(golang-go golang-golang-x-mod-dev)
-  fi
+  # The auditors' independent verifier (../shared/tools/tlogverify) and the tile interop check
+  # (Tests/interop/tiles: Go's x/mod tile reader) build offline from Debian's Go packages.
+  packages+=(golang-go golang-golang-x-mod-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

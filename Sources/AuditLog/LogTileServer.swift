@@ -1,7 +1,7 @@
 import Foundation
 
 /// Serves a log's published tree read-only from its data folder, computing tiles on demand from the log and
-/// keeping them for the next request: `checkpoint` is the newest signed checkpoint as stored; `tile/…` paths are
+/// keeping them for the next request: `checkpoint` is ``publishedCheckpoint(dataDirectory:)``, as stored; `tile/…` paths are
 /// answered only in their canonical form and only for tiles the checkpoint's tree wholly holds, so nothing else on
 /// disk can be reached through it.
 public actor LogTileServer {
@@ -13,6 +13,14 @@ public actor LogTileServer {
     public init(directory: String) {
         self.directory = directory
         self.index = LogTileIndex(locations: [directory])
+    }
+
+    /// The checkpoint a data folder publishes, as stored: the newest one a quorum of witnesses cosigned
+    /// (``WitnessedCheckpoint``) when there is one, else the newest one the log signed (`DATA/checkpoint`).
+    /// - Parameter dataDirectory: The log's data folder.
+    public static func publishedCheckpoint(dataDirectory: String) throws(TileError) -> [UInt8] {
+        if let cosigned = WitnessedCheckpoint.latest(dataDirectory: dataDirectory) { return cosigned }
+        return try DirectoryTileSource.read(dataDirectory + "/checkpoint", label: "checkpoint", limit: 1 << 20)
     }
 
     /// One published resource and how it may be cached.
@@ -28,7 +36,7 @@ public actor LogTileServer {
     /// The resource at `path` (relative to the log prefix: `checkpoint` or `tile/…`).
     /// - Parameter path: The request path under the log prefix, without a leading slash.
     public func resource(_ path: String) throws(TileError) -> Resource {
-        let note = try DirectoryTileSource.read(directory + "/checkpoint", label: "checkpoint", limit: 1 << 20)
+        let note = try Self.publishedCheckpoint(dataDirectory: directory)
         if path == "checkpoint" {
             return Resource(bytes: note, contentType: "text/plain; charset=utf-8", immutable: false)
         }

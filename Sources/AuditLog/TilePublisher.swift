@@ -53,7 +53,7 @@ public enum TilePublisher {
             }
             try place(try index.bundle(address), at: address.path, in: directory, report: &report)
         }
-        try write(checkpointNote, to: directory + "/checkpoint")
+        try writeFile(checkpointNote, to: directory + "/checkpoint")
         return report
     }
 
@@ -78,7 +78,7 @@ public enum TilePublisher {
             folder += "/" + part
             try makeDirectory(folder)
         }
-        try write(bytes, to: target)
+        try writeFile(bytes, to: target)
         report.written += 1
     }
 
@@ -95,7 +95,10 @@ public enum TilePublisher {
     }
 
     /// Writes `bytes` to a temporary file beside `path`, mode 0644, fsyncs it and renames it into place.
-    static func write(_ bytes: [UInt8], to path: String) throws(TileError) {
+    /// - Parameters:
+    ///   - bytes: The file's contents.
+    ///   - path: Where it goes.
+    public static func writeFile(_ bytes: [UInt8], to path: String) throws(TileError) {
         let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
         let temporary =
             String(path[..<slash]) + ".\(path[slash...]).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

@@ -23,8 +23,13 @@ public struct DirectoryTileSource: TileSource {
         try Self.read(directory + "/" + path, label: path, limit: limit)
     }
 
-    /// The bytes of a file, at most `limit`; nil-free: a missing file is ``TileError/notFound(_:)``.
-    static func read(_ file: String, label: String, limit: Int) throws(TileError) -> [UInt8] {
+    /// The bytes of a file, at most `limit`; a missing file is ``TileError/notFound(_:)``.
+    /// - Parameters:
+    ///   - file: The file's path.
+    ///   - label: How messages name it (default: the path).
+    ///   - limit: The most bytes accepted; a larger file is an error.
+    public static func read(_ file: String, label: String? = nil, limit: Int) throws(TileError) -> [UInt8] {
+        let label = label ?? file
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT || errno == ENOTDIR { throw TileError.notFound(label) }

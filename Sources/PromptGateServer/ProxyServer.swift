@@ -1,3 +1,4 @@
+import AuditLog
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -34,6 +35,16 @@ public struct ProxyServer: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: gate.metrics.exposition())))
         }
+        // The audit log as a C2SP tlog-tiles tree, read-only and without a key: the published checkpoint and the
+        // tiles of its tree, nothing else on disk (LogTileServer answers canonical tile paths only).
+        if configuration.publishLog {
+            let tiles = LogTileServer(directory: gate.configuration.dataDirectory)
+            let logger = self.logger
+            router.get("/log/checkpoint") { _, _ in await Self.logResource(tiles, "checkpoint", logger: logger) }
+            router.get("/log/tile/**") { request, _ in
+                await Self.logResource(tiles, String(request.uri.path.dropFirst("/log/".count)), logger: logger)
+            }
+        }
         // The gate's table is the whole API: each route identifies the caller, holds the body to the limits and
         // answers every refusal in its protocol's shape, in the gate.
         for endpoint in Endpoint.all {
@@ -61,6 +72,26 @@ public struct ProxyServer: Sendable {
     /// Serves until SIGTERM or SIGINT, then finishes open requests and returns.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await makeApplication(onRunning: onRunning).runService()
+    }
+
+    /// One resource of the published log tree: tiles are immutable (their path names their bytes), the checkpoint
+    /// is not cached.
+    static func logResource(_ tiles: LogTileServer, _ path: String, logger: Logger) async -> Response {
+        do {
+            let resource = try await tiles.resource(path)
+            var headers: HTTPFields = [.contentType: resource.contentType]
+            headers[.cacheControl] = resource.immutable ? "public, max-age=31536000, immutable" : "no-cache"
+            return Response(
+                status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: resource.bytes)))
+        } catch {
+            let status: HTTPResponse.Status
+            if case .notFound = error { status = .notFound } else { status = .internalServerError }
+            if status != .notFound { logger.error("published log: \(path): \(error)") }
+            let text = status == .notFound ? "not found\n" : "the published log is unavailable\n"
+            return Response(
+                status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
     }
 
     static func response(_ answer: GateResponse) -> Response {

@@ -12,6 +12,9 @@ public struct ServerConfiguration: Sendable {
     /// requests. A client that dribbles its headers is disconnected; one that dribbles its body gets 408. Answers
     /// (streams included) are not limited by it.
     public var clientTimeout: Duration
+    /// Serve the audit log read-only as a C2SP tlog-tiles tree at `/log/checkpoint` and `/log/tile/…` (no key
+    /// needed; it holds what the entries hold, redacted). On by default.
+    public var publishLog = true
 
     // The defaults, each stated once: the initializer, the configuration reader and `promptgate serve --help` use
     // these. The request size limit is the gate's (`GateConfiguration.defaultMaxRequestBytes`): both enforce it.

@@ -9,8 +9,77 @@ struct Prove: ParsableCommand {
             Proofs are JSON in the forms auditors' tools read: inclusion {"index":i,"size":n,"hashes":[…]} (index is \
             0-based: line = index + 1) and consistency {"old_size":m,"new_size":n,"hashes":[…]}. Check them with \
             `promptgate verify --inclusion-proof` / `--consistency-proof`, or `tlogverify inclusion|consistency`.
+
+            `prove entry` writes one self-contained file instead (C2SP tlog-proof): the entry, its inclusion proof \
+            and the signed checkpoint with its cosignatures, which `promptgate verify --proof FILE` checks offline.
             """,
-        subcommands: [Inclusion.self, Consistency.self])
+        subcommands: [Inclusion.self, Consistency.self, Entry.self])
+
+    struct Entry: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write one offline proof file for one entry (C2SP tlog-proof, the entry inside).",
+            discussion: """
+                The file holds the entry's exact bytes, its index, the RFC 6962 inclusion path and the signed \
+                checkpoint verbatim (DATA/checkpoint.cosigned when witnesses cosigned one, else DATA/checkpoint), so \
+                a resident's records request or a court can check it without the log: `promptgate verify --proof \
+                FILE --key @log.vkey [--witness KEY …]`. It shows that this entry is in the log the key signed; it \
+                does not show what other entries say, nor that every request was logged.
+                """)
+        @OptionGroup var log: LogLocation
+        @Option(help: "The entry's line number (1-based).") var line: Int?
+        @Option(help: "The entry's leaf index (0-based; line − 1).") var index: Int?
+        @Option(
+            help: ArgumentHelp(
+                "The signed checkpoint to prove against (default: DATA/checkpoint.cosigned, else DATA/checkpoint).",
+                valueName: "path"))
+        var checkpoint: String?
+        @Option(help: ArgumentHelp("Write the proof here (default: standard output).", valueName: "path"))
+        var out: String?
+
+        func run() throws {
+            guard let index = index ?? line.map({ $0 - 1 }), index >= 0 else {
+                throw ValidationError("give --line or --index")
+            }
+            try auditCommand {
+                let folder = log.data.resolved
+                let note: [UInt8]
+                do {
+                    note =
+                        try checkpoint.map { try DirectoryTileSource.read($0, limit: 1 << 20) }
+                        ?? LogTileServer.publishedCheckpoint(dataDirectory: folder)
+                } catch {
+                    throw AuditLogError.io(path: checkpoint ?? folder, reason: "cannot read the checkpoint: \(error)")
+                }
+                let text = String(decoding: note, as: UTF8.self)
+                guard let separator = text.range(of: "\n\n") else {
+                    throw AuditLogError.badCheckpoint("no signature block")
+                }
+                let size = try Checkpoint(body: String(text[..<separator.lowerBound]) + "\n").size
+                guard index < size else {
+                    throw AuditLogError.badProof("line \(index + 1) is not in the checkpoint's tree of size \(size)")
+                }
+                let paths = try log.paths()
+                let leaves = try LogLeaves.read(paths: paths)
+                let proof = try ProofBuilder(leaves: leaves).inclusion(index: index, size: size)
+                guard let entry = try LogLeaves.line(index + 1, paths: paths) else {
+                    throw AuditLogError.badProof("the log has no line \(index + 1)")
+                }
+                let file = EntryProofFile(entry: entry, index: index, hashes: proof.hashes, checkpointNote: text)
+                // Check it before handing it out: a log that no longer matches its checkpoint gives no proof.
+                _ = try file.verify(keys: try verifierKeys([], folder: folder))
+                if let out {
+                    do {
+                        try TilePublisher.writeFile(Array(file.text.utf8), to: out)
+                    } catch {
+                        throw AuditLogError.io(path: out, reason: "\(error)")
+                    }
+                    printError("wrote \(out): line \(index + 1) in the tree of size \(size)")
+                } else {
+                    print(file.text, terminator: "")
+                }
+            }
+        }
+    }
 
     struct Inclusion: ParsableCommand {
         static let configuration = CommandConfiguration(
