@@ -35,6 +35,8 @@ public final class Gate: Sendable {
     let afterward = AfterwardRecords()
     /// The host of each protocol's upstream, parsed once (every entry and registry check names it).
     let upstreamHosts: [ChatWire: String]
+    /// Gets checkpoints cosigned by the configured witnesses, off the request path (nil: no witness policy).
+    public let witnesses: WitnessSubmitter?
 
     /// What happened at start-up that the operator must know.
     public struct StartupReport: Sendable {
@@ -54,9 +56,10 @@ public final class Gate: Sendable {
 
     private init(
         configuration: GateConfiguration, screener: Screener, auditLog: AuditLogStore, verifierKey: LogVerifierKey,
-        fingerprinter: Fingerprinter, logger: Logger
+        fingerprinter: Fingerprinter, logger: Logger, witnesses: WitnessSubmitter?
     ) {
         self.configuration = configuration
+        self.witnesses = witnesses
         self.screener = screener
         self.policy = Policy()
         self.auditLog = auditLog
@@ -95,7 +98,11 @@ public final class Gate: Sendable {
         fixed += store.permissionsFixed
         let gate = Gate(
             configuration: configuration, screener: screener, auditLog: store, verifierKey: key.verifierKey,
-            fingerprinter: fingerprinter, logger: logger)
+            fingerprinter: fingerprinter, logger: logger,
+            witnesses: configuration.witnessPolicy.map {
+                WitnessSubmitter(
+                    policy: $0, dataDirectory: directory, transport: configuration.transport, logger: logger)
+            })
         let recovery = await store.recovery
         if let recovery {
             var entry = AuditEntry(event: .logRecovered)
@@ -136,6 +143,12 @@ public final class Gate: Sendable {
         // Signed at once: a fresh folder verifies from the start, and what start-up found is vouched for.
         try await store.writeCheckpoint()
         await store.startCheckpointTimer()
+        if let policy = configuration.witnessPolicy {
+            if !policy.logs.isEmpty, !policy.logs.contains(where: { $0.key == key.verifierKey }) {
+                logger.warning("the witness policy lists logs, but not this one (\(key.verifierKey.name))")
+            }
+            await gate.witnesses?.start()
+        }
         return (
             gate,
             StartupReport(
@@ -150,6 +163,8 @@ public final class Gate: Sendable {
         client.shutdown()
         await afterward.drain()
         try await auditLog.close()
+        // The final checkpoint gets a few seconds to be cosigned; the witnesses keep whatever they cosigned.
+        await witnesses?.finish()
     }
 
     /// Returns once every entry of every answer already handed back is on disk.

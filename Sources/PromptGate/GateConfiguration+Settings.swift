@@ -48,6 +48,16 @@ extension GateConfiguration {
             file: "anthropic_key_file", variable: "PROMPTGATE_ANTHROPIC_KEY", in: settings)
         ollamaBaseURL = settings.string("ollama_upstream")
         fingerprintKeyPath = settings.string("fingerprint_key")
+        if let value = settings.value("witness_policy") {
+            do {
+                witnessPolicy = try WitnessPolicy.load(path: value.text)
+            } catch {
+                var error = error
+                if error.file == nil { error = value.error("witness_policy", error.message) }
+                error.key = "witness_policy"
+                throw error
+            }
+        }
         reviewOverdue = try settings.choice("review_overdue") ?? Self.defaultReviewOverdue
         defaultDepartment = settings.string("department")
         disclosureNotice = settings.string("disclosure_notice")

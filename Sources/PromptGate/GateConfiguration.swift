@@ -59,6 +59,10 @@ public struct GateConfiguration: Sendable {
     public var reviewOverdue: ReviewOverduePolicy = defaultReviewOverdue
     /// The HMAC key for fingerprints of values; keep it apart from the log (default: `DATA/fingerprint.key`).
     public var fingerprintKeyPath: String?
+    /// The witnesses that cosign checkpoints and their quorum (``WitnessPolicy``). When set, each checkpoint is
+    /// submitted to them off the request path and published, once the quorum cosigned, as
+    /// `DATA/checkpoint.cosigned`. `nil`: no witnesses.
+    public var witnessPolicy: WitnessPolicy?
     /// What happens to findings in answers — values the upstream wrote that the prompt did not contain — keyed by
     /// rule id (`email-address`) or category (`personal-data`, `credentials`, …); a rule id wins over its category.
     /// `warn` records and tells the employee (`x-promptgate-warning` on answers that are not streamed), `redact`

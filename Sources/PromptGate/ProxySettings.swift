@@ -96,6 +96,9 @@ public struct ProxySettings: Sendable {
             name: "fingerprint_key", path: ["audit", "fingerprint_key"], environment: "PROMPTGATE_FINGERPRINT_KEY",
             help: "HMAC key file for fingerprints"),
         .init(
+            name: "witness_policy", path: ["audit", "witness_policy"], environment: "PROMPTGATE_WITNESS_POLICY",
+            help: "witness policy file (C2SP tlog-policy): who cosigns checkpoints"),
+        .init(
             name: "max_request_bytes", path: ["limits", "max_request_bytes"],
             environment: "PROMPTGATE_MAX_REQUEST_BYTES", help: "largest request body"),
         .init(

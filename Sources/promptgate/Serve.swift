@@ -139,6 +139,12 @@ struct Serve: AsyncParsableCommand {
     var fingerprintKey: String?
 
     @Option(
+        help: ArgumentHelp(
+            "Witness policy file (C2SP tlog-policy): checkpoints are submitted to its witnesses, and the one a quorum cosigned is published as DATA/checkpoint.cosigned.",
+            valueName: "path"))
+    var witnessPolicy: String?
+
+    @Option(
         help: ArgumentHelp("PEM bundle of trusted CAs for the upstream (e.g. a corporate root).", valueName: "path"))
     var caBundle: String?
 
@@ -184,7 +190,8 @@ struct Serve: AsyncParsableCommand {
             ("max_segment_bytes", maxSegmentBytes.map(String.init)), ("users", users), ("registry", registry),
             ("policy", policy), ("department", department), ("disclosure_notice", disclosureNotice),
             ("review_overdue", reviewOverdue?.rawValue), ("unscreened_parts", unscreenedParts?.rawValue),
-            ("fingerprint_key", fingerprintKey), ("ca_bundle", caBundle), ("proxy", proxy),
+            ("fingerprint_key", fingerprintKey), ("witness_policy", witnessPolicy), ("ca_bundle", caBundle),
+            ("proxy", proxy),
             ("connect_timeout", connectTimeout.map(String.init)),
             ("first_byte_timeout", firstByteTimeout.map(String.init)), ("idle_timeout", idleTimeout.map(String.init)),
             ("client_timeout", clientTimeout.map(String.init)), ("max_request_bytes", maxRequestBytes.map(String.init)),
@@ -263,6 +270,12 @@ struct Serve: AsyncParsableCommand {
         if configuration.upstreamAPIKey == nil {
             printError(
                 "PromptGate: no upstream key (set PROMPTGATE_UPSTREAM_KEY or --upstream-key-file): requests go upstream without one."
+            )
+        }
+        if let policy = configuration.witnessPolicy {
+            let asked = policy.witnesses.filter { $0.url != nil }.map(\.name).joined(separator: ", ")
+            printError(
+                "PromptGate: checkpoints go to the witnesses \(asked.isEmpty ? "(none with a URL)" : asked); quorum \(policy.quorumDescription); published as \(folder)/\(WitnessedCheckpoint.fileName)."
             )
         }
         let server = ProxyServer(gate: gate, configuration: serverConfiguration)
