@@ -46,12 +46,30 @@ struct Verify: ParsableCommand {
             "Also check a consistency proof between the two checkpoints of its sizes.", valueName: "path"))
     var consistencyProof: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Witness policy file (C2SP tlog-policy): each checkpoint must carry cosignatures meeting its quorum (default checkpoint DATA/checkpoint.cosigned).",
+            valueName: "path"))
+    var witnessPolicy: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A witness's verifier key (type 0x04), literal or @file (repeatable; instead of --witness-policy).",
+            valueName: "key"))
+    var witness: [String] = []
+
+    @Option(help: "How many of the --witness keys must have cosigned (default: all).")
+    var witnessQuorum: Int?
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func run() throws {
         let folder = location.data.resolved
-        var checkpointPaths = checkpoint.isEmpty ? [folder + "/checkpoint"] : checkpoint
+        let witnesses = try witnessRule()
+        var checkpointPaths =
+            checkpoint.isEmpty
+            ? [folder + "/" + (witnesses == nil ? "checkpoint" : WitnessedCheckpoint.fileName)] : checkpoint
         if allCheckpoints {
             let history = folder + "/checkpoints"
             let names = (try? FileManager.default.contentsOfDirectory(atPath: history)) ?? []
@@ -59,7 +77,7 @@ struct Verify: ParsableCommand {
                 .map { history + "/" + $0.1 }
         }
         do {
-            if checkpoint.isEmpty, !FileManager.default.fileExists(atPath: folder + "/checkpoint"),
+            if checkpoint.isEmpty, witnesses == nil, !FileManager.default.fileExists(atPath: folder + "/checkpoint"),
                 try location.isEmptyLog()
             {
                 // A fresh folder: nothing was written, so nothing needs a signature yet.
@@ -90,6 +108,7 @@ struct Verify: ParsableCommand {
             progress.done()
             if let inclusionProof { try checkInclusion(inclusionProof, report: &report, paths: paths) }
             if let consistencyProof { try checkConsistency(consistencyProof, report: &report) }
+            if let witnesses { checkCosignatures(inputs, policy: witnesses, report: &report) }
             json ? printJSON(report) : printText(report)
             if !report.ok { throw ExitCode(1) }
         } catch let error as AuditLogError {

@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditLog
 import Foundation
 import Logging
+import PromptGate
 import PromptGateServer
 
 struct WitnessCommand: AsyncParsableCommand {
@@ -113,6 +114,66 @@ struct WitnessCommand: AsyncParsableCommand {
             else { return nil }
             let host = String(text[..<colon])
             return (host.isEmpty ? "127.0.0.1" : host, port)
+        }
+    }
+}
+
+extension Verify {
+    /// The witnesses whose cosignatures the checkpoints must carry: the policy file, or the `--witness` keys with
+    /// `--witness-quorum` of them (default all); nil when neither is given.
+    func witnessRule() throws -> WitnessPolicy? {
+        if let witnessPolicy {
+            guard witness.isEmpty, witnessQuorum == nil else {
+                throw ValidationError("give --witness-policy, or --witness keys with --witness-quorum, not both")
+            }
+            do {
+                return try WitnessPolicy.load(path: witnessPolicy)
+            } catch {
+                printError("verify: \(error)")
+                throw ExitCode(2)
+            }
+        }
+        guard !witness.isEmpty else {
+            if witnessQuorum != nil { throw ValidationError("--witness-quorum needs --witness keys") }
+            return nil
+        }
+        let keys: [CosignerVerifierKey]
+        do {
+            keys = try witness.map { argument throws(AuditLogError) in try CosignerVerifierKey(argument: argument) }
+        } catch {
+            printError("verify: --witness: \(error)")
+            throw ExitCode(2)
+        }
+        let quorum = witnessQuorum ?? keys.count
+        guard (1...keys.count).contains(quorum) else {
+            throw ValidationError("--witness-quorum must be between 1 and the \(keys.count) --witness key(s)")
+        }
+        return WitnessPolicy(
+            witnesses: keys.map { WitnessPolicy.Witness(name: $0.name, key: $0) },
+            quorum: .group(name: "witnesses", threshold: quorum, members: keys.indices.map { .witness($0) }))
+    }
+
+    /// Says which witnesses vouched for each checkpoint (name, time), and fails a checkpoint below the quorum.
+    func checkCosignatures(
+        _ inputs: [LogVerifier.CheckpointInput], policy: WitnessPolicy, report: inout VerificationReport
+    ) {
+        let format = ISO8601DateFormatter()
+        for input in inputs {
+            let vouches = policy.vouches(note: input.note)
+            for (index, vouch) in vouches {
+                let when = format.string(from: Date(timeIntervalSince1970: TimeInterval(vouch.time)))
+                report.notes.append(
+                    "\(input.label): witness \(policy.witnesses[index].name) (\(vouch.key.name)+\(hexString(vouch.key.keyID))) cosigned it at \(when)"
+                )
+            }
+            let names = vouches.map { policy.witnesses[$0.index].name }
+            if policy.isSatisfied(by: Set(vouches.map(\.index))) {
+                report.notes.append("\(input.label): the witness quorum \(policy.quorumDescription) is met")
+            } else {
+                report.problems.append(
+                    "\(input.label): cosigned by \(names.isEmpty ? "no witness" : names.joined(separator: ", ")); the quorum \(policy.quorumDescription) is not met: no protection against a split view (a forked history shown to some auditors)"
+                )
+            }
         }
     }
 }
