@@ -1,9 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
-
 import JSONCore
+import NIOCore
 
 /// What reached the fake upstream.
 package actor UpstreamRecorder {

@@ -1,9 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
-
 import JSONCore
+import NIOCore
 
 /// The answer a ``ScriptedUpstream`` gives next, set by the test (not sent in the request, which is screened).
 package actor AnswerScript {
