@@ -64,7 +64,35 @@ struct Verify: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    // Published trees and proofs that travel (VerifyTiles.swift): no log file needed.
+    @Option(
+        help: ArgumentHelp(
+            "Verify the C2SP tlog-tiles tree served at this URL prefix (URL/checkpoint, URL/tile/…) from its tiles alone; --checkpoint files are earlier checkpoints it must be consistent with.",
+            valueName: "url"))
+    var url: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Verify a copy of a published tile tree in this folder (as `promptgate publish` writes it).",
+            valueName: "folder"))
+    var tiles: String?
+
+    @Flag(inversion: .prefixedNo, help: "With --url or --tiles: also check every entry bundle against the tiles.")
+    var entries = true
+
+    @Option(
+        help: ArgumentHelp(
+            "Verify an offline proof file (`promptgate prove entry`, C2SP tlog-proof) on its own.", valueName: "path"))
+    var proof: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --proof: the entry (the log line) the proof must be about.", valueName: "path"))
+    var entry: String?
+
     func run() throws {
+        if let proof { return try runProofFile(proof) }
+        if url != nil || tiles != nil { return try runFromTiles() }
         let folder = location.data.resolved
         let witnesses = try witnessRule()
         var checkpointPaths =
@@ -106,6 +134,7 @@ struct Verify: ParsableCommand {
             var report = try LogVerifier.verify(
                 logPaths: paths, checkpoints: inputs, keys: keys, checkChain: chain, progress: progress.update)
             progress.done()
+            report.problems += forkProblems(inputs, keys: keys)
             if let inclusionProof { try checkInclusion(inclusionProof, report: &report, paths: paths) }
             if let consistencyProof { try checkConsistency(consistencyProof, report: &report) }
             if let witnesses { checkCosignatures(inputs, policy: witnesses, report: &report) }
