@@ -5,7 +5,7 @@ import Logging
 import Transport
 
 /// Gets each signed checkpoint cosigned by the policy's witnesses (C2SP tlog-witness `add-checkpoint`) and publishes
-/// it, with their cosignatures appended, once the quorum holds (``AuditLog/WitnessedCheckpoint``).
+/// it, with their cosignatures appended, once the quorum holds (AuditLog's `WitnessedCheckpoint`).
 ///
 /// It works beside the gate, never in front of it: it watches `DATA/checkpoint` (which the log writes after each
 /// checkpoint) on its own task and its own HTTP client, so a slow or unreachable witness never delays a prompt.

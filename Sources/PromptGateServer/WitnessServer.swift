@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The HTTP face of a ``AuditLog/WitnessCosigner``: `POST /add-checkpoint` as c2sp.org/tlog-witness defines it (the
+/// The HTTP face of a `WitnessCosigner` (AuditLog): `POST /add-checkpoint` as c2sp.org/tlog-witness defines it (the
 /// listen address is the witness's submission prefix), and `GET /healthz`.
 public struct WitnessServer: Sendable {
     /// The witness that answers.

@@ -149,6 +149,16 @@ def test_quorum_publishes_only_what_enough_witnesses_cosigned(start_proxy, promp
                             "-witness-quorum", "2"], capture_output=True, text=True)
         assert r.returncode == 0, r.stdout + r.stderr
         assert "2/2 witness cosignatures" in r.stdout
+        # Published as tiles, the tree carries the cosigned checkpoint: it verifies with and without the witnesses.
+        tiles = str(tmp_path / "tiles")
+        r = subprocess.run([promptgate_bin, "publish", tiles, "--data", data], capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert open(os.path.join(tiles, "checkpoint")).read() == open(cosigned).read()
+        for witness_args in ([], ["-witness", "@" + w1.vkey_path, "-witness", "@" + w2.vkey_path,
+                                  "-witness-quorum", "2"]):
+            r = subprocess.run([tlogverify, "tiles", "-dir", tiles, "-key", "@" + log_vkey, *witness_args],
+                               capture_output=True, text=True)
+            assert r.returncode == 0, r.stdout + r.stderr
 
     # 2 of 2 with w2 down: new checkpoints are signed but not published; the previous cosigned one stays.
     published = open(os.path.join(data, "checkpoint.cosigned")).read()
