@@ -99,6 +99,9 @@ public struct ProxySettings: Sendable {
             name: "witness_policy", path: ["audit", "witness_policy"], environment: "PROMPTGATE_WITNESS_POLICY",
             help: "witness policy file (C2SP tlog-policy): who cosigns checkpoints"),
         .init(
+            name: "publish_log", path: ["audit", "publish_log"], environment: "PROMPTGATE_PUBLISH_LOG",
+            help: "serve the log as C2SP tlog-tiles at /log/ (true or false)"),
+        .init(
             name: "max_request_bytes", path: ["limits", "max_request_bytes"],
             environment: "PROMPTGATE_MAX_REQUEST_BYTES", help: "largest request body"),
         .init(

@@ -35,7 +35,8 @@ public struct ServerConfiguration: Sendable {
         self.clientTimeout = clientTimeout
     }
 
-    /// The server's settings: `listen`, `max_request_bytes` and `client_timeout` (at least a second).
+    /// The server's settings: `listen`, `max_request_bytes`, `client_timeout` (at least a second) and
+    /// `publish_log`.
     public init(settings: ProxySettings) throws(ConfigurationError) {
         var host = Self.defaultHost
         var port = Self.defaultPort
@@ -49,6 +50,7 @@ public struct ServerConfiguration: Sendable {
             host: host, port: port,
             maxRequestBytes: try settings.int("max_request_bytes") ?? GateConfiguration.defaultMaxRequestBytes,
             clientTimeout: max(.seconds(1), try settings.seconds("client_timeout") ?? Self.defaultClientTimeout))
+        publishLog = try settings.bool("publish_log") ?? true
     }
 
     /// Splits `host:port` (IPv6 as `[::1]:8787`; an empty host is loopback), or nil if it is not that.

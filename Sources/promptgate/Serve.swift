@@ -179,6 +179,11 @@ struct Serve: AsyncParsableCommand {
         help: "Largest request body accepted, in bytes. Default \(GateConfiguration.defaultMaxRequestBytes >> 20) MiB.")
     var maxRequestBytes: Int?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Serve the audit log read-only as C2SP tlog-tiles at /log/ (config publish_log; default: on).")
+    var publishLog: Bool?
+
     /// The options given, by the name of the setting each overrides: the top layer of the configuration.
     private var overrides: [String: String] {
         let options: [(String, String?)] = [
@@ -195,6 +200,7 @@ struct Serve: AsyncParsableCommand {
             ("connect_timeout", connectTimeout.map(String.init)),
             ("first_byte_timeout", firstByteTimeout.map(String.init)), ("idle_timeout", idleTimeout.map(String.init)),
             ("client_timeout", clientTimeout.map(String.init)), ("max_request_bytes", maxRequestBytes.map(String.init)),
+            ("publish_log", publishLog.map { $0 ? "true" : "false" }),
         ]
         return Dictionary(uniqueKeysWithValues: options.compactMap { name, value in value.map { (name, $0) } })
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditLog
 import Dispatch
 import Foundation
+import PromptGate
 import Transport
 
 /// `verify --url`, `verify --tiles` and `verify --proof`: checks that need no log file.
@@ -13,9 +14,8 @@ extension Verify {
         let label = url ?? tiles ?? ""
         do {
             let keys = try verifierKeys(key, folder: folder)
-            let witnesses = try witness.map { argument throws(AuditLogError) in
-                try CosignerVerifierKey(argument: argument)
-            }
+            // The policy file, or the --witness keys with --witness-quorum: one rule, as for a local log.
+            let policy = try witnessRule()
             let earlier = try checkpoint.map { path throws(AuditLogError) -> (label: String, checkpoint: Checkpoint) in
                 guard let note = try BoundedFile.text(path) else {
                     throw AuditLogError.io(path: path, reason: "cannot read the checkpoint")
@@ -26,8 +26,8 @@ extension Verify {
                     throw AuditLogError.badCheckpoint("\(path): \(error)")
                 }
             }
-            let (url, quorum, checkEntries) = (self.url, witnessQuorum, entries)
-            let (report, vouches) = try blocking { () async throws -> (TileVerificationReport, Int) in
+            let (url, checkEntries) = (self.url, entries)
+            let (report, vouchers) = try blocking { () async throws -> (TileVerificationReport, [String]) in
                 let client = CurlClient()
                 defer { client.shutdown() }
                 let source: any TileSource =
@@ -39,12 +39,15 @@ extension Verify {
                 } catch {
                     throw TileError.checkpoint("the published checkpoint: \(error)")
                 }
-                let vouches = Cosignature.vouches(note: note, witnesses: witnesses)
-                let needed = quorum ?? witnesses.count
-                guard vouches.count >= needed else {
-                    throw TileError.checkpoint(
-                        "the published checkpoint carries \(vouches.count) of \(needed) required witness cosignature(s)"
-                    )
+                var vouchers: [String] = []
+                if let policy {
+                    let vouches = policy.vouches(note: note)
+                    vouchers = vouches.map { policy.witnesses[$0.index].name }
+                    guard policy.isSatisfied(by: Set(vouches.map(\.index))) else {
+                        throw TileError.checkpoint(
+                            "the published checkpoint is cosigned by \(vouchers.isEmpty ? "no witness" : vouchers.joined(separator: ", ")); the quorum \(policy.quorumDescription) is not met"
+                        )
+                    }
                 }
                 if let same = earlier.first(where: {
                     $0.checkpoint.size == published.size && $0.checkpoint != published
@@ -61,10 +64,14 @@ extension Verify {
                         "\(later.label) (size \(later.checkpoint.size)) is newer than the published checkpoint (size \(published.size)): the published log was rolled back, or they are a fork"
                     )
                 }
-                return (report, vouches.count)
+                return (report, vouchers)
             }
             print("ok:   checkpoint \(label)/checkpoint is signed by a trusted key (size \(report.checkpoint.size))")
-            if !witnesses.isEmpty { print("ok:   \(vouches) witness cosignature(s) verify") }
+            if let policy {
+                print(
+                    "ok:   cosigned by \(vouchers.joined(separator: ", ")): the quorum \(policy.quorumDescription) is met"
+                )
+            }
             for consistent in report.consistentWith {
                 print("ok:   \(consistent) is consistent with it (same root at its size, from the tiles)")
             }

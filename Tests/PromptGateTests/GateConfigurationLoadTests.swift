@@ -1,5 +1,6 @@
 import AuditLog
 import Foundation
+import Screening
 import TestSupport
 import Testing
 import Transport

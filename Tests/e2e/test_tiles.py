@@ -230,3 +230,21 @@ def test_offline_proof_and_fork(published, promptgate_bin, tlogverify_bin, tmp_p
     r = run(promptgate_bin, "verify", "--tiles", out, "--key", f"@{data}/log.vkey", "--checkpoint", fork_cp)
     assert r.returncode == 1, r.stdout
     assert "FORK" in r.stdout and str(fork_cp) in r.stdout and "published checkpoint" in r.stdout, r.stdout
+
+
+def test_the_log_route_can_be_switched_off(start_proxy, tmp_path):
+    """publish_log: false (or --no-publish-log) takes /log/ away; the API routes stay."""
+    proxy = start_proxy(extra=["--no-publish-log"])
+    status, _, _ = get(proxy.base_url + "/log/checkpoint")
+    assert status == 404
+    status, _, _ = get(proxy.base_url + "/healthz")
+    assert status == 200
+    proxy.stop()
+    config = tmp_path / "promptgate.yaml"
+    config.write_text("audit:\n  publish_log: false\n")
+    proxy = start_proxy(extra=["--config", str(config)])
+    assert get(proxy.base_url + "/log/checkpoint")[0] == 404
+    proxy.stop()
+    proxy = start_proxy()
+    assert get(proxy.base_url + "/log/checkpoint")[0] == 200
+    proxy.stop()

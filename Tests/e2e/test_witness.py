@@ -193,6 +193,13 @@ def test_quorum_publishes_only_what_enough_witnesses_cosigned(start_proxy, promp
                             "-witness", "@" + w1.vkey_path, "-witness", "@" + w2.vkey_path, "-witness-quorum", "1"],
                            capture_output=True, text=True)
         assert r.returncode == 0, r.stdout + r.stderr
+    # The same rule applied to the tree the proxy serves: verify --url reads the cosigned checkpoint and its tiles.
+    r = verify(promptgate_bin, data, "--url", proxy.base_url + "/log", "--witness-policy", one)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "cosigned by w1.example/witness" in r.stdout or "cosigned by w1" in r.stdout, r.stdout
+    r = verify(promptgate_bin, data, "--url", proxy.base_url + "/log", "--witness-policy", both)
+    assert r.returncode == 1, r.stdout
+    assert "the quorum 2 of (w1, w2) is not met" in r.stdout, r.stdout
     proxy.stop()
 
 
