@@ -257,10 +257,11 @@ public actor AuditLogStore {
     public func append(_ entry: AuditEntry) async throws -> AuditReceipt {
         guard !closed else { throw AuditLogError.unavailable("the log is closed") }
         let seq = tip.tree.size
-        let line = entry.jsonObject(seq: seq, time: Date(), prev: tip.lastLineHash).serializedBytes()
-        guard line.count <= configuration.maxLineBytes else {
+        let limit = min(configuration.maxLineBytes, EntryBundle.maxEntryBytes)
+        let line = entry.line(seq: seq, time: Date(), prev: tip.lastLineHash, limit: limit)
+        guard line.count <= limit else {
             throw AuditLogError.unavailable(
-                "entry of \(line.count) bytes exceeds the \(configuration.maxLineBytes)-byte line limit")
+                "entry of \(line.count) bytes exceeds the \(limit)-byte line limit")
         }
         tip.tree.append(leafData: line)
         tip.lastLineHash = hexString(SHA256.hash(data: line))
