@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -82,11 +83,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // The report of a period and the live admin page: statistics in one pass over the log, HTML by Mustache.
+        .target(
+            name: "Reporting",
+            dependencies: [
+                "AuditLog", "PromptGate", "JSONCore",
+                .product(name: "Mustache", package: "swift-mustache", condition: server),
+            ],
+            swiftSettings: swiftSettings),
+
         // The proxy and the command line (the Server trait).
         .target(
             name: "PromptGateServer",
             dependencies: [
-                "PromptGate", "AuditLog",
+                "PromptGate", "AuditLog", "Reporting",
                 .product(name: "Hummingbird", package: "hummingbird", condition: server),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "promptgate",
             dependencies: [
-                "PromptGate", "PromptGateServer", "Screening", "AuditLog", "Transport", "JSONCore",
+                "PromptGate", "PromptGateServer", "Screening", "AuditLog", "Transport", "JSONCore", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: server),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -156,6 +166,9 @@ let package = Package(
                 "JSONCore", "Screening", "AuditLog", "Providers", "PromptGate", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based", condition: server),
             ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReportingTests", dependencies: ["Reporting", "AuditLog", "PromptGate", "JSONCore", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PromptGateServerTests",

@@ -25,6 +25,12 @@ struct LogCommand: ParsableCommand {
         @Option(help: "Only this decision: allowed, warned, redacted, blocked.") var decision: String?
         @Option(help: "Only entries with a finding of this rule id.") var rule: String?
         @Option(help: "Only this event, e.g. request.blocked.") var event: String?
+        @Flag(help: "Only prompts: request entries (request.screened, request.blocked), one per request.")
+        var prompts = false
+        @Option(help: "Only this department ('' for entries without one).") var department: String?
+        @Option(help: "Only this registered system id ('' for entries that name none).") var system: String?
+        @Option(help: "Only this model, as recorded ('' for entries without one).") var model: String?
+        @Option(help: "Only this declared purpose, e.g. benefits-eligibility.") var purpose: String?
         @Flag(help: "Print matching lines as they are (JSON Lines).") var json = false
 
         func run() throws {
@@ -35,6 +41,7 @@ struct LogCommand: ParsableCommand {
         }
 
         func matches(_ entry: JSONValue) -> Bool {
+            guard matchesReportFilters(entry) else { return false }
             let ts = entry["ts"]?.stringValue ?? ""
             if let since, ts < since { return false }
             if let until, ts >= until { return false }
@@ -43,6 +50,16 @@ struct LogCommand: ParsableCommand {
             if let event, entry["event"]?.stringValue != event { return false }
             if let rule, !(entry["findings"]?.arrayValue ?? []).contains(where: { $0["rule"]?.stringValue == rule }) {
                 return false
+            }
+            return true
+        }
+
+        /// The filters a report's numbers name (`promptgate report`): prompts only, department, system, model, purpose.
+        func matchesReportFilters(_ entry: JSONValue) -> Bool {
+            let name = entry["event"]?.stringValue
+            if prompts, name != "request.screened", name != "request.blocked" { return false }
+            for (wanted, key) in [(department, "dept"), (system, "system"), (model, "model"), (purpose, "purpose")] {
+                if let wanted, (entry[key]?.stringValue ?? "") != wanted { return false }
             }
             return true
         }

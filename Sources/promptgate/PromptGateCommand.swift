@@ -12,6 +12,7 @@ struct PromptGateCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Check.self, RulesCommand.self, Verify.self, Prove.self, Publish.self, LogCommand.self,
+            Report.self,
             Keys.self,
             RegistryCommand.self, UsersCommand.self, WitnessCommand.self,
         ])
