@@ -40,19 +40,12 @@ struct LogCommand: ParsableCommand {
             }
         }
 
-        func matches(_ entry: JSONValue) -> Bool {
-            guard matchesReportFilters(entry) else { return false }
-            let ts = entry["ts"]?.stringValue ?? ""
-            if let since, ts < since { return false }
-            if let until, ts >= until { return false }
-            if let user, entry["actor"]?.stringValue != user { return false }
-            if let decision, entry["decision"]?.stringValue != decision { return false }
-            if let event, entry["event"]?.stringValue != event { return false }
-            if let rule, !(entry["findings"]?.arrayValue ?? []).contains(where: { $0["rule"]?.stringValue == rule }) {
-                return false
-            }
-            return true
+        /// The filter these options give; `promptgate disclose` selects with the same one (`EntryFilter`).
+        var filter: EntryFilter {
+            EntryFilter(since: since, until: until, user: user, decision: decision, rule: rule, event: event)
         }
+
+        func matches(_ entry: JSONValue) -> Bool { filter.matches(entry) && matchesReportFilters(entry) }
 
         /// The filters a report's numbers name (`promptgate report`): prompts only, department, system, model, purpose.
         func matchesReportFilters(_ entry: JSONValue) -> Bool {
