@@ -36,6 +36,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // OTLP logs for the security team's feed (FeedOTLP): OTLP/HTTP only, so gRPC is neither resolved nor built.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -103,10 +106,21 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio", condition: server),
             ],
             swiftSettings: swiftSettings),
+        // The security team's feed as OpenTelemetry logs over OTLP (the server side: swift-otel is heavy).
+        .target(
+            name: "FeedOTLP",
+            dependencies: [
+                "PromptGate",
+                .product(name: "OTel", package: "swift-otel", condition: server),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: server),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "promptgate",
             dependencies: [
-                "PromptGate", "PromptGateServer", "Screening", "AuditLog", "Transport", "JSONCore", "Reporting",
+                "PromptGate", "PromptGateServer", "FeedOTLP", "Screening", "AuditLog", "Transport", "JSONCore",
+                "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: server),
                 .product(name: "Logging", package: "swift-log"),
             ],

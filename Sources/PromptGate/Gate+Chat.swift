@@ -52,6 +52,7 @@ extension Gate {
             if let limit { try checkSize(body.count, limit: limit) }
             return try await forwardChat(wire, body: body, context: context, started: started)
         } catch {
+            publishFailure(error, wire: wire, context: context, started: started)
             return Self.rejection(error, endpoint: wire.endpoint, context: context)
         }
     }
@@ -79,7 +80,8 @@ extension Gate {
             logger.error("screening failed; the request is refused", metadata: ["error": "\(error)"])
             throw GateFailure.screeningFailed
         }
-        let (decision, verdict) = try await decide(request, &result, context: context, bytes: body.count)
+        let (decision, verdict) = try await decide(
+            request, &result, context: context, bytes: body.count, started: started)
 
         let outgoing = request.rewritten(with: result.outgoingTexts).serializedBytes()
         var headers: HTTPFields = [

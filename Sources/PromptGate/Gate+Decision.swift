@@ -9,7 +9,8 @@ extension Gate {
     /// findings, unscreenable parts and the department's mode. Records the request entry — on disk before anything
     /// leaves (fail closed) — and throws the block, if any, for the caller to answer in its protocol's shape.
     func decide(
-        _ request: ExtractedRequest, _ result: inout ScreeningResult, context: RequestContext, bytes: Int
+        _ request: ExtractedRequest, _ result: inout ScreeningResult, context: RequestContext, bytes: Int,
+        started: ContinuousClock.Instant
     ) async throws(GateFailure) -> (decision: Decision, verdict: RegistryVerdict) {
         let verdict = governance(model: request.model, context: context)
         if verdict.blockReason == nil, verdict.purpose?.isHighImpact == true {
@@ -87,11 +88,46 @@ extension Gate {
             // Recorded first, then reported: an optional chain would skip the append itself when no one listens.
             let sequence = try await record(entry)
             context.outcome?.recorded(sequence: sequence)
+            publish(entry, context: context, status: 403, started: started, sequence: sequence)
             throw GateFailure.blocked(blockReason)
         }
         let sequence = try await record(entry)
         context.outcome?.recorded(sequence: sequence)
+        publish(entry, context: context, status: nil, started: started, sequence: sequence)
         return (decision, verdict)
+    }
+
+    /// Hands the security team's feed the decision its entry records (no texts, no values, no fingerprints): off
+    /// the request path, never waiting.
+    private func publish(
+        _ entry: AuditEntry, context: RequestContext, status: Int?, started: ContinuousClock.Instant, sequence: Int
+    ) {
+        guard let feed else { return }
+        feed.publish(
+            DecisionEvent(
+                requestID: context.requestID, actor: context.actor, department: entry.department,
+                endpoint: context.wire.endpoint.path, upstream: entry.endpoint, model: entry.model,
+                system: entry.system, purpose: entry.purpose, decision: entry.decision ?? "allowed",
+                rules: entry.findings.map {
+                    DecisionEvent.RuleCount(rule: $0.rule, type: $0.type, action: $0.action, count: $0.count)
+                },
+                status: status, latencyMs: Int((ContinuousClock.now - started).milliseconds), sequence: sequence))
+    }
+
+    /// Tells the feed that a request failed (a bad body, screening or the audit log failing, the upstream failing):
+    /// the error code the client got, never its message. Blocks were published with their decision.
+    func publishFailure(
+        _ failure: GateFailure, wire: ChatWire, context: RequestContext, started: ContinuousClock.Instant
+    ) {
+        guard let feed else { return }
+        if case .blocked = failure { return }
+        feed.publish(
+            DecisionEvent(
+                requestID: context.requestID, actor: context.actor,
+                department: context.department ?? configuration.defaultDepartment, endpoint: wire.endpoint.path,
+                upstream: upstreamHost(wire), purpose: context.purpose, decision: DecisionEvent.failed,
+                status: failure.status, latencyMs: Int((ContinuousClock.now - started).milliseconds),
+                failure: failure.code))
     }
 
     /// The user whose PromptGate key was pasted into the prompt, if a pasted key is one of the users file's.

@@ -37,6 +37,8 @@ public final class Gate: Sendable {
     let upstreamHosts: [ChatWire: String]
     /// Gets checkpoints cosigned by the configured witnesses, off the request path (nil: no witness policy).
     public let witnesses: WitnessSubmitter?
+    /// The security team's feed of decisions, one queue per channel (nil: no channel is on).
+    let feed: DecisionFeed?
 
     /// What happened at start-up that the operator must know.
     public struct StartupReport: Sendable {
@@ -56,9 +58,14 @@ public final class Gate: Sendable {
 
     private init(
         configuration: GateConfiguration, screener: Screener, auditLog: AuditLogStore, verifierKey: LogVerifierKey,
-        fingerprinter: Fingerprinter, logger: Logger, witnesses: WitnessSubmitter?
+        fingerprinter: Fingerprinter, logger: Logger, feedSinks: [any DecisionSink], witnesses: WitnessSubmitter?
     ) {
         self.configuration = configuration
+        self.feed =
+            feedSinks.isEmpty
+            ? nil
+            : DecisionFeed(
+                sinks: feedSinks, capacity: configuration.feed.queueCapacity, metrics: metrics, logger: logger)
         self.witnesses = witnesses
         self.screener = screener
         self.policy = Policy()
@@ -76,10 +83,18 @@ public final class Gate: Sendable {
     }
 
     /// Compiles the packs, opens (or creates) the audit log and its keys, and records the policy in force.
+    ///
+    /// - Parameters:
+    ///   - configuration: the gate's configuration.
+    ///   - logger: where the gate reports to the operator.
+    ///   - feedSinks: channels of the decision feed besides the configured ones (``FeedConfiguration``): the
+    ///     server's OTLP sink, or a program's own ``DecisionSink``.
     public static func start(
-        _ configuration: GateConfiguration, logger: Logger = Logger(label: "promptgate")
+        _ configuration: GateConfiguration, logger: Logger = Logger(label: "promptgate"),
+        feedSinks: [any DecisionSink] = []
     ) async throws -> (Gate, StartupReport) {
         let screener = try Screener(packs: configuration.packs)
+        let sinks = try configuration.feed.makeSinks() + feedSinks
         let directory = configuration.dataDirectory
         var fixed: [(path: String, mode: mode_t)] = []
         if let mode = try PrivatePath.tighten(directory) { fixed.append((directory, mode)) }
@@ -98,7 +113,7 @@ public final class Gate: Sendable {
         fixed += store.permissionsFixed
         let gate = Gate(
             configuration: configuration, screener: screener, auditLog: store, verifierKey: key.verifierKey,
-            fingerprinter: fingerprinter, logger: logger,
+            fingerprinter: fingerprinter, logger: logger, feedSinks: sinks,
             witnesses: configuration.witnessPolicy.map {
                 WitnessSubmitter(
                     policy: $0, dataDirectory: directory, transport: configuration.transport, logger: logger)
@@ -163,6 +178,8 @@ public final class Gate: Sendable {
         client.shutdown()
         await afterward.drain()
         try await auditLog.close()
+        // What the feed still holds goes out (a few seconds at most per channel).
+        await feed?.finish()
         // The final checkpoint gets a few seconds to be cosigned; the witnesses keep whatever they cosigned.
         await witnesses?.finish()
     }

@@ -59,6 +59,7 @@ extension GateConfiguration {
             }
         }
         reviewOverdue = try settings.choice("review_overdue") ?? Self.defaultReviewOverdue
+        feed = try FeedConfiguration(settings: settings)
         defaultDepartment = settings.string("department")
         disclosureNotice = settings.string("disclosure_notice")
         users = try Self.loaded("users", in: settings) { path throws(PackError) in

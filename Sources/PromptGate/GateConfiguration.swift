@@ -63,6 +63,8 @@ public struct GateConfiguration: Sendable {
     /// submitted to them off the request path and published, once the quorum cosigned, as
     /// `DATA/checkpoint.cosigned`. `nil`: no witnesses.
     public var witnessPolicy: WitnessPolicy?
+    /// The security team's feed of decisions (JSON Lines, syslog, OTLP); off by default.
+    public var feed = FeedConfiguration()
     /// What happens to findings in answers — values the upstream wrote that the prompt did not contain — keyed by
     /// rule id (`email-address`) or category (`personal-data`, `credentials`, …); a rule id wins over its category.
     /// `warn` records and tells the employee (`x-promptgate-warning` on answers that are not streamed), `redact`

@@ -72,6 +72,18 @@ public final class GateMetrics: Sendable {
             [("result", ok ? "ok" : "failed")])
     }
 
+    func feedDropped(sink: String) {
+        count(
+            "feed_dropped", "Decision feed events dropped because the channel was too far behind, by channel.",
+            [("sink", sink)])
+    }
+
+    func feedFailed(sink: String) {
+        count(
+            "feed_failed", "Decision feed events the channel could not deliver (receiver down), by channel.",
+            [("sink", sink)])
+    }
+
     /// The metrics in Prometheus' text exposition format.
     public func exposition() -> [UInt8] { registry.emitToBuffer() }
 }

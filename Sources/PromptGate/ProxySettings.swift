@@ -141,6 +141,18 @@ public struct ProxySettings: Sendable {
         .init(
             name: "unscreened_parts", path: ["unscreened_parts"], environment: "PROMPTGATE_UNSCREENED_PARTS",
             help: "block or allow"),
+        .init(
+            name: "feed_jsonl", path: ["feed", "jsonl"], environment: "PROMPTGATE_FEED_JSONL",
+            help: "decision feed as JSON Lines: a file to append to, or - for stdout"),
+        .init(
+            name: "feed_syslog", path: ["feed", "syslog"], environment: "PROMPTGATE_FEED_SYSLOG",
+            help: "decision feed to syslog (RFC 5424): udp://host:514 or tcp://host:601"),
+        .init(
+            name: "feed_syslog_facility", path: ["feed", "syslog_facility"],
+            environment: "PROMPTGATE_FEED_SYSLOG_FACILITY", help: "the feed's syslog facility (local0, auth, …)"),
+        .init(
+            name: "feed_otlp", path: ["feed", "otlp"], environment: "PROMPTGATE_FEED_OTLP",
+            help: "decision feed as OpenTelemetry logs: the collector's OTLP/HTTP URL"),
     ]
 
     /// The values read so far, by setting name; each layer replaces what the one below set.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditLog
+import FeedOTLP
 import Foundation
 import Logging
 import PromptGate
@@ -179,6 +180,29 @@ struct Serve: AsyncParsableCommand {
         help: "Largest request body accepted, in bytes. Default \(GateConfiguration.defaultMaxRequestBytes >> 20) MiB.")
     var maxRequestBytes: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Decision feed for the security team as JSON Lines (no prompt text, no values): a file to append to (created 0600), or - for standard output.",
+            valueName: "path"))
+    var feedJsonl: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Decision feed to a syslog receiver (RFC 5424; TCP with octet counting).",
+            valueName: "udp://host:514|tcp://host:601"))
+    var feedSyslog: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The feed's syslog facility. Default \(SyslogSink.defaultFacility.rawValue).", valueName: "facility"))
+    var feedSyslogFacility: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Decision feed as OpenTelemetry logs to a collector's OTLP/HTTP URL (records go to /v1/logs).",
+            valueName: "url"))
+    var feedOtlp: String?
+
     @Flag(
         inversion: .prefixedNo,
         help: "Serve the audit log read-only as C2SP tlog-tiles at /log/ (config publish_log; default: on).")
@@ -201,6 +225,8 @@ struct Serve: AsyncParsableCommand {
             ("first_byte_timeout", firstByteTimeout.map(String.init)), ("idle_timeout", idleTimeout.map(String.init)),
             ("client_timeout", clientTimeout.map(String.init)), ("max_request_bytes", maxRequestBytes.map(String.init)),
             ("publish_log", publishLog.map { $0 ? "true" : "false" }),
+            ("feed_jsonl", feedJsonl), ("feed_syslog", feedSyslog), ("feed_syslog_facility", feedSyslogFacility),
+            ("feed_otlp", feedOtlp),
         ]
         return Dictionary(uniqueKeysWithValues: options.compactMap { name, value in value.map { (name, $0) } })
     }
@@ -241,7 +267,11 @@ struct Serve: AsyncParsableCommand {
         let gate: Gate
         let report: Gate.StartupReport
         do {
-            (gate, report) = try await Gate.start(configuration)
+            // The OTLP channel is the server's (swift-otel); the library opens the JSON Lines and syslog ones.
+            let otlp = try configuration.feed.otlp.map {
+                try OTLPSink(collector: $0, diagnostics: Logger(label: "promptgate.feed"))
+            }
+            (gate, report) = try await Gate.start(configuration, feedSinks: otlp.map { [$0] } ?? [])
         } catch {
             throw CLIError("cannot start: \(error)")
         }
@@ -283,6 +313,16 @@ struct Serve: AsyncParsableCommand {
             printError(
                 "PromptGate: checkpoints go to the witnesses \(asked.isEmpty ? "(none with a URL)" : asked); quorum \(policy.quorumDescription); published as \(folder)/\(WitnessedCheckpoint.fileName)."
             )
+        }
+        let feed = configuration.feed
+        let channels =
+            [feed.jsonLines.map { $0 == "-" ? "JSON Lines to stdout" : "JSON Lines to \($0)" }]
+            + [
+                feed.syslog.map { "syslog to \($0) (\(feed.syslogFacility.rawValue))" },
+                feed.otlp.map { "OTLP to \($0)" },
+            ]
+        if !channels.compactMap({ $0 }).isEmpty {
+            printError("PromptGate: decision feed: \(channels.compactMap { $0 }.joined(separator: ", ")).")
         }
         let server = ProxyServer(gate: gate, configuration: serverConfiguration)
         let host = serverConfiguration.host
