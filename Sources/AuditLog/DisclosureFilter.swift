@@ -12,7 +12,7 @@ public struct EntryFilter: Sendable, Equatable {
     public var until: String?
     /// Only this actor (the `actor` field: an employee or a service).
     public var user: String?
-    /// Only this department (the `dept` field).
+    /// Only this department (the `dept` field; `""` keeps entries without one).
     public var department: String?
     /// Only this decision: allowed, warned, redacted, blocked.
     public var decision: String?
@@ -50,7 +50,7 @@ public struct EntryFilter: Sendable, Equatable {
         if let since, ts < since { return false }
         if let until, ts >= until { return false }
         if let user, entry["actor"]?.stringValue != user { return false }
-        if let department, entry["dept"]?.stringValue != department { return false }
+        if let department, (entry["dept"]?.stringValue ?? "") != department { return false }
         if let decision, entry["decision"]?.stringValue != decision { return false }
         if let event, entry["event"]?.stringValue != event { return false }
         if let rule, !(entry["findings"]?.arrayValue ?? []).contains(where: { $0["rule"]?.stringValue == rule }) {

@@ -11,8 +11,8 @@ struct PromptGateCommand: AsyncParsableCommand {
             guideline, and keeps a hash-chained, signed audit log that auditors can verify.
             """,
         subcommands: [
-            Serve.self, Check.self, RulesCommand.self, Verify.self, Prove.self, Publish.self, LogCommand.self,
-            Report.self,
+            Serve.self, Check.self, RulesCommand.self, Verify.self, Prove.self, Disclose.self, Publish.self,
+            LogCommand.self, Report.self,
             Keys.self,
             RegistryCommand.self, UsersCommand.self, WitnessCommand.self,
         ])

@@ -90,7 +90,14 @@ struct Verify: ParsableCommand {
             "With --proof: the entry (the log line) the proof must be about.", valueName: "path"))
     var entry: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Verify a records-request bundle (`promptgate disclose`) offline; give the city's published key with --key.",
+            valueName: "folder"))
+    var disclosure: String?
+
     func run() throws {
+        if let disclosure { return try runDisclosure(disclosure) }
         if let proof { return try runProofFile(proof) }
         if url != nil || tiles != nil { return try runFromTiles() }
         let folder = location.data.resolved
