@@ -96,21 +96,21 @@ struct Disclose: ParsableCommand {
         let department = request.department.map { " in the department \"\($0)\"" } ?? ""
         let example = bundle.proofs.first?.index ?? 0
         return """
-            YOUR RECORDS FROM THE CITY'S AI AUDIT LOG
-            =========================================
+            RECORDS FROM THE CITY'S AI AUDIT LOG
+            =====================================
 
             What this is
             ------------
             When a city employee uses an AI tool (a chatbot or writing assistant) at work, the request goes through
             PromptGate, a checkpoint that removes personal data and keeps a record of each use in an audit log.
-            You asked for the records about "\(request.user)"\(department)\(range).
+            This answers a request for the records of AI use by the city account "\(request.user)"\(department)\(range).
             This folder holds all \(bundle.proofs.count) such record(s) that the log held when it was last sealed
             (see "The seal" below).
 
             What is in this folder
             ----------------------
               README.txt      this letter
-              entries.jsonl   your records, one per line, exactly as the log stores them (a text file)
+              entries.jsonl   the records, one per line, exactly as the log stores them (a text file)
               entries/        one proof file per record, named by its number in the log
                               (for example entries/\(example).proof); the .json files beside them hold the
                               same proof in a form other tools read
@@ -136,14 +136,14 @@ struct Disclose: ParsableCommand {
 
             What is not included
             --------------------
-            Records about other people are not included, even when they were made at the same time. Records made
+            Records of other people's use are not included, even when they were made at the same time. Records made
             after the seal was signed are not included either; ask again later to receive them.
 
             The seal
             --------
             The log is sealed regularly: the city signs a short note (the file "checkpoint") that fixes the size of
             the whole log (\(checkpoint.size) records here) and a single code computed from every record in it. Each
-            proof file shows, with a little arithmetic, that one of your records is part of exactly that sealed log:
+            proof file shows, with a little arithmetic, that one of the records is part of exactly that sealed log:
             if anyone changed a single character of a record, the check fails. The seal cannot be made again without
             the city's secret key.
 
@@ -178,7 +178,7 @@ struct Disclose: ParsableCommand {
             What the check shows, and what it does not
             -------------------------------------------
             A successful check shows that every record here is, character for character, in the log the city
-            sealed. It cannot show that no record about you was left out: only the full log shows that, and the
+            sealed. It cannot show that no record was left out: only the full log shows that, and the
             city's auditors check the full log.
 
             """
