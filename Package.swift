@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "Reporting",
             dependencies: [
-                "AuditLog", "PromptGate", "JSONCore",
+                "AuditLog", "PromptGate", "JSONCore", "Screening",
                 .product(name: "Mustache", package: "swift-mustache", condition: server),
             ],
             swiftSettings: swiftSettings),

@@ -20,6 +20,8 @@ if [ "${1:-}" = "--test" ]; then
   # The auditors' independent verifier (../shared/tools/tlogverify) and the tile interop check
   # (Tests/interop/tiles: Go's x/mod tile reader) build offline from Debian's Go packages.
   packages+=(golang-go golang-golang-x-mod-dev)
+  # Headless Chromium renders the report and the /admin page in Tests/e2e/test_report.py.
+  packages+=(chromium)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -35,6 +35,9 @@ public struct ProxyServer: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: gate.metrics.exposition())))
         }
+        // The live report for admins (users file `admin: true`): 401 without a key, 403 for other users.
+        let admin = AdminPage(gate: gate)
+        router.get("/admin") { request, _ in await admin.response(headers: request.headers) }
         // The audit log as a C2SP tlog-tiles tree, read-only and without a key: the published checkpoint and the
         // tiles of its tree, nothing else on disk (LogTileServer answers canonical tile paths only).
         if configuration.publishLog {

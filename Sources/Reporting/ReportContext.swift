@@ -1,4 +1,5 @@
 import PromptGate
+import Screening
 
 /// What a report shows besides the log's counts: the verification result, the registry, the rules' guideline
 /// sources, and which page it is.
@@ -39,6 +40,15 @@ public struct ReportContext: Sendable {
         self.registry = registry
         self.ruleSources = ruleSources
         self.publisher = publisher
+    }
+
+    /// Each rule's guideline source (its citation) by rule id; the first pack that defines a rule wins.
+    public static func ruleSources(_ packs: [GuidelinePack]) -> [String: String] {
+        var sources: [String: String] = [:]
+        for pack in packs {
+            for rule in pack.rules where sources[rule.id] == nil { sources[rule.id] = rule.source.citation }
+        }
+        return sources
     }
 }
 

@@ -21,6 +21,7 @@ enum ReportTemplates {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
         {{#live}}<meta http-equiv="refresh" content="{{refresh}}">{{/live}}
         <title>{{title}}</title>
         <style>\(css)</style>

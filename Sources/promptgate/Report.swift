@@ -4,7 +4,6 @@ import Dispatch
 import Foundation
 import PromptGate
 import Reporting
-import Screening
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,10 +52,7 @@ struct Report: ParsableCommand {
                 throw CLIError("report: registry error: \(error)")
             }
         }
-        var sources: [String: String] = [:]
-        for pack in try guidelines.load() {
-            for rule in pack.rules where sources[rule.id] == nil { sources[rule.id] = rule.source.citation }
-        }
+        let sources = ReportContext.ruleSources(try guidelines.load())
         let policy: WitnessPolicy?
         do {
             policy = try witnessPolicy.map { path throws(ConfigurationError) in try WitnessPolicy.load(path: path) }

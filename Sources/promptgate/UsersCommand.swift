@@ -27,6 +27,8 @@ struct UsersCommand: ParsableCommand {
         var id: String
         @Option(help: "The user's department (department policies apply; same characters as --id).")
         var department: String?
+        @Flag(help: "The user may open the proxy's /admin page (the live report) with this key.")
+        var admin = false
 
         func run() throws {
             let existing: UserDirectory
@@ -39,7 +41,9 @@ struct UsersCommand: ParsableCommand {
             }
             let key = UserDirectory.newKey()
             do {
-                try existing.adding(ProxyUser(id: id, department: department), keyHash: UserDirectory.hash(key)).save(
+                try existing.adding(
+                    ProxyUser(id: id, department: department, admin: admin), keyHash: UserDirectory.hash(key)
+                ).save(
                     to: users)
             } catch {
                 throw CLIError("users: \(error); \(users) is unchanged")

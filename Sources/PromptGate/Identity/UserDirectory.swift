@@ -9,10 +9,13 @@ import Yams
 public struct ProxyUser: Sendable, Equatable {
     public var id: String
     public var department: String?
+    /// May open the proxy's `/admin` page (`admin: true` in the users file).
+    public var admin: Bool
 
-    public init(id: String, department: String? = nil) {
+    public init(id: String, department: String? = nil, admin: Bool = false) {
         self.id = id
         self.department = department
+        self.admin = admin
     }
 }
 
@@ -23,6 +26,7 @@ public struct ProxyUser: Sendable, Equatable {
 ///   - id: jdoe
 ///     department: social-services
 ///     key_sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+///     admin: true        # optional: may open /admin
 /// ```
 /// Keys are random 256-bit tokens (`pgk_…`), so a plain SHA-256 is enough to look them up without storing them;
 /// the file never holds a usable key.
@@ -73,7 +77,7 @@ public struct UserDirectory: Sendable {
         var users: [(user: ProxyUser, keyHash: String)] = []
         var seen = Set<String>()
         for item in items {
-            let u = try r.mapping(item, "a user", allowed: ["id", "department", "key_sha256"])
+            let u = try r.mapping(item, "a user", allowed: ["id", "department", "key_sha256", "admin"])
             let id = try r.string(u, "id", in: "a user", parent: item)
             let hash = try r.string(u, "key_sha256", in: "user '\(id)'", parent: item).lowercased()
             guard hash.count == 64, hash.allSatisfy(\.isHexDigit) else {
@@ -82,8 +86,9 @@ public struct UserDirectory: Sendable {
                     "user '\(id)': key_sha256 must be 64 hex digits (the SHA-256 of the key, never the key)")
             }
             guard seen.insert(id).inserted else { throw r.fail(item, "user id '\(id)' appears twice") }
-            users.append(
-                (ProxyUser(id: id, department: try r.optionalString(u, "department", in: "user '\(id)'")), hash))
+            let department = try r.optionalString(u, "department", in: "user '\(id)'")
+            let admin = try r.bool(u, "admin", in: "user '\(id)'", default: false)
+            users.append((ProxyUser(id: id, department: department, admin: admin), hash))
         }
         return UserDirectory(users: users)
     }

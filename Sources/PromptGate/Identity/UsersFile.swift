@@ -89,6 +89,7 @@ extension UserDirectory {
         var pairs: [(Node, Node)] = [(Node("id"), quoted(user.id))]
         if let department = user.department { pairs.append((Node("department"), quoted(department))) }
         pairs.append((Node("key_sha256"), quoted(keyHash)))
+        if user.admin { pairs.append((Node("admin"), Node("true"))) }
         return Node(pairs)
     }
 
