@@ -39,7 +39,7 @@ public struct DecisionEvent: Sendable, Equatable {
     public var system: String?
     /// The declared purpose.
     public var purpose: String?
-    /// `allowed`, `warned`, `redacted` or `blocked`; `failed` for a request that failed (``failure`` says why).
+    /// `allowed`, `warned`, `redacted` or `blocked`; `failed` for a request that failed (``DecisionEvent/failure`` says why).
     public var decision: String
     /// What the rules found, in the order the audit entry lists them.
     public var rules: [RuleCount]
@@ -106,7 +106,7 @@ public struct DecisionEvent: Sendable, Equatable {
         return fields
     }
 
-    /// The event as one JSON object (the JSON Lines channel): the ``fields``, with rules as a list of objects and
+    /// The event as one JSON object (the JSON Lines channel): the ``DecisionEvent/fields``, with rules as a list of objects and
     /// numbers as numbers.
     public var json: JSONValue {
         var members: [(key: String, value: JSONValue)] = [

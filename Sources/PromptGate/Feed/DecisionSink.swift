@@ -1,6 +1,6 @@
 /// Where the security team's feed goes: a JSON Lines file, syslog, OpenTelemetry, or a program's own.
 ///
-/// The gate hands each sink its events one at a time, in order, from a task of the sink's own (``FeedQueue``): a
+/// The gate hands each sink its events one at a time, in order, from a task of the sink's own: a
 /// slow sink delays only itself, and what it cannot take in time is dropped and counted, never waited for.
 public protocol DecisionSink: Sendable {
     /// A short name for metrics and logs: `jsonl`, `syslog`, `otlp`.
