@@ -36,6 +36,9 @@ public final class OTLPSink: DecisionSink {
         configuration.logs.otlpExporter.endpoint = endpoint
         configuration.logs.otlpExporter.protocol = .httpProtobuf
         configuration.logs.batchLogRecordProcessor.scheduleDelay = .seconds(1)
+        // A collector that hangs holds up only this channel, and the proxy's shutdown for seconds, not minutes.
+        configuration.logs.batchLogRecordProcessor.exportTimeout = .seconds(5)
+        configuration.logs.otlpExporter.timeout = .seconds(5)
         let backend = try OTel.makeLoggingBackend(configuration: configuration)
         logger = Logger(label: "promptgate.feed", factory: backend.factory)
         let services = ServiceGroup(services: [backend.service], logger: diagnostics)

@@ -183,6 +183,16 @@ struct FeedTests {
         #expect(sink.received.withLock { $0 } == 20 - dropped)
     }
 
+    @Test("a channel stuck for good does not hold up the gate's shutdown")
+    func stuckSinkLetsGo() async throws {
+        let sink = StuckSink()
+        let queue = FeedQueue(sink: sink, capacity: 4, metrics: GateMetrics())
+        queue.publish(DecisionEvent(requestID: "pg-1", actor: "a", endpoint: "/v1/responses", decision: "allowed"))
+        let took = await ContinuousClock().measure { await queue.finish(timeout: .milliseconds(100)) }
+        #expect(took < .seconds(2))
+        sink.unstick()
+    }
+
     @Test("feed settings: the file, the environment and bad values named where they were set")
     func settings() throws {
         var settings = ProxySettings()

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// One sink's queue: a bounded buffer between the requests that publish events and a task of its own that hands
 /// them to the sink in order. Publishing never waits: when the buffer is full (the sink is slow, or its receiver
@@ -52,18 +53,35 @@ final class FeedQueue: Sendable {
         }
     }
 
-    /// Lets the sink deliver what is queued, then closes it; gives up after `timeout` (a receiver that is gone).
+    /// Lets the sink deliver what is queued, then closes it; gives up after `timeout` (a receiver that is gone),
+    /// cancelling the sink's task and leaving it behind rather than holding up the shutdown.
     func finish(timeout: Duration = .seconds(5)) async {
         continuation.finish()
         let worker = worker
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await worker.value }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-            worker.cancel()
+        let waiter = Once()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            waiter.set(done)
+            let sleeper = Task {
+                try? await Task.sleep(for: timeout)
+                worker.cancel()
+                waiter.resume()
+            }
+            Task {
+                await worker.value
+                sleeper.cancel()
+                waiter.resume()
+            }
         }
     }
+}
+
+/// A continuation resumed by whichever comes first.
+private final class Once: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Void, Never>?>(nil)
+
+    func set(_ continuation: CheckedContinuation<Void, Never>) { self.continuation.withLock { $0 = continuation } }
+
+    func resume() { continuation.withLock { $0.take() }?.resume() }
 }
 
 /// The gate's feed: a queue per sink, each fed every event.
