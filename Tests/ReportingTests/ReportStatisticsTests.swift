@@ -142,3 +142,20 @@ enum SampleLog {
                 == "promptgate log show --since 2026-12-01T12 --until 2026-12-02 --prompts --decision blocked")
     }
 }
+
+@Suite struct ScannerAgreesWithTheParserTests {
+    /// The scanner reads the same fields as the full JSON parser, on every sample line.
+    @Test func sameFieldsAsJSONParser() throws {
+        for text in SampleLog.lines {
+            let parsed = try JSONParser.parse(text)
+            let fields = try #require(
+                text.utf8CString.withUnsafeBytes { EntryFields.scan(.init(rebasing: $0.dropLast())) })
+            #expect(fields.ts == parsed["ts"]?.stringValue)
+            #expect(fields.event == parsed["event"]?.stringValue)
+            #expect(fields.department == parsed["dept"]?.stringValue)
+            #expect(fields.decision == parsed["decision"]?.stringValue)
+            #expect(fields.system == parsed["system"]?.stringValue)
+            #expect(fields.rules == (parsed["findings"]?.arrayValue ?? []).compactMap { $0["rule"]?.stringValue })
+        }
+    }
+}
