@@ -1,3 +1,4 @@
+import Foundation
 import JSONCore
 
 /// The few fields of one audit line a report counts, read without building the whole JSON tree: top-level strings
@@ -112,20 +113,19 @@ private struct Scanner {
 
     /// The bytes between the quotes of the string at `i` (escapes undecoded); moves past it.
     mutating func stringRange() -> Range<Int>? {
-        guard peek == UInt8(ascii: "\"") else { return nil }
+        guard peek == UInt8(ascii: "\""), let base = bytes.baseAddress else { return nil }
         let start = i + 1
         var j = start
-        while j < bytes.count {
-            let c = bytes[j]
-            if c == UInt8(ascii: "\\") {
-                j += 2
-                continue
+        while j < bytes.count, let found = memchr(base + j, 0x22, bytes.count - j) {
+            let quote = UnsafeRawPointer(found) - base
+            // A quote after an odd number of backslashes is escaped.
+            var k = quote - 1
+            while k >= start, bytes[k] == UInt8(ascii: "\\") { k -= 1 }
+            if (quote - 1 - k) % 2 == 0 {
+                i = quote + 1
+                return start..<quote
             }
-            if c == UInt8(ascii: "\"") {
-                i = j + 1
-                return start..<j
-            }
-            j += 1
+            j = quote + 1
         }
         return nil
     }
@@ -168,13 +168,43 @@ private struct Scanner {
         c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]") || c == 0x20
     }
 
-    /// The `rule` of each object in the `findings` array.
+    /// The `rule` of each object in the `findings` array, read in place like the top level.
     mutating func findingRules() -> [String]? {
         guard peek == UInt8(ascii: "[") else { return skipValue() ? [] : nil }
-        let start = i
-        guard skipValue() else { return nil }
-        let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
-        guard case .array(let items) = try? JSONParser.parse(slice) else { return [] }
-        return items.compactMap { $0["rule"]?.stringValue }
+        i += 1
+        var rules: [String] = []
+        while true {
+            skipSpace()
+            if peek == UInt8(ascii: "]") {
+                i += 1
+                return rules
+            }
+            guard peek == UInt8(ascii: "{") else { return nil }
+            i += 1
+            while true {
+                skipSpace()
+                if peek == UInt8(ascii: "}") {
+                    i += 1
+                    break
+                }
+                guard let key = stringRange() else { return nil }
+                skipSpace()
+                guard peek == UInt8(ascii: ":") else { return nil }
+                i += 1
+                skipSpace()
+                if key.count == 4, bytes[key.lowerBound] == UInt8(ascii: "r"), peek == UInt8(ascii: "\""),
+                    String(decoding: UnsafeRawBufferPointer(rebasing: bytes[key]), as: UTF8.self) == "rule",
+                    let value = stringRange()
+                {
+                    rules.append(decode(value))
+                } else {
+                    guard skipValue() else { return nil }
+                }
+                skipSpace()
+                if peek == UInt8(ascii: ",") { i += 1 }
+            }
+            skipSpace()
+            if peek == UInt8(ascii: ",") { i += 1 }
+        }
     }
 }
