@@ -22,6 +22,14 @@ public enum LogKeyStore {
                     "\(directory)/log.key signs for \(key.name.debugDescription) but the log origin is \(origin.debugDescription); set the origin to match or move the key away"
                 )
             }
+            // A start killed between writing the key and its verifier key (or a rotation killed half way, or a
+            // verifier key deleted by hand) leaves log.vkey missing or naming a key that does not sign: write it
+            // again from the signing keys, which are the truth.
+            let written = FileManager.default.contents(atPath: directory + "/log.vkey")
+                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            if written != keys[0].verifierKey.text {
+                try writeVerifierKeys(keys, directory: directory)
+            }
             return (keys, .loaded)
         }
         let key = try LogSigningKey(generatingFor: origin)
@@ -57,7 +65,16 @@ public enum LogKeyStore {
         return Array(keys.dropFirst())
     }
 
+    /// Writes the verifier keys first and the signing key last, so that a signing key on disk always has its
+    /// verifier key beside it, whenever the process is stopped.
     private static func write(_ keys: [LogSigningKey], directory: String) throws(AuditLogError) {
+        try writeVerifierKeys(keys, directory: directory)
+        try writeFileAtomically(
+            directory + "/log.key", Array(keys.map { $0.signerKeyText + "\n" }.joined().utf8), mode: 0o600)
+    }
+
+    /// `keys/<name>+<id>.vkey` for each key, and `log.vkey` for the newest.
+    private static func writeVerifierKeys(_ keys: [LogSigningKey], directory: String) throws(AuditLogError) {
         try makePrivateDirectory(directory + "/keys")
         for key in keys {
             let path =
@@ -67,8 +84,6 @@ public enum LogKeyStore {
                 try writeFileAtomically(path, Array((key.verifierKey.text + "\n").utf8), mode: 0o644)
             }
         }
-        try writeFileAtomically(
-            directory + "/log.key", Array(keys.map { $0.signerKeyText + "\n" }.joined().utf8), mode: 0o600)
         try writeFileAtomically(directory + "/log.vkey", Array((keys[0].verifierKey.text + "\n").utf8), mode: 0o644)
     }
 
