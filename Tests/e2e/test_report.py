@@ -73,7 +73,9 @@ def chromium(page: str, out_dir, name: str) -> Rows:
         console = [l for l in stderr.splitlines() if "CONSOLE" in l or "Uncaught" in l]
         assert console == [], console
     if os.environ.get("REPORT_SCREENSHOTS"):
+        # For docs/report.png: the page and its screenshot.
         shutil.copy(f"{out_dir}/{name}.png", os.environ["REPORT_SCREENSHOTS"])
+        shutil.copy(page, os.environ["REPORT_SCREENSHOTS"])
     rows = Rows()
     rows.feed(dom.stdout)
     assert rows.scripts == 0
