@@ -88,7 +88,7 @@ def chat(proxy, n, tag):
         started = time.monotonic()
         c.chat.completions.create(model="m", messages=[{"role": "user", "content": f"{tag} {i}"}])
         # Witnesses are asked off the request path: a missing one never slows a prompt down.
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 10  # generous: a prompt waiting on a witness would take 5-15 s
 
 
 def size_of(note: str) -> int:

@@ -1,4 +1,5 @@
 import AuditLog
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -96,6 +97,8 @@ public final class SyslogSink: DecisionSink {
     public let severities: [String: Severity]
     private let hostname: String
     private let socket = Mutex<Int32>(-1)
+    /// The thread connects and writes block on.
+    private let io = DispatchQueue(label: "promptgate.feed.syslog")
 
     /// A sink that sends to `destination`; it connects on the first event, and again after an error.
     ///
@@ -124,6 +127,22 @@ public final class SyslogSink: DecisionSink {
             processID: Int(getpid()))
         var bytes = Array(text.utf8)
         if destination.transport == .tcp { bytes = Array("\(bytes.count) ".utf8) + bytes }  // RFC 6587 octet counting
+        // Connecting and writing block (up to the socket timeouts, for a receiver that is gone or black-holed):
+        // on the sink's own thread, never on the cooperative pool the proxy's requests run on.
+        let payload = bytes
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            io.async {
+                do {
+                    try self.deliver(payload)
+                    done.resume()
+                } catch {
+                    done.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    private func deliver(_ bytes: [UInt8]) throws(FeedError) {
         try socket.withLock { descriptor throws(FeedError) in
             if descriptor < 0 { descriptor = try Self.connect(destination) }
             do throws(FeedError) {
