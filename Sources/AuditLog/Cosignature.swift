@@ -112,15 +112,11 @@ public struct CosignerKey: Sendable {
 
     /// Parses the signer-key text format.
     public init(signerKey text: String) throws(AuditLogError) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            .split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY",
-            let raw = Data(base64Encoded: String(parts[4])), raw.count == 33, raw.first == Cosignature.signatureType
-        else {
+        guard let parsed = NoteKeyText.signer(text), parsed.type == Cosignature.signatureType else {
             throw AuditLogError.badKey("not a witness cosigner key (PRIVATE+KEY+name+id+base64 of 0x04 and a seed)")
         }
-        try self.init(name: String(parts[2]), seed: Array(raw.dropFirst()))
-        guard hexString(keyID) == parts[3] else { throw AuditLogError.badKey("the key id does not match the key") }
+        try self.init(name: parsed.name, seed: parsed.key)
+        try NoteKeyText.check(id: parsed.id, keyID)
     }
 
     /// The 32-byte Ed25519 public key.
@@ -131,7 +127,8 @@ public struct CosignerKey: Sendable {
 
     /// The signer-key text (secret: store with mode 0600).
     public var signerKeyText: String {
-        "PRIVATE+KEY+\(name)+\(hexString(keyID))+\(Data([Cosignature.signatureType] + Array(key.rawRepresentation)).base64EncodedString())"
+        NoteKeyText.signerText(
+            name: name, keyID: keyID, type: Cosignature.signatureType, seed: Array(key.rawRepresentation))
     }
 
     /// The verifier key that logs, auditors and policy files name the witness by.
@@ -167,18 +164,15 @@ public struct CosignerVerifierKey: Sendable, Hashable {
 
     /// Parses `name+hexid+base64(0x04‖pubkey)`.
     public init(text: String) throws(AuditLogError) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
-            separator: "+", omittingEmptySubsequences: false)
-        guard parts.count >= 3, !parts[0].isEmpty, let raw = Data(base64Encoded: parts[2...].joined(separator: "+")),
-            raw.count == 33
-        else { throw AuditLogError.badKey("not a witness verifier key (name+id+base64 of 0x04 and an Ed25519 key)") }
-        guard raw.first == Cosignature.signatureType else {
-            throw AuditLogError.badKey(
-                "key type 0x\(String(raw[raw.startIndex], radix: 16)) is not a witness cosigner key (0x04): is this a log key?"
-            )
+        guard let parsed = NoteKeyText.verifier(text), !parsed.name.isEmpty else {
+            throw AuditLogError.badKey("not a witness verifier key (name+id+base64 of 0x04 and an Ed25519 key)")
         }
-        self.init(name: String(parts[0]), publicKey: Array(raw.dropFirst()))
-        guard hexString(keyID) == parts[1] else { throw AuditLogError.badKey("the key id does not match the key") }
+        guard parsed.type == Cosignature.signatureType else {
+            throw AuditLogError.badKey(
+                "key type 0x\(String(parsed.type, radix: 16)) is not a witness cosigner key (0x04): is this a log key?")
+        }
+        self.init(name: parsed.name, publicKey: parsed.key)
+        try NoteKeyText.check(id: parsed.id, keyID)
     }
 
     /// Reads a witness verifier key from a file or from the text itself (`@file` or literal, as tlogverify takes it).
@@ -199,7 +193,7 @@ public struct CosignerVerifierKey: Sendable, Hashable {
 
     /// `name+hexid+base64`.
     public var text: String {
-        "\(name)+\(hexString(keyID))+\(Data([Cosignature.signatureType] + publicKey).base64EncodedString())"
+        NoteKeyText.verifierText(name: name, keyID: keyID, type: Cosignature.signatureType, publicKey: publicKey)
     }
 
     /// The timestamp of a valid cosignature (timestamp ‖ Ed25519 signature, 72 bytes) over `body`, or nil.

@@ -29,14 +29,11 @@ public struct LogSigningKey: Sendable {
 
     /// Parses the signer-key text format.
     public init(signerKey text: String) throws(AuditLogError) {
-        // The base64 part may itself contain '+': split off the four fields before it only.
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            .split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY",
-            let raw = Data(base64Encoded: String(parts[4])), raw.count == 33, raw.first == 0x01
-        else { throw AuditLogError.badKey("not a signer key (PRIVATE+KEY+name+id+base64)") }
-        try self.init(name: String(parts[2]), seed: Array(raw.dropFirst()))
-        guard hexString(keyID) == parts[3] else { throw AuditLogError.badKey("the key id does not match the key") }
+        guard let parsed = NoteKeyText.signer(text), parsed.type == 0x01 else {
+            throw AuditLogError.badKey("not a signer key (PRIVATE+KEY+name+id+base64)")
+        }
+        try self.init(name: parsed.name, seed: parsed.key)
+        try NoteKeyText.check(id: parsed.id, keyID)
     }
 
     static func checkName(_ name: String) throws(AuditLogError) {
@@ -51,7 +48,7 @@ public struct LogSigningKey: Sendable {
 
     /// The signer-key text (secret: store with mode 0600).
     public var signerKeyText: String {
-        "PRIVATE+KEY+\(name)+\(hexString(keyID))+\(Data([0x01] + Array(key.rawRepresentation)).base64EncodedString())"
+        NoteKeyText.signerText(name: name, keyID: keyID, type: 0x01, seed: Array(key.rawRepresentation))
     }
 
     /// The verifier key auditors use.
@@ -72,14 +69,11 @@ public struct LogVerifierKey: Sendable, Hashable {
 
     /// Parses `name+hexid+base64(0x01‖pubkey)`.
     public init(text: String) throws(AuditLogError) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
-            separator: "+", omittingEmptySubsequences: false)
-        // The base64 may itself contain '+': rejoin everything after the id.
-        guard parts.count >= 3, let raw = Data(base64Encoded: parts[2...].joined(separator: "+")), raw.count == 33,
-            raw.first == 0x01
-        else { throw AuditLogError.badKey("not a verifier key (name+id+base64 of 0x01 and an Ed25519 public key)") }
-        self.init(name: String(parts[0]), publicKey: Array(raw.dropFirst()))
-        guard hexString(keyID) == parts[1] else { throw AuditLogError.badKey("the key id does not match the key") }
+        guard let parsed = NoteKeyText.verifier(text), parsed.type == 0x01 else {
+            throw AuditLogError.badKey("not a verifier key (name+id+base64 of 0x01 and an Ed25519 public key)")
+        }
+        self.init(name: parsed.name, publicKey: parsed.key)
+        try NoteKeyText.check(id: parsed.id, keyID)
     }
 
     public var keyID: [UInt8] { Self.keyID(name: name, publicKey: publicKey) }
@@ -89,11 +83,48 @@ public struct LogVerifierKey: Sendable, Hashable {
     }
 
     /// `name+hexid+base64`.
-    public var text: String { "\(name)+\(hexString(keyID))+\(Data([0x01] + publicKey).base64EncodedString())" }
+    public var text: String { NoteKeyText.verifierText(name: name, keyID: keyID, type: 0x01, publicKey: publicKey) }
 
     func isValid(signature: [UInt8], for message: [UInt8]) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
         return key.isValidSignature(signature, for: message)
+    }
+}
+
+/// The C2SP signed-note key texts, for log keys (signature type 0x01) and witness keys (0x04) alike:
+/// signer `PRIVATE+KEY+<name>+<hex key id>+<base64(type ‖ 32-byte seed)>`, verifier
+/// `<name>+<hex key id>+<base64(type ‖ 32-byte public key)>`. The base64 may itself contain '+'.
+enum NoteKeyText {
+    /// The fields of a signer key's text, or nil when it is not one (any type).
+    static func signer(_ text: String) -> (name: String, id: Substring, type: UInt8, key: [UInt8])? {
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY",
+            let raw = Data(base64Encoded: String(parts[4])), raw.count == 33
+        else { return nil }
+        return (String(parts[2]), parts[3], raw[raw.startIndex], Array(raw.dropFirst()))
+    }
+
+    /// The fields of a verifier key's text, or nil when it is not one (any type).
+    static func verifier(_ text: String) -> (name: String, id: Substring, type: UInt8, key: [UInt8])? {
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: "+", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let raw = Data(base64Encoded: parts[2...].joined(separator: "+")), raw.count == 33
+        else { return nil }
+        return (String(parts[0]), parts[1], raw[raw.startIndex], Array(raw.dropFirst()))
+    }
+
+    /// Refuses a text whose key id is not the key's.
+    static func check(id: Substring, _ keyID: [UInt8]) throws(AuditLogError) {
+        guard hexString(keyID) == id else { throw AuditLogError.badKey("the key id does not match the key") }
+    }
+
+    static func signerText(name: String, keyID: [UInt8], type: UInt8, seed: [UInt8]) -> String {
+        "PRIVATE+KEY+\(name)+\(hexString(keyID))+\(Data([type] + seed).base64EncodedString())"
+    }
+
+    static func verifierText(name: String, keyID: [UInt8], type: UInt8, publicKey: [UInt8]) -> String {
+        "\(name)+\(hexString(keyID))+\(Data([type] + publicKey).base64EncodedString())"
     }
 }
 

@@ -108,9 +108,7 @@ extension Gate {
                 requestID: context.requestID, actor: context.actor, department: entry.department,
                 endpoint: context.wire.endpoint.path, upstream: entry.endpoint, model: entry.model,
                 system: entry.system, purpose: entry.purpose, decision: entry.decision ?? "allowed",
-                rules: entry.findings.map {
-                    DecisionEvent.RuleCount(rule: $0.rule, type: $0.type, action: $0.action, count: $0.count)
-                },
+                rules: entry.findings,
                 status: status, latencyMs: Int((ContinuousClock.now - started).milliseconds), sequence: sequence))
     }
 

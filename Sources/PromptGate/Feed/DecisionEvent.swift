@@ -8,20 +8,9 @@ import JSONCore
 /// It never holds the prompt, the answer, a found value or a fingerprint: rule ids, entity types and counts say what
 /// was found, and the entry's sequence number leads an auditor to the rest in the audit log.
 public struct DecisionEvent: Sendable, Equatable {
-    /// What a rule found in the prompt: its id, the entity type, the action taken and how often.
-    public struct RuleCount: Sendable, Equatable {
-        public var rule: String
-        public var type: String
-        public var action: String
-        public var count: Int
-
-        public init(rule: String, type: String, action: String, count: Int) {
-            self.rule = rule
-            self.type = type
-            self.action = action
-            self.count = count
-        }
-    }
+    /// What a rule found in the prompt: its id, the entity type, the action taken and how often — the audit entry's
+    /// own count, so the feed and the log cannot say different things.
+    public typealias RuleCount = AuditEntry.FindingCount
 
     /// When the decision was made.
     public var time: Date

@@ -1,3 +1,4 @@
+import HTTPTypes
 import JSONCore
 
 extension Gate {
@@ -32,7 +33,7 @@ extension Gate {
         }
         return ChatReply(
             text: first["message"]?["content"]?.stringValue ?? "", decision: state.decision,
-            findings: state.findings, warnings: response.headerValues("x-promptgate-warning"),
+            findings: state.findings, warnings: response.headers[values: .promptGateWarning],
             entrySequence: state.entrySequence, requestID: context.requestID)
     }
 
@@ -60,12 +61,12 @@ extension Gate {
             let text = (try? JSONParser.parse(body))?["choices"]?[0]?["message"]?["content"]?.stringValue ?? ""
             return ChatStream(
                 source: .whole(text), decision: state.decision, findings: state.findings,
-                warnings: response.headerValues("x-promptgate-warning"), entrySequence: state.entrySequence,
+                warnings: response.headers[values: .promptGateWarning], entrySequence: state.entrySequence,
                 requestID: context.requestID)
         case .stream(_, _, let stream):
             return ChatStream(
                 source: .events(stream), decision: state.decision, findings: state.findings,
-                warnings: response.headerValues("x-promptgate-warning"), entrySequence: state.entrySequence,
+                warnings: response.headers[values: .promptGateWarning], entrySequence: state.entrySequence,
                 requestID: context.requestID)
         }
     }
