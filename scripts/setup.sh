@@ -22,6 +22,8 @@ if [ "${1:-}" = "--test" ]; then
   packages+=(golang-go golang-golang-x-mod-dev)
   # Headless Chromium renders the report and the /admin page in Tests/e2e/test_report.py.
   packages+=(chromium)
+  # A real PostgreSQL server for the shared audit log's tests (scripts/postgres-test.sh starts a throwaway one).
+  packages+=(postgresql)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -17,6 +17,13 @@ if grep -E "^$PWD/(Sources|Tests)/.*warning:" .build/warnings.log >/dev/null; th
   exit 1
 fi
 
+echo "== PostgreSQL for the tests (a throwaway cluster on a free loopback port, stopped on exit)"
+pg_dir=$(mktemp -d /tmp/promptgate-pg.XXXXXX)
+PROMPTGATE_TEST_POSTGRES=$(scripts/postgres-test.sh start "$pg_dir")
+export PROMPTGATE_TEST_POSTGRES PROMPTGATE_TEST_POSTGRES_DIR="$pg_dir"
+trap 'scripts/postgres-test.sh stop "$pg_dir" || true; rm -rf "$pg_dir"' EXIT
+echo "PostgreSQL at $PROMPTGATE_TEST_POSTGRES"
+
 echo "== swift test"
 swift test --skip-build
 
