@@ -39,6 +39,8 @@ let package = Package(
         // OTLP logs for the security team's feed (FeedOTLP): OTLP/HTTP only, so gRPC is neither resolved nor built.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        // The shared audit log of several proxies (AuditLogPostgres, the Server trait only).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -104,6 +106,17 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio", condition: server),
+            ],
+            swiftSettings: swiftSettings),
+        // The audit log in PostgreSQL, shared by several proxies (the Server trait: postgres-nio stays out of the
+        // library products).
+        .target(
+            name: "AuditLogPostgres",
+            dependencies: [
+                "AuditLog", "JSONCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: server),
             ],
             swiftSettings: swiftSettings),
         // The security team's feed as OpenTelemetry logs over OTLP (the server side: swift-otel is heavy).

@@ -18,7 +18,7 @@ start=$(date +%s)
 (cd "$work" && swift package resolve >/dev/null)
 resolved=$(ls "$work/.build/checkouts" | sort)
 echo "resolved $(echo "$resolved" | wc -l) packages: $(echo $resolved)"
-for server in hummingbird swift-nio swift-argument-parser swift-property-based swift-mustache swift-otel; do
+for server in hummingbird swift-nio swift-argument-parser swift-property-based swift-mustache swift-otel postgres-nio; do
   if echo "$resolved" | grep -qx "$server"; then
     echo "check-docs: the library pulled in $server, which only the Server trait needs" >&2
     exit 1
