@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Scores PromptGate's rule engine and Microsoft Presidio on the same labelled corpus in the same run, and measures
 # screening throughput for both. Prints Markdown tables for BENCHMARKS.md.
-#   scripts/eval.sh            the committed corpus (seed 2026) and a held-out one generated with seed 7
-# Needs PyPI (faker, presidio-analyzer, spaCy's English model) the first time; ~5 minutes.
+#   scripts/eval.sh            the committed corpus (seed 2026) and a held-out one generated with seed 7, then the
+#                              unseen corpus (Benchmarks/eval/generate_unseen.py: another generator, structured text in
+#                              ten locales, presidio-evaluator's templates) in two parts side by side: open (seed 11)
+#                              and sealed (PROMPTGATE_SEALED_SEED, or a random seed; never printed, written outside
+#                              the repository and deleted)
+#   EVAL_BUILD=debug scripts/eval.sh   score the debug binary (no release build; throughput is then not comparable)
+# Needs PyPI (faker, presidio-analyzer, presidio-evaluator, spaCy's English model) the first time; ~10 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,9 +15,10 @@ if [ ! -x .venv-eval/bin/python ]; then
   python3 -m venv .venv-eval
 fi
 .venv-eval/bin/pip install -q -r Benchmarks/eval/requirements.txt
-swift build -c release --product promptgate
-swift build -c release --product promptgate-bench
-bin=.build/release/promptgate
+build=${EVAL_BUILD:-release}
+swift build -c "$build" --product promptgate
+swift build -c "$build" --product promptgate-bench
+bin=.build/$build/promptgate
 out=Benchmarks/out/eval
 mkdir -p "$out"
 eval_dir=Benchmarks/eval
@@ -35,8 +41,35 @@ for name in corpus heldout; do
   echo "== $name: Presidio, on its types"
   python3 "$eval_dir/score.py" "$corpus" "$out/$name.presidio.jsonl" --types "$presidio_types"
 done
+unseen_types=$presidio_types,US_ITIN
+sealed=$(mktemp -d /tmp/promptgate-sealed.XXXXXX)
+trap 'rm -rf "$sealed"' EXIT
+.venv-eval/bin/python "$eval_dir/generate_unseen.py" --seed 11 --per-locale 40 --templates 200 > "$out/unseen-open.jsonl"
+.venv-eval/bin/python "$eval_dir/generate_unseen.py" --sealed --per-locale 40 --templates 200 --out "$sealed/corpus.jsonl"
+for name in unseen-open unseen-sealed; do
+  corpus="$out/unseen-open.jsonl" findings="$out/unseen-open"
+  [ "$name" = unseen-sealed ] && corpus="$sealed/corpus.jsonl" findings="$sealed/found"
+  "$bin" check --batch --file "$corpus" > "$findings.promptgate.jsonl"
+  taskset -c 0 .venv-eval/bin/python "$eval_dir/run_presidio.py" "$corpus" --out "$findings.presidio.jsonl" \
+    2>/dev/null >/dev/null
+  echo "== $name: PromptGate, every type"
+  python3 "$eval_dir/score.py" "$corpus" "$findings.promptgate.jsonl"
+  echo "== $name: PromptGate, on Presidio's types only"
+  python3 "$eval_dir/score.py" "$corpus" "$findings.promptgate.jsonl" --types "$unseen_types"
+  echo "== $name: Presidio, on its types"
+  python3 "$eval_dir/score.py" "$corpus" "$findings.presidio.jsonl" --types "$unseen_types"
+done
+echo "== unseen corpus, summary: open and sealed side by side"
+for name in unseen-open unseen-sealed; do
+  corpus="$out/unseen-open.jsonl" findings="$out/unseen-open"
+  [ "$name" = unseen-sealed ] && corpus="$sealed/corpus.jsonl" findings="$sealed/found"
+  python3 "$eval_dir/score.py" "$corpus" "$findings.promptgate.jsonl" --summary "$name, PromptGate"
+  python3 "$eval_dir/score.py" "$corpus" "$findings.presidio.jsonl" --types "$unseen_types" \
+    --summary "$name, Presidio (its types)"
+done
+[ "$build" = release ] || echo "note: throughput below is of the $build build" >&2
 echo "== throughput, one core: PromptGate on the labelled corpus (PII-dense) and on prose (the project's docs)"
-taskset -c 0 .build/release/promptgate-bench screen --corpus "$eval_dir/corpus.jsonl" --megabytes 32
-taskset -c 0 .build/release/promptgate-bench screen --corpus "$eval_dir/prose.jsonl" --megabytes 128
+taskset -c 0 ".build/$build/promptgate-bench" screen --corpus "$eval_dir/corpus.jsonl" --megabytes 32
+taskset -c 0 ".build/$build/promptgate-bench" screen --corpus "$eval_dir/prose.jsonl" --megabytes 128
 echo "== throughput, one core: Presidio on prose"
 taskset -c 0 .venv-eval/bin/python "$eval_dir/run_presidio.py" "$eval_dir/prose.jsonl" --out "$out/prose.presidio.jsonl" 2>/dev/null

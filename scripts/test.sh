@@ -45,3 +45,6 @@ if [ ! -x .venv-test/bin/pytest ]; then python3 -m venv .venv-test; fi
 .venv-test/bin/pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
 PROMPTGATE_BIN="$PWD/.build/debug/promptgate" PROMPTGATE_BENCH="$PWD/.build/debug/promptgate-bench" \
   .venv-test/bin/pytest -v Tests/e2e
+
+echo "== sealed evaluation (an unseen generator's corpus with a seed nobody reads; reported, never gating)"
+scripts/eval-sealed.sh

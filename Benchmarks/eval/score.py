@@ -9,6 +9,10 @@ supports fewer types, such as Presidio), and findings of other types are ignored
     python Benchmarks/eval/score.py corpus.jsonl predictions.jsonl [--types A,B] [--json]
 
 Predictions: one line per document, {"id", "findings": [{"type", "start", "end"}]} (promptgate check --batch).
+
+A corpus made by generate_unseen.py also lists planted look-alikes per document ("lookalikes": values that must not
+be flagged); the share of them that any finding overlaps is reported. Findings inside its "ignore" spans (text of a
+kind no engine is scored on) are not counted. --summary prints one line: micro P/R/F1 and the look-alike share.
 """
 import argparse
 import collections
@@ -22,12 +26,30 @@ def load(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def overlaps(a, b):
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def lookalike_share(corpus, predictions, types=None):
+    """(flagged, planted) over the corpus's look-alikes."""
+    predicted = {p["id"]: p.get("findings", []) for p in predictions}
+    flagged = planted = 0
+    for doc in corpus:
+        found = [f for f in predicted.get(doc["id"], []) if types is None or f["type"] in types]
+        for lookalike in doc.get("lookalikes", []):
+            planted += 1
+            flagged += any(overlaps(f, lookalike) for f in found)
+    return flagged, planted
+
+
 def score(corpus, predictions, types=None):
     predicted = {p["id"]: p.get("findings", []) for p in predictions}
     counts = collections.defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
     for doc in corpus:
         gold = [e for e in doc["entities"] if types is None or e["type"] in types]
+        ignored = doc.get("ignore", [])
         found = [f for f in predicted.get(doc["id"], []) if types is None or f["type"] in types]
+        found = [f for f in found if not any(overlaps(f, g) for g in ignored) or any(overlaps(f, g) for g in gold)]
         used = [False] * len(found)
         for g in gold:
             for i, f in enumerate(found):
@@ -70,11 +92,20 @@ def main():
     parser.add_argument("predictions")
     parser.add_argument("--types", help="comma-separated types to score (default: all)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--summary", metavar="NAME", help="print one line, headed NAME, and nothing else")
     args = parser.parse_args()
     types = set(args.types.split(",")) if args.types else None
-    rows, totals = summary(score(load(args.corpus), load(args.predictions), types))
+    corpus, predictions = load(args.corpus), load(args.predictions)
+    rows, totals = summary(score(corpus, predictions, types))
+    flagged, planted = lookalike_share(corpus, predictions, types)
+    if args.summary:
+        _, _, _, p, r, f = totals["micro (all types)"]
+        share = f"{flagged / planted:.1%}" if planted else "n/a"
+        print(f"{args.summary}: {len(corpus)} documents, micro precision {p:.3f} recall {r:.3f} F1 {f:.3f}; "
+              f"look-alikes flagged {share} ({flagged} of {planted})")
+        return
     if args.json:
-        print(json.dumps({"types": rows, "totals": totals}))
+        print(json.dumps({"types": rows, "totals": totals, "lookalikes": [flagged, planted]}))
         return
     print("| type | TP | FP | FN | precision | recall | F1 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -82,6 +113,8 @@ def main():
         print(f"| {t} | {tp} | {fp} | {fn} | {p:.3f} | {r:.3f} | {f:.3f} |")
     for t, (tp, fp, fn, p, r, f) in totals.items():
         print(f"| **{t}** | {tp} | {fp} | {fn} | {p:.3f} | {r:.3f} | **{f:.3f}** |")
+    if planted:
+        print(f"\nPlanted look-alikes flagged: {flagged} of {planted} ({flagged / planted:.1%})")
 
 
 if __name__ == "__main__":
