@@ -49,4 +49,7 @@ public struct AuditLogConfiguration: Sendable {
 /// Proof that an entry is on disk: its sequence number (= its 0-based leaf index).
 public struct AuditReceipt: Sendable, Equatable {
     public var seq: Int
+
+    /// The receipt of the entry at `seq` (a store outside this module makes them too).
+    public init(seq: Int) { self.seq = seq }
 }
