@@ -21,6 +21,12 @@ public struct AuditEntry: Sendable, Equatable {
         case keyCreated = "key.created"
         case keyRotated = "key.rotated"
         case keyRetired = "key.retired"
+        /// A legal hold on a period's texts (`promptgate retention hold`); the note says which and why.
+        case retentionHold = "retention.hold"
+        /// A legal hold released (`promptgate retention release`).
+        case retentionRelease = "retention.release"
+        /// Retention applied: the note lists the keys destroyed now (their texts are erased for good).
+        case retentionApplied = "retention.applied"
     }
 
     /// A rule's findings in one request, counted.
@@ -79,6 +85,9 @@ public struct AuditEntry: Sendable, Equatable {
     public var fingerprints: [Fingerprint] = []
     /// A short operational note (never prompt text), e.g. why a request failed.
     public var note: String?
+    /// The key that seals `promptRedacted` and `responseRedacted` in the line (nil: stored as they are). Not a
+    /// field of the line itself: the sealed texts name their key.
+    public var seal: TextSeal?
 
     public init(event: Event) { self.event = event }
 
@@ -117,8 +126,12 @@ public struct AuditEntry: Sendable, Equatable {
         add("pack_hash", packHash)
         if let screenedAll { m.append(("screened_all", .bool(screenedAll))) }
         if !unscreened.isEmpty { m.append(("unscreened", .array(unscreened.map { .string($0) }))) }
-        add("prompt", promptRedacted)
-        add("response", responseRedacted)
+        func addText(_ key: String, _ value: String?) {
+            guard let value else { return }
+            m.append((key, seal.map { SealedText.seal(value, field: key, seq: seq, with: $0) } ?? .string(value)))
+        }
+        addText("prompt", promptRedacted)
+        addText("response", responseRedacted)
         add("request_bytes", requestBytes)
         add("response_bytes", responseBytes)
         add("prompt_tokens", promptTokens)

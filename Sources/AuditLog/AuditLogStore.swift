@@ -258,7 +258,7 @@ public actor AuditLogStore {
         guard !closed else { throw AuditLogError.unavailable("the log is closed") }
         let seq = tip.tree.size
         let limit = min(configuration.maxLineBytes, EntryBundle.maxEntryBytes)
-        let line = entry.line(seq: seq, time: Date(), prev: tip.lastLineHash, limit: limit)
+        let line = entry.line(seq: seq, time: AuditClock.now(), prev: tip.lastLineHash, limit: limit)
         guard line.count <= limit else {
             throw AuditLogError.unavailable(
                 "entry of \(line.count) bytes exceeds the \(limit)-byte line limit")
