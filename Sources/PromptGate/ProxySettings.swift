@@ -102,6 +102,10 @@ public struct ProxySettings: Sendable {
             name: "publish_log", path: ["audit", "publish_log"], environment: "PROMPTGATE_PUBLISH_LOG",
             help: "serve the log as C2SP tlog-tiles at /log/ (true or false)"),
         .init(
+            name: "retention_days", path: ["audit", "retention_days"], environment: "PROMPTGATE_RETENTION_DAYS",
+            help: "days a month's prompt and answer texts are kept after it ends, for AI systems whose registry "
+                + "entry gives no retention (`promptgate retention apply` erases them; unset: kept)"),
+        .init(
             name: "max_request_bytes", path: ["limits", "max_request_bytes"],
             environment: "PROMPTGATE_MAX_REQUEST_BYTES", help: "largest request body"),
         .init(

@@ -1,0 +1,202 @@
+import AuditLog
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The retention keys of a log in PostgreSQL, in the log's own database, shared by every proxy that writes it.
+///
+/// - `audit_retention_keys`: one row per key id; `key` the 32 key bytes, set to NULL when retention destroys it, in
+///   the same statement that writes its tombstone (`destroyed_at`, `destroyed_by_entry`). A key is created with
+///   `INSERT … ON CONFLICT DO NOTHING` and then read, so proxies that need the same key at once all get the first.
+/// - `audit_retention_holds`: the legal holds in force.
+///
+/// A destroyed key's bytes may survive in dead row versions until `VACUUM` reclaims them, in the write-ahead log and
+/// its archive, on standbys until they replay, and in backups: `apply` runs `VACUUM` on the table, and
+/// docs/audit-log.md says what the rest means.
+public actor PostgresRetentionKeyStore: RetentionKeyStore {
+    public nonisolated let url: PostgresLogURL
+    private let logger = Logger(label: "promptgate.retention.postgres")
+    private var connection: PostgresConnection?
+    private var cache: [SealingKeyID: SymmetricKey] = [:]
+    private var migrated = false
+
+    /// The key store in the database of `url` (connected on first use).
+    public init(url: PostgresLogURL) {
+        self.url = url
+    }
+
+    /// The tables, created if missing.
+    public static let statements = [
+        """
+        CREATE TABLE IF NOT EXISTS audit_retention_keys (
+            key_id text PRIMARY KEY,
+            key bytea,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            destroyed_at text,
+            destroyed_by_entry bigint,
+            CHECK ((key IS NULL) = (destroyed_at IS NOT NULL))
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS audit_retention_holds (
+            id bigserial PRIMARY KEY,
+            period text NOT NULL,
+            department text,
+            reason text NOT NULL,
+            placed_at text NOT NULL
+        )
+        """,
+    ]
+
+    /// The advisory lock held while the tables are created: ASCII "PGretain".
+    static let migrationLockKey: Int64 = 0x5047_7265_7461_696E
+
+    private func ready() async throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: try url.connectionConfiguration(), id: 7, logger: logger)
+        } catch {
+            throw AuditLogError.unavailable("cannot reach the retention keys' database \(url): \(describe(error))")
+        }
+        if !migrated {
+            try await run {
+                _ = try await connection.withTransaction(logger: self.logger) { connection in
+                    try await connection.query(
+                        "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: self.logger)
+                    for statement in Self.statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                    }
+                }
+            }
+            migrated = true
+        }
+        self.connection = connection
+        return connection
+    }
+
+    /// Runs `body`, turning database errors into the log's errors.
+    @discardableResult
+    private func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as AuditLogError {
+            throw error
+        } catch {
+            throw AuditLogError.unavailable("retention keys in \(url): \(describe(error))")
+        }
+    }
+
+    public func key(for id: SealingKeyID) async throws -> SymmetricKey? {
+        if let key = cache[id] { return key }
+        let connection = try await ready()
+        let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { ByteBuffer(bytes: $0) }
+        let name = id.description
+        let stored: ByteBuffer? = try await run {
+            try await connection.query(
+                "INSERT INTO audit_retention_keys (key_id, key) VALUES (\(name), \(fresh)) ON CONFLICT (key_id) DO NOTHING",
+                logger: logger)
+            let rows = try await connection.query(
+                "SELECT key FROM audit_retention_keys WHERE key_id = \(name)", logger: logger)
+            for try await (key) in rows.decode(ByteBuffer?.self) { return key }
+            throw AuditLogError.unavailable("the key \(name) is missing after it was written")
+        }
+        guard let stored else { return nil }
+        guard stored.readableBytes == 32 else {
+            throw AuditLogError.badKey("audit_retention_keys holds a key \(name) that is not 256 bits")
+        }
+        let key = SymmetricKey(data: Array(stored.readableBytesView))
+        cache[id] = key
+        return key
+    }
+
+    public func ring() async throws -> KeyRing {
+        let connection = try await ready()
+        return try await run {
+            var ring = KeyRing()
+            let rows = try await connection.query(
+                "SELECT key_id, key, destroyed_at, destroyed_by_entry FROM audit_retention_keys", logger: logger)
+            for try await (id, key, destroyedAt, entry) in rows.decode((String, ByteBuffer?, String?, Int64?).self) {
+                if let destroyedAt {
+                    ring.tombstones[id] = KeyTombstone(keyID: id, destroyedAt: destroyedAt, entry: entry.map(Int.init))
+                } else if let key, key.readableBytes == 32 {
+                    ring.keys[id] = SymmetricKey(data: Array(key.readableBytesView))
+                }
+            }
+            return ring
+        }
+    }
+
+    public func keyIDs() async throws -> [SealingKeyID] {
+        let connection = try await ready()
+        return try await run {
+            var ids: [SealingKeyID] = []
+            let rows = try await connection.query("SELECT key_id FROM audit_retention_keys", logger: logger)
+            for try await (id) in rows.decode(String.self) { if let id = SealingKeyID(parsing: id) { ids.append(id) } }
+            return ids.sorted()
+        }
+    }
+
+    public func destroy(_ id: SealingKeyID, tombstone: KeyTombstone) async throws {
+        let connection = try await ready()
+        let name = id.description
+        let at = tombstone.destroyedAt
+        let entry = tombstone.entry.map(Int64.init)
+        try await run {
+            try await connection.query(
+                """
+                UPDATE audit_retention_keys SET key = NULL, destroyed_at = \(at), destroyed_by_entry = \(entry)
+                WHERE key_id = \(name) AND destroyed_at IS NULL
+                """, logger: logger)
+            // Dead row versions still hold the bytes until a vacuum reclaims them.
+            try await connection.query("VACUUM audit_retention_keys", logger: logger)
+        }
+        cache[id] = nil
+    }
+
+    public func holds() async throws -> [RetentionHold] {
+        let connection = try await ready()
+        return try await run {
+            var holds: [RetentionHold] = []
+            let rows = try await connection.query(
+                "SELECT period, department, reason, placed_at FROM audit_retention_holds ORDER BY id", logger: logger)
+            for try await (period, department, reason, placedAt) in rows.decode((String, String?, String, String).self)
+            {
+                holds.append(RetentionHold(period: period, department: department, reason: reason, placedAt: placedAt))
+            }
+            return holds
+        }
+    }
+
+    public func addHold(_ hold: RetentionHold) async throws {
+        let connection = try await ready()
+        try await run {
+            try await connection.query(
+                """
+                INSERT INTO audit_retention_holds (period, department, reason, placed_at)
+                VALUES (\(hold.period), \(hold.department), \(hold.reason), \(hold.placedAt))
+                """, logger: logger)
+        }
+    }
+
+    public func removeHold(_ hold: RetentionHold) async throws {
+        let connection = try await ready()
+        try await run {
+            try await connection.query(
+                """
+                DELETE FROM audit_retention_holds WHERE id = (
+                    SELECT id FROM audit_retention_holds WHERE period = \(hold.period)
+                    AND department IS NOT DISTINCT FROM \(hold.department) AND reason = \(hold.reason)
+                    AND placed_at = \(hold.placedAt) ORDER BY id LIMIT 1)
+                """, logger: logger)
+        }
+    }
+
+    /// Closes the connection.
+    public func close() async {
+        try? await connection?.close()
+        connection = nil
+    }
+}
