@@ -51,6 +51,8 @@ let package = Package(
         .systemLibrary(
             name: "CHyperscan", path: "Sources/CHyperscan", pkgConfig: "libhs",
             providers: [.apt(["libhyperscan-dev"])]),
+        // Google's libphonenumber (C++, Debian's libphonenumber-dev) behind one C function.
+        .target(name: "CPhoneNumber", path: "Sources/CPhoneNumber", linkerSettings: [.linkedLibrary("phonenumber")]),
 
         // The engines: each knows nothing of the others, nor of HTTP servers.
         .target(name: "JSONCore", swiftSettings: swiftSettings),
@@ -66,7 +68,7 @@ let package = Package(
         .target(
             name: "Screening",
             dependencies: [
-                "CHyperscan", "Yams",
+                "CHyperscan", "CPhoneNumber", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what PromptGate needs on Debian 12 / Ubuntu: the libcurl and Hyperscan headers, and for tests
+# Installs what PromptGate needs on Debian 12 / Ubuntu: the libcurl, Hyperscan and libphonenumber headers, and for tests
 # python3-venv and prlimit. Idempotent: installs only what is missing.
 #
 # Hyperscan, not Vectorscan, on x86-64: Debian 12's Vectorscan 5.4.9 misses matches (`d\d+` in
@@ -13,7 +13,8 @@ engine=libvectorscan-dev
 if [ "$(dpkg --print-architecture)" = "amd64" ]; then
   engine=libhyperscan-dev
 fi
-packages=(libcurl4-openssl-dev "$engine" pkg-config)
+# libphonenumber-dev: Google's phone number library (C++), which the Screening module's phone checks call.
+packages=(libcurl4-openssl-dev "$engine" pkg-config libphonenumber-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(util-linux openssl)
   python3 -m venv --help >/dev/null 2>&1 || packages+=(python3-venv)

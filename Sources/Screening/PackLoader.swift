@@ -190,10 +190,10 @@ public struct NodeReader {
         }
         let patterns = try strings(map, "patterns", in: what)
         let validator = try optionalString(map, "validator", in: what)
-        if let validator, !Validators.exists(validator) {
+        if let validator, !Validators.exists(validator), Validators.graded[validator] == nil {
+            let known = Set(Validators.names).union(Validators.graded.keys).sorted()
             throw fail(
-                map["validator"],
-                "\(what): unknown validator '\(validator)' (known: \(Validators.names.joined(separator: ", ")))")
+                map["validator"], "\(what): unknown validator '\(validator)' (known: \(known.joined(separator: ", ")))")
         }
         // A recogniser finds its own candidates; any other rule needs a pattern to find them.
         if patterns.isEmpty && !Validators.recognizers.contains(validator ?? "") {

@@ -12,6 +12,14 @@ public final class Screener: Sendable {
     /// For each compiled pattern, the index of its rule.
     private let patternRule: [Int]
     private let validators: [Validators.Check?]
+    /// Validators that grade rather than accept or refuse (libphonenumber's phone checks).
+    private let gradedValidators: [Validators.GradedCheck?]
+    /// Each rule's context words and negative words in the form of a normalised column header or key.
+    private let labelWords: [(words: ContextWords, negative: ContextWords)]
+    /// Rules whose values are dates: their context words belong to the nearest date (see ``clippedAtDigits``).
+    private let clipsAtDigits: [Bool]
+    /// The first person-name rule: the values in name columns and name fields go to it.
+    private let nameRule: Int?
     /// For each rule, whether its candidates go to the person-name recogniser.
     private let recognizesNames: [Bool]
     private let names: PersonNameRecognizer
@@ -61,6 +69,15 @@ public final class Screener: Sendable {
         self.rules = rules
         self.patternRule = patternRule
         self.validators = rules.map { $0.validator.flatMap(Validators.named) }
+        self.gradedValidators = rules.map { $0.validator.flatMap { Validators.graded[$0] } }
+        self.labelWords = rules.map { rule in
+            (
+                ContextWords(HeaderLabel.normalizedWords(rule.context?.words ?? [])),
+                ContextWords(HeaderLabel.normalizedWords(rule.context?.negative ?? []))
+            )
+        }
+        self.clipsAtDigits = rules.map { $0.validator == "date" }
+        self.nameRule = rules.firstIndex { $0.validator == "person-name" }
         self.recognizesNames = rules.map { $0.validator == "person-name" }
         self.names = PersonNameRecognizer(gazetteers: gazetteers)
         self.nameTriggers = recognizesNames.contains(true) ? NameTriggers(gazetteers: gazetteers) : nil
@@ -105,6 +122,7 @@ public final class Screener: Sendable {
     public func scan(bytes: UnsafeRawBufferPointer) throws(ScanFailure) -> [Finding] {
         let matches = try database?.scan(bytes) ?? []
         guard !matches.isEmpty || nameTriggers != nil else { return [] }
+        let structure = TableContext(bytes, names: nameRule != nil)
         // Group the candidates by rule and start, longest first: Hyperscan reports every end a pattern matches at.
         // The longest that passes makes the shorter ones moot, and a look-alike verdict ("order 617-…") holds for
         // them all. A person-name rule's pattern matches become windows for the recogniser, with its own.
@@ -132,7 +150,7 @@ public final class Screener: Sendable {
                 var previousEnd = -1
                 judging: for k in i..<next where ordered[k].end != previousEnd {
                     previousEnd = ordered[k].end
-                    switch judge(ruleIndex: rule, start: start, end: ordered[k].end, in: bytes) {
+                    switch judge(ruleIndex: rule, start: start, end: ordered[k].end, in: bytes, structure: structure) {
                     case .finding(let finding):
                         candidates.append(finding)
                         break judging
@@ -147,14 +165,27 @@ public final class Screener: Sendable {
             let triggered = nameTriggers.windows(in: bytes)
             for rule in rules.indices where recognizesNames[rule] {
                 for window in Self.merged(nameWindows[rule, default: []] + triggered) {
-                    for span in names.names(in: bytes, start: window.lowerBound, end: window.upperBound) {
+                    for span in names.names(in: bytes, start: window.lowerBound, end: window.upperBound)
+                    where !PlacePhrases.isPlace(bytes, start: span.start, end: span.end) {
                         if case .finding(let finding) = judge(
-                            ruleIndex: rule, start: span.start, end: span.end, in: bytes, confidence: span.confidence,
-                            reason: span.reason)
+                            ruleIndex: rule, start: span.start, end: span.end, in: bytes, structure: structure,
+                            confidence: span.confidence, reason: span.reason)
                         {
                             candidates.append(finding)
                         }
                     }
+                }
+            }
+        }
+        // Values under a name header or after a name label: names whether or not the name lists know them.
+        if let nameRule {
+            for cell in structure.nameCells {
+                guard let span = Self.nameInCell(bytes, cell.span, gazetteers: names.gazetteers) else { continue }
+                if case .finding(let finding) = judge(
+                    ruleIndex: nameRule, start: span.lowerBound, end: span.upperBound, in: bytes, structure: structure,
+                    confidence: 0.85, reason: "a value in a column or field of names")
+                {
+                    candidates.append(finding)
                 }
             }
         }
@@ -184,8 +215,8 @@ public final class Screener: Sendable {
     }
 
     private func judge(
-        ruleIndex: Int, start: Int, end: Int, in bytes: UnsafeRawBufferPointer, confidence: Double = 0.6,
-        reason: String? = nil
+        ruleIndex: Int, start: Int, end: Int, in bytes: UnsafeRawBufferPointer, structure: TableContext,
+        confidence: Double = 0.6, reason: String? = nil
     ) -> Verdict {
         // The rule's fields are read in place: a copy of the whole rule costs a retain and release per field.
         // Patterns have no lookbehind, so they mark a left boundary with `(?:^|\s)`: the span starts after it.
@@ -201,9 +232,41 @@ public final class Screener: Sendable {
         // none, and the search costs less than making the value and validating it. A shorter candidate at the same
         // start has a narrower window, so it cannot find one either: the verdict is the same in either order.
         // An optional context word is looked for only once the value has passed its check, as before.
+        //
+        // The window is the value's row when it is a table cell (words of other rows name other values), and for a
+        // date it stops at the nearest digits on either side. A column header or key that holds a context word
+        // counts as one ("nhs_number", "DOB:").
+        var place: TableContext.Place?
+        var placeRead = false
+        func window(_ context: ContextRule) -> (Int, Int) {
+            if !placeRead {
+                place = structure.place(of: start, end, in: bytes)
+                placeRead = true
+            }
+            var lower = max(0, start - context.window)
+            var upper = min(bytes.count, end + context.window)
+            if let row = place?.row {
+                lower = max(lower, row.lowerBound)
+                upper = min(upper, row.upperBound)
+            }
+            if clipsAtDigits[ruleIndex] {
+                (lower, upper) = Self.clippedAtDigits(bytes, lower, upper, start: start, end: end)
+            }
+            return (lower, upper)
+        }
         func contextWord(_ context: ContextRule) -> String? {
-            contextWords[ruleIndex].words.first(
-                in: bytes, from: max(0, start - context.window), to: min(bytes.count, end + context.window))
+            let (lower, upper) = window(context)
+            if let word = contextWords[ruleIndex].words.first(in: bytes, from: lower, to: max(lower, upper)) {
+                return word
+            }
+            return place.flatMap { Self.labelWord(labelWords[ruleIndex].words, $0.label, in: bytes) }
+        }
+        // A negative word right before the value names it as something else, whatever else is near:
+        // "from version 10.2.3.4".
+        if rules[ruleIndex].context != nil, let previous = Self.previousWord(bytes, before: start),
+            contextWords[ruleIndex].negative.first(in: bytes, from: previous.lowerBound, to: previous.upperBound) != nil
+        {
+            return .lookAlike
         }
         var requiredWord: String?
         if let context = rules[ruleIndex].context, context.required {
@@ -213,7 +276,17 @@ public final class Screener: Sendable {
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         var confidence = confidence
         var why = reason ?? reasons[ruleIndex].pattern
-        if let validator = validators[ruleIndex] {
+        if let graded = gradedValidators[ruleIndex] {
+            switch graded(value[...]) {
+            case .valid:
+                confidence = 0.95
+                why = reason.map { $0 + reasons[ruleIndex].validated } ?? reasons[ruleIndex].patternValidated
+            case .plausible:
+                why += ", has the length of a phone number of its region"
+            case .invalid:
+                return .rejected
+            }
+        } else if let validator = validators[ruleIndex] {
             if validator(value[...]) {
                 confidence = 0.95
                 why = reason.map { $0 + reasons[ruleIndex].validated } ?? reasons[ruleIndex].patternValidated
@@ -232,10 +305,10 @@ public final class Screener: Sendable {
             if let word = requiredWord ?? contextWord(context) {
                 confidence = min(1, confidence + 0.3)
                 why += ", near the word '\(word)'"
-            } else if contextWords[ruleIndex].negative.first(
-                in: bytes, from: max(0, start - context.window), to: min(bytes.count, end)) != nil
+            } else if contextWords[ruleIndex].negative.first(in: bytes, from: window(context).0, to: end) != nil
+                || place.flatMap({ Self.labelWord(labelWords[ruleIndex].negative, $0.label, in: bytes) }) != nil
             {
-                return .lookAlike  // "version 10.2.3.4", "order 617-555-0134"
+                return .lookAlike  // "version 10.2.3.4", "order 617-555-0134", a column headed "order_no"
             }
         }
         return .finding(

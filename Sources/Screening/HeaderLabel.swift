@@ -1,0 +1,97 @@
+/// A column header, key or form label (`nhs_number`, `firstName`, `"Last name"`, `DOB`) in the one form the
+/// rules' context words are compared with: lower-case words separated by spaces, followed by the words run together
+/// and by the common abbreviations spelled out. `NHS_No` reads as "nhs no nhsno nhs number", `steuerId` as
+/// "steuer id steuerid", `DOB` as "dob date of birth".
+enum HeaderLabel {
+    /// Abbreviations of header words and what they stand for.
+    static let expansions: [String: String] = [
+        "no": "number", "nr": "number", "num": "number", "nbr": "number", "nmbr": "number", "nummer": "number",
+        "dob": "date of birth", "bday": "birthday", "tel": "phone", "ph": "phone", "phn": "phone", "mob": "mobile",
+        "fname": "first name", "lname": "last name", "addr": "address", "ip": "ip address",
+    ]
+
+    /// The words of `bytes[range]`: split at anything that is not a letter or digit (any byte ≥ 0x80 counts as a
+    /// letter) and between a lower-case and an upper-case ASCII letter (`firstName`), in lower case.
+    static func words(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> [[UInt8]] {
+        var words: [[UInt8]] = []
+        var word: [UInt8] = []
+        var previousLower = false
+        for i in range {
+            let b = bytes[i]
+            let upper = b >= 0x41 && b <= 0x5A
+            let lower = b >= 0x61 && b <= 0x7A
+            let letter = upper || lower || (b >= 0x30 && b <= 0x39) || b >= 0x80
+            if !letter || (upper && previousLower) {
+                if !word.isEmpty { words.append(word) }
+                word = []
+            }
+            if letter { word.append(upper ? b + 0x20 : b) }
+            previousLower = lower
+        }
+        if !word.isEmpty { words.append(word) }
+        return words
+    }
+
+    /// The label's normalised text (see the type's description).
+    static func normalized(_ words: [[UInt8]]) -> [UInt8] {
+        var text = Array(words.joined(separator: [0x20]))
+        guard !words.isEmpty else { return text }
+        if words.count > 1 {
+            text.append(0x20)
+            text += words.joined()
+        }
+        let expanded = words.map { word in expansions[String(decoding: word, as: UTF8.self)].map { Array($0.utf8) } }
+        if expanded.contains(where: { $0 != nil }) {
+            text.append(0x20)
+            text += zip(words, expanded).map { $1 ?? $0 }.joined(separator: [0x20])
+        }
+        return text
+    }
+
+    /// A rule's context words in the same form as a normalised label: lower case, `-` and `_` as spaces.
+    static func normalizedWords(_ words: [String]) -> [String] {
+        words.map { word in
+            String(
+                decoding: word.utf8.map { b in
+                    b == 0x2D || b == 0x5F ? 0x20 : (b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+                }, as: UTF8.self)
+        }
+    }
+
+    /// Labels of a column or field that holds a person's name, in the languages residents write in, as their
+    /// words run together (`first_name`, `First Name` and `firstName` are all "firstname").
+    static let nameLabels: Set<String> = [
+        "firstname", "firstnames", "lastname", "surname", "surnames", "givenname", "givennames", "forename",
+        "forenames", "familyname", "fullname", "name", "names", "middlename", "maidenname", "contact", "contactname",
+        "contactperson", "personname", "patientname", "residentname", "applicantname", "customername", "clientname",
+        "employeename", "tenantname", "callername", "ownername", "voornaam", "voornamen", "achternaam", "naam",
+        "geslachtsnaam", "contactpersoon", "nom", "prenom", "prénom", "nomdefamille", "nombre", "nombres",
+        "apellido", "apellidos", "primerapellido", "segundoapellido", "vorname", "vornamen", "nachname",
+        "familienname", "ansprechpartner", "cognome", "nome",
+    ]
+
+    /// First words that make "… name" something other than a person's name.
+    static let notPersonNamePrefixes: Set<String> = [
+        "file", "user", "host", "street", "company", "product", "business", "org", "organisation", "organization",
+        "department", "dept", "project", "app", "application", "domain", "server", "table", "column", "field",
+        "display", "key", "bucket", "db", "database", "service", "brand", "city", "country", "place", "event",
+        "school", "team", "group", "role", "package", "module", "class", "function", "method", "branch", "device",
+        "site", "venue", "building", "pet", "account", "screen", "code", "short", "long", "type", "item", "task",
+        "job", "queue", "topic", "channel", "region", "zone", "state", "town", "village", "route", "station",
+        "facility", "park", "program", "programme", "course", "tag", "label", "model", "vendor", "provider",
+        "agency", "office", "unit", "folder", "directory", "image", "container", "cluster", "node", "metric",
+        "variable", "var", "param", "parameter", "attribute", "resource", "bank", "plan", "policy", "rule",
+    ]
+
+    /// Whether the label names a person's name: one of ``nameLabels``, or "… name" after a word that is not one of
+    /// ``notPersonNamePrefixes`` ("emergency contact name", not "file name"). Returns the label's words run together.
+    static func personNameLabel(_ words: [[UInt8]]) -> String? {
+        guard !words.isEmpty, words.count <= 4 else { return nil }
+        let joined = String(decoding: words.joined(), as: UTF8.self)
+        if nameLabels.contains(joined) { return joined }
+        let last = String(decoding: words[words.count - 1], as: UTF8.self)
+        guard words.count > 1, last == "name" || last == "names" else { return nil }
+        return words.dropLast().contains { notPersonNamePrefixes.contains(String(decoding: $0, as: UTF8.self)) }
+            ? nil : joined
+    }
+}

@@ -1,0 +1,94 @@
+/// How the structure of a text (see ``TableContext``) and the words right next to a value enter the screener's
+/// verdicts: a column header or key counts as a context word, a value in a name column is a name, a version word
+/// right before a number makes it a look-alike, and a date's birth word belongs to the nearest date.
+extension Screener {
+    /// The context word a rule's header words find in the label at `label`, if any: the label normalised (see
+    /// ``HeaderLabel``) and searched like a window of text.
+    static func labelWord(_ words: ContextWords, _ label: Range<Int>, in bytes: UnsafeRawBufferPointer) -> String? {
+        guard !label.isEmpty, label.count <= 4 * TableContext.maxLabel else { return nil }
+        let normalized = HeaderLabel.normalized(HeaderLabel.words(bytes, label))
+        return normalized.withUnsafeBytes { words.first(in: $0, from: 0, to: $0.count) }
+    }
+
+    /// The word right before `start` (past spaces and `: = #`), as a byte range: "version" in "version 10.2.3.4",
+    /// "v." in "v. 10.2.3.4".
+    static func previousWord(_ bytes: UnsafeRawBufferPointer, before start: Int) -> Range<Int>? {
+        var i = start
+        var skipped = 0
+        while i > 0 && skipped < 3
+            && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x3A || bytes[i - 1] == 0x3D || bytes[i - 1] == 0x23)
+        {
+            i -= 1
+            skipped += 1
+        }
+        let end = i
+        while i > 0 && end - i < 24 && (TableContext.isLetter(bytes[i - 1]) || bytes[i - 1] == 0x2E) { i -= 1 }
+        return i < end ? i..<end : nil
+    }
+
+    /// `lower..<upper` cut at the digits nearest the value `start..<end` on either side: a birth word belongs to the
+    /// date next to it, not to the next date after another one ("born 1939-09-01, seen on 03/26/2024").
+    static func clippedAtDigits(
+        _ bytes: UnsafeRawBufferPointer, _ lower: Int, _ upper: Int, start: Int, end: Int
+    ) -> (Int, Int) {
+        var lower = lower
+        var upper = upper
+        var i = start
+        while i > lower {
+            let b = bytes[i - 1]
+            if b >= 0x30 && b <= 0x39 {
+                lower = i
+                break
+            }
+            i -= 1
+        }
+        i = end
+        while i < upper {
+            let b = bytes[i]
+            if b >= 0x30 && b <= 0x39 {
+                upper = i
+                break
+            }
+            i += 1
+        }
+        return (lower, upper)
+    }
+
+    /// The leading name in a name cell or field: up to five words, each capitalised or a particle (`van`, `de`),
+    /// joined by single spaces; nil when the cell does not start with one or holds a word that is never a name
+    /// ("Parks Department"), or a placeholder ("N/A", "Unknown").
+    static func nameInCell(
+        _ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>, gazetteers: Gazetteers
+    ) -> Range<Int>? {
+        var i = cell.lowerBound
+        var end: Int?
+        var words = 0
+        var only = ""
+        while i < cell.upperBound && words < 5 {
+            let start = i
+            while i < cell.upperBound && PersonNameRecognizer.isTokenByte(bytes[i]) { i += 1 }
+            guard i > start, let shape = PersonNameRecognizer.shape(bytes, start, i) else { break }
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<shape.coreEnd]), as: UTF8.self)
+            guard shape.upperStart || PersonNameRecognizer.particles.contains(text) else { break }
+            let folded = Gazetteers.fold(text[...])
+            if gazetteers.notNameWords.contains(folded) && !gazetteers.surnames.contains(folded)
+                && !gazetteers.givenNames.contains(folded)
+            {
+                return nil
+            }
+            if shape.upperStart { end = shape.coreEnd }
+            only = folded
+            words += 1
+            guard i < cell.upperBound, bytes[i] == 0x20 else { break }
+            i += 1
+        }
+        guard let end, !(words == 1 && placeholders.contains(only)) else { return nil }
+        return cell.lowerBound..<end
+    }
+
+    /// Values a name column holds when it holds no name.
+    static let placeholders: Set<String> = [
+        "N", "NA", "NONE", "NULL", "NIL", "UNKNOWN", "TBD", "TBC", "TEST", "ANONYMOUS", "REDACTED", "WITHHELD",
+        "NAME", "FIRST", "LAST", "SURNAME", "ONBEKEND", "INCONNU", "DESCONOCIDO", "UNBEKANNT", "NV", "ND",
+    ]
+}

@@ -1,0 +1,429 @@
+/// What the structure of a text says about its values: the header of the column a cell is in (CSV, TSV, `;`- and
+/// pipe-separated and Markdown tables, the column list of an SQL `INSERT`), or the key or label in front of a value
+/// (`"nhs": "…"` in JSON, `nhs: …` in YAML, `NHS_NUMBER=…` in a `.env` file, `Last name: …` in a form,
+/// `<dob>…</dob>`). A header names every cell under it, however many rows down.
+///
+/// Built in one pass over the text when a scan starts: tables are found by their header line (two or more cells
+/// that read as labels, followed by a line with the same separator) and keep only their extent and header cells,
+/// so memory grows with the number of tables, not of rows. A value's column is found when it is asked for, by
+/// reading its own row. Values under a person-name header (`first_name`, `Nachname`, `Last name:`) are collected
+/// in the same pass, for the name rule.
+struct TableContext {
+    /// A table: its rows, their separator and the header cells that name its columns.
+    struct Table {
+        /// The first byte of the first row under the header, and the end of the last row.
+        var start: Int
+        var end: Int
+        var delimiter: UInt8
+        /// The quote that protects separators inside a cell: `"` in CSV, `'` in SQL.
+        var quote: UInt8
+        /// Each column's header, as a byte range of the text.
+        var headers: [Range<Int>]
+        /// Where the statement that holds the table begins (for SQL, its `INSERT`; otherwise `start`).
+        var statement: Int
+        /// For an SQL `INSERT`, where each parenthesised row starts (after its `(`); empty for line-based tables.
+        var rowStarts: [Int] = []
+    }
+
+    /// Where a value sits: the label that names it, and for a table cell the row it is in (context words are
+    /// looked for in that row and not across rows).
+    struct Place {
+        var label: Range<Int>
+        var row: Range<Int>?
+    }
+
+    /// A value under a person-name label, with that label's words run together ("firstname").
+    struct NameCell {
+        var span: Range<Int>
+        var label: String
+    }
+
+    private(set) var tables: [Table] = []
+    private(set) var nameCells: [NameCell] = []
+
+    /// Longest label read, in bytes; the longest distance looked back from a value for its key.
+    static let maxLabel = 48
+
+    /// Reads the structure of `bytes`; collects the values under person-name labels when `names` is true.
+    init(_ bytes: UnsafeRawBufferPointer, names: Bool) {
+        let count = bytes.count
+        sqlInserts(bytes, names: names)
+        let sql = tables
+        var nextSQL = 0
+        var lineStart = 0
+        var table: Table?
+        var nameColumns: [Int: String] = [:]
+        while lineStart < count {
+            var lineEnd = lineStart
+            while lineEnd < count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            // The lines of an SQL statement are its own table, not lines of another.
+            while nextSQL < sql.count && sql[nextSQL].end < lineStart { nextSQL += 1 }
+            if nextSQL < sql.count && sql[nextSQL].statement < lineEnd {
+                if let current = table { tables.append(current) }
+                table = nil
+                lineStart = max(lineEnd, sql[nextSQL].end) + 1
+                nextSQL += 1
+                continue
+            }
+            var contentEnd = lineEnd
+            if contentEnd > lineStart && bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            let line = lineStart..<contentEnd
+            defer { lineStart = lineEnd + 1 }
+            if var current = table {
+                if Self.contains(bytes, line, current.delimiter) {
+                    current.end = contentEnd
+                    table = current
+                    if names && !nameColumns.isEmpty {
+                        for (column, cell) in Self.cells(bytes, line, current.delimiter, current.quote).enumerated() {
+                            if let label = nameColumns[column] { nameCells.append(NameCell(span: cell, label: label)) }
+                        }
+                    }
+                    continue
+                }
+                tables.append(current)
+                table = nil
+            }
+            if let (delimiter, headers) = Self.header(bytes, line), lineEnd < count {
+                var next = lineEnd + 1
+                while next < count && bytes[next] != 0x0A { next += 1 }
+                if Self.contains(bytes, (lineEnd + 1)..<next, delimiter) {
+                    table = Table(
+                        start: lineEnd + 1, end: lineEnd + 1, delimiter: delimiter, quote: 0x22, headers: headers,
+                        statement: lineEnd + 1)
+                    nameColumns = [:]
+                    if names {
+                        for (column, header) in headers.enumerated() {
+                            if let label = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, header)) {
+                                nameColumns[column] = label
+                            }
+                        }
+                    }
+                    continue
+                }
+            }
+            if names { keyedNames(bytes, line) }
+        }
+        if let table { tables.append(table) }
+        if tables.count > 1 { tables.sort { $0.start < $1.start } }
+        nameCells.sort { $0.span.lowerBound < $1.span.lowerBound }
+    }
+
+    // MARK: - Looking a value up
+
+    /// The label of the value at `start..<end`: its column's header, or the key or label just before it.
+    func place(of start: Int, _ end: Int, in bytes: UnsafeRawBufferPointer) -> Place? {
+        if let table = table(containing: start) {
+            let rowStart: Int
+            let rowEnd: Int
+            if table.rowStarts.isEmpty {
+                var i = start
+                while i > table.start && bytes[i - 1] != 0x0A { i -= 1 }
+                var j = end
+                while j < table.end && bytes[j] != 0x0A { j += 1 }
+                (rowStart, rowEnd) = (i, j)
+            } else {
+                var low = 0
+                var high = table.rowStarts.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if table.rowStarts[mid] <= start { low = mid + 1 } else { high = mid }
+                }
+                guard low > 0 else { return nil }
+                rowStart = table.rowStarts[low - 1]
+                rowEnd = low < table.rowStarts.count ? table.rowStarts[low] : table.end
+            }
+            let column = Self.column(bytes, from: rowStart, to: start, table.delimiter, table.quote)
+            guard column < table.headers.count else { return Place(label: start..<start, row: rowStart..<rowEnd) }
+            return Place(label: table.headers[column], row: rowStart..<rowEnd)
+        }
+        return Self.key(before: start, in: bytes).map { Place(label: $0, row: nil) }
+    }
+
+    /// The table whose rows hold `offset`, by binary search over the tables' starts.
+    private func table(containing offset: Int) -> Table? {
+        var low = 0
+        var high = tables.count
+        while low < high {
+            let mid = (low + high) / 2
+            if tables[mid].start <= offset { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, offset < tables[low - 1].end else { return nil }
+        return tables[low - 1]
+    }
+
+    /// The key or label written just before `start` on its line: `key: `, `key=`, `"key": "`, `<key>`. Nil when
+    /// the value does not follow one directly.
+    static func key(before start: Int, in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
+        let floor = max(0, start - 4 * maxLabel)
+        var i = start - 1
+        while i >= floor
+            && (bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x22 || bytes[i] == 0x27 || bytes[i] == 0x5B)
+        {
+            i -= 1
+        }
+        guard i >= floor else { return nil }
+        if bytes[i] == 0x3E {  // `<tag>value`
+            let end = i
+            i -= 1
+            while i >= floor && bytes[i] != 0x3C && bytes[i] != 0x0A && end - i <= maxLabel { i -= 1 }
+            guard i >= floor, bytes[i] == 0x3C else { return nil }
+            var nameEnd = i + 1
+            while nameEnd < end && bytes[nameEnd] != 0x20 && bytes[nameEnd] != 0x2F { nameEnd += 1 }
+            return i + 1 < nameEnd && isLetter(bytes[i + 1]) ? (i + 1)..<nameEnd : nil
+        }
+        guard bytes[i] == 0x3A || bytes[i] == 0x3D else { return nil }
+        i -= 1
+        while i >= floor && (bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x22 || bytes[i] == 0x27) { i -= 1 }
+        let end = i + 1
+        var words = 0
+        while i >= floor && end - i <= maxLabel && isLabelByte(bytes[i]) {
+            if bytes[i] == 0x20 && i + 1 < end && bytes[i + 1] != 0x20 {
+                words += 1
+                if words == 4 { break }
+            }
+            i -= 1
+        }
+        var begin = i + 1
+        // A YAML list item or a bullet: `- name: …`, `* DOB: …`.
+        while begin < end && (bytes[begin] == 0x20 || bytes[begin] == 0x2D || bytes[begin] == 0x2A) { begin += 1 }
+        return begin < end && isLetter(bytes[begin]) ? begin..<end : nil
+    }
+
+    // MARK: - The pass
+
+    /// The line's separator and header cells, when it reads as a header: two or more cells, each a label (a letter
+    /// first; letters, digits, spaces, `_ - . # / ( )`; at most four words and ``maxLabel`` bytes).
+    private static func header(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) -> (UInt8, [Range<Int>])? {
+        guard line.count >= 3 else { return nil }
+        var tabs = 0
+        var pipes = 0
+        var commas = 0
+        var semicolons = 0
+        var quoted = false
+        for i in line {
+            switch bytes[i] {
+            case 0x22: quoted.toggle()
+            case 0x09 where !quoted: tabs += 1
+            case 0x7C where !quoted: pipes += 1
+            case 0x2C where !quoted: commas += 1
+            case 0x3B where !quoted: semicolons += 1
+            default: break
+            }
+        }
+        let delimiter: UInt8
+        if tabs > 0 {
+            delimiter = 0x09
+        } else if pipes >= 2 || (pipes == 1 && bytes[line.lowerBound] == 0x7C) {
+            delimiter = 0x7C
+        } else if semicolons > 0 && semicolons >= commas {
+            delimiter = 0x3B
+        } else if commas > 0 {
+            delimiter = 0x2C
+        } else {
+            return nil
+        }
+        let cells = cells(bytes, line, delimiter, 0x22, keepEmpty: true)
+        var labels = 0
+        for cell in cells {
+            if cell.isEmpty { continue }
+            guard isLabel(bytes, cell) else { return nil }
+            labels += 1
+        }
+        return labels >= 2 ? (delimiter, cells) : nil
+    }
+
+    private static func isLabel(_ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>) -> Bool {
+        guard cell.count <= maxLabel, isLetter(bytes[cell.lowerBound]) else { return false }
+        var spaces = 0
+        for i in cell {
+            let b = bytes[i]
+            guard isLabelByte(b) else { return false }
+            if b == 0x20 { spaces += 1 }
+        }
+        return spaces < 4
+    }
+
+    /// Whether `bytes[range]` holds `byte`.
+    private static func contains(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ byte: UInt8) -> Bool {
+        for i in range where bytes[i] == byte { return true }
+        return false
+    }
+
+    /// The cells of a row, each without the spaces and quotes around it. Separators inside quotes do not count;
+    /// a doubled quote inside a quoted cell is one quote. Empty cells are dropped unless `keepEmpty` (a header's
+    /// columns must keep their positions; a row's are counted by ``column(_:from:to:_:_:)``).
+    static func cells(
+        _ bytes: UnsafeRawBufferPointer, _ row: Range<Int>, _ delimiter: UInt8, _ quote: UInt8,
+        keepEmpty: Bool = true
+    ) -> [Range<Int>] {
+        var cells: [Range<Int>] = []
+        var cellStart = row.lowerBound
+        var quoted = false
+        var i = row.lowerBound
+        while i <= row.upperBound {
+            if i < row.upperBound && bytes[i] == quote {
+                quoted.toggle()
+            } else if i == row.upperBound || (!quoted && bytes[i] == delimiter) {
+                let cell = trimmed(bytes, cellStart..<i, quote)
+                if keepEmpty || !cell.isEmpty { cells.append(cell) }
+                cellStart = i + 1
+            }
+            i += 1
+        }
+        return cells
+    }
+
+    /// The column `offset` is in: the separators outside quotes between the row's start and it.
+    static func column(
+        _ bytes: UnsafeRawBufferPointer, from rowStart: Int, to offset: Int, _ delimiter: UInt8, _ quote: UInt8
+    ) -> Int {
+        var column = 0
+        var quoted = false
+        for i in rowStart..<offset {
+            if bytes[i] == quote {
+                quoted.toggle()
+            } else if !quoted && bytes[i] == delimiter {
+                column += 1
+            }
+        }
+        return column
+    }
+
+    /// `range` without spaces, tabs and quotes (and SQL's backticks and brackets) at either end.
+    static func trimmed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ quote: UInt8) -> Range<Int> {
+        var (start, end) = (range.lowerBound, range.upperBound)
+        func isEdge(_ b: UInt8) -> Bool {
+            b == 0x20 || b == 0x09 || b == quote || b == 0x22 || b == 0x27 || b == 0x60 || b == 0x5B || b == 0x5D
+        }
+        while start < end && isEdge(bytes[start]) { start += 1 }
+        while end > start && isEdge(bytes[end - 1]) { end -= 1 }
+        return start..<end
+    }
+
+    /// Values after person-name keys on one line: `Last name: Smith`, `"first_name": "Anna"`, `NAME=Anna Smith`.
+    /// The value runs to the next quote, separator or end of line.
+    private mutating func keyedNames(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) {
+        var i = line.lowerBound
+        while i < line.upperBound {
+            let b = bytes[i]
+            i += 1
+            guard b == 0x3A || b == 0x3D else { continue }
+            var valueStart = i
+            while valueStart < line.upperBound && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09) {
+                valueStart += 1
+            }
+            var quote: UInt8 = 0
+            if valueStart < line.upperBound && (bytes[valueStart] == 0x22 || bytes[valueStart] == 0x27) {
+                quote = bytes[valueStart]
+                valueStart += 1
+            }
+            guard valueStart < line.upperBound, Self.isLetter(bytes[valueStart]),
+                let key = Self.key(before: valueStart, in: bytes),
+                let label = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, key))
+            else { continue }
+            var valueEnd = valueStart
+            while valueEnd < line.upperBound {
+                let c = bytes[valueEnd]
+                if quote != 0
+                    ? c == quote : (c == 0x2C || c == 0x3B || c == 0x7C || c == 0x09 || c == 0x7D || c == 0x3C)
+                {
+                    break
+                }
+                valueEnd += 1
+            }
+            let value = Self.trimmed(bytes, valueStart..<valueEnd, quote == 0 ? 0x22 : quote)
+            if !value.isEmpty { nameCells.append(NameCell(span: value, label: label)) }
+            i = valueEnd
+        }
+    }
+
+    /// SQL `INSERT INTO t (a, b) VALUES (…), (…)`: the column list is the header, each parenthesised group a row.
+    private mutating func sqlInserts(_ bytes: UnsafeRawBufferPointer, names: Bool) {
+        let keyword = Array("insert into".utf8)
+        let count = bytes.count
+        var i = 0
+        while i + keyword.count < count {
+            guard bytes[i] | 0x20 == 0x69, Self.matches(bytes, at: i, keyword) else {
+                i += 1
+                continue
+            }
+            let statement = i
+            i += keyword.count
+            // The table's name, then the column list.
+            while i < count && bytes[i] != 0x28 && bytes[i] != 0x3B && bytes[i] != 0x0A { i += 1 }
+            guard i < count, bytes[i] == 0x28 else { continue }
+            let listStart = i + 1
+            while i < count && bytes[i] != 0x29 { i += 1 }
+            guard i < count else { return }
+            let headers = Self.cells(bytes, listStart..<i, 0x2C, 0x22)
+            i += 1
+            while i < count && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09) { i += 1 }
+            guard Self.matches(bytes, at: i, Array("values".utf8)) else { continue }
+            i += 6
+            var table = Table(
+                start: i, end: i, delimiter: 0x2C, quote: 0x27, headers: headers, statement: statement)
+            var nameColumns: [Int: String] = [:]
+            if names {
+                for (column, header) in headers.enumerated() {
+                    if let label = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, header)) {
+                        nameColumns[column] = label
+                    }
+                }
+            }
+            // Rows: `(`, cells separated by commas outside single quotes, `)`; between rows only commas and space.
+            rows: while i < count {
+                while i < count
+                    && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09
+                        || bytes[i] == 0x2C)
+                {
+                    i += 1
+                }
+                guard i < count, bytes[i] == 0x28 else { break rows }
+                let rowStart = i + 1
+                var quoted = false
+                var depth = 0
+                i += 1
+                while i < count {
+                    let b = bytes[i]
+                    if b == 0x27 {
+                        quoted.toggle()
+                    } else if !quoted && b == 0x28 {
+                        depth += 1
+                    } else if !quoted && b == 0x29 {
+                        if depth == 0 { break }
+                        depth -= 1
+                    }
+                    i += 1
+                }
+                table.rowStarts.append(rowStart)
+                if !nameColumns.isEmpty {
+                    for (column, cell) in Self.cells(bytes, rowStart..<i, 0x2C, 0x27).enumerated() {
+                        if let label = nameColumns[column] { nameCells.append(NameCell(span: cell, label: label)) }
+                    }
+                }
+                table.end = i
+                i += 1
+            }
+            if !table.rowStarts.isEmpty {
+                tables.append(table)
+            }
+        }
+    }
+
+    /// Whether `bytes` at `offset` spell `word` (ASCII letters in any case).
+    private static func matches(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ word: [UInt8]) -> Bool {
+        guard offset + word.count <= bytes.count else { return false }
+        for k in word.indices where bytes[offset + k] | (word[k] == 0x20 ? 0 : 0x20) != word[k] { return false }
+        return true
+    }
+
+    @inline(__always) static func isLetter(_ b: UInt8) -> Bool {
+        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+    }
+
+    /// Letters, digits and the punctuation labels use: space, `_ - . # / ( )`.
+    @inline(__always) static func isLabelByte(_ b: UInt8) -> Bool {
+        isLetter(b) || (b >= 0x30 && b <= 0x39) || b == 0x20 || b == 0x5F || b == 0x2D || b == 0x2E || b == 0x23
+            || b == 0x2F || b == 0x28 || b == 0x29
+    }
+}

@@ -1,0 +1,58 @@
+import CPhoneNumber
+
+/// Phone numbers checked with Google's libphonenumber, which knows the numbering plan of every region: which
+/// lengths a number of a region can have, and which ranges are in use.
+extension Validators {
+    /// How a checker rates a candidate: a number in use, a number of the right length whose range the library does
+    /// not list (new ranges, made-up examples), or no number of the regions tried.
+    enum Grade: Sendable {
+        case valid
+        /// Right length for a region the number was tried in, range not listed: a finding only with a word or a
+        /// header that names it as a phone number.
+        case plausible
+        case invalid
+    }
+
+    /// A graded check: the matched text in, a grade out.
+    typealias GradedCheck = @Sendable (Substring) -> Grade
+
+    /// Regions a national number (trunk `0`, or none) is tried in: those the Europe and UK pack covers and their
+    /// neighbours whose numbers residents give. The first region that rates it valid decides.
+    static let europeanRegions = [
+        "GB", "IE", "NL", "BE", "LU", "DE", "AT", "CH", "FR", "ES", "PT", "IT", "DK", "SE", "NO", "FI", "PL",
+    ]
+
+    /// Validators graded by libphonenumber, by the name a rule gives as `validator:`.
+    static let graded: [String: GradedCheck] = [
+        // National formats of Europe and the UK: `020 7946 0958`, `07700 900123`, `079 123 45 67`, `0612345678`.
+        // Valid in one of the regions, not merely of a possible length: across seventeen numbering plans almost
+        // every length is possible somewhere.
+        "phone-national": { text in phoneGrade(text, regions: europeanRegions) == .valid ? .valid : .invalid },
+        // International formats: `+44 20 7946 0958`, `0044 20 7946 0958`, `+33 (0)6 04 39 15 00`. The country code
+        // names the region; "DE" only tells the library that `00` is the international prefix.
+        // A number written with `00` rather than `+` must be valid: `00` and a few digits are also order and
+        // account numbers.
+        "phone-international": { text in
+            let grade = phoneGrade(text, regions: ["DE"])
+            return grade == .plausible && text.utf8.first == 0x30 ? .invalid : grade
+        },
+    ]
+
+    /// The best grade libphonenumber gives `text` in any of `regions`.
+    static func phoneGrade(_ text: Substring, regions: [String]) -> Grade {
+        var best = Grade.invalid
+        var text = String(text)
+        return text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                for region in regions {
+                    switch pg_phone_check(chars.baseAddress, chars.count, region) {
+                    case 2: return .valid
+                    case 1: best = .plausible
+                    default: continue
+                    }
+                }
+                return best
+            }
+        }
+    }
+}
