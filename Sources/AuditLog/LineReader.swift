@@ -13,14 +13,6 @@ final class LineReader {
 
     init(paths: [String]) { self.paths = paths }
 
-    func forEachLine(
-        progress: ((Int) -> Void)? = nil, _ body: (UnsafeRawBufferPointer, Int) -> Void
-    ) throws(AuditLogError) {
-        try forEachChunk(progress: progress) { lines, first in
-            for (offset, line) in lines.enumerated() { body(line, first + offset) }
-        }
-    }
-
     /// Calls `body` with the lines of each read chunk at once (and the 1-based number of the first), so a caller
     /// can spread a chunk's work over several cores. The line buffers are valid only during the call.
     func forEachChunk(
@@ -100,8 +92,12 @@ public enum LogLeaves {
 
     /// The exact bytes of line `number` (1-based), or nil if the log is shorter.
     public static func line(_ number: Int, paths: [String]) throws(AuditLogError) -> [UInt8]? {
+        try line(number, reader: LineReader(paths: paths))
+    }
+
+    /// The exact bytes of line `number` (1-based) of the lines `reader` yields, or nil if the log is shorter.
+    public static func line(_ number: Int, reader: any LogLineSource) throws(AuditLogError) -> [UInt8]? {
         var found: [UInt8]?
-        let reader = LineReader(paths: paths)
         try reader.forEachLine { line, n in if n == number { found = Array(line) } }
         return found
     }
@@ -112,5 +108,12 @@ public enum LogLines {
     /// Calls `body` with each line's bytes (without `\n`) and its 1-based number.
     public static func forEach(paths: [String], _ body: (UnsafeRawBufferPointer, Int) -> Void) throws(AuditLogError) {
         try LineReader(paths: paths).forEachLine(body)
+    }
+
+    /// Calls `body` with each line `reader` yields and its 1-based number.
+    public static func forEach(
+        reader: any LogLineSource, _ body: (UnsafeRawBufferPointer, Int) -> Void
+    ) throws(AuditLogError) {
+        try reader.forEachLine(body)
     }
 }

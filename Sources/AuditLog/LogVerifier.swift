@@ -50,6 +50,17 @@ public enum LogVerifier {
         logPaths: [String], checkpoints: [CheckpointInput], keys: [LogVerifierKey], checkChain: Bool = true,
         progress: ((Int) -> Void)? = nil
     ) throws(AuditLogError) -> VerificationReport {
+        try verify(
+            lines: LineReader(paths: logPaths), checkpoints: checkpoints, keys: keys, checkChain: checkChain,
+            progress: progress)
+    }
+
+    /// Verifies the log whose lines `reader` yields (segment files, a database: ``LogSource``) against
+    /// `checkpoints` signed by one of `keys`, in one pass over the lines.
+    public static func verify(
+        lines reader: any LogLineSource, checkpoints: [CheckpointInput], keys: [LogVerifierKey],
+        checkChain: Bool = true, progress: ((Int) -> Void)? = nil
+    ) throws(AuditLogError) -> VerificationReport {
         var report = VerificationReport()
         var targets: [(label: String, checkpoint: Checkpoint, got: TreeHash?)] = []
         for input in checkpoints {
@@ -68,7 +79,6 @@ public enum LogVerifier {
         let treeState = TreeState(targets: targets, maxSize: maxSize)
         let chainState = ChainState()
 
-        let reader = LineReader(paths: logPaths)
         try reader.forEachChunk(progress: progress) { lines, first in
             // The Merkle leaves and the chain checks of a chunk are independent: one core each. Each part touches
             // only its own state, and concurrentPerform returns after both, while the line buffers are valid.
