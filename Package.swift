@@ -135,7 +135,7 @@ let package = Package(
             name: "promptgate",
             dependencies: [
                 "PromptGate", "PromptGateServer", "FeedOTLP", "Screening", "AuditLog", "Transport", "JSONCore",
-                "Reporting",
+                "Reporting", .target(name: "AuditLogPostgres", condition: server),
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: server),
                 .product(name: "Logging", package: "swift-log"),
             ],

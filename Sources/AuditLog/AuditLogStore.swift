@@ -257,12 +257,10 @@ public actor AuditLogStore {
     public func append(_ entry: AuditEntry) async throws -> AuditReceipt {
         guard !closed else { throw AuditLogError.unavailable("the log is closed") }
         let seq = tip.tree.size
-        let limit = min(configuration.maxLineBytes, EntryBundle.maxEntryBytes)
-        let line = entry.line(seq: seq, time: AuditClock.now(), prev: tip.lastLineHash, limit: limit)
-        guard line.count <= limit else {
-            throw AuditLogError.unavailable(
-                "entry of \(line.count) bytes exceeds the \(limit)-byte line limit")
-        }
+        // The line every store writes for this entry here (AuditTrail.swift): the file log and a shared database
+        // hold the same bytes.
+        let line = try entry.logLine(
+            seq: seq, time: AuditClock.now(), prev: tip.lastLineHash, maxLineBytes: configuration.maxLineBytes)
         tip.tree.append(leafData: line)
         tip.lastLineHash = hexString(SHA256.hash(data: line))
         let after = tip

@@ -192,7 +192,7 @@ public actor PostgresAuditLog: AuditTrail {
             var seqs: [Int64] = []
             var lines: [ByteBuffer] = []
             var leaves: [ByteBuffer] = []
-            let time = Date()
+            let time = AuditClock.now()
             for entry in entries {
                 do {
                     let line = try entry.logLine(
@@ -260,15 +260,16 @@ public actor PostgresAuditLog: AuditTrail {
         signerTask?.cancel()
         await signerTask?.value
         signerTask = nil
-        var failure: (any Error)?
-        if signer.holdsLease {
+        let failure: (any Error)? = await exclusively {
+            guard signer.holdsLease else { return nil }
             do {
                 try await integrateAndSign(force: false, final: true)
+                return nil
             } catch {
-                failure = error
+                return error
             }
         }
-        await dropLease()
+        await exclusively { await dropLease() }
         if let connection = appendConnection {
             appendConnection = nil
             try? await connection.close()

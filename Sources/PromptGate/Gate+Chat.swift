@@ -320,9 +320,9 @@ extension Gate {
         afterward.start { [self] in
             do {
                 _ = try await auditLog.append(entry)
-                metrics.auditAppend(ok: true)
+                metrics.auditAppend(ok: true, store: auditLog.storeKind)
             } catch {
-                metrics.auditAppend(ok: false)
+                metrics.auditAppend(ok: false, store: auditLog.storeKind)
                 logger.error(
                     "audit append of a response entry failed",
                     metadata: ["error": "\(error)", "request": "\(entry.requestID ?? "")"])

@@ -22,7 +22,8 @@ public final class Gate: Sendable {
     public let configuration: GateConfiguration
     public let screener: Screener
     public let policy: Policy
-    public let auditLog: AuditLogStore
+    /// Where entries go: the file log in the data folder, or a store shared with other proxies.
+    public let auditLog: any AuditTrail
     public let verifierKey: LogVerifierKey
     let client: CurlClient
     let fingerprinter: Fingerprinter
@@ -57,7 +58,7 @@ public final class Gate: Sendable {
     }
 
     private init(
-        configuration: GateConfiguration, screener: Screener, auditLog: AuditLogStore, verifierKey: LogVerifierKey,
+        configuration: GateConfiguration, screener: Screener, auditLog: any AuditTrail, verifierKey: LogVerifierKey,
         fingerprinter: Fingerprinter, logger: Logger, feedSinks: [any DecisionSink], witnesses: WitnessSubmitter?
     ) {
         self.configuration = configuration
@@ -89,9 +90,12 @@ public final class Gate: Sendable {
     ///   - logger: where the gate reports to the operator.
     ///   - feedSinks: channels of the decision feed besides the configured ones (``FeedConfiguration``): the
     ///     server's OTLP sink, or a program's own ``DecisionSink``.
+    ///   - openTrail: opens the audit log the gate writes to, given the keys from the data folder and the
+    ///     configured origin and cadence; nil for the file log in the data folder (``AuditLogStore/open(_:)``). The
+    ///     server passes one for a log shared in PostgreSQL.
     public static func start(
         _ configuration: GateConfiguration, logger: Logger = Logger(label: "promptgate"),
-        feedSinks: [any DecisionSink] = []
+        feedSinks: [any DecisionSink] = [], openTrail: AuditTrailOpener? = nil
     ) async throws -> (Gate, StartupReport) {
         let screener = try Screener(packs: configuration.packs)
         let sinks = try configuration.feed.makeSinks() + feedSinks
@@ -105,12 +109,14 @@ public final class Gate: Sendable {
             if let mode = try PrivatePath.tighten(path) { fixed.append((path, mode)) }
         }
         let fingerprinter = try Fingerprinter.loadOrCreate(path: fingerprintPath)
-        let store = try AuditLogStore(
+        let request = AuditTrailRequest(
             configuration: AuditLogConfiguration(
                 directory: directory, origin: configuration.logOrigin, checkpointEvery: configuration.checkpointEvery,
                 checkpointInterval: configuration.checkpointInterval, maxSegmentBytes: configuration.maxSegmentBytes),
             signingKeys: keys, startNewLog: configuration.startNewLog != nil)
-        fixed += store.permissionsFixed
+        let store = try await (openTrail ?? AuditLogStore.open)(request)
+        let found = store.startup
+        fixed += found.permissionsFixed
         let gate = Gate(
             configuration: configuration, screener: screener, auditLog: store, verifierKey: key.verifierKey,
             fingerprinter: fingerprinter, logger: logger, feedSinks: sinks,
@@ -118,14 +124,14 @@ public final class Gate: Sendable {
                 WitnessSubmitter(
                     policy: $0, dataDirectory: directory, transport: configuration.transport, logger: logger)
             })
-        let recovery = await store.recovery
+        let recovery = found.recovery
         if let recovery {
             var entry = AuditEntry(event: .logRecovered)
             entry.note =
                 "a torn last line of \(recovery.bytes) bytes (a crash mid-write) was moved to \((recovery.savedTo as NSString).lastPathComponent)"
             _ = try await store.append(entry)
         }
-        if let restart = store.restart {
+        if let restart = found.restart {
             var entry = AuditEntry(event: .logRestarted)
             let previous =
                 restart.previousSize.map { size in
@@ -138,10 +144,10 @@ public final class Gate: Sendable {
                 + restart.supersededFolder
             _ = try await store.append(entry)
         }
-        if store.unsignedAtStart > 0 {
+        if found.unsignedAtStart > 0 {
             var entry = AuditEntry(event: .logResumed)
             entry.note =
-                "\(store.unsignedAtStart) entries after the newest signed checkpoint were found at start: "
+                "\(found.unsignedAtStart) entries after the newest signed checkpoint were found at start: "
                 + "the proxy before stopped without closing the log. They are signed now; if it did not crash, "
                 + "check them"
             _ = try await store.append(entry)
@@ -168,7 +174,7 @@ public final class Gate: Sendable {
             gate,
             StartupReport(
                 keyCreated: outcome == .created, recoveredTo: recovery?.savedTo,
-                unsignedAtStart: store.unsignedAtStart, permissionsFixed: fixed, restart: store.restart)
+                unsignedAtStart: found.unsignedAtStart, permissionsFixed: fixed, restart: found.restart)
         )
     }
 
@@ -199,10 +205,10 @@ public final class Gate: Sendable {
     func record(_ entry: AuditEntry) async throws(GateFailure) -> Int {
         do {
             let receipt = try await auditLog.append(entry)
-            metrics.auditAppend(ok: true)
+            metrics.auditAppend(ok: true, store: auditLog.storeKind)
             return receipt.seq
         } catch {
-            metrics.auditAppend(ok: false)
+            metrics.auditAppend(ok: false, store: auditLog.storeKind)
             logger.error("audit append failed; the request is refused", metadata: ["error": "\(error)"])
             throw GateFailure.auditUnavailable
         }

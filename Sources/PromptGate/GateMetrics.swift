@@ -1,3 +1,4 @@
+import AuditLog
 import Prometheus
 import Synchronization
 
@@ -66,10 +67,33 @@ public final class GateMetrics: Sendable {
             [("endpoint", endpoint), ("status", String(status))])
     }
 
-    func auditAppend(ok: Bool) {
+    func auditAppend(ok: Bool, store: String) {
         count(
-            "audit_appends", "Audit log appends, by result; a failed request entry means the prompt was refused.",
-            [("result", ok ? "ok" : "failed")])
+            "audit_appends",
+            "Audit log appends, by store (file, postgres) and result; a failed request entry means the prompt was "
+                + "refused.",
+            [("store", store), ("result", ok ? "ok" : "failed")])
+    }
+
+    /// The audit store's state at the last scrape: whether this proxy signs the log's checkpoints, and how far the
+    /// database's standbys are behind (absent when the database does not report it).
+    func auditHealth(store: String, _ health: AuditTrailHealth) {
+        registry.makeGauge(
+            descriptor: .init(
+                namespace: "promptgate", metricName: "audit_signer_lease", unitName: "",
+                helpText:
+                    "1 if this proxy holds the audit log's signer lease (signs its checkpoints), 0 if another does."),
+            labels: [("store", store)]
+        ).set(to: health.holdsSignerLease ? 1.0 : 0.0)
+        let lag = MetricNameDescriptor(
+            namespace: "promptgate", metricName: "audit_replication_lag", unitName: "seconds",
+            helpText: "How far the audit database's standbys are behind the primary (pg_stat_replication replay_lag).")
+        let gauge = registry.makeGauge(descriptor: lag, labels: [("store", store)])
+        if let seconds = health.replicationLagSeconds {
+            gauge.set(to: seconds)
+        } else {
+            registry.unregisterGauge(gauge)
+        }
     }
 
     func feedDropped(sink: String) {

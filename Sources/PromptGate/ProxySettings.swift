@@ -84,6 +84,10 @@ public struct ProxySettings: Sendable {
         .init(
             name: "origin", path: ["audit", "origin"], environment: "PROMPTGATE_ORIGIN", help: "the audit log's origin"),
         .init(
+            name: "log", path: ["audit", "log"], environment: "PROMPTGATE_LOG",
+            help: "where the audit log is: file (the data folder, the default) or postgres://user@host:port/db "
+                + "(one log shared by several proxies; the password in $PROMPTGATE_LOG_PASSWORD)"),
+        .init(
             name: "checkpoint_every", path: ["audit", "checkpoint_every"], environment: "PROMPTGATE_CHECKPOINT_EVERY",
             help: "entries between checkpoints"),
         .init(
@@ -167,9 +171,12 @@ public struct ProxySettings: Sendable {
     /// `$HOME`, for the default data folder.
     public private(set) var home: String?
 
-    /// Variables that hold an upstream key itself. They are read from the environment only: a key in a file belongs
-    /// in a file of its own (`upstream.key_file`), and one on a command line would show in `ps`.
-    public static let secretVariables = ["PROMPTGATE_UPSTREAM_KEY", "PROMPTGATE_ANTHROPIC_KEY"]
+    /// Variables that hold an upstream key or the audit database's password itself. They are read from the
+    /// environment only: a key in a file belongs in a file of its own (`upstream.key_file`), and one on a command
+    /// line would show in `ps`.
+    public static let secretVariables = [
+        "PROMPTGATE_UPSTREAM_KEY", "PROMPTGATE_ANTHROPIC_KEY", "PROMPTGATE_LOG_PASSWORD",
+    ]
 
     public init() {}
 

@@ -33,7 +33,7 @@ public struct ProxyServer: Sendable {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: gate.metrics.exposition())))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: await gate.metricsExposition())))
         }
         // The live report for admins (users file `admin: true`): 401 without a key, 403 for other users.
         let admin = AdminPage(gate: gate)

@@ -71,6 +71,12 @@ struct Serve: AsyncParsableCommand {
     var origin: String?
 
     @Option(
+        help: ArgumentHelp(
+            "Where the audit log is: file (segment files in the data folder, the default) or postgres://user@host:port/database?sslmode=verify-full for one log shared by several proxies (password in $PROMPTGATE_LOG_PASSWORD; every proxy of a log uses the same origin and log.key).",
+            valueName: "file|url"))
+    var log: String?
+
+    @Option(
         help:
             "Sign a checkpoint after this many audit entries (and always at shutdown). Default \(AuditLogConfiguration.defaultCheckpointEvery)."
     )
@@ -214,7 +220,7 @@ struct Serve: AsyncParsableCommand {
             ("listen", listen), ("upstream", upstream), ("upstream_key_file", upstreamKeyFile),
             ("anthropic_upstream", anthropicUpstream), ("anthropic_key_file", anthropicKeyFile),
             ("ollama_upstream", ollamaUpstream), ("data", data.folder), ("guidelines", guidelines.folder),
-            ("origin", origin), ("checkpoint_every", checkpointEvery.map(String.init)),
+            ("origin", origin), ("log", log), ("checkpoint_every", checkpointEvery.map(String.init)),
             ("checkpoint_seconds", checkpointSeconds.map(String.init)),
             ("max_segment_bytes", maxSegmentBytes.map(String.init)), ("users", users), ("registry", registry),
             ("policy", policy), ("department", department), ("disclosure_notice", disclosureNotice),
@@ -237,12 +243,16 @@ struct Serve: AsyncParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         // The library reads the file and the environment, and maps them with their defaults; the options go on top.
         var configuration: GateConfiguration
-        let serverConfiguration: ServerConfiguration
+        var serverConfiguration: ServerConfiguration
+        let openTrail: AuditTrailOpener?
+        let logName: String
         do {
             var settings = try ProxySettings.load(file: config)
             try settings.apply(overrides: overrides)
             configuration = try GateConfiguration(settings: settings)
             serverConfiguration = try ServerConfiguration(settings: settings)
+            openTrail = try AuditStoreChoice.opener(settings: settings, logger: Logger(label: "promptgate.auditlog"))
+            logName = AuditStoreChoice.describe(settings: settings, folder: configuration.dataDirectory)
         } catch {
             throw CLIError("configuration error: \(error)")
         }
@@ -263,6 +273,11 @@ struct Serve: AsyncParsableCommand {
             )
         }
         let folder = configuration.dataDirectory
+        if openTrail != nil, serverConfiguration.publishLog {
+            // The tiles are read from the data folder's segment files, which a shared log does not have.
+            serverConfiguration.publishLog = false
+            printError("PromptGate: the log is in PostgreSQL: /log/ (tlog-tiles) is not served by this proxy.")
+        }
 
         let gate: Gate
         let report: Gate.StartupReport
@@ -271,7 +286,8 @@ struct Serve: AsyncParsableCommand {
             let otlp = try configuration.feed.otlp.map {
                 try OTLPSink(collector: $0, diagnostics: Logger(label: "promptgate.feed"))
             }
-            (gate, report) = try await Gate.start(configuration, feedSinks: otlp.map { [$0] } ?? [])
+            (gate, report) = try await Gate.start(
+                configuration, feedSinks: otlp.map { [$0] } ?? [], openTrail: openTrail)
         } catch {
             throw CLIError("cannot start: \(error)")
         }
@@ -290,7 +306,7 @@ struct Serve: AsyncParsableCommand {
         }
         if let restart = report.restart {
             printError(
-                "PromptGate: started a new audit log as asked: \(restart.mismatch). The old checkpoints are in \(folder)/\(restart.supersededFolder); the restart is recorded."
+                "PromptGate: started a new audit log as asked: \(restart.mismatch). The old checkpoints are in \(openTrail == nil ? folder + "/" : "")\(restart.supersededFolder); the restart is recorded."
             )
         }
         if report.unsignedAtStart > 0 {
@@ -333,7 +349,7 @@ struct Serve: AsyncParsableCommand {
                 printLine(
                     "PromptGate listening on http://\(host):\(bound) (OpenAI base URL http://\(host):\(bound)/v1)")
                 printLine(
-                    "PromptGate forwarding to \(upstreamURL); guidelines: \(packList); audit log: \(folder)/audit.log")
+                    "PromptGate forwarding to \(upstreamURL); guidelines: \(packList); audit log: \(logName)")
             }
         } catch {
             try? await gate.shutdown()

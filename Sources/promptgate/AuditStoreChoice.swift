@@ -1,0 +1,36 @@
+import AuditLog
+import AuditLogPostgres
+import Logging
+import PromptGate
+
+/// The one place the proxy picks its audit store from the `log` setting (`--log`, `audit: log:`,
+/// `$PROMPTGATE_LOG`): the file log in the data folder (`file`, or no setting) or one log shared in PostgreSQL.
+enum AuditStoreChoice {
+    /// The opener `Gate.start` is given: nil for the file log (its default), else the PostgreSQL store's, with the
+    /// password from `$PROMPTGATE_LOG_PASSWORD` when the URL has none. A bad value is an error at the place it was
+    /// set, without the password.
+    static func opener(settings: ProxySettings, logger: Logger) throws(ConfigurationError) -> AuditTrailOpener? {
+        guard let value = settings.value("log"), value.text != "file" else { return nil }
+        guard PostgresLogURL.looksLikeURL(value.text) else {
+            throw value.error("log", "expected file or a postgres:// URL, not \(value.text.debugDescription)")
+        }
+        var url: PostgresLogURL
+        do {
+            url = try PostgresLogURL(value.text)
+        } catch {
+            throw value.error("log", error.description)
+        }
+        if url.password == nil, let secret = settings.secrets["PROMPTGATE_LOG_PASSWORD"] {
+            url.password = PostgresLogURL.Password(secret.value)
+        }
+        return PostgresAuditLog.opener(settings: PostgresAuditLog.Settings(url: url), logger: logger)
+    }
+
+    /// What the startup message calls the log: the segment file, or the database without its password.
+    static func describe(settings: ProxySettings, folder: String) -> String {
+        guard let text = settings.string("log"), PostgresLogURL.looksLikeURL(text) else {
+            return folder + "/audit.log"
+        }
+        return (try? PostgresLogURL(text).description) ?? "PostgreSQL"
+    }
+}
