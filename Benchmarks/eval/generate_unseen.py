@@ -191,7 +191,7 @@ NATIONAL = {
     "en_CA": [("CA_SIN", ["sin", "Social Insurance Number"], lambda f, r: f.ssn())],
     "de_DE": [("DE_TAX_ID", ["steuer_id", "Steuer-IdNr.", "Steueridentifikationsnummer"], lambda f, r: steuer_id(r))],
     "nl_NL": [("NL_BSN", ["bsn", "BSN", "Burgerservicenummer"], lambda f, r: f.ssn())],
-    "fr_FR": [],
+    "fr_FR": [("FR_NIR", ["nir", "N° de sécurité sociale"], lambda f, r: f.ssn())],
     "es_ES": [("ES_NIF", ["dni", "DNI/NIF"], lambda f, r: f.nif()), ("ES_NIE", ["nie", "NIE"], lambda f, r: f.nie())],
     "it_IT": [("IT_FISCAL_CODE", ["codice_fiscale", "Codice fiscale"], lambda f, r: f.ssn())],
     "pl_PL": [("PL_PESEL", ["pesel", "PESEL"], lambda f, r: f.pesel())],
