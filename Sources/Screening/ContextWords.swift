@@ -21,8 +21,14 @@ struct ContextWords: Sendable {
 
     /// The first of the words in list order found in `bytes[lower..<upper]`, if any.
     func first(in bytes: UnsafeRawBufferPointer, from lower: Int, to upper: Int) -> String? {
+        match(in: bytes, from: lower, to: upper)?.word
+    }
+
+    /// The first of the words in list order found in `bytes[lower..<upper]`, and where it is.
+    func match(in bytes: UnsafeRawBufferPointer, from lower: Int, to upper: Int) -> (word: String, at: Range<Int>)? {
         guard !needles.isEmpty else { return nil }
         var best = Int.max
+        var bestAt = 0
         var i = lower
         while i < upper {
             let candidates = byFirstByte[Int(Self.folded(bytes[i]))]
@@ -35,6 +41,7 @@ struct ContextWords: Sendable {
                     if k == needle.count && (i + needle.count == upper || !Self.isWordByte(bytes[i + needle.count])) {
                         // Candidates come in list order: the first that matches here is the best here.
                         best = index
+                        bestAt = i
                         break
                     }
                 }
@@ -42,7 +49,7 @@ struct ContextWords: Sendable {
             }
             i += 1
         }
-        return best == Int.max ? nil : words[best]
+        return best == Int.max ? nil : (words[best], bestAt..<(bestAt + needles[best].count))
     }
 
     @inline(__always) private static func folded(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b + 0x20 : b }

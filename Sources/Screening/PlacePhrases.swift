@@ -33,7 +33,10 @@ enum PlacePhrases {
         let afterConnector = before.first.map { connectors.contains($0.folded) } ?? false
         if afterConnector {
             var k = 1
-            while k < before.count && before[k].capitalised { k += 1 }
+            while k < before.count && before[k].capitalised {
+                if k > 1 && introduces(before, at: k) { return true }  // "Ecke Friedrich und [Wilhelm]"
+                k += 1
+            }
             if k > 1 && introduces(before, at: k) { return true }
         }
         // "Main and [Elm] streets": the word after the second name is a plural street word.

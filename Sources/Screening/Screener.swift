@@ -256,8 +256,15 @@ public final class Screener: Sendable {
         }
         func contextWord(_ context: ContextRule) -> String? {
             let (lower, upper) = window(context)
-            if let word = contextWords[ruleIndex].words.first(in: bytes, from: lower, to: max(lower, upper)) {
+            let words = contextWords[ruleIndex].words
+            if !clipsAtDigits[ruleIndex] {
+                if let word = words.first(in: bytes, from: lower, to: max(lower, upper)) { return word }
+            } else if let word = words.first(in: bytes, from: lower, to: start) {
                 return word
+            } else if let after = words.match(in: bytes, from: end, to: max(end, upper)) {
+                // After a date, the word belongs to it unless it is nearer the next number ("03/26/2024 (born 1939").
+                let next = upper < min(bytes.count, end + context.window) ? upper : Int.max
+                if after.at.lowerBound - end <= next - after.at.upperBound { return after.word }
             }
             return place.flatMap { Self.labelWord(labelWords[ruleIndex].words, $0.label, in: bytes) }
         }
@@ -277,6 +284,9 @@ public final class Screener: Sendable {
         var confidence = confidence
         var why = reason ?? reasons[ruleIndex].pattern
         if let graded = gradedValidators[ruleIndex] {
+            if start > 0, bytes[start - 1] == 0x2B, Validators.national.contains(rules[ruleIndex].validator ?? "") {
+                return .rejected
+            }
             switch graded(value[...]) {
             case .valid:
                 confidence = 0.95
@@ -344,28 +354,37 @@ public final class Screener: Sendable {
     }
 
     /// Keeps the longest of overlapping findings, then the one of highest priority, then the earliest.
-    /// Accepted findings stay sorted by start, so each candidate is checked against its two neighbours only:
-    /// O(k log k) for k candidates.
+    /// Candidates are taken in that order and kept when none of the bytes they cover is taken yet; the bytes are
+    /// counted between the candidates' own ends (each distinct start or end is one slot), so the check costs the
+    /// number of other candidates' edges inside a span, not its length: O(k log k) for k candidates however they
+    /// interleave (a table of 100,000 rows of names and numbers).
     static func resolveOverlaps(_ candidates: [Finding]) -> [Finding] {
+        guard candidates.count > 1 else { return candidates }
         let ordered = candidates.sorted {
             if $0.length != $1.length { return $0.length > $1.length }
             if $0.priority != $1.priority { return $0.priority > $1.priority }
             if $0.start != $1.start { return $0.start < $1.start }
             return $0.ruleID < $1.ruleID
         }
-        var kept: [Finding] = []
-        for finding in ordered {
-            // First kept finding that starts at or after this one.
+        let edges = Array(Set(candidates.flatMap { [$0.start, $0.end] })).sorted()
+        func slot(_ offset: Int) -> Int {
             var low = 0
-            var high = kept.count
+            var high = edges.count
             while low < high {
                 let mid = (low + high) / 2
-                if kept[mid].start < finding.start { low = mid + 1 } else { high = mid }
+                if edges[mid] < offset { low = mid + 1 } else { high = mid }
             }
-            if low < kept.count && kept[low].start < finding.end { continue }
-            if low > 0 && kept[low - 1].end > finding.start { continue }
-            kept.insert(finding, at: low)
+            return low
         }
-        return kept
+        // taken[i]: the bytes from edges[i] to edges[i + 1] belong to a kept finding.
+        var taken = [Bool](repeating: false, count: edges.count)
+        var kept: [Finding] = []
+        for finding in ordered {
+            let (first, last) = (slot(finding.start), slot(finding.end))
+            guard !taken[first..<last].contains(true) else { continue }
+            for i in first..<last { taken[i] = true }
+            kept.append(finding)
+        }
+        return kept.sorted { $0.start < $1.start }
     }
 }

@@ -70,7 +70,10 @@ struct TableContext {
             let line = lineStart..<contentEnd
             defer { lineStart = lineEnd + 1 }
             if var current = table {
-                if Self.contains(bytes, line, current.delimiter) {
+                // A row with one cell has no separator: the table goes on if the next line has one.
+                if Self.contains(bytes, line, current.delimiter)
+                    || (!line.isEmpty && Self.nextLineContains(bytes, after: lineEnd, current.delimiter))
+                {
                     current.end = contentEnd
                     table = current
                     if names && !nameColumns.isEmpty {
@@ -83,10 +86,13 @@ struct TableContext {
                 tables.append(current)
                 table = nil
             }
-            if let (delimiter, headers) = Self.header(bytes, line), lineEnd < count {
+            if let (delimiter, headers) = Self.header(bytes, line) {
+                // The first row may have one cell (no separator): then the row after it must have one.
                 var next = lineEnd + 1
                 while next < count && bytes[next] != 0x0A { next += 1 }
-                if Self.contains(bytes, (lineEnd + 1)..<next, delimiter) {
+                if Self.nextLineContains(bytes, after: lineEnd, delimiter)
+                    || (next > lineEnd + 1 && Self.nextLineContains(bytes, after: next, delimiter))
+                {
                     table = Table(
                         start: lineEnd + 1, end: lineEnd + 1, delimiter: delimiter, quote: 0x22, headers: headers,
                         statement: lineEnd + 1)
@@ -171,7 +177,9 @@ struct TableContext {
             while nameEnd < end && bytes[nameEnd] != 0x20 && bytes[nameEnd] != 0x2F { nameEnd += 1 }
             return i + 1 < nameEnd && isLetter(bytes[i + 1]) ? (i + 1)..<nameEnd : nil
         }
-        guard bytes[i] == 0x3A || bytes[i] == 0x3D else { return nil }
+        // `key: value`, `key=value`, and a form's `key - value` (a dash between spaces).
+        let dash = bytes[i] == 0x2D && i > floor && bytes[i - 1] == 0x20 && start > i + 1 && bytes[i + 1] == 0x20
+        guard bytes[i] == 0x3A || bytes[i] == 0x3D || dash else { return nil }
         i -= 1
         while i >= floor && (bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x22 || bytes[i] == 0x27) { i -= 1 }
         let end = i + 1
@@ -243,6 +251,17 @@ struct TableContext {
         return spaces < 4
     }
 
+    /// Whether the line after the line break at `lineEnd` holds `byte`.
+    private static func nextLineContains(_ bytes: UnsafeRawBufferPointer, after lineEnd: Int, _ byte: UInt8) -> Bool {
+        guard lineEnd < bytes.count else { return false }
+        var next = lineEnd + 1
+        while next < bytes.count && bytes[next] != 0x0A {
+            if bytes[next] == byte { return true }
+            next += 1
+        }
+        return false
+    }
+
     /// Whether `bytes[range]` holds `byte`.
     private static func contains(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ byte: UInt8) -> Bool {
         for i in range where bytes[i] == byte { return true }
@@ -307,7 +326,8 @@ struct TableContext {
         while i < line.upperBound {
             let b = bytes[i]
             i += 1
-            guard b == 0x3A || b == 0x3D else { continue }
+            let dash = b == 0x2D && i >= 2 && bytes[i - 2] == 0x20 && i < line.upperBound && bytes[i] == 0x20
+            guard b == 0x3A || b == 0x3D || dash else { continue }
             var valueStart = i
             while valueStart < line.upperBound && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09) {
                 valueStart += 1

@@ -38,6 +38,10 @@ extension Validators {
         },
     ]
 
+    /// Graded checks of national numbers: a candidate right after a `+` is the tail of an international number
+    /// ("+999 1234 5678" is not the national "999 1234 5678"), so it is refused whatever its digits.
+    static let national: Set<String> = ["phone-national"]
+
     /// The best grade libphonenumber gives `text` in any of `regions`.
     static func phoneGrade(_ text: Substring, regions: [String]) -> Grade {
         var best = Grade.invalid
