@@ -16,6 +16,8 @@ public struct VerificationReport: Sendable {
     public var problems: [String] = []
     public var warnings: [String] = []
     public var notes: [String] = []
+    /// Entries whose sealed texts were erased by retention (their keys destroyed); their lines are unchanged.
+    public var erased = 0
     /// The first line at which the log goes wrong (1-based), when one line can be named.
     public var firstFailingLine: Int?
     public var firstFailingReason: String?

@@ -68,7 +68,10 @@ public final class FileRetentionKeyStore: RetentionKeyStore {
         return key
     }
 
-    public func ring() async throws -> KeyRing {
+    public func ring() async throws -> KeyRing { try currentRing() }
+
+    /// Every key and tombstone in the folder now (none if it does not exist): ``ring()`` for synchronous readers.
+    public func currentRing() throws(AuditLogError) -> KeyRing {
         var ring = KeyRing()
         for id in try keyIDs() {
             if let tombstone = try readTombstone(id) {
