@@ -489,12 +489,16 @@ rules:
       - '\b0\d{1,4}[ /.-]?\d{2,4}(?:[ .-]?\d{2,4}){1,3}\b'
       - '\(0\d{1,4}\)[ -]?\d{2,4}(?:[ .-]?\d{2,4}){0,3}\b'
       - '\b[6-9]\d{2}[ .-]?\d{2,3}[ .-]?\d{2,3}(?:[ .-]?\d{2})?\b'
+      # Without a trunk prefix but written in groups: Polish "531 660 379", "22 293 55 08".
+      - '\b[2-9]\d{1,2}[ .-]\d{2,4}[ .-]\d{2,4}(?:[ .-]\d{2,4})?\b'
+    # libphonenumber checks each candidate against the numbering plans of the European regions (GB, IE, NL, BE, LU,
+    # DE, AT, CH, FR, ES, PT, IT, DK, SE, NO, FI, PL): a length none of them has is not a phone number.
     validator: phone-national
     context:
       words: [tel, "tel.", "tél", "tél.", phone, telephone, "téléphone", telefoon, telefoonnummer, telefon,
         telefonnummer, "teléfono", "telf", mobile, mobiel, "móvil", movil, portable, cell, gsm, handy, mobil, fax,
         call, ring, bel, bellen, terugbellen, "terug te bellen", rappeler, "rückruf", "zurückrufen", "devolver la llamada", appeler, appelez, llamar, llame, anrufen, "rufen sie", "contact", "nummer",
-        "número", "numéro", "whatsapp"]
+        "número", "numéro", "whatsapp", telefono, telefone, "mobile number", "phone number", "landline"]
       window: 40
     action: redact
     priority: 38
@@ -510,7 +514,11 @@ rules:
         - "call 020 7946 0958"
         - "terugbellen op (0436)-020769"
         - "teléfono 942 36 08 37"
+        - "name,phone\nAnna Smith,020 7946 0958"
+        - "Handy: 079 123 45 67"
+        - "telefon: 531 660 379"
       no_match:
+        - "telefoon: 0000 123 456"
         - "version 0.12.4"
         - "dossier 0391-500080"
 """#),
@@ -1045,7 +1053,11 @@ rules:
     context:
       words: [ip, "ip address", "ip-adres", "adresse ip", "dirección ip", "ip-adresse", host, client, from]
       required: false
-      negative: [version, versie, versión, "v.", build, release, firmware, OID, section, "§"]
+      # A version, build or firmware number has four dotted parts too: one of these words right before the number
+      # makes it one, whatever else is near ("upgraded from version 10.2.3.4").
+      negative: [version, versie, versión, versione, versão, versao, wersja, "v.", v, ver, rev, revision, build,
+        release, firmware, fw, software, kernel, patch, update, upgrade, driver, bios, sdk, package, pkg, OID, MIB,
+        section, "§", reference, ref, invoice, order, article, artikel, item, sku, model, chapter, paragraph, clause]
       window: 24
     action: redact
     priority: 40
@@ -1061,6 +1073,9 @@ rules:
         - "login from 192.168.1.20 failed"
       no_match:
         - "upgrade to version 10.2.3.4 tonight"
+        - "the request came from build 10.2.3.4"
+        - "installed v 4.10.2.1 from the portal"
+        - "firmware: 3.1.4.1"
         - "the value 300.1.2.3 is not an address"
         - "see 1.2.3"
         - "the proxy listens on 127.0.0.1:8787"
@@ -1125,9 +1140,13 @@ rules:
       - '\b(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b'
     validator: date
     context:
+      # Required: a date is a birth date only next to one of these words, or in a column or field they name
+      # ("dob", "date_of_birth", "Geburtsdatum:"). The word belongs to the date nearest it: in "born 1939-09-01,
+      # seen 03/26/2024" the second date is not a birth date.
       words: [born, birth, birthday, dob, "d.o.b", "date of birth", birthdate, "né", "née", "né le", naissance,
         "date de naissance", geboren, geboortedatum, "geb.", geburtsdatum, "geboren am", nacido, nacida, nacimiento,
-        "fecha de nacimiento", "f. nac"]
+        "fecha de nacimiento", "f. nac", "data di nascita", "nato il", "nata il", nascimento, "data de nascimento",
+        "data urodzenia", "urodzony", "urodzona", nascita, urodzenia]
       window: 40
     action: redact
     priority: 45
@@ -1141,10 +1160,13 @@ rules:
         - "geboren op 1979-01-26 te Utrecht"
         - "fecha de nacimiento: 15 de marzo de 1956"
         - "Date of birth: July 4, 1990"
+        - "name,dob\nAnna Smith,1987-03-14"
+        - "Albert (born 1939-09-01) missed the appointment on 03/26/2024"
       no_match:
         - "the meeting on 03/14/2024 was moved"
         - "born 45/13/1987"
         - "invoice dated 2023-02-11"
+        - "born 1939, seen on 03/26/2024"
 
   - id: street-address
     title: Street address
@@ -1232,9 +1254,13 @@ rules:
     title: Phone number (international, E.164)
     category: personal-data
     entity: PHONE_NUMBER
+    # The country code names the region; libphonenumber says whether the number has a length that region's numbers
+    # have (and whether its range is in use). Written with 00 instead of +, it must be a number in use.
     patterns:
       - '\+[2-9]\d{0,2}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,4}\b'
       - '\+[2-9]\d{0,2} ?\(0\) ?\d{1,4}(?:[ .-]?\d{2,4}){1,4}\b'
+      - '\b00[2-9]\d{0,2}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,4}\b'
+    validator: phone-international
     action: redact
     priority: 40
     message: >
@@ -1247,8 +1273,12 @@ rules:
         - "Tel. +44 20 7946 0958"
         - "appelez le +33 (0)6 04 39 15 00"
         - "call +44(0)121 496 0000"
+        - "phone: 0044 20 7946 0958"
+        - "Telefon 0031 20 624 1111"
       no_match:
         - "score +3 points"
+        - "call +999 1234 5678"
+        - "case 0099 123 4567"
 """#),
     ]
 }
