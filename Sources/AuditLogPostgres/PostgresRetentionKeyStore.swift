@@ -52,8 +52,29 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
     /// The advisory lock held while the tables are created: ASCII "PGretain".
     static let migrationLockKey: Int64 = 0x5047_7265_7461_696E
 
-    private func ready() async throws -> PostgresConnection {
-        if let connection, !connection.isClosed { return connection }
+    /// The connection, with the tables created if missing (for writers).
+    private func ready() async throws -> PostgresConnection { try await connect(migrating: true) }
+
+    /// The connection for a reader, or nil when the database has no retention tables yet (nothing was sealed):
+    /// reading creates nothing, so an auditor's read-only role can run it.
+    private func readyForReading() async throws -> PostgresConnection? {
+        let connection = try await connect(migrating: false)
+        if migrated { return connection }
+        return try await run {
+            let rows = try await connection.query(
+                "SELECT to_regclass('audit_retention_keys') IS NOT NULL AND to_regclass('audit_retention_holds') IS NOT NULL",
+                logger: logger)
+            for try await (exists) in rows.decode(Bool.self) { return exists ? connection : nil }
+            return nil
+        }
+    }
+
+    private func connect(migrating: Bool) async throws -> PostgresConnection {
+        if let connection, !connection.isClosed, migrated || !migrating { return connection }
+        if let connection, !connection.isClosed {
+            try await migrate(connection)
+            return connection
+        }
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(
@@ -61,6 +82,12 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
         } catch {
             throw AuditLogError.unavailable("cannot reach the retention keys' database \(url): \(describe(error))")
         }
+        if migrating { try await migrate(connection) }
+        self.connection = connection
+        return connection
+    }
+
+    private func migrate(_ connection: PostgresConnection) async throws {
         if !migrated {
             try await run {
                 _ = try await connection.withTransaction(logger: self.logger) { connection in
@@ -73,8 +100,6 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
             }
             migrated = true
         }
-        self.connection = connection
-        return connection
     }
 
     /// Runs `body`, turning database errors into the log's errors.
@@ -113,7 +138,7 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
     }
 
     public func ring() async throws -> KeyRing {
-        let connection = try await ready()
+        guard let connection = try await readyForReading() else { return KeyRing() }
         return try await run {
             var ring = KeyRing()
             let rows = try await connection.query(
@@ -130,7 +155,7 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
     }
 
     public func keyIDs() async throws -> [SealingKeyID] {
-        let connection = try await ready()
+        guard let connection = try await readyForReading() else { return [] }
         return try await run {
             var ids: [SealingKeyID] = []
             let rows = try await connection.query("SELECT key_id FROM audit_retention_keys", logger: logger)
@@ -157,7 +182,7 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
     }
 
     public func holds() async throws -> [RetentionHold] {
-        let connection = try await ready()
+        guard let connection = try await readyForReading() else { return [] }
         return try await run {
             var holds: [RetentionHold] = []
             let rows = try await connection.query(
