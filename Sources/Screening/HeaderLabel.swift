@@ -62,12 +62,29 @@ enum HeaderLabel {
     /// words run together (`first_name`, `First Name` and `firstName` are all "firstname").
     static let nameLabels: Set<String> = [
         "firstname", "firstnames", "lastname", "surname", "surnames", "givenname", "givennames", "forename",
-        "forenames", "familyname", "fullname", "name", "names", "middlename", "maidenname", "contact", "contactname",
+        "forenames", "familyname", "fullname", "name", "names", "middlename", "maidenname", "contactname",
         "contactperson", "personname", "patientname", "residentname", "applicantname", "customername", "clientname",
         "employeename", "tenantname", "callername", "ownername", "voornaam", "voornamen", "achternaam", "naam",
-        "geslachtsnaam", "contactpersoon", "nom", "prenom", "prénom", "nomdefamille", "nombre", "nombres",
-        "apellido", "apellidos", "primerapellido", "segundoapellido", "vorname", "vornamen", "nachname",
-        "familienname", "ansprechpartner", "cognome", "nome",
+        "volledigenaam", "geslachtsnaam", "contactpersoon", "nom", "prenom", "prénom", "prénoms", "nomdefamille",
+        "nomcomplet", "nombre", "nombres", "nombrecompleto", "apellido", "apellidos", "primerapellido",
+        "segundoapellido", "vorname", "vornamen", "nachname", "familienname", "vollständigername", "ansprechpartner",
+        "cognome", "nome", "nomecompleto", "nominativo", "sobrenome", "imie", "imię", "imiona", "nazwisko",
+    ]
+
+    /// Words a name label is made of ("Nome e cognome", "imie_nazwisko", "Nom et prénom", "nombre y apellidos").
+    static let nameWords: Set<String> = [
+        "name", "names", "first", "last", "given", "family", "full", "middle", "surname", "forename", "naam",
+        "voornaam", "achternaam", "nom", "prenom", "prénom", "nombre", "apellido", "apellidos", "vorname", "nachname",
+        "cognome", "nome", "imie", "imię", "nazwisko", "sobrenome",
+    ]
+    static let nameConnectors: Set<String> = ["e", "y", "et", "und", "en", "and", "i", "de", "of"]
+
+    /// Labels that name a person by role: their values are names only when they look like a full name (two words
+    /// or more), since a role can also hold an organisation or an address.
+    static let roleLabels: Set<String> = [
+        "customer", "client", "contact", "resident", "patient", "applicant", "tenant", "caller", "person", "employee",
+        "cliente", "klant", "kunde", "klient", "paciente", "bewoner", "aanvrager", "supportcontact",
+        "emergencycontact", "contactperson",
     ]
 
     /// First words that make "… name" something other than a person's name.
@@ -83,15 +100,25 @@ enum HeaderLabel {
         "variable", "var", "param", "parameter", "attribute", "resource", "bank", "plan", "policy", "rule",
     ]
 
-    /// Whether the label names a person's name: one of ``nameLabels``, or "… name" after a word that is not one of
-    /// ``notPersonNamePrefixes`` ("emergency contact name", not "file name"). Returns the label's words run together.
-    static func personNameLabel(_ words: [[UInt8]]) -> String? {
+    /// Whether the label names a person's name: one of ``nameLabels``; words of ``nameWords`` joined by
+    /// ``nameConnectors``; or "… name" after a word that is not one of ``notPersonNamePrefixes`` ("emergency contact
+    /// name", not "file name"). Returns the label's words run together; a role label (``roleLabels``) comes back
+    /// with `role` set.
+    static func personNameLabel(_ words: [[UInt8]]) -> (label: String, role: Bool)? {
         guard !words.isEmpty, words.count <= 4 else { return nil }
         let joined = String(decoding: words.joined(), as: UTF8.self)
-        if nameLabels.contains(joined) { return joined }
-        let last = String(decoding: words[words.count - 1], as: UTF8.self)
-        guard words.count > 1, last == "name" || last == "names" else { return nil }
-        return words.dropLast().contains { notPersonNamePrefixes.contains(String(decoding: $0, as: UTF8.self)) }
-            ? nil : joined
+        if nameLabels.contains(joined) { return (joined, false) }
+        if roleLabels.contains(joined) { return (joined, true) }
+        let texts = words.map { String(decoding: $0, as: UTF8.self) }
+        if texts.allSatisfy({ nameWords.contains($0) || nameConnectors.contains($0) })
+            && texts.contains(where: { nameWords.contains($0) })
+        {
+            return (joined, false)
+        }
+        guard words.count > 1, texts[texts.count - 1] == "name" || texts[texts.count - 1] == "names" else {
+            return nil
+        }
+        return texts.dropLast().contains { notPersonNamePrefixes.contains($0) } ? nil : (joined, false)
     }
+
 }

@@ -54,11 +54,11 @@ extension Screener {
         return (lower, upper)
     }
 
-    /// The leading name in a name cell or field: up to five words, each capitalised or a particle (`van`, `de`),
-    /// joined by single spaces; nil when the cell does not start with one or holds a word that is never a name
+    /// The leading name in a name cell or field: up to five words (at least `minimumWords`), each capitalised or a
+    /// particle (`van`, `de`), joined by single spaces; nil when the cell does not start with one or holds a word that is never a name
     /// ("Parks Department"), or a placeholder ("N/A", "Unknown").
     static func nameInCell(
-        _ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>, gazetteers: Gazetteers
+        _ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>, gazetteers: Gazetteers, minimumWords: Int = 1
     ) -> Range<Int>? {
         var i = cell.lowerBound
         var end: Int?
@@ -82,7 +82,7 @@ extension Screener {
             guard i < cell.upperBound, bytes[i] == 0x20 else { break }
             i += 1
         }
-        guard let end, !(words == 1 && placeholders.contains(only)) else { return nil }
+        guard let end, words >= minimumWords, !(words == 1 && placeholders.contains(only)) else { return nil }
         return cell.lowerBound..<end
     }
 

@@ -180,7 +180,10 @@ public final class Screener: Sendable {
         // Values under a name header or after a name label: names whether or not the name lists know them.
         if let nameRule {
             for cell in structure.nameCells {
-                guard let span = Self.nameInCell(bytes, cell.span, gazetteers: names.gazetteers) else { continue }
+                guard
+                    let span = Self.nameInCell(
+                        bytes, cell.span, gazetteers: names.gazetteers, minimumWords: cell.role ? 2 : 1)
+                else { continue }
                 if case .finding(let finding) = judge(
                     ruleIndex: nameRule, start: span.lowerBound, end: span.upperBound, in: bytes, structure: structure,
                     confidence: 0.85, reason: "a value in a column or field of names")

@@ -32,10 +32,12 @@ struct TableContext {
         var row: Range<Int>?
     }
 
-    /// A value under a person-name label, with that label's words run together ("firstname").
+    /// A value under a person-name label, with that label's words run together ("firstname"). Under a role label
+    /// ("customer", "contact") only a full name counts.
     struct NameCell {
         var span: Range<Int>
         var label: String
+        var role = false
     }
 
     private(set) var tables: [Table] = []
@@ -52,7 +54,7 @@ struct TableContext {
         var nextSQL = 0
         var lineStart = 0
         var table: Table?
-        var nameColumns: [Int: String] = [:]
+        var nameColumns: [Int: (label: String, role: Bool)] = [:]
         while lineStart < count {
             var lineEnd = lineStart
             while lineEnd < count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
@@ -78,7 +80,9 @@ struct TableContext {
                     table = current
                     if names && !nameColumns.isEmpty {
                         for (column, cell) in Self.cells(bytes, line, current.delimiter, current.quote).enumerated() {
-                            if let label = nameColumns[column] { nameCells.append(NameCell(span: cell, label: label)) }
+                            if let name = nameColumns[column] {
+                                nameCells.append(NameCell(span: cell, label: name.label, role: name.role))
+                            }
                         }
                     }
                     continue
@@ -99,8 +103,8 @@ struct TableContext {
                     nameColumns = [:]
                     if names {
                         for (column, header) in headers.enumerated() {
-                            if let label = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, header)) {
-                                nameColumns[column] = label
+                            if let name = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, header)) {
+                                nameColumns[column] = name
                             }
                         }
                     }
@@ -185,6 +189,8 @@ struct TableContext {
         let end = i + 1
         var words = 0
         while i >= floor && end - i <= maxLabel && isLabelByte(bytes[i]) {
+            // `User(first_name=…`: a bracket glued to a word opens a call's arguments, not part of the key.
+            if bytes[i] == 0x28 && i > 0 && isLetter(bytes[i - 1]) { break }
             if bytes[i] == 0x20 && i + 1 < end && bytes[i + 1] != 0x20 {
                 words += 1
                 if words == 4 { break }
@@ -339,7 +345,7 @@ struct TableContext {
             }
             guard valueStart < line.upperBound, Self.isLetter(bytes[valueStart]),
                 let key = Self.key(before: valueStart, in: bytes),
-                let label = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, key))
+                let name = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, key))
             else { continue }
             var valueEnd = valueStart
             while valueEnd < line.upperBound {
@@ -352,7 +358,7 @@ struct TableContext {
                 valueEnd += 1
             }
             let value = Self.trimmed(bytes, valueStart..<valueEnd, quote == 0 ? 0x22 : quote)
-            if !value.isEmpty { nameCells.append(NameCell(span: value, label: label)) }
+            if !value.isEmpty { nameCells.append(NameCell(span: value, label: name.label, role: name.role)) }
             i = valueEnd
         }
     }
@@ -382,11 +388,11 @@ struct TableContext {
             i += 6
             var table = Table(
                 start: i, end: i, delimiter: 0x2C, quote: 0x27, headers: headers, statement: statement)
-            var nameColumns: [Int: String] = [:]
+            var nameColumns: [Int: (label: String, role: Bool)] = [:]
             if names {
                 for (column, header) in headers.enumerated() {
-                    if let label = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, header)) {
-                        nameColumns[column] = label
+                    if let name = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, header)) {
+                        nameColumns[column] = name
                     }
                 }
             }
@@ -418,7 +424,9 @@ struct TableContext {
                 table.rowStarts.append(rowStart)
                 if !nameColumns.isEmpty {
                     for (column, cell) in Self.cells(bytes, rowStart..<i, 0x2C, 0x27).enumerated() {
-                        if let label = nameColumns[column] { nameCells.append(NameCell(span: cell, label: label)) }
+                        if let name = nameColumns[column] {
+                            nameCells.append(NameCell(span: cell, label: name.label, role: name.role))
+                        }
                     }
                 }
                 table.end = i

@@ -132,6 +132,11 @@ struct TableContextTests {
         ("form", "Last name: Brackwater\nFirst name: Quillon\n", ["Brackwater", "Quillon"]),
         ("YAML", "contact:\n  name: Quillon Brackwater\n", ["Quillon Brackwater"]),
         ("Dutch form", "Achternaam: van Brackwater\nVoornaam - Quillon\n", ["van Brackwater", "Quillon"]),
+        ("Italian", "| Nome e cognome | ip |\n|---|---|\n| Quillon Brackwater | 10.0.0.1 |\n", ["Quillon Brackwater"]),
+        ("Polish TSV", "Imię\tNazwisko\nQuillon\tBrąckwater\n", ["Quillon", "Brąckwater"]),
+        ("Spanish JSON", "{\"nombre_completo\": \"Quillon Brackwater\"}", ["Quillon Brackwater"]),
+        ("code", "user = User(first_name=\"Quillon\", last_name=\"Brackwater\")", ["Quillon", "Brackwater"]),
+        ("role", "INSERT INTO r (customer, ref) VALUES ('Quillon Brackwater', 'x');", ["Quillon Brackwater"]),
     ]
 
     @Test("a value in a name column or field is a name even if no list knows it", arguments: nameTables)
@@ -147,6 +152,8 @@ struct TableContextTests {
             "first_name,last_name\nUnknown,N/A\n",
             "name,dept\nParks Department,Roads\n",
             "username: Quillon\n",
+            "customer,ref\nQuillon,7\n",
+            "contact: Quillon\n",
         ] {
             #expect(!(try Self.entities(text).contains("PERSON")), "\(text.debugDescription)")
         }
