@@ -46,5 +46,8 @@ if [ ! -x .venv-test/bin/pytest ]; then python3 -m venv .venv-test; fi
 PROMPTGATE_BIN="$PWD/.build/debug/promptgate" PROMPTGATE_BENCH="$PWD/.build/debug/promptgate-bench" \
   .venv-test/bin/pytest -v Tests/e2e
 
+echo "== the name lists rebuild byte for byte from the published name counts"
+scripts/check-gazetteers.sh
+
 echo "== sealed evaluation (an unseen generator's corpus with a seed nobody reads; reported, never gating)"
 scripts/eval-sealed.sh

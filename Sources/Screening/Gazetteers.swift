@@ -6,30 +6,40 @@ import Foundation
 ///
 /// The defaults (``embedded``) are `guidelines/gazetteers/*.txt`, built into the binary; each file names its source.
 public struct Gazetteers: Sendable {
-    public var givenNames: Set<String>
-    public var surnames: Set<String>
+    /// Given names (over 35,000 built in), searched in place: see ``NameList``.
+    public var givenNames: NameList
+    /// Surnames (over 88,000 built in), searched in place.
+    public var surnames: NameList
     /// Given names that start a name only before a known surname or after a title ("May", "Will", "Jordan").
     public var ambiguousGivenNames: Set<String>
     /// Capitalised words that end a name ("Street", "Department").
     public var notNameWords: Set<String>
 
     public init(givenNames: [String], surnames: [String], ambiguousGivenNames: [String], notNameWords: [String]) {
-        self.givenNames = Set(givenNames.map { Self.fold($0[...]) })
-        self.surnames = Set(surnames.map { Self.fold($0[...]) })
+        self.givenNames = NameList(givenNames)
+        self.surnames = NameList(surnames)
+        self.ambiguousGivenNames = Set(ambiguousGivenNames.map { Self.fold($0[...]) })
+        self.notNameWords = Set(notNameWords.map { Self.fold($0[...]) })
+    }
+
+    /// Lists read from gazetteer files' texts (one entry a line, `#` comments); the long sorted ones are searched
+    /// in place rather than loaded into sets.
+    public init(givenNameFiles: [String], surnameFiles: [String], ambiguousGivenNames: [String], notNameWords: [String])
+    {
+        self.givenNames = NameList(files: givenNameFiles)
+        self.surnames = NameList(files: surnameFiles)
         self.ambiguousGivenNames = Set(ambiguousGivenNames.map { Self.fold($0[...]) })
         self.notNameWords = Set(notNameWords.map { Self.fold($0[...]) })
     }
 
     /// The lists built into the binary from `guidelines/gazetteers/`.
     public static let embedded: Gazetteers = {
-        func file(_ name: String) -> [String] {
-            entries(EmbeddedGazetteers.files.first { $0.name == name }?.text ?? "")
-        }
+        func text(_ name: String) -> String { EmbeddedGazetteers.files.first { $0.name == name }?.text ?? "" }
         return Gazetteers(
-            givenNames: file("first-names.txt") + file("first-names-europe.txt"),
-            surnames: file("surnames.txt"),
-            ambiguousGivenNames: file("ambiguous-first-names.txt"),
-            notNameWords: file("not-name-words.txt"))
+            givenNameFiles: [text("first-names.txt"), text("first-names-europe.txt")],
+            surnameFiles: [text("surnames.txt")],
+            ambiguousGivenNames: entries(text("ambiguous-first-names.txt")),
+            notNameWords: entries(text("not-name-words.txt")))
     }()
 
     /// The entries of a gazetteer file: one per line, `#` starts a comment line, blank lines ignored.

@@ -28,10 +28,16 @@ struct NameTriggers: Sendable {
     private static let lowerBitsMask: UInt64 = (1 << 12) - 1
 
     init(gazetteers: Gazetteers) {
-        let words = gazetteers.givenNames.union(PersonNameRecognizer.titles).union(PersonNameRecognizer.greetings)
-            .union(PersonNameRecognizer.roles).union(["M"])
+        let words = PersonNameRecognizer.titles.union(PersonNameRecognizer.greetings).union(PersonNameRecognizer.roles)
+            .union(["M"])
         func hashes(_ words: Set<String>) -> Set<UInt64> { Set(words.compactMap { Self.hash(Array($0.utf8)) }) }
-        upper = hashes(words)
+        // The given names are hashed from the list's bytes, without a string each (there are over 35,000).
+        var upper = hashes(words)
+        upper.reserveCapacity(gazetteers.givenNames.count + upper.count)
+        gazetteers.givenNames.forEachEntry { bytes, start, end in
+            if let hash = Self.hash(bytes, start, end) { upper.insert(hash) }
+        }
+        self.upper = upper
         var bits = [UInt64](repeating: 0, count: Int(Self.bitsMask + 1) / 64)
         for hash in upper { bits[Int((hash & Self.bitsMask) >> 6)] |= 1 << (hash & 63) }
         upperBits = bits
@@ -77,6 +83,47 @@ struct NameTriggers: Sendable {
             else { return nil }
             return hash
         }
+        /// Spaces and quotes around a cell separator: at most three are skipped.
+        func isPadding(_ b: UInt8) -> Bool { b == 0x20 || b == 0x22 || b == 0x27 }
+        func isSeparator(_ b: UInt8) -> Bool { b == 0x2C || b == 0x3B || b == 0x7C || b == 0x09 }
+        /// Where the one-token cell before `index` starts, if a cell separator comes first; else `index`.
+        func neighbourCell(before index: Int) -> Int {
+            var i = index
+            var skipped = 0
+            while i > 0 && skipped < 3 && isPadding(bytes[i - 1]) {
+                i -= 1
+                skipped += 1
+            }
+            guard i > 0, isSeparator(bytes[i - 1]) else { return index }
+            i -= 1
+            skipped = 0
+            while i > 0 && skipped < 3 && isPadding(bytes[i - 1]) {
+                i -= 1
+                skipped += 1
+            }
+            var first = i
+            while first > 0 && isToken(first - 1) && i - first < 40 { first -= 1 }
+            return first < i && (first == 0 || !isToken(first - 1)) ? first : index
+        }
+        /// Where the one-token cell after `index` ends, if a cell separator comes first; else `index`.
+        func neighbourCell(after index: Int) -> Int {
+            var i = index
+            var skipped = 0
+            while i < count && skipped < 3 && isPadding(bytes[i]) {
+                i += 1
+                skipped += 1
+            }
+            guard i < count, isSeparator(bytes[i]) else { return index }
+            i += 1
+            skipped = 0
+            while i < count && skipped < 3 && isPadding(bytes[i]) {
+                i += 1
+                skipped += 1
+            }
+            var last = i
+            while last < count && isToken(last) && last - i < 40 { last += 1 }
+            return last > i && (last == count || !isToken(last)) ? last : index
+        }
         var i = 0
         while i < count {
             // Only capital letters and 0xC3 (the lead byte of À…ß) can start a capitalised word: eight bytes at a
@@ -94,7 +141,9 @@ struct NameTriggers: Sendable {
                 continue
             }
             let start = i
-            if (start > 0 && isToken(start - 1))
+            // A quote right before the capital is not part of the word when nothing of a word precedes it ('Cook').
+            let quoted = start > 0 && bytes[start - 1] == 0x27 && (start == 1 || !isToken(start - 2))
+            if (start > 0 && isToken(start - 1) && !quoted)
                 || (bytes[start] == 0xC3
                     && !(start + 1 < count && bytes[start + 1] >= 0x80 && bytes[start + 1] <= 0x9E))
             {
@@ -134,6 +183,8 @@ struct NameTriggers: Sendable {
                     token = earlier
                 }
             }
+            // The value of a field labelled as a name: "Last name: Dulewicz", "nachname=Oderwald".
+            if !trigger && start > 0 && PersonNameRecognizer.followsNameLabel(bytes, start) { trigger = true }
             guard trigger else { continue }
             from = min(from, previous?.lowerBound ?? start)
             previous = nil
@@ -143,6 +194,9 @@ struct NameTriggers: Sendable {
                 guard windowEnd + 1 < count, bytes[windowEnd] == 0x20, isToken(windowEnd + 1) else { break }
                 windowEnd = tokenEnd(windowEnd + 1)
             }
+            // A one-word cell before or after (a surname next to a given name in a table row).
+            from = neighbourCell(before: from)
+            windowEnd = neighbourCell(after: windowEnd)
             while let last = windows.last, from <= last.upperBound {
                 windows.removeLast()
                 from = min(from, last.lowerBound)

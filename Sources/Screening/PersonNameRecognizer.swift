@@ -55,6 +55,8 @@ struct PersonNameRecognizer: Sendable {
 
     private struct Token {
         var start: Int
+        /// End of the token's bytes, trailing punctuation included.
+        var end: Int
         var shape: Shape
         var text: Substring
         var isParticle: Bool
@@ -73,10 +75,172 @@ struct PersonNameRecognizer: Sendable {
     /// of words joined by single spaces (any other character ends a run) and each run is read on its own.
     func names(in bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> [Span] {
         var found: [Span] = []
-        for run in Self.runs(bytes, start: start, end: end) where run.contains(where: { $0.isWord }) {
+        let runs = Self.runs(bytes, start: start, end: end)
+        for (index, run) in runs.enumerated() where run.contains(where: { $0.isWord }) {
+            if let span = fieldName(run, bytes) ?? cellName(runs, index, bytes) {
+                found.append(span)
+                continue
+            }
             found += names(in: run)
         }
         return found
+    }
+
+    /// A name that is a whole field's value after a label that says it holds one (`Last name: Dulewicz`,
+    /// `"first_name": "Telse"`, `nachname=Oderwald`): capitalised words up to the end of the field.
+    private func fieldName(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Span? {
+        let key = Gazetteers.fold(run[0].text)
+        guard run[0].isWord, !Self.titles.contains(key), !gazetteers.notNameWords.contains(key),
+            let label = Self.nameLabel(bytes, run[0].start),
+            let (last, knownSurname) = extend(run, from: 0), last == run.count - 1,
+            Self.endsCell(bytes, run[last].end)
+        else { return nil }
+        // A bare "name" also names products, files and teams: there the value needs a known given name or surname.
+        if Self.bareNameLabels.contains(label) && !knownSurname && !knownGivenName(run[0]) { return nil }
+        return Span(
+            start: run[0].start, end: run[last].coreEnd, confidence: 0.75,
+            reason: "the value of a field labelled as a name")
+    }
+
+    /// A name alone in a table cell (CSV, TSV, pipe tables, SQL values): a single capitalised word in a cell next
+    /// to another on the same line, one of them a known given name (`Cook,Ariana`; `'Anna', 'Dulewicz'`).
+    private func cellName(_ runs: [[Token]], _ index: Int, _ bytes: UnsafeRawBufferPointer) -> Span? {
+        let run = runs[index]
+        guard run.count == 1, nameWordCell(run, bytes) else { return nil }
+        let known = knownGivenName(run[0])
+        for neighbour in [index - 1, index + 1] where neighbour >= 0 && neighbour < runs.count {
+            let other = runs[neighbour]
+            let (left, right) = neighbour < index ? (other, run) : (run, other)
+            guard other.count == 1, nameWordCell(other, bytes),
+                Self.oneDelimiterBetween(bytes, left[left.count - 1].end, right[0].start),
+                known || knownGivenName(other[0])
+            else { continue }
+            return Span(
+                start: run[0].start, end: run[0].coreEnd, confidence: known ? 0.65 : 0.55,
+                reason: known
+                    ? "a known given name in a cell next to a capitalised word"
+                    : "a capitalised word in a cell next to a known given name")
+        }
+        return nil
+    }
+
+    /// A known given name that is not also an everyday word.
+    private func knownGivenName(_ token: Token) -> Bool {
+        let key = Gazetteers.fold(token.text)
+        return gazetteers.givenNames.contains(key) && !gazetteers.ambiguousGivenNames.contains(key)
+    }
+
+    /// A cell holding one capitalised word that may be part of a name.
+    private func nameWordCell(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let key = Gazetteers.fold(run[0].text)
+        return run[0].isWord && !run[0].endsSentence && isCell(run, bytes) && !gazetteers.notNameWords.contains(key)
+            && !Self.titles.contains(key) && !Self.greetings.contains(key) && !Self.roles.contains(key)
+    }
+
+    private func isCell(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        Self.startsCell(bytes, run[0].start) && Self.endsCell(bytes, run[run.count - 1].end)
+    }
+
+    /// Bytes that separate cells and fields: `,` `;` `|` tab, line breaks, quotes and brackets.
+    static func isCellDelimiter(_ b: UInt8) -> Bool {
+        b == 0x2C || b == 0x3B || b == 0x7C || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x22 || b == 0x27
+            || b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x7B || b == 0x7D || b == 0x3D
+    }
+
+    /// Whether a cell starts at `index`: the text starts there, or a delimiter comes before it (a space or two
+    /// and one quote may stand between; `=` counts, for `key=value`).
+    static func startsCell(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Bool {
+        var i = index
+        var spaces = 0
+        while i > 0 && bytes[i - 1] == 0x20 && spaces < 2 {
+            i -= 1
+            spaces += 1
+        }
+        return i == 0 || isCellDelimiter(bytes[i - 1])
+    }
+
+    /// Whether a cell ends at `index` (the end of a token): the text ends there, or a delimiter follows (after at
+    /// most two spaces).
+    static func endsCell(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Bool {
+        var i = index
+        var spaces = 0
+        while i < bytes.count && bytes[i] == 0x20 && spaces < 2 {
+            i += 1
+            spaces += 1
+        }
+        return i == bytes.count || (isCellDelimiter(bytes[i]) && bytes[i] != 0x3D && bytes[i] != 0x28)
+    }
+
+    /// Whether `bytes[from..<to]` holds exactly one cell separator (`,` `;` `|` tab), with only spaces and quotes
+    /// around it.
+    static func oneDelimiterBetween(_ bytes: UnsafeRawBufferPointer, _ from: Int, _ to: Int) -> Bool {
+        guard from < to, to - from <= 6 else { return false }
+        var separators = 0
+        for i in from..<to {
+            switch bytes[i] {
+            case 0x2C, 0x3B, 0x7C, 0x09: separators += 1
+            case 0x20, 0x22, 0x27: continue
+            default: return false
+            }
+        }
+        return separators == 1
+    }
+
+    /// Labels of fields that hold a person's name, folded and without spaces, hyphens or underscores, in the
+    /// languages of the packs (and Italian, Polish and Portuguese).
+    static let nameLabels: Set<String> = [
+        "NAME", "FULLNAME", "FIRSTNAME", "GIVENNAME", "GIVENNAMES", "FORENAME", "FORENAMES", "LASTNAME", "SURNAME",
+        "FAMILYNAME", "MIDDLENAME", "MAIDENNAME", "FNAME", "LNAME", "CONTACTNAME", "CUSTOMERNAME", "CLIENTNAME",
+        "PATIENTNAME", "RESIDENTNAME", "APPLICANTNAME", "TENANTNAME", "EMPLOYEENAME", "OWNERNAME",
+        "VORNAME", "NACHNAME", "FAMILIENNAME", "GEBURTSNAME", "VORUNDNACHNAME", "VOORNAAM", "VOORNAMEN",
+        "ACHTERNAAM", "NAAM", "ROEPNAAM", "GESLACHTSNAAM", "PRENOM", "PRENOMS", "NOM", "NOMDEFAMILLE", "NOMCOMPLET",
+        "NOMDUSAGE", "NOMDENAISSANCE", "NOMBRE", "NOMBRES", "APELLIDO", "APELLIDOS", "PRIMERAPELLIDO",
+        "SEGUNDOAPELLIDO", "NOMBRECOMPLETO", "NOMBREYAPELLIDOS", "NOME", "COGNOME", "NOMINATIVO", "NOMEECOGNOME",
+        "NOMECOMPLETO", "IMIE", "IMIONA", "NAZWISKO", "IMIEINAZWISKO", "SOBRENOME", "PRIMEIRONOME",
+    ]
+
+    /// Whether the text before `index` ends in a field label that says the field holds a name, and its separator
+    /// (`Last name: `, `"first_name": "`, `nachname=`). The label is the whole field key: it starts a line or follows
+    /// a delimiter, has at most four words, and folded without spaces, `_`, `-` or `.` is one of ``nameLabels``.
+    static func followsNameLabel(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Bool {
+        nameLabel(bytes, index) != nil
+    }
+
+    /// Labels that say only "name", in the packs' languages: a product, file or team has one too.
+    static let bareNameLabels: Set<String> = ["NAME", "NAAM", "NOM", "NOMBRE", "NOME"]
+
+    /// The folded label (see ``followsNameLabel(_:_:)``) before `index`, if it names a person's name.
+    static func nameLabel(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> String? {
+        var i = index
+        var skipped = 0
+        while i > 0 && skipped < 3 && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x09 || bytes[i - 1] == 0x22) {
+            i -= 1
+            skipped += 1
+        }
+        guard i > 0, bytes[i - 1] == 0x3A || bytes[i - 1] == 0x3D else { return nil }
+        i -= 1
+        if i > 0 && bytes[i - 1] == 0x22 { i -= 1 }
+        while i > 0 && bytes[i - 1] == 0x20 { i -= 1 }
+        let labelEnd = i
+        var words = 1
+        while i > 0 && labelEnd - i < 32 {
+            let b = bytes[i - 1]
+            let letter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+            if b == 0x20 || b == 0x5F || b == 0x2D || b == 0x2E {
+                words += 1
+            } else if !letter {
+                break
+            }
+            i -= 1
+        }
+        guard i < labelEnd, words <= 4, i == 0 || isCellDelimiter(bytes[i - 1]) || bytes[i - 1] == 0x20 && i == 1
+        else { return nil }
+        var letters: [UInt8] = []
+        for k in i..<labelEnd where bytes[k] != 0x20 && bytes[k] != 0x5F && bytes[k] != 0x2D && bytes[k] != 0x2E {
+            letters.append(bytes[k])
+        }
+        let label = Gazetteers.fold(String(decoding: letters, as: UTF8.self)[...])
+        return nameLabels.contains(label) ? label : nil
     }
 
     private func names(in tokens: [Token]) -> [Span] {
@@ -103,7 +267,9 @@ struct PersonNameRecognizer: Sendable {
                     continue
                 }
             }
-            if token.isWord, Self.greetings.contains(key) || Self.roles.contains(key), i + 1 < tokens.count,
+            // A greeting or role word that ends a sentence ("Thanks. Please …") introduces nobody.
+            if token.isWord, !token.endsSentence, Self.greetings.contains(key) || Self.roles.contains(key),
+                i + 1 < tokens.count,
                 tokens[i + 1].isWord
             {
                 let next = Gazetteers.fold(tokens[i + 1].text)
@@ -207,6 +373,16 @@ struct PersonNameRecognizer: Sendable {
         var run: [Token] = []
         var i = start
         while i < end {
+            // A quote before a capital is not part of the word: SQL's 'Cook' (but Dutch 't stays a particle).
+            if bytes[i] == 0x27 && i + 1 < end && bytes[i + 1] >= 0x41 && bytes[i + 1] <= 0x5A
+                && (i == 0 || !isTokenByte(bytes[i - 1]))
+            {
+                if !run.isEmpty {
+                    runs.append(run)
+                    run = []
+                }
+                i += 1
+            }
             let tokenStart = i
             while i < end && isTokenByte(bytes[i]) { i += 1 }
             if i > tokenStart, let token = token(bytes, tokenStart, i) { run.append(token) }
@@ -312,7 +488,7 @@ struct PersonNameRecognizer: Sendable {
                 String(decoding: UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<shape.coreEnd]), as: UTF8.self))
             : ""
         return Token(
-            start: tokenStart, shape: shape, text: text,
+            start: tokenStart, end: tokenEnd, shape: shape, text: text,
             isParticle: shape.lowerMatch && particles.contains(String(text)))
     }
 

@@ -17,9 +17,9 @@ struct NameTriggerTests {
             let letter = String(Character(Unicode.Scalar(UInt8(value))))
             words += [letter, "Jo" + letter + "e", letter + "lie" + letter]
         }
-        let folds = [
-            Gazetteers.embedded.givenNames, Gazetteers.embedded.surnames, Gazetteers.embedded.notNameWords,
-        ].flatMap { $0 }.prefix(2_000)
+        let folds =
+            (Array(Gazetteers.embedded.givenNames.prefix(1_000)) + Array(Gazetteers.embedded.surnames.prefix(500))
+                + Array(Gazetteers.embedded.notNameWords))
         for word in words + folds {
             #expect(Gazetteers.fold(word[...]) == Gazetteers.foundationFold(word[...]), "\(word)")
         }
