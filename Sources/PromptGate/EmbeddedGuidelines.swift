@@ -5,6 +5,277 @@
 public enum EmbeddedGuidelines {
     /// (file name, YAML text) for each pack under `guidelines/packs/`.
     public static let packs: [(name: String, yaml: String)] = [
+        ("asia-pacific.yaml", #"""
+# National identifiers of residents from Asia and the Pacific: Australia's ABN (mod 89), ACN and tax file number
+# (mod 10, mod 11) and Medicare number; India's PAN, Aadhaar (Verhoeff), passport and voter ID (EPIC); Singapore's
+# NRIC/FIN (check letter); Korea's resident registration number (a birth date); Thailand's national ID (mod 11).
+# Entity names are Presidio's. Bare nine-to-thirteen-digit numbers are everywhere, so those formats count only
+# next to a word that names them.
+pack: asia-pacific
+title: Residents' national identifiers (Asia and the Pacific)
+version: "2026.12.1"
+rules:
+  - id: au-abn
+    title: Australian Business Number (ABN)
+    category: personal-data
+    entity: AU_ABN
+    patterns:
+      - '\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b'
+    validator: au-abn
+    context:
+      words: [abn, "australian business number"]
+      window: 40
+    action: redact
+    priority: 64
+    message: >
+      An ABN identifies a business, and a sole trader by it. PromptGate replaced it with a placeholder before sending.
+    source: &privacy-act
+      title: Australian Privacy Principles (Privacy Act 1988, Schedule 1), APP 9 and APP 11
+      url: https://www.oaic.gov.au/privacy/australian-privacy-principles
+      clause: government related identifiers and personal information must be protected from disclosure
+    examples:
+      match:
+        - "ABN 51 824 753 556"
+      no_match:
+        - "ABN 52 824 753 556"
+        - "51 824 753 556"
+
+  - id: au-acn
+    title: Australian Company Number (ACN)
+    category: personal-data
+    entity: AU_ACN
+    patterns:
+      - '\b\d{3} ?\d{3} ?\d{3}\b'
+    validator: au-acn
+    context:
+      words: [acn, "australian company number"]
+      window: 40
+    action: redact
+    priority: 62
+    message: >
+      An ACN identifies a company. PromptGate replaced it with a placeholder before sending.
+    source: *privacy-act
+    examples:
+      match:
+        - "ACN 005 499 981"
+      no_match:
+        - "ACN 824 753 557"
+
+  - id: au-tfn
+    title: Australian tax file number (TFN)
+    category: personal-data
+    entity: AU_TFN
+    patterns:
+      - '\b\d{3} ?\d{3} ?\d{3}\b'
+    validator: au-tfn
+    context:
+      words: [tfn, "tax file number", "tax file no"]
+      window: 40
+    action: redact
+    priority: 66
+    message: >
+      A tax file number identifies a resident of Australia. PromptGate replaced it with a placeholder before sending.
+    source: *privacy-act
+    examples:
+      match:
+        - "TFN 876 543 210"
+      no_match:
+        - "TFN 824 753 557"
+        - "876 543 210"
+
+  - id: au-medicare
+    title: Australian Medicare number
+    category: personal-data
+    entity: AU_MEDICARE
+    patterns:
+      - '\b[2-6]\d{3} ?\d{5} ?\d(?:[ /-]?[1-9])?\b'
+    validator: au-medicare
+    context:
+      words: [medicare, "medicare card", "medicare number"]
+      window: 40
+    action: redact
+    priority: 66
+    message: >
+      A Medicare number identifies a patient. PromptGate replaced it with a placeholder before sending.
+    source: *privacy-act
+    examples:
+      match:
+        - "Medicare card 2123 45670 1"
+      no_match:
+        - "Medicare card 2123 25870 1"
+
+  - id: in-pan
+    title: Indian Permanent Account Number (PAN)
+    category: personal-data
+    entity: IN_PAN
+    # Five letters (the fourth names the holder's kind: P a person, C a company, …), four digits, a letter.
+    patterns:
+      - '\b[A-Z]{5}\d{4}[A-Z]\b'
+    context:
+      words: [pan, "pan number", "pan card", "permanent account number"]
+      window: 40
+      required: false
+    action: redact
+    priority: 64
+    message: >
+      A PAN identifies a taxpayer in India. PromptGate replaced it with a placeholder before sending.
+    source: &dpdp
+      title: India, Digital Personal Data Protection Act 2023, s. 8
+      url: https://www.meity.gov.in/data-protection-framework
+      clause: a data fiduciary protects personal data in its possession
+    examples:
+      match:
+        - "My PAN number is ABBPM4567S with a lot of text beyond it"
+      no_match:
+        - "ABCD1234"
+
+  - id: in-aadhaar
+    title: Indian Aadhaar number
+    category: personal-data
+    entity: IN_AADHAAR
+    patterns:
+      - '\b[2-9]\d{3}[ :-]?\d{4}[ :-]?\d{4}\b'
+    validator: in-aadhaar
+    context:
+      words: [aadhaar, aadhar, uidai, "आधार"]
+      window: 40
+    action: redact
+    priority: 66
+    message: >
+      An Aadhaar number identifies a resident of India. PromptGate replaced it with a placeholder before sending.
+    source: *dpdp
+    examples:
+      match:
+        - "My Aadhaar number is 400123456787 with a lot of text beyond it"
+        - "aadhaar 4991 8765 4323"
+      no_match:
+        - "aadhaar 1234 5678 9012"
+        - "400123456787"
+
+  - id: in-passport
+    title: Indian passport number
+    category: personal-data
+    entity: IN_PASSPORT
+    patterns:
+      - '\b[A-PR-WYa-pr-wy][1-9]\d ?\d{4}[1-9]\b'
+    context:
+      words: [passport, "passport number", "passport no"]
+      window: 40
+    action: redact
+    priority: 63
+    message: >
+      A passport number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *dpdp
+    examples:
+      match:
+        - "passport number: J6932157"
+      no_match:
+        - "part J6932157"
+
+  - id: in-voter
+    title: Indian voter ID (EPIC) number
+    category: personal-data
+    entity: IN_VOTER
+    patterns:
+      - '\b[A-Za-z]{3}\d{7}\b'
+    context:
+      words: [voter, vote, epic, "voter id", electoral, "election card"]
+      window: 40
+    action: redact
+    priority: 63
+    message: >
+      A voter ID number identifies a resident of India. PromptGate replaced it with a placeholder before sending.
+    source: *dpdp
+    examples:
+      match:
+        - "my voter: DBJ2289013"
+      no_match:
+        - "ticket DBJ2289013"
+
+  - id: sg-nric-fin
+    title: Singapore NRIC or FIN
+    category: personal-data
+    entity: SG_NRIC_FIN
+    # S/T citizens and permanent residents, F/G/M foreigners, seven digits, a check letter. The format is specific
+    # enough that one with a wrong check letter is still somebody's (a typo): kept, with lower confidence.
+    patterns:
+      - '\b[STFGMstfgm]\d{7}[A-Za-z]\b'
+    validator: sg-nric
+    when_check_fails: still-personal-data
+    context:
+      words: [nric, fin, "ic number", "identity card"]
+      window: 40
+      required: false
+    action: redact
+    priority: 66
+    message: >
+      An NRIC or FIN identifies a resident of Singapore. PromptGate replaced it with a placeholder before sending.
+    source: &pdpc
+      title: Singapore PDPC, Advisory Guidelines on the PDPA for NRIC and other national identification numbers
+      url: https://www.pdpc.gov.sg/guidelines-and-consultation/2020/02/advisory-guidelines-on-the-personal-data-protection-act-for-nric-and-other-national-identification-numbers
+      clause: organisations should not collect, use or disclose NRIC numbers except where required
+    examples:
+      match:
+        - "NRIC S1234567D was processed"
+      no_match:
+        - "PA12348L"
+
+  - id: kr-rrn
+    title: Korean resident registration number (RRN)
+    category: personal-data
+    entity: KR_RRN
+    # A birth date, then a digit for sex and century (1–4; 5–8 are foreigners' numbers) and six more; numbers
+    # issued since October 2020 carry no check digit, so the date and that digit are what is checked.
+    patterns:
+      - '\b\d{6}-?[1-4]\d{6}\b'
+    validator: kr-rrn
+    context:
+      words: [rrn, "resident registration", "주민등록번호", "주민번호"]
+      window: 40
+      required: false
+    action: redact
+    priority: 64
+    message: >
+      A resident registration number identifies a resident of Korea. PromptGate replaced it with a placeholder
+      before sending.
+    source: &pipa
+      title: Korea, Personal Information Protection Act, Article 24-2
+      url: https://www.law.go.kr/LSW/eng/engLsSc.do?menuId=2&query=personal%20information%20protection%20act
+      clause: resident registration numbers may be processed only where a law requires it
+    examples:
+      match:
+        - "His Korean RRN is 960121-1234567"
+      no_match:
+        - "001332-1234567"
+
+  - id: th-tnin
+    title: Thai national ID number
+    category: personal-data
+    entity: TH_TNIN
+    # The Thai word for the ID number is listed in its NFKC form too: the screener reads text so (SARA AM splits).
+    patterns:
+      - '\b[1-8][ -]?\d{4}[ -]?\d{5}[ -]?\d{2}[ -]?\d\b'
+    validator: th-tnin
+    context:
+      words: [thai, tnin, "national id", "เลขประจำตัวประชาชน", "เลขประจําตัวประชาชน", "บัตรประชาชน", "thai id"]
+      window: 64
+    action: redact
+    priority: 63
+    message: >
+      A Thai national ID number identifies a resident of Thailand. PromptGate replaced it with a placeholder before
+      sending.
+    source: &pdpa-th
+      title: Thailand, Personal Data Protection Act B.E. 2562 (2019), s. 26
+      url: https://www.pdpc.or.th/
+      clause: personal data must be protected from unauthorised disclosure
+    examples:
+      match:
+        - "My Thai ID is 1234567890121"
+        - "เลขประจำตัวประชาชน: 3456789012347"
+      no_match:
+        - "My Thai ID is 1234567890122"
+        - "1234567890121"
+"""#),
         ("canada-ontario.yaml", #"""
 # Identifiers of Canadian and Ontario residents: Social Insurance Number (Luhn), Ontario health card (OHIP) and
 # Ontario driver's licence.
@@ -133,6 +404,2877 @@ rules:
       no_match:
         - "How do I keep residents' data confidential?"
         - "The confidentiality policy is on the intranet."
+"""#),
+        ("credentials-gitleaks.yaml", #"""
+# Generated by scripts/import-gitleaks.py from gitleaks' default rule set. Do not edit: run the script.
+#
+# Source: https://github.com/gitleaks/gitleaks, config/gitleaks.toml at commit b58d3f102cf3a2c84cb7f923d05c25c9b1aed84b.
+# MIT License, Copyright (c) 2019 Zachary Rice. Permission is hereby granted, free of charge, to any person
+# obtaining a copy of this software and associated documentation files (the "Software"), to deal in the
+# Software without restriction, including without limitation the rights to use, copy, modify, merge, publish,
+# distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is
+# furnished to do so, subject to the following conditions: The above copyright notice and this permission
+# notice shall be included in all copies or substantial portions of the Software. THE SOFTWARE IS PROVIDED
+# "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF
+# MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR
+# COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT,
+# TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
+# THE SOFTWARE.
+#
+# Translation: see scripts/import-gitleaks.py. Gitleaks' per-rule allow-lists (regular expressions over the
+# secret or the line, and stop words) are not carried over: a rule's allow-list here holds exact values only.
+# The generic-api-key rule keeps the one that matters most (a secret of letters and _.- only is a word).
+# Rules not imported (31):
+#   airtable-personnal-access-token: refused by the engine: rule 'airtable-personnal-access-token' does not find its match example "patm]]]]]]]]]]]]]].5b4c57d1fbdc048ba1459e9a17a9af4d7abdc8c82e50093873436b1f40d14b74" (fo
+#   anthropic-admin-api-key: the credentials pack's rule api-secret-key finds the same values
+#   anthropic-api-key: the credentials pack's rule api-secret-key finds the same values
+#   aws-access-token: the credentials pack's rule aws-access-key finds the same values
+#   bittrex-secret-key: the same pattern as bittrex-access-key, which finds its values
+#   curl-auth-user: no example could be made from its pattern (no example found)
+#   freemius-secret-key: applies to files of one kind (its path pattern): a prompt has no path
+#   gcp-api-key: the credentials pack's rule google-api-key finds the same values
+#   github-app-token: the credentials pack's rule github-token finds the same values
+#   github-fine-grained-pat: the credentials pack's rule github-token finds the same values
+#   github-oauth: the credentials pack's rule github-token finds the same values
+#   github-pat: the credentials pack's rule github-token finds the same values
+#   github-refresh-token: the credentials pack's rule github-token finds the same values
+#   hashicorp-tf-password: applies to files of one kind (its path pattern): a prompt has no path
+#   jwt: the credentials pack's rule jwt finds the same values
+#   kraken-access-token: refused by the engine: rule 'kraken-access-token': pattern "(?i)(?:kraken)(?:[ \\t\\w.-]{0,20})[\\s\'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'\"\\s=]{0,5}([a-z0-9\\/=_\\+\\-]
+#   kubernetes-secret-yaml: applies to files of one kind (its path pattern): a prompt has no path
+#   nuget-config-password: applies to files of one kind (its path pattern): a prompt has no path
+#   openai-api-key: refused by the engine: rule 'openai-api-key' does not find its match example "sk-proj-B55cQQi2pPzrMtPdmxUVs5oMdrt4rOcKUyCbX035pEW3t1B5CCKO07oTwkMANvocURzGR6kUuFT3BlbkFJEOCTx3fXx4o4xxR
+#   pkcs12-file: matches file paths only: a prompt has no path
+#   private-key: the credentials pack's rule private-key finds the same values
+#   sidekiq-sensitive-url: the credentials pack's rule connection-string finds the same values
+#   slack-app-token: the credentials pack's rule slack-token finds the same values
+#   slack-bot-token: the credentials pack's rule slack-token finds the same values
+#   slack-config-access-token: the credentials pack's rule slack-token finds the same values
+#   slack-config-refresh-token: the credentials pack's rule slack-token finds the same values
+#   slack-legacy-bot-token: the credentials pack's rule slack-token finds the same values
+#   slack-legacy-token: the credentials pack's rule slack-token finds the same values
+#   slack-legacy-workspace-token: the credentials pack's rule slack-token finds the same values
+#   slack-user-token: the credentials pack's rule slack-token finds the same values
+#   stripe-access-token: the credentials pack's rule api-secret-key finds the same values
+# Rules whose large repeats were relaxed for Hyperscan (6; 1: upper bounds opened, 2: and lower bounds cut to 40):
+#   aws-amazon-bedrock-api-key-long-lived: 1
+#   generic-api-key: 1
+#   gitlab-pat-routable: 1
+#   gitlab-runner-authentication-token-routable: 1
+#   grafana-api-key: 1
+#   pypi-upload-token: 1
+pack: credentials-gitleaks
+title: Credentials (gitleaks' default rules)
+version: "gitleaks-b58d3f102cf3"
+rules:
+  - id: 1password-secret-key
+    title: "Uncovered a possible 1Password secret key, potentially compromising access to secrets in vaults"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): a3-
+    patterns:
+      - '\bA3-[A-Z0-9]{6}-(?:(?:[A-Z0-9]{11})|(?:[A-Z0-9]{6}-[A-Z0-9]{5}))-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\b'
+    validator: entropy-3.8
+    action: block
+    priority: 84
+    message: &secret-message >
+      This prompt contains a secret (a key, token or password). PromptGate did not send it. Remove the
+      secret, and if it was pasted anywhere outside your password manager, ask IT to rotate it.
+    source: &gitleaks
+      title: New York State ITS policy NYS-P24-001, Acceptable Use of Artificial Intelligence Technologies (2024); rule from gitleaks
+      url: https://its.ny.gov/system/files/documents/2024/01/nys-p24-001-acceptable-use-of-artificial-intelligence-technologies-1_0.pdf
+      clause: no restricted or confidential information in public generative AI
+    examples:
+      match: ["A3-1GZWE3-K81IOPX5MXO-3LC5J-30MB8-3N8LG"]
+
+  - id: 1password-service-account-token
+    title: "Uncovered a possible 1Password service account token, potentially compromising access to secrets in vaults"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): ops_
+    patterns:
+      - 'ops_eyJ[a-zA-Z0-9+/]{250,}={0,3}'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["ops_eyJCd8XE8X1YW72qTYlKOiXWzm00PjIQNTvwHB19bnUY62aMOLSCm9eTc8oU86ES4hL7VoHhsDAdvGlmzDN5c0dsgP5tYKMahcghGAonmIa77bhjPit52pJYNf5ZIKG2IPiYoMaCudv12bjysDIA4VZZzjOmco1aSFlITMx40wmMTBEjrXQ5jbMn9KVWuPGzkTAwtzK4kk1pdnA7JM1tYc1FOhYfmOuTy8tP0BAcniwWwnMGICoy0h4mKVVj6"]
+
+  - id: adafruit-api-key
+    title: "Identified a potential Adafruit API Key, which could lead to unauthorized access to Adafruit services and sensitive data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): adafruit
+    patterns:
+      - '(?i)(?:adafruit)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["adafruit=itfrtj2tol8nn6u10s9xyoyyovuiie91 "]
+
+  - id: adobe-client-id
+    title: "Detected a pattern that resembles an Adobe OAuth Web Client ID, posing a risk of compromised Adobe integrations and data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): adobe
+    patterns:
+      - '(?i)(?:adobe)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["adobe=7781846d554b4cd65fc06484d4c525e1\""]
+      no_match: ["adobe=77777777777777777777777777777777\""]
+
+  - id: adobe-client-secret
+    title: "Discovered a potential Adobe Client Secret, which, if exposed, could allow unauthorized Adobe service access and data manipulation"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): p8e-
+    patterns:
+      - '\b(p8e-(?i)[a-z0-9]{32})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["p8e-oxz3h6zc6vz7qee5zbmtw0n6ecpqmojb;"]
+
+  - id: age-secret-key
+    title: "Discovered a potential Age encryption tool secret key, risking data decryption and unauthorized access to sensitive information"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): age-secret-key-1
+    patterns:
+      - 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["AGE-SECRET-KEY-1T32T5GRCH36MC4HP4Z3U63X4W9D3P4CEC3WRCVR6NMZ9LKDQLCX4EC4WCT"]
+
+  - id: airtable-api-key
+    title: "Uncovered a possible Airtable API Key, potentially compromising database access and leading to data leakage or alteration"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): airtable
+    patterns:
+      - '(?i)(?:airtable)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{17})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["airtable=ucvo07d9ir3ceenyh'"]
+
+  - id: algolia-api-key
+    title: "Identified an Algolia API Key, which could result in unauthorized search operations and data exposure on Algolia-managed platforms"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): algolia
+    patterns:
+      - '(?i)(?:algolia)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["algolia=wvc8j13l3x51eel8enmu902wxdvxi39k;"]
+
+  - id: alibaba-access-key-id
+    title: "Detected an Alibaba Cloud AccessKey ID, posing a risk of unauthorized cloud resource access and potential data compromise"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): ltai
+    patterns:
+      - '\b(LTAI(?i)[a-z0-9]{20})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["LTAItchbaq6ulgyatbobvr67'"]
+
+  - id: alibaba-secret-key
+    title: "Discovered a potential Alibaba Cloud Secret Key, potentially allowing unauthorized operations and data access within Alibaba Cloud"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): alibaba
+    patterns:
+      - '(?i)(?:alibaba)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["alibaba=c6y88sbsj4dwgixc6ml9unit9onu5m\""]
+      no_match: ["alibaba=cccccccccccccccccccccccccccccc\""]
+
+  - id: artifactory-api-key
+    title: "Detected an Artifactory api key, posing a risk unauthorized access to the central repository"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): akcp
+    patterns:
+      - '\bAKCp[A-Za-z0-9]{69}\b'
+    validator: entropy-4.5
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["AKCpI3MMU54MxsQ0xrDjqNdOBDOucga82P3ln5DroZdRpZZSKcFyI61nr2drNr9wBOkf0JID3"]
+
+  - id: artifactory-reference-token
+    title: "Detected an Artifactory reference token, posing a risk of impersonation and unauthorized access to the central repository"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): cmvmd
+    patterns:
+      - '\bcmVmd[A-Za-z0-9]{59}\b'
+    validator: entropy-4.5
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["cmVmd05y9la6qMpduTR6JVYyuBKbfnCODqMJLK37YV19JFRmCgIwyU8z7rUzw1Jg"]
+
+  - id: asana-client-id
+    title: "Discovered a potential Asana Client ID, risking unauthorized access to Asana projects and sensitive task information"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): asana
+    patterns:
+      - '(?i)(?:asana)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{16})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["asana=3109722642970795 "]
+
+  - id: asana-client-secret
+    title: "Identified an Asana Client Secret, which could lead to compromised project management integrity and unauthorized access"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): asana
+    patterns:
+      - '(?i)(?:asana)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["asana=zvd4nw0nzulznt89vi0haafuze5xtu6i "]
+
+  - id: atlassian-api-token
+    title: "Detected an Atlassian API token, posing a threat to project management and collaboration tool security and data confidentiality"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): atlassian, confluence, jira, atatt3
+    patterns:
+      - '(?i)(?:(?-i:ATLASSIAN|[Aa]tlassian)|(?-i:CONFLUENCE|[Cc]onfluence)|(?-i:JIRA|[Jj]ira))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20}[a-f0-9]{4})(?:[\x60''"\s;]|\\[nr]|$)|\b(ATATT3[A-Za-z0-9_\-=]{186})'
+    validator: entropy-3.5
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["ATLASSIAN=wcbd9x5kpyido3ok1ppw2879 "]
+
+  - id: authress-service-client-access-key
+    title: "Uncovered a possible Authress Service Client Access Key, which may compromise access control services and sensitive data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sc_, ext_, scauth_, authress_
+    patterns:
+      - '\b((?:sc|ext|scauth|authress)_(?i)[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.(?-i:acc)[_-][a-z0-9-]{10,32}\.[a-z0-9+/_=-]{30,120})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["sc_chhltfb47zxry2ye44xl9nes.wx2ndz.acc_q4zpohvmlt9v6rkp3rzg5nax.cy3mdc2d28m0h924lkr2l76wuoit8r\""]
+
+  - id: aws-amazon-bedrock-api-key-long-lived
+    title: "Identified a pattern that may indicate long-lived Amazon Bedrock API keys, risking unauthorized Amazon Bedrock usage"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): absk
+    patterns:
+      - '\b(ABSK[A-Za-z0-9+/]{109,}={0,2})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["ABSKHk63OA2eKQq7ub8KX1y0wnQQIyHlMxDi81lCTG7fik3BoRx3Gn96OQUiZErF8gjtUIcswqofh9cIfpftRozsDx4HQFIuTsCGgPYc0Oh3Eey7L\""]
+
+  - id: aws-amazon-bedrock-api-key-short-lived
+    title: "Identified a pattern that may indicate short-lived Amazon Bedrock API keys, risking unauthorized Amazon Bedrock usage"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): bedrock-api-key-
+    patterns:
+      - 'bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"]
+
+  - id: azure-ad-client-secret
+    title: "Azure AD Client Secret"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): q~
+    patterns:
+      - '(?:^|[\\''"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\''"\x60\s<),])'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["Oon0Q~sFh9vhW67IsPi00EXguBRYQnUuyTdmE"]
+
+  - id: beamer-api-token
+    title: "Detected a Beamer API token, potentially compromising content management and exposing sensitive notifications and updates"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): beamer
+    patterns:
+      - '(?i)(?:beamer)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(b_[a-z0-9=_\-]{44})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["beamer=b_5yga413lnhtekkq6hnkdpztosqo5ktfac6dftkmqajp4;"]
+
+  - id: bitbucket-client-id
+    title: "Discovered a potential Bitbucket Client ID, risking unauthorized repository access and potential codebase exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): bitbucket
+    patterns:
+      - '(?i)(?:bitbucket)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["bitbucket=00afyjdcj8c8jukpknjqg6fk0fweg8fg`"]
+
+  - id: bitbucket-client-secret
+    title: "Discovered a potential Bitbucket Client Secret, posing a risk of compromised code repositories and unauthorized access"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): bitbucket
+    patterns:
+      - '(?i)(?:bitbucket)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{64})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["bitbucket=kcd0zi8xi6nq7u9stahimq4040x9k07d4obqdx698i2rgc57ahgp3xsfudb5vgjb "]
+
+  - id: bittrex-access-key
+    title: "Identified a Bittrex Access Key, which could lead to unauthorized access to cryptocurrency trading accounts and financial loss"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): bittrex
+    patterns:
+      - '(?i)(?:bittrex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["bittrex=it7s8xwn9cfr8hozsjavtfk7j5ncrtsr "]
+
+  - id: cisco-meraki-api-key
+    title: "Cisco Meraki is a cloud-managed IT solution that provides networking, security, and device management through an easy-to-use interface"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): meraki
+    patterns:
+      - '(?i:(?:(?-i:[Mm]eraki|MERAKI))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{40})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["meraki=d119abc5c1db0bf5b1841e7e760c6ae949f4f65d "]
+      no_match: ["meraki=dddddddddddddddddddddddddddddddddddddddd "]
+
+  - id: clickhouse-cloud-api-secret-key
+    title: "Identified a pattern that may indicate clickhouse cloud API secret key, risking unauthorized clickhouse cloud api access and data breaches on ClickHouse Cloud platforms"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): 4b1d
+    patterns:
+      - '\b(4b1d[A-Za-z0-9]{38})\b'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["4b1dMByeGOB06GVdTEKvv0M4H6ZRxczEcIh0Df5XBV"]
+
+  - id: clojars-api-token
+    title: "Uncovered a possible Clojars API token, risking unauthorized access to Clojure libraries and potential code manipulation"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): clojars_
+    patterns:
+      - '(?i)CLOJARS_[a-z0-9]{60}'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["CLOJARS_57t7rmbriro1zb3m6pz5jj862q10qnakdcrv51hf9vay7hspqg0fpv0n9dv5"]
+
+  - id: cloudflare-api-key
+    title: "Detected a Cloudflare API Key, potentially compromising cloud application deployments and operational security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): cloudflare
+    patterns:
+      - '(?i)(?:cloudflare)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{40})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["cloudflare=xc48e60ppd1c50anlznb83xzlvec2x2sjiekddct'"]
+      no_match: ["cloudflare=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'"]
+
+  - id: cloudflare-global-api-key
+    title: "Detected a Cloudflare Global API Key, potentially compromising cloud application deployments and operational security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): cloudflare
+    patterns:
+      - '(?i)(?:cloudflare)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{37})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["cloudflare=a9ca5e08838fbfccc8b02b0916abb8bf8d284;"]
+      no_match: ["cloudflare=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa;"]
+
+  - id: cloudflare-origin-ca-key
+    title: "Detected a Cloudflare Origin CA Key, potentially compromising cloud application deployments and operational security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): cloudflare, v1.0-
+    patterns:
+      - '\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["v1.0-7f128d4162be09051d0af057-ace91b647aca125298b3f39e5b319184bb45e741407003e0f21f766c39657aca899820d148a7b298cf94534976b25a1a8b1504d112801af8762d1ad1d5007b9a93540abbdfba388833`"]
+
+  - id: codecov-access-token
+    title: "Found a pattern resembling a Codecov Access Token, posing a risk of unauthorized access to code coverage reports and sensitive data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): codecov
+    patterns:
+      - '(?i)(?:codecov)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["codecov=krahkrepu6yr2scdh6blrd8xrlrsa0xq'"]
+
+  - id: cohere-api-token
+    title: "Identified a Cohere Token, posing a risk of unauthorized access to AI services and data manipulation"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): cohere, co_api_key
+    patterns:
+      - '(?i:(?:cohere|CO_API_KEY)(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-zA-Z0-9]{40})'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["cohere=6svUijuiaxZBEqsj18fSuAjLdjYZ4BlKuJxudpm0 "]
+      no_match: ["cohere=6666666666666666666666666666666666666666 "]
+
+  - id: coinbase-access-token
+    title: "Detected a Coinbase Access Token, posing a risk of unauthorized access to cryptocurrency accounts and financial transactions"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): coinbase
+    patterns:
+      - '(?i)(?:coinbase)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{64})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["coinbase=489qlbqofqfycs24uccayghk2r6sni17tavjlpjebw7u04wkm7c3wmw62z010f3u "]
+
+  - id: confluent-access-token
+    title: "Identified a Confluent Access Token, which could compromise access to streaming data platforms and sensitive data flow"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): confluent
+    patterns:
+      - '(?i)(?:confluent)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{16})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["confluent=u52quwjztmdu34m9;"]
+
+  - id: confluent-secret-key
+    title: "Found a Confluent Secret Key, potentially risking unauthorized operations and data access within Confluent services"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): confluent
+    patterns:
+      - '(?i)(?:confluent)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["confluent=poawr6xs9rcjuw90xcx5yfjjavzztjfa4lvi7r6ewery99ck7hd0k2xg5ns4ngsm;"]
+
+  - id: contentful-delivery-api-token
+    title: "Discovered a Contentful delivery API token, posing a risk to content management systems and data integrity"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): contentful
+    patterns:
+      - '(?i)(?:contentful)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{43})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["contentful=ylrcu3afzzgqknld35o4e8t0zmr01oq9wp22x6q56f7`"]
+
+  - id: curl-auth-header
+    title: "Discovered a potential authorization token provided in a curl command header, which could compromise the curl accessed resource"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): curl
+    patterns:
+      - '\bcurl\b(?:.*?|.*?(?:[\r\n]{1,2}.*?){1,5})[ \t\n\r](?:-H|--header)(?:=|[ \t]{0,5})(?:"(?i)(?:Authorization:[ \t]{0,5}(?:Basic[ \t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \t]([\w=~@.+/-]{8,})|([\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \t]{0,5}([\w=~@.+/-]{8,}))"|''(?i)(?:Authorization:[ \t]{0,5}(?:Basic[ \t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \t]([\w=~@.+/-]{8,})|([\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \t]{0,5}([\w=~@.+/-]{8,}))'')(?:\B|\s|$)'
+    validator: entropy-2.75
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["curl -H=\"Authorization:Basic y4es8pq6crong2kpi5n044pu\""]
+      no_match: ["curl -H=\"Authorization:Basic yyyyyyyyyyyyyyyyyyyyyyyy\""]
+
+  - id: databricks-api-token
+    title: "Uncovered a Databricks API token, which may compromise big data analytics platforms and sensitive data processing"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): dapi
+    patterns:
+      - '\b(dapi[a-f0-9]{32}(?:-\d)?)'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["dapid0d540e4762722f2f6b61db64445ed91`"]
+
+  - id: datadog-access-token
+    title: "Detected a Datadog Access Token, potentially risking monitoring and analytics data exposure and manipulation"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): datadog
+    patterns:
+      - '(?i)(?:datadog)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{40})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["datadog=ybadpnwkbckyfhkkuy09v34wm2qkd0k8jqpf0xl9\""]
+
+  - id: defined-networking-api-token
+    title: "Identified a Defined Networking API token, which could lead to unauthorized network operations and data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): dnkey
+    patterns:
+      - '(?i)(?:dnkey)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["dnkey=dnkey-0baip6vt6vkd37man70aybf7zu-54oiarigynlfk3ijaodn1ebuqrz5e84w2m5wzywyj0lmrab0p225'"]
+
+  - id: digitalocean-access-token
+    title: "Found a DigitalOcean OAuth Access Token, risking unauthorized cloud resource access and data compromise"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): doo_v1_
+    patterns:
+      - '\b(doo_v1_[a-f0-9]{64})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["doo_v1_8950f82151e7115ee01ed6bf370c7e1bbd97bf03cdbc46b8e48955e8f80f97d1'"]
+
+  - id: digitalocean-pat
+    title: "Discovered a DigitalOcean Personal Access Token, posing a threat to cloud infrastructure security and data privacy"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): dop_v1_
+    patterns:
+      - '\b(dop_v1_[a-f0-9]{64})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["dop_v1_1be60f3c20b5852d05400491d1edf7477575a4d8dd83f54790e08cfbb90a0dca\""]
+
+  - id: digitalocean-refresh-token
+    title: "Uncovered a DigitalOcean OAuth Refresh Token, which could allow prolonged unauthorized access and resource manipulation"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): dor_v1_
+    patterns:
+      - '(?i)\b(dor_v1_[a-f0-9]{64})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["dor_v1_f2e775c4c025645ee30f86de987639a474b6027d51065d18768cb7a52c35bc52;"]
+
+  - id: discord-api-token
+    title: "Detected a Discord API key, potentially compromising communication channels and user data privacy on Discord"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): discord
+    patterns:
+      - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{64})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["discord=da28a7f2d83630391bd7e16d577433f540d9e2e7f8aa3a10cd69385c486c2ef2 "]
+
+  - id: discord-client-id
+    title: "Identified a Discord client ID, which may lead to unauthorized integrations and data exposure in Discord applications"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): discord
+    patterns:
+      - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{18})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["discord=702694894366871598 "]
+      no_match: ["discord=777777777777777777 "]
+
+  - id: discord-client-secret
+    title: "Discovered a potential Discord client secret, risking compromised Discord bot integrations and data leaks"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): discord
+    patterns:
+      - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["discord=bkax4iq56hl1i3d09dct2iefnqo9zbkn "]
+      no_match: ["discord=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb "]
+
+  - id: doppler-api-token
+    title: "Discovered a Doppler API token, posing a risk to environment and secrets management security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): dp.pt.
+    patterns:
+      - 'dp\.pt\.(?i)[a-z0-9]{43}'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["dp.pt.kvmhs470mss6cdyvi3nxa8tvjupes02iw9gnsdm7c6t"]
+
+  - id: droneci-access-token
+    title: "Detected a Droneci Access Token, potentially compromising continuous integration and deployment workflows"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): droneci
+    patterns:
+      - '(?i)(?:droneci)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["droneci=zkuce116ukhyo3i5w5i13d63jtxqy44v\""]
+
+  - id: dropbox-api-token
+    title: "Identified a Dropbox API secret, which could lead to unauthorized file access and data breaches in Dropbox storage"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): dropbox
+    patterns:
+      - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{15})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["dropbox=7q91tuuek6urhiq`"]
+
+  - id: dropbox-long-lived-api-token
+    title: "Found a Dropbox long-lived API token, risking prolonged unauthorized access to cloud storage and sensitive data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): dropbox
+    patterns:
+      - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{11}(AAAAAAAAAA)[a-z0-9\-_=]{43})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["dropbox=ru4pg97r9x2AAAAAAAAAAowfdpzq7lx5kdggaoebws1he4egs5i5uwbdvscrj00z\""]
+
+  - id: dropbox-short-lived-api-token
+    title: "Discovered a Dropbox short-lived API token, posing a risk of temporary but potentially harmful data access and manipulation"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): dropbox
+    patterns:
+      - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(sl\.[a-z0-9\-=_]{135})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["dropbox=sl.i1uw4ecgyh85pl7c1spkhoj7zkua66dbw03283w4qlupuw2orp00cssnuiau9rmzx47azewss96f7vk10edbn1dxoywmre0uibh594as8zblpgd6y46d1qr2ts1yqillw24g508'"]
+
+  - id: duffel-api-token
+    title: "Uncovered a Duffel API token, which may compromise travel platform integrations and sensitive customer data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): duffel_
+    patterns:
+      - 'duffel_(?:test|live)_(?i)[a-z0-9_\-=]{43}'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["duffel_test_rfids2cyyk5z6vfbvhp8t3qsfxk358p2duc1s6uk4mk"]
+
+  - id: dynatrace-api-token
+    title: "Detected a Dynatrace API token, potentially risking application performance monitoring and data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): dt0c01.
+    patterns:
+      - 'dt0c01\.(?i)[a-z0-9]{24}\.[a-z0-9]{64}'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["dt0c01.kqgyc43s4uudds72s2xzosla.zym6htfmxqboroexadnnsg47nw3vvie2nshir6zzl7ohnqcsdmkvk3e07hjv9vbn"]
+
+  - id: easypost-api-token
+    title: "Identified an EasyPost API token, which could lead to unauthorized postal and shipment service access and data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): ezak
+    patterns:
+      - '\bEZAK(?i)[a-z0-9]{54}\b'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["EZAKium9e052ferhs2qsp89nje4k7ko1xvcyadpbft1qsmw2hz2nugl7js"]
+
+  - id: easypost-test-api-token
+    title: "Detected an EasyPost test API token, risking exposure of test environments and potentially sensitive shipment data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): eztk
+    patterns:
+      - '\bEZTK(?i)[a-z0-9]{54}\b'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["EZTK06md7wkxqgvsdrb2m8npn6irkbeq5hcz4xd11l8iu0vroljtblj0g7"]
+
+  - id: etsy-access-token
+    title: "Found an Etsy Access Token, potentially compromising Etsy shop management and customer data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): etsy
+    patterns:
+      - '(?i)(?:(?-i:ETSY|[Ee]tsy))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["ETSY=4lm1nkgdc0rnz9s9gok1pgrc\""]
+      no_match: ["ETSY=444444444444444444444444\""]
+
+  - id: facebook-access-token
+    title: "Discovered a Facebook Access Token, posing a risk of unauthorized access to Facebook accounts and personal data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): facebook
+    patterns:
+      - '(?i)\b(\d{15,16}(\||%)[0-9a-z\-_]{27,40})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["5314950639077020|d214s2nskew65e7apdejj7wuqhw;"]
+
+  - id: facebook-page-access-token
+    title: "Discovered a Facebook Page Access Token, posing a risk of unauthorized access to Facebook accounts and personal data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): eaam, eaac
+    patterns:
+      - '\b(EAA[MC](?i)[a-z0-9]{100,})'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["EAAM6hyoby80ooh3i9mxkgu7iph0px7xdaxn9rq8jnr6qsdvrkxtkhb9bz1cv6yuaxhb95s56cyr79r67dtwdb6m0px9jpwljurllfwz\""]
+
+  - id: facebook-secret
+    title: "Discovered a Facebook Application secret, posing a risk of unauthorized access to Facebook accounts and personal data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): facebook
+    patterns:
+      - '(?i)(?:facebook)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["facebook=50a8041f0e8343c342f943f079fdcb36;"]
+      no_match: ["facebook=55555555555555555555555555555555;"]
+
+  - id: fastly-api-token
+    title: "Uncovered a Fastly API key, which may compromise CDN and edge cloud services, leading to content delivery and security issues"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): fastly
+    patterns:
+      - '(?i)(?:fastly)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["fastly=33duz4a87kz82mnrgugydwzqlhgbb6of;"]
+
+  - id: finicity-api-token
+    title: "Detected a Finicity API token, potentially risking financial data access and unauthorized financial operations"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): finicity
+    patterns:
+      - '(?i)(?:finicity)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["finicity=b77116804dc70bee8a78423cf3e1886d "]
+
+  - id: finicity-client-secret
+    title: "Identified a Finicity Client Secret, which could lead to compromised financial service integrations and data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): finicity
+    patterns:
+      - '(?i)(?:finicity)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["finicity=w7y5w6y632rigi7t9c1u;"]
+
+  - id: finnhub-access-token
+    title: "Found a Finnhub Access Token, risking unauthorized access to financial market data and analytics"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): finnhub
+    patterns:
+      - '(?i)(?:finnhub)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["finnhub=sqfhi4m4yaoznnnql3xh`"]
+
+  - id: flickr-access-token
+    title: "Discovered a Flickr Access Token, posing a risk of unauthorized photo management and potential data leakage"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): flickr
+    patterns:
+      - '(?i)(?:flickr)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["flickr=l0bomo8yvlb6bpd9lsfz8jnestd2qh65`"]
+
+  - id: flutterwave-encryption-key
+    title: "Uncovered a Flutterwave Encryption Key, which may compromise payment processing and sensitive financial information"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): flwseck_test
+    patterns:
+      - 'FLWSECK_TEST-(?i)[a-h0-9]{12}'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["FLWSECK_TEST-83a55d5g5c8g"]
+
+  - id: flutterwave-public-key
+    title: "Detected a Finicity Public Key, potentially exposing public cryptographic operations and integrations"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): flwpubk_test
+    patterns:
+      - 'FLWPUBK_TEST-(?i)[a-h0-9]{32}-X'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["FLWPUBK_TEST-4625465e0fdbfc26f03697gf8hbdcec7-X"]
+
+  - id: flutterwave-secret-key
+    title: "Identified a Flutterwave Secret Key, risking unauthorized financial transactions and data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): flwseck_test
+    patterns:
+      - 'FLWSECK_TEST-(?i)[a-h0-9]{32}-X'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["FLWSECK_TEST-507hdggb090h3b3cg0650f661h735f8f-X"]
+
+  - id: flyio-access-token
+    title: "Uncovered a Fly.io API key"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): fo1_, fm1, fm2_
+    patterns:
+      - '\b((?:fo1_[\w-]{43}|fm1[ar]_[a-zA-Z0-9+\/]{100,}={0,3}|fm2_[a-zA-Z0-9+\/]{100,}={0,3}))'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["fo1_YX2wetxipDCjTJQsUqWTKz3s3MPA92a59TPR2dcPiAG\""]
+
+  - id: frameio-api-token
+    title: "Found a Frame.io API token, potentially compromising video collaboration and project management"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): fio-u-
+    patterns:
+      - 'fio-u-(?i)[a-z0-9\-_=]{64}'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["fio-u-i4nn2pkne7ab9ibzzvd19n4nvtdlwxwhej1t7bz7wl8m0mjgqupu2gurcnyjf47n"]
+
+  - id: freshbooks-access-token
+    title: "Discovered a Freshbooks Access Token, posing a risk to accounting software access and sensitive financial data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): freshbooks
+    patterns:
+      - '(?i)(?:freshbooks)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["freshbooks=zq7u9tq2cukle1w1yde7lj140y60wjly74910qw2on21du9919p6k8fshpubrtvp`"]
+
+  - id: generic-api-key
+    title: "Detected a Generic API Key, potentially exposing access to various services and sensitive operations"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): access, api, auth, key, credential, creds, passwd, password, secret, token
+    patterns:
+      - '(?i)(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([\w.=-]{10,}|[a-z0-9][a-z0-9+/]{11,}={0,3})'
+    validator: generic-secret
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["access=HmQDsEEMTyVektjF9SMj0j6t\""]
+      no_match: ["access=HHHHHHHHHHHHHHHHHHHHHHHH\""]
+
+  - id: gitlab-cicd-job-token
+    title: "Identified a GitLab CI/CD Job Token, potential access to projects and some APIs on behalf of a user while the CI job is running"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glcbt-
+    patterns:
+      - 'glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glcbt-dmDnV_xkz2PIh9sA2p8HjNyohu"]
+
+  - id: gitlab-deploy-token
+    title: "Identified a GitLab Deploy Token, risking access to repositories, packages and containers with write access"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): gldt-
+    patterns:
+      - 'gldt-[0-9a-zA-Z_\-]{20}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["gldt-7fSeWRFeZfWQdDAgb3Cj"]
+
+  - id: gitlab-feature-flag-client-token
+    title: "Identified a GitLab feature flag client token, risks exposing user lists and features flags used by an application"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glffct-
+    patterns:
+      - 'glffct-[0-9a-zA-Z_\-]{20}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glffct-s8iZDbbZGhfI2t0rhjsr"]
+
+  - id: gitlab-feed-token
+    title: "Identified a GitLab feed token, risking exposure of user data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glft-
+    patterns:
+      - 'glft-[0-9a-zA-Z_\-]{20}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glft-psexRJpRdv73cWauV6x5"]
+
+  - id: gitlab-incoming-mail-token
+    title: "Identified a GitLab incoming mail token, risking manipulation of data sent by mail"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glimt-
+    patterns:
+      - 'glimt-[0-9a-zA-Z_\-]{25}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glimt-LpZME8TkeDAIxKGtBisyteS5L"]
+
+  - id: gitlab-kubernetes-agent-token
+    title: "Identified a GitLab Kubernetes Agent token, risking access to repos and registry of projects connected via agent"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glagent-
+    patterns:
+      - 'glagent-[0-9a-zA-Z_\-]{50}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glagent-kFgqFkWaNrrKDkx7HWlf2c42L2BZlLCxLatJphTDY2TLJRX8NQ"]
+
+  - id: gitlab-oauth-app-secret
+    title: "Identified a GitLab OIDC Application Secret, risking access to apps using GitLab as authentication provider"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): gloas-
+    patterns:
+      - 'gloas-[0-9a-zA-Z_\-]{64}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["gloas-gxfYWQ0vk3zWiuWgJvjzZeDvmGOuQjzLQtvU9w99K3regrtTRXGNsUBwdFjXtoQD"]
+
+  - id: gitlab-pat
+    title: "Identified a GitLab Personal Access Token, risking unauthorized access to GitLab repositories and codebase exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glpat-
+    patterns:
+      - 'glpat-[\w-]{20}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glpat-dhCS5htD76Uifuwe08jb"]
+
+  - id: gitlab-pat-routable
+    title: "Identified a GitLab Personal Access Token (routable), risking unauthorized access to GitLab repositories and codebase exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glpat-
+    patterns:
+      - '\bglpat-[0-9a-zA-Z_-]{27,}\.[0-9a-z]{2}[0-9a-z]{7}\b'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glpat-1bGXuvRuKRII8IaRZFPBhUpK5Oh.ojjwcoi6b"]
+
+  - id: gitlab-ptt
+    title: "Found a GitLab Pipeline Trigger Token, potentially compromising continuous integration workflows and project security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glptt-
+    patterns:
+      - 'glptt-[0-9a-f]{40}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glptt-4ea541197431968750a6c85db6d9652fb8612808"]
+
+  - id: gitlab-rrt
+    title: "Discovered a GitLab Runner Registration Token, posing a risk to CI/CD pipeline integrity and unauthorized access"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): gr1348941
+    patterns:
+      - 'GR1348941[\w-]{20}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["GR1348941R2aYv0vjhStHZB7YQ670"]
+
+  - id: gitlab-runner-authentication-token
+    title: "Discovered a GitLab Runner Authentication Token, posing a risk to CI/CD pipeline integrity and unauthorized access"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glrt-
+    patterns:
+      - 'glrt-[0-9a-zA-Z_\-]{20}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glrt-8Ydzabql7EfLkSYI2vSp"]
+
+  - id: gitlab-runner-authentication-token-routable
+    title: "Discovered a GitLab Runner Authentication Token (Routable), posing a risk to CI/CD pipeline integrity and unauthorized access"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glrt-
+    patterns:
+      - '\bglrt-t\d_[0-9a-zA-Z_\-]{27,}\.[0-9a-z]{2}[0-9a-z]{7}\b'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glrt-t2_CAOfpkQcNj0Zj5bGATN7Nbh898g.oeop10kkv"]
+
+  - id: gitlab-scim-token
+    title: "Discovered a GitLab SCIM Token, posing a risk to unauthorized access for a organization or instance"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glsoat-
+    patterns:
+      - 'glsoat-[0-9a-zA-Z_\-]{20}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glsoat-LvgbBJEH16kNzFxYsFaW"]
+
+  - id: gitlab-session-cookie
+    title: "Discovered a GitLab Session Cookie, posing a risk to unauthorized access to a user account"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): _gitlab_session=
+    patterns:
+      - '_gitlab_session=[0-9a-z]{32}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["_gitlab_session=l8kd5ryswp3zuxlez4g6465w31js3eoe"]
+
+  - id: gitter-access-token
+    title: "Uncovered a Gitter Access Token, which may lead to unauthorized access to chat and communication services"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): gitter
+    patterns:
+      - '(?i)(?:gitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{40})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["gitter=7ytpnc1n1hipjf21cmil9bwh6toarsy63c028652 "]
+
+  - id: gocardless-api-token
+    title: "Detected a GoCardless API token, potentially risking unauthorized direct debit payment operations and financial data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): live_, gocardless
+    patterns:
+      - '(?i)(?:gocardless)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(live_(?i)[a-z0-9\-_=]{40})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["gocardless=live_f5bz9wyqo2g9kip8i0d09hquqnfd2pvg31gzykr2 "]
+
+  - id: grafana-api-key
+    title: "Identified a Grafana API key, which could compromise monitoring dashboards and sensitive data analytics"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): eyjrijoi
+    patterns:
+      - '(?i)\b(eyJrIjoi[A-Za-z0-9]{70,}={0,3})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["eyJrIjoiFaC7amNu9qACefi51PiPOmjb8GX8gsgoTTKREGr1kdhcL0UWOdckvT3C9u2ya106RnCx03`"]
+
+  - id: grafana-cloud-api-token
+    title: "Found a Grafana cloud API token, risking unauthorized access to cloud-based monitoring services and data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glc_
+    patterns:
+      - '(?i)\b(glc_[A-Za-z0-9+/]{32,400}={0,3})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glc_4fyPm6er93M7AF5cXrN3fkLrvrTigLRc;"]
+
+  - id: grafana-service-account-token
+    title: "Discovered a Grafana service account token, posing a risk of compromised monitoring services and data integrity"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): glsa_
+    patterns:
+      - '(?i)\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["glsa_ETXt7NVDwDwR2OkleLcxuxYMSWOpneGy_bB30Fccd "]
+
+  - id: harness-api-key
+    title: "Identified a Harness Access Token (PAT or SAT), risking unauthorized access to a Harness account"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): pat., sat.
+    patterns:
+      - '(?:pat|sat)\.[a-zA-Z0-9_-]{22}\.[a-zA-Z0-9]{24}\.[a-zA-Z0-9]{20}'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["pat.XwdZsjtp9sTWpt0pHA366Z.lOP8SgDzCZoj0KFrQUasJbsi.XG0c03iTH4VamgP5CwZp"]
+
+  - id: hashicorp-tf-api-token
+    title: "Uncovered a HashiCorp Terraform user/org API token, which may lead to unauthorized infrastructure management and security breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): atlasv1
+    patterns:
+      - '(?i)[a-z0-9]{14}\.(?-i:atlasv1)\.[a-z0-9\-_=]{60,70}'
+    validator: entropy-3.5
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["opxk4j2lpaftks.atlasv1.nc2z3eap0vb1vugqxhkz8xehgchqwxn053n183iuv4u0e0zai824pts8f3fs"]
+
+  - id: heroku-api-key
+    title: "Detected a Heroku API Key, potentially compromising cloud application deployments and operational security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): heroku
+    patterns:
+      - '(?i)(?:heroku)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["heroku=6474d6fe-f3c5-27d6-426b-5c8cb24b2f2a "]
+
+  - id: heroku-api-key-v2
+    title: "Detected a Heroku API Key, potentially compromising cloud application deployments and operational security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): hrku-aa
+    patterns:
+      - '\b((HRKU-AA[0-9a-zA-Z_-]{58}))'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["HRKU-AAjw5ItD6oHLnrDvo3d6IToizqsmCElYr5wIS5M63OidJOYULMZx7EeYQyKM`"]
+
+  - id: hubspot-api-key
+    title: "Found a HubSpot API Token, posing a risk to CRM data integrity and unauthorized marketing operations"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): hubspot
+    patterns:
+      - '(?i)(?:hubspot)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["hubspot=65A8EB66-CB57-5EF3-743D-0AFC33740ECC;"]
+
+  - id: huggingface-access-token
+    title: "Discovered a Hugging Face Access token, which could lead to unauthorized access to AI models and sensitive data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): hf_
+    patterns:
+      - '\b(hf_(?i:[a-z]{34}))'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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 "]
+
+  - id: huggingface-organization-api-token
+    title: "Uncovered a Hugging Face Organization API token, potentially compromising AI organization accounts and associated data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): api_org_
+    patterns:
+      - '\b(api_org_(?i:[a-z]{34}))'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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`"]
+
+  - id: infracost-api-token
+    title: "Detected an Infracost API Token, risking unauthorized access to cloud cost estimation tools and financial data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): ico-
+    patterns:
+      - '\b(ico-[a-zA-Z0-9]{32})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["ico-npYY8o6j5TkySfAJVL0mXNN3JQJhrfL1\""]
+
+  - id: intercom-api-key
+    title: "Identified an Intercom API Token, which could compromise customer communication channels and data privacy"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): intercom
+    patterns:
+      - '(?i)(?:intercom)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{60})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["intercom=5m0wsg6p1mrlxzg6762lhdozn7hd0cz03ugikkhtul3l92jvjiw23fgxw37g;"]
+
+  - id: intra42-client-secret
+    title: "Found a Intra42 client secret, which could lead to unauthorized access to the 42School API and sensitive data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): intra, s-s4t2ud-, s-s4t2af-
+    patterns:
+      - '\b(s-s4t2(?:ud|af)-(?i)[abcdef0123456789]{64})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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'"]
+
+  - id: jfrog-api-key
+    title: "Found a JFrog API Key, posing a risk of unauthorized access to software artifact repositories and build pipelines"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): jfrog, artifactory, bintray, xray
+    patterns:
+      - '(?i)(?:jfrog|artifactory|bintray|xray)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{73})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["jfrog=1b10wntxxawlce24yqpaidxd7wywt8uqjmpn3ytupmh9vvf3u2d14qdytrcqgotsic867rews'"]
+
+  - id: jfrog-identity-token
+    title: "Discovered a JFrog Identity Token, potentially compromising access to JFrog services and sensitive software artifacts"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): jfrog, artifactory, bintray, xray
+    patterns:
+      - '(?i)(?:jfrog|artifactory|bintray|xray)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["jfrog=63ntxm2ufdjmcoxx0lj5juwit0hzuviy83sk79mv66znrc3idga994cxkpttuglh'"]
+
+  - id: jwt-base64
+    title: "Detected a Base64-encoded JSON Web Token, posing a risk of exposing encoded authentication and data exchange information"
+    category: credentials
+    entity: JWT
+    # gitleaks keywords (prefilter): zxlk
+    patterns:
+      - '\bZXlK(?:(?P<alg>aGJHY2lPaU)|(?P<apu>aGNIVWlPaU)|(?P<apv>aGNIWWlPaU)|(?P<aud>aGRXUWlPaU)|(?P<b64>aU5qUWlP)|(?P<crit>amNtbDBJanBi)|(?P<cty>amRIa2lPaU)|(?P<epk>bGNHc2lPbn)|(?P<enc>bGJtTWlPaU)|(?P<jku>cWEzVWlPaU)|(?P<jwk>cWQyc2lPb)|(?P<iss>cGMzTWlPaU)|(?P<iv>cGRpSTZJ)|(?P<kid>cmFXUWlP)|(?P<key_ops>clpYbGZiM0J6SWpwY)|(?P<kty>cmRIa2lPaUp)|(?P<nonce>dWIyNWpaU0k2)|(?P<p2c>d01tTWlP)|(?P<p2s>d01uTWlPaU)|(?P<ppt>d2NIUWlPaU)|(?P<sub>emRXSWlPaU)|(?P<svt>emRuUWlP)|(?P<tag>MFlXY2lPaU)|(?P<typ>MGVYQWlPaUp)|(?P<url>MWNtd2l)|(?P<use>MWMyVWlPaUp)|(?P<ver>MlpYSWlPaU)|(?P<version>MlpYSnphVzl1SWpv)|(?P<x>NElqb2)|(?P<x5c>NE5XTWlP)|(?P<x5t>NE5YUWlPaU)|(?P<x5ts256>NE5YUWpVekkxTmlJNkl)|(?P<x5u>NE5YVWlPaU)|(?P<zip>NmFYQWlPaU))[a-zA-Z0-9\/\\_+\-\r\n]{40,}={0,2}'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["ZXlKaGJHY2lPaUruaTVrByQ49ep0InLS552FeL1n1KZxtlI2MgJ30b"]
+
+  - id: kucoin-access-token
+    title: "Found a Kucoin Access Token, risking unauthorized access to cryptocurrency exchange services and transactions"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): kucoin
+    patterns:
+      - '(?i)(?:kucoin)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{24})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["kucoin=1d16871a679b59bd0fa6170e'"]
+
+  - id: kucoin-secret-key
+    title: "Discovered a Kucoin Secret Key, which could lead to compromised cryptocurrency operations and financial data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): kucoin
+    patterns:
+      - '(?i)(?:kucoin)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["kucoin=93ca837a-62a1-3d09-610d-2b6c8448bfa1'"]
+
+  - id: launchdarkly-access-token
+    title: "Uncovered a Launchdarkly Access Token, potentially compromising feature flag management and application functionality"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): launchdarkly
+    patterns:
+      - '(?i)(?:launchdarkly)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{40})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["launchdarkly=2htkm68zy357org3l2kjdqez6igh0d0attbyvom0 "]
+
+  - id: linear-api-key
+    title: "Detected a Linear API Token, posing a risk to project management tools and sensitive task data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): lin_api_
+    patterns:
+      - 'lin_api_(?i)[a-z0-9]{40}'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["lin_api_0k7hn97b9epz28g3oycat3b1oookojapi9q26k2p"]
+
+  - id: linear-client-secret
+    title: "Identified a Linear Client Secret, which may compromise secure integrations and sensitive project management data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): linear
+    patterns:
+      - '(?i)(?:linear)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["linear=576fafce9f71e40c1f98c9e38bf6a24b'"]
+      no_match: ["linear=55555555555555555555555555555555'"]
+
+  - id: linkedin-client-id
+    title: "Found a LinkedIn Client ID, risking unauthorized access to LinkedIn integrations and professional data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): linkedin, linked_in, linked-in
+    patterns:
+      - '(?i)(?:linked[_-]?in)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{14})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["linkedin=7otnphritsv2go`"]
+      no_match: ["linkedin=77777777777777`"]
+
+  - id: linkedin-client-secret
+    title: "Discovered a LinkedIn Client secret, potentially compromising LinkedIn application integrations and user data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): linkedin, linked_in, linked-in
+    patterns:
+      - '(?i)(?:linked[_-]?in)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{16})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["linkedin=xp3nmmyh01051kx5'"]
+      no_match: ["linkedin=xxxxxxxxxxxxxxxx'"]
+
+  - id: lob-api-key
+    title: "Uncovered a Lob API Key, which could lead to unauthorized access to mailing and address verification services"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): test_, live_
+    patterns:
+      - '(?i)(?:lob)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((live|test)_[a-f0-9]{35})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["lob=live_d2b57a8fb57ecf3864dfb724b9237ec12c8 "]
+
+  - id: lob-pub-api-key
+    title: "Detected a Lob Publishable API Key, posing a risk of exposing mail and print service integrations"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): test_pub, live_pub, _pub
+    patterns:
+      - '(?i)(?:lob)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((test|live)_pub_[a-f0-9]{31})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["lob=test_pub_80d1f8a0d6d2791d51fc86174d2ccc4;"]
+
+  - id: looker-client-id
+    title: "Found a Looker Client ID, risking unauthorized access to a Looker account and exposing sensitive data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): looker
+    patterns:
+      - '(?i)(?:looker)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["looker=5911x0w780vtgoi07cfv'"]
+
+  - id: looker-client-secret
+    title: "Found a Looker Client Secret, risking unauthorized access to a Looker account and exposing sensitive data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): looker
+    patterns:
+      - '(?i)(?:looker)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["looker=j0z4p3hexc50syhv787mrync "]
+
+  - id: mailchimp-api-key
+    title: "Identified a Mailchimp API key, potentially compromising email marketing campaigns and subscriber data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): mailchimp
+    patterns:
+      - '(?i)(?:MailchimpSDK.initialize|mailchimp)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32}-us\d\d)'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["MailchimpSDKxinitialize=94d3bbdf443a3cd85fe518c1dcaf85ed-us33'"]
+
+  - id: mailgun-private-api-token
+    title: "Found a Mailgun private API token, risking unauthorized email service operations and data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): mailgun
+    patterns:
+      - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(key-[a-f0-9]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["mailgun=key-34cbed4027568940ef164f9d9ff9c0e0;"]
+
+  - id: mailgun-pub-key
+    title: "Discovered a Mailgun public validation key, which could expose email verification processes and associated data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): mailgun
+    patterns:
+      - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(pubkey-[a-f0-9]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["mailgun=pubkey-ad2ba81cb352d9bae01a92cc76bbadc9;"]
+
+  - id: mailgun-signing-key
+    title: "Uncovered a Mailgun webhook signing key, potentially compromising email automation and data integrity"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): mailgun
+    patterns:
+      - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["mailgun=c908447d9e0d763d1ede8e6caeb18991-9d415cch-agh2h0bf`"]
+
+  - id: mapbox-api-token
+    title: "Detected a MapBox API token, posing a risk to geospatial services and sensitive location data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): mapbox
+    patterns:
+      - '(?i)(?:mapbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(pk\.[a-z0-9]{60}\.[a-z0-9]{22})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["mapbox=pk.vitxhxyrg5s3ual9dn7juqbciqvu4n2j7mohv019fh37xuqaoegrxgea1n70.p4s8xrlu6s9id9ajc084u7;"]
+
+  - id: mattermost-access-token
+    title: "Identified a Mattermost Access Token, which may compromise team communication channels and data privacy"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): mattermost
+    patterns:
+      - '(?i)(?:mattermost)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{26})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["mattermost=6jj94oad5y4l1pbn1uoaez6vr2 "]
+
+  - id: maxmind-license-key
+    title: "Discovered a potential MaxMind license key"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): _mmk
+    patterns:
+      - '\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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`"]
+
+  - id: messagebird-api-token
+    title: "Found a MessageBird API token, risking unauthorized access to communication platforms and message data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): messagebird, message-bird, message_bird
+    patterns:
+      - '(?i)(?:message[_-]?bird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{25})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["messagebird=76e9utpjidft9nf02qc7w84vq "]
+
+  - id: messagebird-client-id
+    title: "Discovered a MessageBird client ID, potentially compromising API integrations and sensitive communication data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): messagebird, message-bird, message_bird
+    patterns:
+      - '(?i)(?:message[_-]?bird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["messagebird=91f79e81-793a-c625-c474-239d68deee87\""]
+
+  - id: microsoft-teams-webhook
+    title: "Uncovered a Microsoft Teams Webhook, which could lead to unauthorized access to team collaboration tools and data leaks"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): webhook.office.com, webhookb2, incomingwebhook
+    patterns:
+      - 'https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}@[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["https://vkzk0s5btockzkzpb4icl86t.webhook.office.com/webhookb2/g5slpmxo-jwq2-udc5-s5z8-1xm5vpnucsvv@syt7pa9f-ndus-qx0h-az2f-6ptbbz62v6wr/IncomingWebhook/41ndd2cz20mcot3hyfd9ngimqqgglbul/y1mpky3h-zo8f-lrr5-m2ok-ym8ozf2x3zhg"]
+
+  - id: netlify-access-token
+    title: "Detected a Netlify Access Token, potentially compromising web hosting services and site management"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): netlify
+    patterns:
+      - '(?i)(?:netlify)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{40,46})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["netlify=9rf3015kww4xh7brxdcqnm5uv0t2p7k3hxugpfb0\""]
+
+  - id: new-relic-browser-api-token
+    title: "Identified a New Relic ingest browser API token, risking unauthorized access to application performance data and analytics"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): nrjs-
+    patterns:
+      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRJS-[a-f0-9]{19})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["new-relic=NRJS-08b70bf5d28c2323246'"]
+
+  - id: new-relic-insert-key
+    title: "Discovered a New Relic insight insert key, compromising data injection into the platform"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): nrii-
+    patterns:
+      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRII-[a-z0-9-]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["new-relic=NRII-6ywftx7j1xnwbvxs0ab97ro5dzh49red\""]
+
+  - id: new-relic-user-api-id
+    title: "Found a New Relic user API ID, posing a risk to application monitoring services and data integrity"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): new-relic, newrelic, new_relic
+    patterns:
+      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["new-relic=79jdwoi23s1fjmxy18pk38s32k6v2o37tjb33y3i8wyq2yaciv3b91573z5jp7hl`"]
+
+  - id: new-relic-user-api-key
+    title: "Discovered a New Relic user API Key, which could lead to compromised application insights and performance monitoring"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): nrak
+    patterns:
+      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRAK-[a-z0-9]{27})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["new-relic=NRAK-n2po093xvwastppy8s6f0ltbbi4;"]
+
+  - id: notion-api-token
+    title: "Notion API token"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): ntn_
+    patterns:
+      - '\b(ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3})'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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'"]
+
+  - id: npm-access-token
+    title: "Uncovered an npm access token, potentially compromising package management and code repository access"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): npm_
+    patterns:
+      - '(?i)\b(npm_[a-z0-9]{36})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["npm_vwuer8efutxd5gkpz3v7n6cugqqp0f5oqjkj "]
+
+  - id: nytimes-access-token
+    title: "Detected a Nytimes Access Token, risking unauthorized access to New York Times APIs and content services"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): nytimes, new-york-times, newyorktimes
+    patterns:
+      - '(?i)(?:nytimes|new-york-times,|newyorktimes)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["nytimes=8dmrbk74gtla6dm3y15vm14o3zj5o23h'"]
+
+  - id: octopus-deploy-api-key
+    title: "Discovered a potential Octopus Deploy API key, risking application deployments and operational security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): api-
+    patterns:
+      - '\b(API-[A-Z0-9]{26})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["API-PDLXI1T6Y75U1S6W3HM4IECTOX "]
+
+  - id: okta-access-token
+    title: "Identified an Okta Access Token, which may compromise identity management services and user authentication data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): okta
+    patterns:
+      - '(?i:(?:(?-i:[Oo]kta|OKTA))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(00[\w=\-]{40})'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["Okta=005E9WY9ru6FkEpB1AM9PzeiJ0770YuZxsZmVAzvP1;"]
+      no_match: ["Okta=000000000000000000000000000000000000000000;"]
+
+  - id: openshift-user-token
+    title: "Found an OpenShift user token, potentially compromising an OpenShift/Kubernetes cluster"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sha256~
+    patterns:
+      - '\b(sha256~[\w-]{43})(?:[^\w-]|$)'
+    validator: entropy-3.5
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["sha256~SByUsWBP5ymkfnr7aq7vJ6Hy9qUsVxVTC9a0J6bf6WQ "]
+
+  - id: perplexity-api-key
+    title: "Detected a Perplexity API key, which could lead to unauthorized access to Perplexity AI services and data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): pplx-
+    patterns:
+      - '\b(pplx-[a-zA-Z0-9]{48})(?:[\x60''"\s;]|\\[nr]|$|\b)'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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\""]
+
+  - id: plaid-api-token
+    title: "Discovered a Plaid API Token, potentially compromising financial data aggregation and banking services"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): plaid
+    patterns:
+      - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["plaid=access-sandbox-7f8c3d56-87ac-5542-53ff-26483c9a36f3;"]
+
+  - id: plaid-client-id
+    title: "Uncovered a Plaid Client ID, which could lead to unauthorized financial service integrations and data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): plaid
+    patterns:
+      - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})'
+    validator: entropy-3.5
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["plaid=qai76pn2w44lgiwgh5xgf377 "]
+      no_match: ["plaid=qqqqqqqqqqqqqqqqqqqqqqqq "]
+
+  - id: plaid-secret-key
+    title: "Detected a Plaid Secret key, risking unauthorized access to financial accounts and sensitive transaction data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): plaid
+    patterns:
+      - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})'
+    validator: entropy-3.5
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["plaid=eqobxi9mz5tq6zh5nn3tf9jnsnk922\""]
+      no_match: ["plaid=eeeeeeeeeeeeeeeeeeeeeeeeeeeeee\""]
+
+  - id: planetscale-api-token
+    title: "Identified a PlanetScale API token, potentially compromising database management and operations"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): pscale_tkn_
+    patterns:
+      - '\b(pscale_tkn_(?i)[\w=\.-]{32,64})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["pscale_tkn_nrhTT1kKEGLRWB9NGWPrqrBGRdMPdXgK'"]
+
+  - id: planetscale-oauth-token
+    title: "Found a PlanetScale OAuth token, posing a risk to database access control and sensitive data integrity"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): pscale_oauth_
+    patterns:
+      - '\b(pscale_oauth_[\w=\.-]{32,64})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["pscale_oauth_hvrxwFyHuJB1EHZSrPc1tyLGGmnFQ7EU'"]
+
+  - id: planetscale-password
+    title: "Discovered a PlanetScale password, which could lead to unauthorized database operations and data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): pscale_pw_
+    patterns:
+      - '(?i)\b(pscale_pw_(?i)[\w=\.-]{32,64})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["pscale_pw_nYDZsLFnBEemKMG1chy2w9gAY5VTiQvK "]
+
+  - id: postman-api-token
+    title: "Uncovered a Postman API token, potentially compromising API testing and development workflows"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): pmak-
+    patterns:
+      - '\b(PMAK-(?i)[a-f0-9]{24}\-[a-f0-9]{34})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["PMAK-41bc85e7f746f1cae2c835c5-66f270e6e86abc68279c730e7299caa6f2\""]
+
+  - id: prefect-api-token
+    title: "Detected a Prefect API token, risking unauthorized access to workflow management and automation services"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): pnu_
+    patterns:
+      - '\b(pnu_[a-zA-Z0-9]{36})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["pnu_jP6sIehrPlpntXHIv6jGp7mZl3RM4YS6CZYB "]
+
+  - id: privateai-api-token
+    title: "Identified a PrivateAI Token, posing a risk of unauthorized access to AI services and data manipulation"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): privateai, private_ai, private-ai
+    patterns:
+      - '(?i:(?:private[_-]?ai)(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["privateai=awn52yrus6scf8bxq2c45dq8prvexipj`"]
+      no_match: ["privateai=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`"]
+
+  - id: pulumi-api-token
+    title: "Found a Pulumi API token, posing a risk to infrastructure as code services and cloud resource management"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): pul-
+    patterns:
+      - '\b(pul-[a-f0-9]{40})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["pul-d5ee78001dfb8fd69d53aa4fccc184f24393c9c1;"]
+
+  - id: pypi-upload-token
+    title: "Discovered a PyPI upload token, potentially compromising Python package distribution and repository integrity"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): pypi-ageichlwas5vcmc
+    patterns:
+      - 'pypi-AgEIcHlwaS5vcmc[\w-]{50,}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["pypi-AgEIcHlwaS5vcmcsu4PnhDkeFi1bN9Qr0Ur0KFsNBLk6HedBP84Pk1EBp83YgnbBV"]
+
+  - id: rapidapi-access-token
+    title: "Uncovered a RapidAPI Access Token, which could lead to unauthorized access to various APIs and data services"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): rapidapi
+    patterns:
+      - '(?i)(?:rapidapi)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{50})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["rapidapi=f3p2bwtrpdvimwk1qy7xc2yux9owwavb44a163ea8asgodvm7x "]
+
+  - id: readme-api-token
+    title: "Detected a Readme API token, risking unauthorized documentation management and content exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): rdme_
+    patterns:
+      - '\b(rdme_[a-z0-9]{70})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["rdme_e9vkvubma2gordma2wuz8fxbuxytdei9xk4vqnro6ia2fe9lbcmn2j17oxqpq9ihxera3c'"]
+
+  - id: rubygems-api-token
+    title: "Identified a Rubygem API token, potentially compromising Ruby library distribution and package management"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): rubygems_
+    patterns:
+      - '\b(rubygems_[a-f0-9]{48})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["rubygems_cf7052696a883cb740194304835065014e20b7585d7497e6\""]
+
+  - id: scalingo-api-token
+    title: "Found a Scalingo API token, posing a risk to cloud platform services and application deployment security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): tk-us-
+    patterns:
+      - '\b(tk-us-[\w-]{48})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["tk-us-1frHhCxADd3bmR4mTjRX83qysuG2dM4Th6r9r0HBw9rsgZdW`"]
+
+  - id: sendbird-access-id
+    title: "Discovered a Sendbird Access ID, which could compromise chat and messaging platform integrations"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sendbird
+    patterns:
+      - '(?i)(?:sendbird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["sendbird=89578568-88ce-6c42-b29d-66101125a323 "]
+
+  - id: sendbird-access-token
+    title: "Uncovered a Sendbird Access Token, potentially risking unauthorized access to communication services and user data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sendbird
+    patterns:
+      - '(?i)(?:sendbird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{40})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["sendbird=3473cf22998c2b536777ac24b5883b85cc21132f "]
+
+  - id: sendgrid-api-token
+    title: "Detected a SendGrid API token, posing a risk of unauthorized email service operations and data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sg.
+    patterns:
+      - '\b(SG\.(?i)[a-z0-9=_\-\.]{66})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["SG.zmorb18khtydst7zqq3wp8t0zgz75tqz17crzauvymc6fnlo5a95qkvlv1516fyv0m`"]
+
+  - id: sendinblue-api-token
+    title: "Identified a Sendinblue API token, which may compromise email marketing services and subscriber data privacy"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): xkeysib-
+    patterns:
+      - '\b(xkeysib-[a-f0-9]{64}\-(?i)[a-z0-9]{16})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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;"]
+
+  - id: sentry-access-token
+    title: "Found a Sentry.io Access Token (old format), risking unauthorized access to error tracking services and sensitive application data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sentry
+    patterns:
+      - '(?i)(?:sentry)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{64})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["sentry=960cf86ee0606719a1a299cd03f38d114b4e6f37daad60c3fc7da996da7fd990\""]
+      no_match: ["sentry=9999999999999999999999999999999999999999999999999999999999999999\""]
+
+  - id: sentry-org-token
+    title: "Found a Sentry.io Organization Token, risking unauthorized access to error tracking services and sensitive application data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sntrys_eyjpyxqio
+    patterns:
+      - '\bsntrys_eyJpYXQiO[a-zA-Z0-9+/]{10,200}(?:LCJyZWdpb25fdXJs|InJlZ2lvbl91cmwi|cmVnaW9uX3VybCI6)[a-zA-Z0-9+/]{10,200}={0,2}_[a-zA-Z0-9+/]{43}(?:[^a-zA-Z0-9+/]|$)'
+    validator: entropy-4.5
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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 "]
+
+  - id: sentry-user-token
+    title: "Found a Sentry.io User Token, risking unauthorized access to error tracking services and sensitive application data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sntryu_
+    patterns:
+      - '\b(sntryu_[a-f0-9]{64})'
+    validator: entropy-3.5
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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;"]
+
+  - id: settlemint-application-access-token
+    title: "Found a Settlemint Application Access Token"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sm_aat
+    patterns:
+      - '\b(sm_aat_[a-zA-Z0-9]{16})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["sm_aat_igKytKyqzolVv9xl'"]
+
+  - id: settlemint-personal-access-token
+    title: "Found a Settlemint Personal Access Token"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sm_pat
+    patterns:
+      - '\b(sm_pat_[a-zA-Z0-9]{16})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["sm_pat_5423VAkePh9VA9oz'"]
+
+  - id: settlemint-service-access-token
+    title: "Found a Settlemint Service Access Token"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sm_sat
+    patterns:
+      - '\b(sm_sat_[a-zA-Z0-9]{16})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["sm_sat_TQKX5iEpo2qq43Tt\""]
+
+  - id: shippo-api-token
+    title: "Discovered a Shippo API token, potentially compromising shipping services and customer order data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): shippo_
+    patterns:
+      - '\b(shippo_(?:live|test)_[a-fA-F0-9]{40})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["shippo_live_4c7434CCb79C82AcD7e0a7efAc3BC67cbEeAc5FB\""]
+
+  - id: shopify-access-token
+    title: "Uncovered a Shopify access token, which could lead to unauthorized e-commerce platform access and data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): shpat_
+    patterns:
+      - 'shpat_[a-fA-F0-9]{32}'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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"]
+
+  - id: shopify-custom-access-token
+    title: "Detected a Shopify custom access token, potentially compromising custom app integrations and e-commerce data security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): shpca_
+    patterns:
+      - 'shpca_[a-fA-F0-9]{32}'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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"]
+
+  - id: shopify-private-app-access-token
+    title: "Identified a Shopify private app access token, risking unauthorized access to private app data and store operations"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): shppa_
+    patterns:
+      - 'shppa_[a-fA-F0-9]{32}'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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"]
+
+  - id: shopify-shared-secret
+    title: "Found a Shopify shared secret, posing a risk to application authentication and e-commerce platform security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): shpss_
+    patterns:
+      - 'shpss_[a-fA-F0-9]{32}'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["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"]
+
+  - id: sidekiq-secret
+    title: "Discovered a Sidekiq Secret, which could lead to compromised background job processing and application data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): bundle_enterprise__contribsys__com, bundle_gems__contribsys__com
+    patterns:
+      - '(?i)(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["BUNDLE_ENTERPRISE__CONTRIBSYS__COM=12f1cd53:bdb81e14\""]
+
+  - id: slack-webhook-url
+    title: "Discovered a Slack Webhook, which could lead to unauthorized message posting and data leakage in Slack channels"
+    category: credentials
+    entity: SLACK_TOKEN
+    # gitleaks keywords (prefilter): hooks.slack.com
+    patterns:
+      - '(?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["hooksxslackxcom/services/GR61XYuo8NCP0VwLhHjc7k9NtlKpXMCKwz5GlJv8HIy"]
+
+  - id: snyk-api-token
+    title: "Uncovered a Snyk API token, potentially compromising software vulnerability scanning and code security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): snyk
+    patterns:
+      - '(?i)(?:snyk[_.-]?(?:(?:api|oauth)[_.-]?)?(?:key|token))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["snykkey=621bc236-ff88-e614-e3dd-ab78b98fe531'"]
+
+  - id: sonar-api-token
+    title: "Uncovered a Sonar API token, potentially compromising software vulnerability scanning and code security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sonar
+    patterns:
+      - '(?i)(?:sonar[_.-]?(login|token))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((?:squ_|sqp_|sqa_)?[a-z0-9=_\-]{40})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["sonarlogin=kfvc0slkifqwng52pwouun9met6yst90ld59u07s "]
+
+  - id: sourcegraph-access-token
+    title: "Sourcegraph is a code search and navigation engine"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sgp_, sourcegraph
+    patterns:
+      - '(?i)\b(\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}|[a-fA-F0-9]{40})\b)'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["sgp_08C5ddAcF2e723dE_f9C486ebdEE1954CcB1a26DFbbFdBF110d5C7681\""]
+
+  - id: square-access-token
+    title: "Detected a Square Access Token, risking unauthorized payment processing and financial transaction exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sq0atp-, eaaa
+    patterns:
+      - '\b((?:EAAA|sq0atp-)[\w-]{22,60})'
+    validator: entropy-2
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["EAAATuBjX148VaMQQnQ4xkcdAayP`"]
+
+  - id: squarespace-access-token
+    title: "Identified a Squarespace Access Token, which may compromise website management and content control on Squarespace"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): squarespace
+    patterns:
+      - '(?i)(?:squarespace)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["squarespace=624d6b27-51cb-6921-31df-5b66aa1569cd`"]
+
+  - id: sumologic-access-id
+    title: "Discovered a SumoLogic Access ID, potentially compromising log management services and data analytics integrity"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sumo
+    patterns:
+      - '(?i:(?:(?-i:[Ss]umo|SUMO))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(su[a-zA-Z0-9]{12})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["Sumo=sunLns2oCmtRkD`"]
+
+  - id: sumologic-access-token
+    title: "Uncovered a SumoLogic Access Token, which could lead to unauthorized access to log data and analytics insights"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sumo
+    patterns:
+      - '(?i)(?:(?-i:[Ss]umo|SUMO))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["Sumo=lv2u638qzlr3by64nujap93kosi3ggn6dxcq7hzl4xp1p6tixh2frezur7ql69nl "]
+      no_match: ["Sumo=llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll "]
+
+  - id: telegram-bot-api-token
+    title: "Detected a Telegram Bot API Token, risking unauthorized bot operations and message interception on Telegram"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): telegr
+    patterns:
+      - '(?i)(?:telegr)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{5,16}:(?-i:A)[a-z0-9_\-]{34})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["telegr=1457051653253655:Aqqi2m0cbuzsra60r876wy5rkexbsqbuc5x;"]
+
+  - id: travisci-access-token
+    title: "Identified a Travis CI Access Token, potentially compromising continuous integration services and codebase security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): travis
+    patterns:
+      - '(?i)(?:travis)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{22})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["travis=6qswy2n3lo8a5023jgtfew`"]
+
+  - id: twilio-api-key
+    title: "Found a Twilio API Key, posing a risk to communication services and sensitive customer interaction data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): sk
+    patterns:
+      - 'SK[0-9a-fA-F]{32}'
+    validator: entropy-3
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["SKf626FA3CE3935f5D47fe8a9Be8a5b17D"]
+
+  - id: twitch-api-token
+    title: "Discovered a Twitch API token, which could compromise streaming services and account integrations"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): twitch
+    patterns:
+      - '(?i)(?:twitch)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["twitch=e25rgrnwhcrn6xciemmcvkw153eek7;"]
+
+  - id: twitter-access-secret
+    title: "Uncovered a Twitter Access Secret, potentially risking unauthorized Twitter integrations and data breaches"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): twitter
+    patterns:
+      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{45})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["twitter=ksfo41u5hh9yd0b9rtsyv6i4bj5bcn6uf27ah327vbr9n`"]
+
+  - id: twitter-access-token
+    title: "Detected a Twitter Access Token, posing a risk of unauthorized account operations and social media data exposure"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): twitter
+    patterns:
+      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{15,25}-[a-zA-Z0-9]{20,40})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["twitter=207725530934491365449826-StDUtlZlvvWatV32a0Y08iv7;"]
+
+  - id: twitter-api-key
+    title: "Identified a Twitter API Key, which may compromise Twitter application integrations and user data security"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): twitter
+    patterns:
+      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{25})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["twitter=8wtkicbw42grlbeu282c30w6f'"]
+
+  - id: twitter-api-secret
+    title: "Found a Twitter API Secret, risking the security of Twitter app integrations and sensitive data access"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): twitter
+    patterns:
+      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{50})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["twitter=crw3711mrtbthz9mx8t3fbpm9fjsf4rhptimtszol78xs3drg5 "]
+
+  - id: twitter-bearer-token
+    title: "Discovered a Twitter Bearer Token, potentially compromising API access and data retrieval from Twitter"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): twitter
+    patterns:
+      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(A{22}[a-zA-Z0-9%]{80,100})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["twitter=AAAAAAAAAAAAAAAAAAAAAAPzm1DL7gP5kUWGEk2FsGs1J9OMKvRcAno0UGIK0IDrjKNmQcRRyJ9IuATQr43cyagmrlythHhh3bIQli`"]
+
+  - id: typeform-api-token
+    title: "Uncovered a Typeform API token, which could lead to unauthorized survey management and data collection"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): tfp_
+    patterns:
+      - '(?i)(?:typeform)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(tfp_[a-z0-9\-_\.=]{59})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["typeform=tfp_q2dj0lgsmpam770ka6yxpucf9f4y9ti5qfzw8sidi1u2ftol8642lfccach;"]
+
+  - id: vault-batch-token
+    title: "Detected a Vault Batch Token, risking unauthorized access to secret management services and sensitive data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): hvb.
+    patterns:
+      - '\b(hvb\.[\w-]{138,300})'
+    validator: entropy-4
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["hvb.EbaVpQhyw4qH1XKmxvrZtdaxVb0KwFWLz2fti1WnAG6cpeRDVyHTst2M4C81kVrs75asvKVSCuEcX1HNM2HiF9Putvpnatv5RrbUzj7K0eMHivNYVuBwPRVB5MdsczASxyPeuRbE5m "]
+
+  - id: vault-service-token
+    title: "Identified a Vault Service Token, potentially compromising infrastructure security and access to sensitive credentials"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): hvs., s.
+    patterns:
+      - '\b((?:hvs\.[\w-]{90,120}|s\.(?i:[a-z0-9]{24})))'
+    validator: entropy-3.5
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["hvs.DCd8G2nH6pvphLQbnh69QGai4eiifGbYDZM74e5uBw6CCZKKwdntad3w2Cbpwqxvd2KP3Lk57iHZhpyDapUWTrX3UR;"]
+
+  - id: yandex-access-token
+    title: "Found a Yandex Access Token, posing a risk to Yandex service integrations and user data privacy"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): yandex
+    patterns:
+      - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(t1\.[A-Z0-9a-z_-]+[=]{0,2}\.[A-Z0-9a-z_-]{86}[=]{0,2})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["yandex=t1.EvdqYFNe7AwQGnd7Pu4dO2UP.9Ii3oPEtdHLixbR1E2EtXmoOA3SKWl8tEnzJDSxIqT23cyWcvwCAHFwIgY0JddbhguVFghk8uSLCDLQNCe6KJr`"]
+
+  - id: yandex-api-key
+    title: "Discovered a Yandex API Key, which could lead to unauthorized access to Yandex services and data manipulation"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): yandex
+    patterns:
+      - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(AQVN[A-Za-z0-9_\-]{35,38})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["yandex=AQVNu3k1SW9kiEIDzyyEqhnWq2TLgZOlhoB4XOb\""]
+
+  - id: yandex-aws-access-token
+    title: "Uncovered a Yandex AWS Access Token, potentially compromising cloud resource access and data security on Yandex Cloud"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): yandex
+    patterns:
+      - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(YC[a-zA-Z0-9_\-]{38})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["yandex=YCUNVDyQC7R9iZ9YL9BqdPtNelzPIgXLPegu7TgC`"]
+
+  - id: zendesk-secret-key
+    title: "Detected a Zendesk Secret Key, risking unauthorized access to customer support services and sensitive ticketing data"
+    category: credentials
+    entity: API_KEY
+    # gitleaks keywords (prefilter): zendesk
+    patterns:
+      - '(?i)(?:zendesk)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{40})'
+    action: block
+    priority: 84
+    message: *secret-message
+    source: *gitleaks
+    examples:
+      match: ["zendesk=ei28zboqu26lqq9k3tw549zw7xei3qckyq5mr03x'"]
 """#),
         ("credentials.yaml", #"""
 # Secrets that must never leave: cloud keys, tokens, private keys, passwords in configuration and connection
@@ -332,6 +3474,458 @@ rules:
       no_match:
         - "postgres://db.internal:5432/permits"
 """#),
+        ("europe-national.yaml", #"""
+# National identifiers of residents from more European countries: the UK's National Insurance number, driving
+# licence and passport; Italy's codice fiscale (check character), partita IVA (Luhn), driving licence, passport and
+# identity card; Poland's PESEL, Finland's henkilötunnus (mod 31), Sweden's personnummer (Luhn), France's NIR (key
+# mod 97), Belgium's national number (mod 97), Portugal's NIF (mod 11), Denmark's CPR number, and Germany's health
+# insurance (KVNR) and pension insurance (RVNR) numbers. Entity names are Presidio's where it has the type. A format
+# that other numbers share (nine or eleven bare digits, two letters and seven digits) counts only next to a word
+# that names it.
+pack: europe-national
+title: Residents' national identifiers (more European countries)
+version: "2026.12.1"
+rules:
+  - id: uk-nino
+    title: UK National Insurance number
+    category: personal-data
+    entity: UK_NINO
+    patterns:
+      - '\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b'
+    validator: uk-nino
+    context:
+      words: ["national insurance", "ni number", "ni no", nino, "insurance number"]
+      window: 40
+      required: false
+    action: redact
+    priority: 70
+    message: >
+      A National Insurance number identifies a UK resident. PromptGate replaced it with a placeholder before sending.
+    source: &gdpr
+      title: Regulation (EU) 2016/679 (GDPR) and the UK GDPR, Art. 4(1) and Art. 87
+      url: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+      clause: a national identification number is personal data and its processing is limited
+    examples:
+      match:
+        - "National Insurance number JG 10 37 59 A"
+        - "nino: tw987654a"
+      no_match:
+        - "ref BG 12 34 56 A"
+        - "AB 12 34 56 E"
+        - "QQ 12 34 56 C is HMRC's example"
+
+  - id: uk-driving-licence
+    title: UK driving licence number
+    category: personal-data
+    entity: UK_DRIVING_LICENCE
+    patterns:
+      - '\b[A-Z9]{5} ?\d(?:0[1-9]|1[0-2]|5[1-9]|6[0-2])(?:0[1-9]|[12]\d|3[01])\d ?[A-Z9]{2}[A-Z0-9] ?[A-Z]{2}\b'
+    case_insensitive: true
+    validator: uk-driving-licence
+    action: redact
+    priority: 70
+    message: >
+      A driving licence number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "Licence: MORGA607054SM9IJ ok"
+        - "driving licence SMIT9801015JK2CD"
+      no_match:
+        - "99999607054SM9IJ"
+        - "MORGA613054SM9IJ"
+
+  - id: uk-passport
+    title: UK passport number
+    category: personal-data
+    entity: UK_PASSPORT
+    patterns:
+      - '\b[A-Z]{2}\d{7}\b'
+    case_insensitive: true
+    context:
+      words: [passport, passports, "passport number", "passport no", "travel document", hmpo, "british passport"]
+      window: 40
+    action: redact
+    priority: 64
+    message: >
+      A passport number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "My passport number is CD7654321 and it expires soon"
+      no_match:
+        - "order CD7654321 shipped"
+
+  - id: it-fiscal-code
+    title: Italian fiscal code (codice fiscale)
+    category: personal-data
+    entity: IT_FISCAL_CODE
+    # Surname and name letters, year, month letter, day (+40 for women), place code, check character. A code whose
+    # check character is wrong is still somebody's (a typo): kept, with lower confidence.
+    patterns:
+      - '\b[A-Z]{6}[0-9LMNP-V]{2}[ABCDEHLMPRST][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z]\b'
+    validator: it-fiscal-code
+    when_check_fails: still-personal-data
+    context:
+      words: ["codice fiscale", cf, "c.f.", "fiscal code"]
+      window: 40
+      required: false
+    action: redact
+    priority: 72
+    message: >
+      A codice fiscale identifies a resident of Italy. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "codice fiscale RSSMRA85T10A562S del richiedente"
+        - "CF: AAAAAA00B11C333Y"
+      no_match:
+        - "A55AAA00B11C333N"
+
+  - id: it-vat-code
+    title: Italian VAT number (partita IVA)
+    category: personal-data
+    entity: IT_VAT_CODE
+    patterns:
+      - '\b(?:IT ?)?\d{11}\b'
+    validator: it-vat
+    context:
+      words: ["partita iva", "p.iva", "p. iva", piva, iva, "vat number", vat, "codice iva"]
+      window: 40
+    action: redact
+    priority: 60
+    message: >
+      A partita IVA identifies a business, and a sole trader by it. PromptGate replaced it with a placeholder before
+      sending.
+    source: *gdpr
+    examples:
+      match:
+        - "P.IVA 01333550323"
+      no_match:
+        - "P.IVA 01333550324"
+        - "ordine 01333550323"
+
+  - id: it-driver-license
+    title: Italian driving licence number (patente)
+    category: personal-data
+    entity: IT_DRIVER_LICENSE
+    patterns:
+      - '\b(?:[A-Z]{2}\d{7}[A-Z]|U1[BCDEFGHLJKMNPRSTUWYXZ0-9]{7}[A-Z])\b'
+    context:
+      words: [patente, "patente di guida", licenza, license, licence]
+      window: 40
+      required: false
+    action: redact
+    priority: 64
+    message: >
+      A driving licence number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "patente AA0123456B"
+        - "license U1K711J11M here"
+      no_match:
+        - "990123456B"
+
+  - id: it-identity-card
+    title: Italian identity card number (carta d'identità)
+    category: personal-data
+    entity: IT_IDENTITY_CARD
+    patterns:
+      - '\b[A-Z]{2} ?\d{7}\b'
+      - '\b\d{7}[A-Z]{2}\b'
+      - '\b[A-Z]{2}\d{5}[A-Z]{2}\b'
+    case_insensitive: true
+    context:
+      words: ["carta d'identità", "carta di identità", "carta d'identita", "carta identità", cie, "documento di identità", "documento d'identità", "identity card", "id card"]
+      window: 48
+    action: redact
+    priority: 64
+    message: >
+      An identity card number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "carta d'identità AA1234567"
+        - "CIE CA12345AA"
+      no_match:
+        - "codice AA1234567"
+
+  - id: it-passport
+    title: Italian passport number
+    category: personal-data
+    entity: IT_PASSPORT
+    patterns:
+      - '\b[A-Z]{2}\d{7}\b'
+    case_insensitive: true
+    context:
+      words: [passaporto, "numero di passaporto", "numero passaporto"]
+      window: 40
+    action: redact
+    priority: 65
+    message: >
+      A passport number identifies a resident. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "passaporto YA1234567"
+      no_match:
+        - "YA1234567"
+
+  - id: pl-pesel
+    title: Polish national identification number (PESEL)
+    category: personal-data
+    entity: PL_PESEL
+    # Eleven digits that hold a birth date and pass the check digit: few other numbers do both.
+    patterns:
+      - '\b\d{11}\b'
+    validator: pl-pesel
+    context:
+      words: [pesel, "numer pesel"]
+      window: 40
+      required: false
+    action: redact
+    priority: 61
+    message: >
+      A PESEL identifies a resident of Poland. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "My pesel is 44051401458."
+        - "PESEL 90021501237"
+      no_match:
+        - "44051401459"
+        - "11110021111"
+
+  - id: fi-personal-identity-code
+    title: Finnish personal identity code (henkilötunnus)
+    category: personal-data
+    entity: FI_PERSONAL_IDENTITY_CODE
+    # No word boundary before it: "my id code is030594W903B" (the century sign and the check make it specific).
+    patterns:
+      - '\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b'
+    validator: fi-hetu
+    context:
+      words: [henkilötunnus, hetu, "personal identity code", "identity code"]
+      window: 40
+      required: false
+    action: redact
+    priority: 70
+    message: >
+      A henkilötunnus identifies a resident of Finland. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "Here's my henkilötunnus 020594X902N."
+        - "131052-308T"
+      no_match:
+        - "111111-111A"
+        - "131052/308T"
+
+  - id: se-personnummer
+    title: Swedish personal identity number (personnummer)
+    category: personal-data
+    entity: SE_PERSONNUMMER
+    # No word boundary before it ("my id code is199003052397"): the Luhn check and the date keep it specific.
+    patterns:
+      - '(?:18|19|20)?\d{6}[-+]?\d{4}\b'
+    validator: se-personnummer
+    context:
+      words: [personnummer, pnr, "person number", "personal identity number", samordningsnummer]
+      window: 40
+      required: false
+    action: redact
+    priority: 62
+    message: >
+      A personnummer identifies a resident of Sweden. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "19910924-2397 är mitt pnr."
+        - "personnummer 811228-9874"
+      no_match:
+        - "19000309-3393"
+
+  - id: fr-nir
+    title: French social security number (NIR)
+    category: personal-data
+    entity: FR_NIR
+    patterns:
+      - '\b[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3} ?\d{2}\b'
+    validator: fr-nir
+    context:
+      words: ["sécurité sociale", "securite sociale", "numéro de sécu", nir, insee, "carte vitale", "social security"]
+      window: 48
+      required: false
+    action: redact
+    priority: 72
+    message: >
+      A NIR (numéro de sécurité sociale) identifies a resident of France. PromptGate replaced it with a placeholder
+      before sending.
+    source: &cnil
+      title: CNIL, Décret n° 2019-341 (cadre NIR) and GDPR Art. 87
+      url: https://www.cnil.fr/fr/le-numero-dinscription-au-repertoire-nir
+      clause: the NIR may only be processed in the cases the decree lists
+    examples:
+      match:
+        - "n° de sécurité sociale 1 85 05 78 006 084 91"
+        - "NIR 269029934173285"
+      no_match:
+        - "1 85 05 78 006 084 92"
+
+  - id: be-national-number
+    title: Belgian national register number
+    category: personal-data
+    entity: BE_NATIONAL_NUMBER
+    patterns:
+      - '\b\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[-. ]?\d{2}\b'
+    validator: be-national-number
+    context:
+      words: [rijksregisternummer, rijksregister, "numéro national", "numéro de registre national", "registre national", "national number", "national register", insz, niss, "identificatienummer"]
+      window: 48
+    action: redact
+    priority: 68
+    message: >
+      A national register number identifies a resident of Belgium. PromptGate replaced it with a placeholder before
+      sending.
+    source: *gdpr
+    examples:
+      match:
+        - "rijksregisternummer 85.07.30-033.28"
+        - "numéro national: 01010112301"
+      no_match:
+        - "rijksregisternummer 85.07.30-033.29"
+        - "factuur 85.07.30-033.28"
+
+  - id: pt-nif
+    title: Portuguese tax identification number (NIF)
+    category: personal-data
+    entity: PT_NIF
+    patterns:
+      - '\b\d{9}\b'
+      - '\b\d{3} \d{3} \d{3}\b'
+    validator: pt-nif
+    context:
+      words: [contribuinte, "número de contribuinte", "numero de contribuinte", "número de identificação fiscal", nif]
+      window: 40
+    action: redact
+    priority: 64
+    message: >
+      A NIF identifies a resident of Portugal. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "número de contribuinte 123456789"
+      no_match:
+        - "contribuinte 123456780"
+        - "encomenda 123456789"
+
+  - id: dk-cpr
+    title: Danish personal identification number (CPR)
+    category: personal-data
+    entity: DK_CPR
+    # Since 2007 not every CPR number passes the old mod-11 check: the date is what is checked.
+    patterns:
+      - '\b\d{6}-?\d{4}\b'
+    validator: dk-cpr
+    context:
+      words: [cpr, "cpr-nr", "cpr-nummer", "cpr nr", "cpr number", personnummer]
+      window: 40
+    action: redact
+    priority: 61
+    message: >
+      A CPR number identifies a resident of Denmark. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "CPR-nr. 010190-1234"
+      no_match:
+        - "CPR-nr. 320190-1234"
+        - "ordre 010190-1234"
+
+  - id: de-health-insurance
+    title: German health insurance number (Krankenversichertennummer)
+    category: personal-data
+    entity: DE_HEALTH_INSURANCE
+    patterns:
+      - '\b[A-Za-z]\d{9}\b'
+    validator: de-health-insurance
+    context:
+      words: [krankenversichertennummer, kvnr, versichertennummer, "egk-nummer", egk, krankenkasse, "health insurance"]
+      window: 40
+      required: false
+    action: redact
+    priority: 63
+    message: >
+      A health insurance number identifies a patient. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "Krankenkasse KVNR: A123456780"
+      no_match:
+        - "A123456787"
+
+  - id: de-social-security
+    title: German pension insurance number (Rentenversicherungsnummer)
+    category: personal-data
+    entity: DE_SOCIAL_SECURITY
+    patterns:
+      - '\b\d{8}[A-Za-z]\d{3}\b'
+    validator: de-social-security
+    context:
+      words: [rentenversicherungsnummer, sozialversicherungsnummer, versicherungsnummer, rvnr, svnr, "sv-nummer"]
+      window: 40
+      required: false
+    action: redact
+    priority: 70
+    message: >
+      A pension insurance number identifies a resident of Germany. PromptGate replaced it with a placeholder before
+      sending.
+    source: *gdpr
+    examples:
+      match:
+        - "RVNR: 15070649C103 laut Sozialversicherungsausweis."
+      no_match:
+        - "15070649C100"
+
+  - id: es-dni-seven-digits
+    title: Spanish national identity number (DNI/NIF) written without its leading zero
+    category: personal-data
+    entity: ES_NIF
+    patterns:
+      - '\b\d{7}[- ]?[A-Za-z]\b'
+      - '\b\d\.\d{3}\.\d{3}[- ]?[A-Za-z]\b'
+    validator: es-dni
+    action: redact
+    priority: 67
+    message: >
+      A DNI identifies a resident of Spain. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "DNI 1111111-G"
+        - "NIF 1.111.111G"
+      no_match:
+        - "ref 1111111-H"
+
+  - id: iban-dashed
+    title: International bank account number (IBAN) written with dashes
+    category: personal-data
+    entity: IBAN_CODE
+    patterns:
+      - '\b[A-Z]{2}\d{2}(?:-[A-Z0-9]{4}){2,7}(?:-[A-Z0-9]{1,3})?\b'
+    validator: iban
+    action: redact
+    priority: 70
+    message: >
+      A bank account number is financial personal data. PromptGate replaced it with a placeholder before sending.
+    source: *gdpr
+    examples:
+      match:
+        - "Dash as iban separator: AL47-2121-1009-0000-0002-3569-8741"
+      no_match:
+        - "AL47-2121-1009-0000-0002-3569-8742"
+"""#),
         ("europe-uk.yaml", #"""
 # Identifiers of residents in Europe and the UK: IBAN (mod 97), Dutch BSN (11-proof), Spanish DNI/NIE (check
 # letter), UK NHS number (mod 11), German tax ID (ISO 7064 MOD 11,10) and national phone numbers. Numbers whose
@@ -521,6 +4115,86 @@ rules:
         - "telefoon: 0000 123 456"
         - "version 0.12.4"
         - "dossier 0391-500080"
+"""#),
+        ("latin-america.yaml", #"""
+# National identifiers of residents from Latin America: Brazil's CPF (two mod-11 check digits) and Mexico's CURP
+# (a birth date, a state code and a check digit). Presidio has no recognizer for either; the entity names follow
+# its style.
+pack: latin-america
+title: Residents' national identifiers (Latin America)
+version: "2026.12.1"
+rules:
+  - id: br-cpf
+    title: Brazilian individual taxpayer number (CPF)
+    category: personal-data
+    entity: BR_CPF
+    patterns:
+      - '\b\d{3}\.\d{3}\.\d{3}[-/]\d{2}\b'
+    validator: br-cpf
+    context:
+      words: [cpf, "cadastro de pessoas físicas", "cadastro de pessoa física"]
+      window: 40
+      required: false
+    action: redact
+    priority: 72
+    message: >
+      A CPF identifies a resident of Brazil. PromptGate replaced it with a placeholder before sending.
+    source: &lgpd
+      title: Brazil, Lei Geral de Proteção de Dados (Lei nº 13.709/2018), Art. 5 and Art. 46
+      url: https://www.planalto.gov.br/ccivil_03/_ato2015-2018/2018/lei/l13709.htm
+      clause: personal data must be protected from unauthorised access and disclosure
+    examples:
+      match:
+        - "CPF 529.982.247-25 do requerente"
+        - "123.456.789-09"
+      no_match:
+        - "529.982.247-26"
+        - "111.111.111-11"
+
+  - id: br-cpf-unformatted
+    title: Brazilian individual taxpayer number (CPF) without separators
+    category: personal-data
+    entity: BR_CPF
+    patterns:
+      - '\b\d{11}\b'
+      - '\b\d{9}-\d{2}\b'
+    validator: br-cpf
+    context:
+      words: [cpf, "cadastro de pessoas físicas", "cadastro de pessoa física", "c.p.f."]
+      window: 40
+    action: redact
+    priority: 70
+    message: >
+      A CPF identifies a resident of Brazil. PromptGate replaced it with a placeholder before sending.
+    source: *lgpd
+    examples:
+      match:
+        - "CPF: 52998224725"
+      no_match:
+        - "CPF: 52998224726"
+        - "pedido 52998224725"
+
+  - id: mx-curp
+    title: Mexican population registry code (CURP)
+    category: personal-data
+    entity: MX_CURP
+    patterns:
+      - '\b[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX](?:AS|B[CS]|C[CHLMS]|D[FG]|G[RT]|HG|JC|M[CNS]|N[ELT]|OC|PL|Q[RT]|S[LPR]|T[CLS]|VZ|YN|ZS)[B-DF-HJ-NP-TV-Z]{3}[A-Z0-9]\d\b'
+    validator: mx-curp
+    action: redact
+    priority: 72
+    message: >
+      A CURP identifies a resident of Mexico. PromptGate replaced it with a placeholder before sending.
+    source: &lfpdppp
+      title: Mexico, Ley Federal de Protección de Datos Personales en Posesión de los Particulares, Art. 19
+      url: https://www.diputados.gob.mx/LeyesBiblio/pdf/LFPDPPP.pdf
+      clause: personal data must be protected against unauthorised use or disclosure
+    examples:
+      match:
+        - "CURP GODE561231HDFRRN00"
+        - "BADD110313HCMLNS06"
+      no_match:
+        - "GODE561231HDFRRN01"
 """#),
         ("prohibited-uses.yaml", #"""
 # Prompts that read as decisions about people. Guidelines require an impact assessment and a human in the decision
@@ -971,6 +4645,75 @@ rules:
         - "Passport: A12345678"
       no_match:
         - "order 340020013 shipped"
+
+  - id: us-bank-account
+    title: US bank account number
+    category: personal-data
+    entity: US_BANK_NUMBER
+    # Eight to seventeen digits are any number: only next to the words that name an account.
+    patterns:
+      - '\b\d{8,17}\b'
+    context:
+      words: ["account number", "account no", "account #", "account#", "acct", "acct#", "acct no", "bank account", "checking account", "savings account", "account"]
+      window: 32
+    action: redact
+    priority: 56
+    message: >
+      A bank account number is financial personal data. PromptGate replaced it with a placeholder before sending.
+    source: *boston
+    examples:
+      match:
+        - "checking account 945456787654"
+        - "Acct# 00123456789"
+      no_match:
+        - "order 945456787654"
+
+  - id: us-dea-number
+    title: US DEA registration number (medical licence)
+    category: personal-data
+    entity: MEDICAL_LICENSE
+    # The registrant's type letter, the initial of their surname (or 9), six digits and a check digit.
+    patterns:
+      - '\b[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}\b'
+    validator: us-dea
+    context:
+      words: [dea, "dea number", "dea registration", certificate, medical, prescriber]
+      window: 40
+      required: false
+    action: redact
+    priority: 62
+    message: >
+      A DEA number identifies a prescriber. PromptGate replaced it with a placeholder before sending.
+    source: *boston
+    examples:
+      match:
+        - "my certificate number is: BB1388568"
+        - "DEA AB1234563"
+      no_match:
+        - "The DEA number is  BG8207031"
+
+  - id: us-mbi
+    title: US Medicare Beneficiary Identifier (MBI)
+    category: personal-data
+    entity: US_MBI
+    # Eleven characters in CMS's fixed layout, without the letters S, L, O, I, B and Z.
+    patterns:
+      - '\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}\b'
+    case_insensitive: true
+    context:
+      words: [mbi, medicare, "medicare id", "beneficiary"]
+      window: 40
+      required: false
+    action: redact
+    priority: 68
+    message: >
+      A Medicare number identifies a patient. PromptGate replaced it with a placeholder before sending.
+    source: *boston
+    examples:
+      match:
+        - "Medicare ID: 1EG4-TE5-MK73"
+      no_match:
+        - "1SG4-TE5-MK73"
 """#),
         ("universal.yaml", #"""
 # Residents' personal data that looks the same in every country: e-mail addresses, payment cards, IP addresses,
@@ -1177,10 +4920,10 @@ rules:
       # abbreviations, and the English street types of libpostal's resources/dictionaries/en/street_types.txt, MIT,
       # commit 4c030d8), a USPS C2 unit designator, then the city with a state and ZIP, UK or Canadian postcode.
       # The suffixes are split over four patterns: one would be too large to compile for linear-time matching.
-      - '(?:^|[\s,;(])\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Abbey|Aly|Approach|Artery|Basin|Beach|Blvd|Boulevard|Bridge|Btm|Byp|Camp|Centers?|Circles?|Clf|Cmn|Cor|Courts?|Creek|Crk|Crossway|Cswy|Curve|Dam|Dr|Elbow|Expy|Falls?|Firetrack|Fls|Foreshore|Fort|Frk|Ft|Gate|Glens?|Greenway|Grv|Harbors?|Heights|Hills?|Hvn|Inlt|Junctions?|Knolls?|Landing|Lights?|Loaf|Loop|Meadows?|Mnr|Mountains?|Mtwy|Orchard|Overlook|Parklands|Passage|Piazza|Pkwy|Plateau|Pne|Ports?|Psge|Radial|Rapids?|Rest|Riv|Roads?|Route|Rue|Shoals?|Skyway|Springs?|St|Station|Stravenue|Summit|Thoroughfare|Tor|Track|Trak|Trl|Turnpike|Vale|Views?|Vista|Walks?|Wells?|Yard)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Bldg|Building|Fl|Floor|Dept|Department|Ofc|Office|Ph|Penthouse|Spc|Space|Trlr|Trailer|Lot|Bsmt|Basement|Lbby|Lobby|Rear|Frnt|Front|Uppr|Upper|Lowr|Lower|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?(?:,? (?:[A-Z][A-Za-z''.-]+ ){0,3}[A-Z][A-Za-z''-]+,? (?:[A-Z]{2} \d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?:[A-Z]{2} )?[A-Z]\d[A-Z] ?\d[A-Z]\d)\b)?'
-      - '(?:^|[\s,;(])\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Acres|Anchorage|Arc|Autoroute|Bay|Bend|Bnd|Brae|Brk|Burgs?|Bypass|Canyon|Centre|Circlet|Cliffs?|Colonnade|Corners?|Courtyard|Cres|Croft|Crse|Ct|Cv|Dell|Drives?|Esplanade|Ext|Ferry|Firetrail|Flt|Forest|Frd|Frontage|Fwy|Gateway|Gln|Grn|Gtwy|Haven|Highlands|Hollow|Hwy|Islands?|Keys?|Lagoon|Lane|Lk|Locks?|Mall|Mews|Moor|Msn|Neck|Outlook|Overpass|Parks?|Path|Pier|Pl|Plaza|Pointe|Prairie|Quadrangle|Radl|Rd|Ridges?|River|Roadside|Row|Run|Shores?|Slope|Spurs?|Sta|Stra|Stream|Ter|Thoroughway|Townline|Trafficway|Tramway|Trlr|Underpass|Valleys?|Villages?|Vlg|Walkway|Wharf)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Bldg|Building|Fl|Floor|Dept|Department|Ofc|Office|Ph|Penthouse|Spc|Space|Trlr|Trailer|Lot|Bsmt|Basement|Lbby|Lobby|Rear|Frnt|Front|Uppr|Upper|Lowr|Lower|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?(?:,? (?:[A-Z][A-Za-z''.-]+ ){0,3}[A-Z][A-Za-z''-]+,? (?:[A-Z]{2} \d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?:[A-Z]{2} )?[A-Z]\d[A-Z] ?\d[A-Z]\d)\b)?'
-      - '(?:^|[\s,;(])\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Alley|Annex|Arcade|Ave|Bayou|Blf|Boardwalk|Branch|Brooks?|Burrow|Byu|Cape|Centreway|Circuit|Close|Commons?|Corso|Coves?|Crescent|Crossing|Crst|Ctr|Cyn|Dene|Driveway|Estates?|Extensions?|Fields?|Flats?|Footway|Forges?|Freeway|Frst|Gap|Gdn|Grange|Grounds|Gulch|Hbr|Highroad|Holw|Impasse|Isle|Knl|Lakes?|Laneway|Ln|Lodge|Manors?|Mills?|Motorway|Mt|Opas|Oval|Paddock|Parkways?|Pathway|Pike|Place|Pln|Points?|Promenade|Quadrant|Ramp|Rdg|Ridgeway|Riverway|Roadway|Rpd|Serviceway|Shr|Smt|Sq|Stairs|Strand|Streets?|Terrace|Throughway|Tpke|Trail|Trce|Tunl|Unions?|Via|Ville|Vly|Wall|Wynd)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Bldg|Building|Fl|Floor|Dept|Department|Ofc|Office|Ph|Penthouse|Spc|Space|Trlr|Trailer|Lot|Bsmt|Basement|Lbby|Lobby|Rear|Frnt|Front|Uppr|Upper|Lowr|Lower|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?(?:,? (?:[A-Z][A-Za-z''.-]+ ){0,3}[A-Z][A-Za-z''-]+,? (?:[A-Z]{2} \d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?:[A-Z]{2} )?[A-Z]\d[A-Z] ?\d[A-Z]\d)\b)?'
-      - '(?:^|[\s,;(])\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Alleyway|Anx|Arterial|Avenue|Bch|Bluffs?|Bottom|Brg|Brow|Butte|Byway|Causeway|Cir|Circus|Club|Concourse|Course|Cpe|Crest|Crossroads?|Cruiseway|Curv|Dale|Divide|Drove|Expressway|Fairway|Fireline|Fld|Fords?|Forks?|Frg|Fry|Gardens?|Glade|Greens?|Groves?|Gully|Heath|Highway|Hts|Inlet|Jct|Knob|Land|Ldg|Lndg|Lookout|Mdw|Mission|Mount|Mtn|Orch|Overbridge|Parade|Pass|Peninsula|Pines?|Plains?|Plz|Pond|Prt|Quay|Ranch|Reef|Rise|Rnch|Roundabout|Rte|Shl|Skwy|Spg|Squares?|Stairway|Strands|Strm|Thicket|Tollway|Trace|Trailer|Trfy|Tunnel|Upas|Viaduct|Vis|Vw|Ways?|Xing)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Bldg|Building|Fl|Floor|Dept|Department|Ofc|Office|Ph|Penthouse|Spc|Space|Trlr|Trailer|Lot|Bsmt|Basement|Lbby|Lobby|Rear|Frnt|Front|Uppr|Upper|Lowr|Lower|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?(?:,? (?:[A-Z][A-Za-z''.-]+ ){0,3}[A-Z][A-Za-z''-]+,? (?:[A-Z]{2} \d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?:[A-Z]{2} )?[A-Z]\d[A-Z] ?\d[A-Z]\d)\b)?'
+      - '(?:^|[\s,;("|=:])\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Abbey|Aly|Approach|Artery|Basin|Beach|Blvd|Boulevard|Bridge|Btm|Byp|Camp|Centers?|Circles?|Clf|Cmn|Cor|Courts?|Creek|Crk|Crossway|Cswy|Curve|Dam|Dr|Elbow|Expy|Falls?|Firetrack|Fls|Foreshore|Fort|Frk|Ft|Gate|Glens?|Greenway|Grv|Harbors?|Heights|Hills?|Hvn|Inlt|Junctions?|Knolls?|Landing|Lights?|Loaf|Loop|Meadows?|Mnr|Mountains?|Mtwy|Orchard|Overlook|Parklands|Passage|Piazza|Pkwy|Plateau|Pne|Ports?|Psge|Radial|Rapids?|Rest|Riv|Roads?|Route|Rue|Shoals?|Skyway|Springs?|St|Station|Stravenue|Summit|Thoroughfare|Tor|Track|Trak|Trl|Turnpike|Vale|Views?|Vista|Walks?|Wells?|Yard)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Bldg|Building|Fl|Floor|Dept|Department|Ofc|Office|Ph|Penthouse|Spc|Space|Trlr|Trailer|Lot|Bsmt|Basement|Lbby|Lobby|Rear|Frnt|Front|Uppr|Upper|Lowr|Lower|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?(?:,? (?:[A-Z][A-Za-z''.-]+ ){0,3}[A-Z][A-Za-z''-]+,? (?:[A-Z]{2} \d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?:[A-Z]{2} )?[A-Z]\d[A-Z] ?\d[A-Z]\d)\b)?'
+      - '(?:^|[\s,;("|=:])\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Acres|Anchorage|Arc|Autoroute|Bay|Bend|Bnd|Brae|Brk|Burgs?|Bypass|Canyon|Centre|Circlet|Cliffs?|Colonnade|Corners?|Courtyard|Cres|Croft|Crse|Ct|Cv|Dell|Drives?|Esplanade|Ext|Ferry|Firetrail|Flt|Forest|Frd|Frontage|Fwy|Gateway|Gln|Grn|Gtwy|Haven|Highlands|Hollow|Hwy|Islands?|Keys?|Lagoon|Lane|Lk|Locks?|Mall|Mews|Moor|Msn|Neck|Outlook|Overpass|Parks?|Path|Pier|Pl|Plaza|Pointe|Prairie|Quadrangle|Radl|Rd|Ridges?|River|Roadside|Row|Run|Shores?|Slope|Spurs?|Sta|Stra|Stream|Ter|Thoroughway|Townline|Trafficway|Tramway|Trlr|Underpass|Valleys?|Villages?|Vlg|Walkway|Wharf)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Bldg|Building|Fl|Floor|Dept|Department|Ofc|Office|Ph|Penthouse|Spc|Space|Trlr|Trailer|Lot|Bsmt|Basement|Lbby|Lobby|Rear|Frnt|Front|Uppr|Upper|Lowr|Lower|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?(?:,? (?:[A-Z][A-Za-z''.-]+ ){0,3}[A-Z][A-Za-z''-]+,? (?:[A-Z]{2} \d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?:[A-Z]{2} )?[A-Z]\d[A-Z] ?\d[A-Z]\d)\b)?'
+      - '(?:^|[\s,;("|=:])\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Alley|Annex|Arcade|Ave|Bayou|Blf|Boardwalk|Branch|Brooks?|Burrow|Byu|Cape|Centreway|Circuit|Close|Commons?|Corso|Coves?|Crescent|Crossing|Crst|Ctr|Cyn|Dene|Driveway|Estates?|Extensions?|Fields?|Flats?|Footway|Forges?|Freeway|Frst|Gap|Gdn|Grange|Grounds|Gulch|Hbr|Highroad|Holw|Impasse|Isle|Knl|Lakes?|Laneway|Ln|Lodge|Manors?|Mills?|Motorway|Mt|Opas|Oval|Paddock|Parkways?|Pathway|Pike|Place|Pln|Points?|Promenade|Quadrant|Ramp|Rdg|Ridgeway|Riverway|Roadway|Rpd|Serviceway|Shr|Smt|Sq|Stairs|Strand|Streets?|Terrace|Throughway|Tpke|Trail|Trce|Tunl|Unions?|Via|Ville|Vly|Wall|Wynd)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Bldg|Building|Fl|Floor|Dept|Department|Ofc|Office|Ph|Penthouse|Spc|Space|Trlr|Trailer|Lot|Bsmt|Basement|Lbby|Lobby|Rear|Frnt|Front|Uppr|Upper|Lowr|Lower|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?(?:,? (?:[A-Z][A-Za-z''.-]+ ){0,3}[A-Z][A-Za-z''-]+,? (?:[A-Z]{2} \d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?:[A-Z]{2} )?[A-Z]\d[A-Z] ?\d[A-Z]\d)\b)?'
+      - '(?:^|[\s,;("|=:])\d{1,6}[A-Za-z]?,? (?:[A-Z][A-Za-z''-]*\.? |\d{1,3}(?:st|nd|rd|th) )+(?:Alleyway|Anx|Arterial|Avenue|Bch|Bluffs?|Bottom|Brg|Brow|Butte|Byway|Causeway|Cir|Circus|Club|Concourse|Course|Cpe|Crest|Crossroads?|Cruiseway|Curv|Dale|Divide|Drove|Expressway|Fairway|Fireline|Fld|Fords?|Forks?|Frg|Fry|Gardens?|Glade|Greens?|Groves?|Gully|Heath|Highway|Hts|Inlet|Jct|Knob|Land|Ldg|Lndg|Lookout|Mdw|Mission|Mount|Mtn|Orch|Overbridge|Parade|Pass|Peninsula|Pines?|Plains?|Plz|Pond|Prt|Quay|Ranch|Reef|Rise|Rnch|Roundabout|Rte|Shl|Skwy|Spg|Squares?|Stairway|Strands|Strm|Thicket|Tollway|Trace|Trailer|Trfy|Tunnel|Upas|Viaduct|Vis|Vw|Ways?|Xing)\b\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Rm|Bldg|Building|Fl|Floor|Dept|Department|Ofc|Office|Ph|Penthouse|Spc|Space|Trlr|Trailer|Lot|Bsmt|Basement|Lbby|Lobby|Rear|Frnt|Front|Uppr|Upper|Lowr|Lower|#)\.? ?#?[A-Za-z0-9-]{1,6}\b)?(?:,? (?:[A-Z][A-Za-z''.-]+ ){0,3}[A-Z][A-Za-z''-]+,? (?:[A-Z]{2} \d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?:[A-Z]{2} )?[A-Z]\d[A-Z] ?\d[A-Z]\d)\b)?'
       # UK flats and studios before the street (the same suffixes, in the same four parts).
       - '\b(?:Flat|Studio|Apartment|Unit) \d{1,4}[A-Za-z]?,? \d{0,5} ?(?:[A-Z][A-Za-z''-]+ ){1,3}(?:Abbey|Aly|Approach|Artery|Basin|Beach|Blvd|Boulevard|Bridge|Btm|Byp|Camp|Centers?|Circles?|Clf|Cmn|Cor|Courts?|Creek|Crk|Crossway|Cswy|Curve|Dam|Dr|Elbow|Expy|Falls?|Firetrack|Fls|Foreshore|Fort|Frk|Ft|Gate|Glens?|Greenway|Grv|Harbors?|Heights|Hills?|Hvn|Inlt|Junctions?|Knolls?|Landing|Lights?|Loaf|Loop|Meadows?|Mnr|Mountains?|Mtwy|Orchard|Overlook|Parklands|Passage|Piazza|Pkwy|Plateau|Pne|Ports?|Psge|Radial|Rapids?|Rest|Riv|Roads?|Route|Rue|Shoals?|Skyway|Springs?|St|Station|Stravenue|Summit|Thoroughfare|Tor|Track|Trak|Trl|Turnpike|Vale|Views?|Vista|Walks?|Wells?|Yard)\b(?:,? (?:[A-Z][A-Za-z''.-]+ ){0,3}[A-Z][A-Za-z''-]+,? (?:[A-Z]{2} \d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?:[A-Z]{2} )?[A-Z]\d[A-Z] ?\d[A-Z]\d)\b)?'
       - '\b(?:Flat|Studio|Apartment|Unit) \d{1,4}[A-Za-z]?,? \d{0,5} ?(?:[A-Z][A-Za-z''-]+ ){1,3}(?:Acres|Anchorage|Arc|Autoroute|Bay|Bend|Bnd|Brae|Brk|Burgs?|Bypass|Canyon|Centre|Circlet|Cliffs?|Colonnade|Corners?|Courtyard|Cres|Croft|Crse|Ct|Cv|Dell|Drives?|Esplanade|Ext|Ferry|Firetrail|Flt|Forest|Frd|Frontage|Fwy|Gateway|Gln|Grn|Gtwy|Haven|Highlands|Hollow|Hwy|Islands?|Keys?|Lagoon|Lane|Lk|Locks?|Mall|Mews|Moor|Msn|Neck|Outlook|Overpass|Parks?|Path|Pier|Pl|Plaza|Pointe|Prairie|Quadrangle|Radl|Rd|Ridges?|River|Roadside|Row|Run|Shores?|Slope|Spurs?|Sta|Stra|Stream|Ter|Thoroughway|Townline|Trafficway|Tramway|Trlr|Underpass|Valleys?|Villages?|Vlg|Walkway|Wharf)\b(?:,? (?:[A-Z][A-Za-z''.-]+ ){0,3}[A-Z][A-Za-z''-]+,? (?:[A-Z]{2} \d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?:[A-Z]{2} )?[A-Z]\d[A-Z] ?\d[A-Z]\d)\b)?'
@@ -1190,16 +4933,16 @@ rules:
       - '\b[A-Z](?:[a-z]|\xC3[\x9F-\xBF])*(?:-[A-Z](?:[a-z]|\xC3[\x9F-\xBF])*)*(?:straat|laan|weg|plein|gracht|kade|singel|dijk|steeg|pad|hof|dreef|markt|ring|stra\xC3\x9Fe|strasse|str\.|gasse|allee|platz|damm|ufer|chaussee|pfad|stieg|berg|tor|park|baan|vliet|plantsoen|steenweg|kamp|graben|steg|stiege|wiese|siedlung|br\xC3\xBCcke|bach|quelle) \d{1,5}(?: ?[a-zA-Z]\b|-\d{1,4}\b)?(?:,? (?:\d{4} ?[A-Z]{2}|\d{5}),?(?: (?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,3})?)?'
       - '\b(?:[A-Z](?:[a-z]|\xC3[\x9F-\xBF])+(?:-| ))+(?:Straat|Laan|Weg|Plein|Gracht|Kade|Singel|Dijk|Markt|Ring|Stra\xC3\x9Fe|Strasse|Gasse|Allee|Platz|Damm|Ufer|Chaussee) \d{1,5}(?: ?[a-zA-Z]\b|-\d{1,4}\b)?(?:,? (?:\d{4} ?[A-Z]{2}|\d{5}),?(?: (?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,3})?)?'
       # French: number, street type, name.
-      - '(?:^|[\s,;(])\d{1,4}(?: ?(?:bis|ter))?,? (?i:rue|avenue|av\.|boulevard|bd|chemin|impasse|place|all\xC3\xA9e|allee|quai|route|cours|square|passage|rond-point|voie|sentier|esplanade|faubourg|promenade|villa|cit\xC3\xA9|hameau|parvis) (?:(?:de la|de l''|des|du|de|d''|la|le|les|l'') ?)?(?:[A-Z](?:[a-zA-Z''-]|\xC3[\x80-\xBF])+ ?){1,4}(?:, ?\d{5} (?:[A-Z]|\xC3[\x80-\x9E])(?:[a-zA-Z''-]|\xC3[\x80-\xBF])+)?'
+      - '(?:^|[\s,;("|=:])\d{1,4}(?: ?(?:bis|ter))?,? (?i:rue|avenue|av\.|boulevard|bd|chemin|impasse|place|all\xC3\xA9e|allee|quai|route|cours|square|passage|rond-point|voie|sentier|esplanade|faubourg|promenade|villa|cit\xC3\xA9|hameau|parvis) (?:(?:de la|de l''|des|du|de|d''|la|le|les|l'') ?)?(?:[A-Z](?:[a-zA-Z''-]|\xC3[\x80-\xBF])+ ?){1,4}(?:, ?\d{5} (?:[A-Z]|\xC3[\x80-\x9E])(?:[a-zA-Z''-]|\xC3[\x80-\xBF])+)?'
       # French streets named after a person, written without a house number ("avenue Victor Hugo").
       - '\b(?i:rue|avenue|boulevard|chemin|impasse|all\xC3\xA9e|quai|cours|passage|square) (?:(?:de la|de l''|des|du|de|d'') ?)?(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-z]|\xC3[\x9F-\xBF])+(?:[ -](?:[A-Z]|\xC3[\x80-\x9E])(?:[a-z]|\xC3[\x9F-\xBF])+){0,3}'
       # Spanish and Catalan: street type, name, number.
       - '\b(?:Calle|C/|C\.|Vial|Pasadizo|Avenida|Avda\.?|Av\.|Paseo|Plaza|Camino|Carretera|Ronda|Traves\xC3\xADa|V\xC3\xADa|Via|Rambla|Callej\xC3\xB3n|Pasaje|Glorieta|Urbanizaci\xC3\xB3n|Cuesta|Alameda|Acceso|Ca\xC3\xB1ada|Carrer|Passeig|Avinguda|Pla\xC3\xA7a) (?:(?:de|del|la|las|los|el|de la) )*(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-zA-Z]|[\x80-\xBF\xC3])+(?: (?:(?:de|del|la|las|los|el) )?(?:[A-Z]|\xC3[\x80-\x9E])(?:[a-zA-Z]|[\x80-\xBF\xC3])+)*,? (?:n\.?\xC2\xBA ?|n\xC3\xBAm\.? ?)?\d{1,4}\b'
       # Italian, Polish and Brazilian Portuguese: street type (libpostal's it, pl and pt street_types.txt), name,
       # number, then the postcode and town.
-      - '\b(?:Via|Viale|Piazza|Piazzale|Corso|Strada|Vicolo|Largo|Contrada|Borgo|Lungomare|Lungarno|Salita|Traversa|Vico|Galleria|Rotonda|Circonvallazione|Stradone|Calle|Campo|Fondamenta) (?:(?:dei|degli|delle|della|del|di|d'') ?)?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:(?:di|de|del|della|dei|degli|delle|da|do|dos|das|e) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,4},? \d{1,4}(?:/?[A-Za-z]\b)?(?: (?:Appartamento|Piano|Interno|Scala) [A-Za-z0-9]{1,4})?(?:,? \d{5},? (?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:(?:di|de|del|della|dei|degli|delle|da|do|dos|das|e) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,4}(?: \([A-Z]{2}\))?)?'
-      - '(?:\b(?:ulica|aleja|plac|osiedle|rondo|rynek|skwer|bulwar)|(?:^|[\s,;(])(?:ul|al|pl|os)\.) (?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:(?:di|de|del|della|dei|degli|delle|da|do|dos|das|e) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,4} \d{1,4}[a-zA-Z]?(?:/\d{1,4})?(?:,? \d{2}-\d{3} (?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:(?:di|de|del|della|dei|degli|delle|da|do|dos|das|e) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,4})?'
-      - '\b(?:Rua|Avenida|Av\.|Pra\xC3\xA7a|Travessa|Rodovia|Alameda|Estrada|Ladeira|Largo|Vila|Viela|Quadra|Setor|Lagoa|Conjunto|Feira|Loteamento|Passarela|Vereda|Trecho|N\xC3\xBAcleo|Parque|Ch\xC3\xA1cara|Col\xC3\xB4nia|Condom\xC3\xADnio|S\xC3\xADtio|Fazenda|Jardim|Residencial|Distrito) (?:(?:de|da|do|dos|das) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:(?:di|de|del|della|dei|degli|delle|da|do|dos|das|e) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,4},? (?:n(?:\xC2\xBA|\xC2\xB0) ?)?\d{1,5}(?:,? \d{5}-?\d{3})?'
+      - '\b(?:Via|Viale|Piazza|Piazzale|Corso|Strada|Vicolo|Largo|Contrada|Borgo|Lungomare|Lungarno|Salita|Traversa|Vico|Galleria|Rotonda|Circonvallazione|Stradone|Stradella|Calle|Campo|Fondamenta|Canale|Incrocio|Borgata|Frazione|Discesa|Passaggio|Rampa|Sentiero|Lungolago|Corte) (?:(?:dei|degli|delle|della|del|di|d'') ?)?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:(?:di|de|del|della|dei|degli|delle|da|do|dos|das|e) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,4},? \d{1,4}(?:/?[A-Za-z]\b)?(?: (?:Appartamento|Piano|Interno|Scala) [A-Za-z0-9]{1,4})?(?:,? \d{5},? (?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:(?:di|de|del|della|dei|degli|delle|da|do|dos|das|e) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,4}(?: \([A-Z]{2}\))?)?'
+      - '(?:\b(?:ulica|aleja|plac|osiedle|rondo|rynek|skwer|bulwar)|(?:^|[\s,;("|=:])(?:ul|al|pl|os)\.) (?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:(?:di|de|del|della|dei|degli|delle|da|do|dos|das|e) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,4} \d{1,4}[a-zA-Z]?(?:/\d{1,4})?(?:,? \d{2}-\d{3} (?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:(?:di|de|del|della|dei|degli|delle|da|do|dos|das|e) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,4})?'
+      - '\b(?:Rua|Avenida|Av\.|Pra\xC3\xA7a|Praia|Viaduto|Favela|Morro|Recanto|Esplanada|Rampa|Vale|Lago|Travessa|Rodovia|Alameda|Estrada|Ladeira|Largo|Vila|Viela|Quadra|Setor|Lagoa|Conjunto|Feira|Loteamento|Passarela|Vereda|Trecho|N\xC3\xBAcleo|Parque|Ch\xC3\xA1cara|Col\xC3\xB4nia|Condom\xC3\xADnio|S\xC3\xADtio|Fazenda|Jardim|Residencial|Distrito) (?:(?:de|da|do|dos|das) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+(?:[ -](?:(?:di|de|del|della|dei|degli|delle|da|do|dos|das|e) )?(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])+){0,4},? (?:n(?:\xC2\xBA|\xC2\xB0) ?)?\d{1,5}(?:,? \d{5}-?\d{3})?'
     context:
       # Words that end like a street ("Storing" ends in -ring) or precede case numbers.
       negative: [storing, melding, ticket, order, case, invoice, vorgang, zaak, incidencia, expediente]

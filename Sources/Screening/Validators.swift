@@ -9,7 +9,10 @@ public enum Validators {
     /// A validator: the matched text in, a verdict out.
     public typealias Check = @Sendable (Substring) -> Bool
 
-    static let all: [String: Check] = [
+    static let all: [String: Check] = base.merging(europe) { a, _ in a }.merging(asiaPacific) { a, _ in a }
+        .merging(americas) { a, _ in a }
+
+    static let base: [String: Check] = [
         "luhn": { luhn(digits(of: $0)) },
         "email-address": emailAddress,
         "payment-card": paymentCard,
@@ -45,10 +48,10 @@ public enum Validators {
     static let recognizers: Set<String> = ["person-name"]
 
     /// The validator registered under `name`, if any.
-    public static func named(_ name: String) -> Check? { all[name] }
+    public static func named(_ name: String) -> Check? { all[name] ?? entropyCheck(named: name) }
 
     /// Whether `name` is a validator or a recogniser a rule may name.
-    public static func exists(_ name: String) -> Bool { all[name] != nil || recognizers.contains(name) }
+    public static func exists(_ name: String) -> Bool { named(name) != nil || recognizers.contains(name) }
 
     /// Every validator and recogniser name, sorted.
     public static var names: [String] { (Array(all.keys) + recognizers).sorted() }
@@ -123,7 +126,8 @@ public enum Validators {
         let prefix2 = number(d.prefix(2))
         let prefix3 = number(d.prefix(3))
         let prefix4 = number(d.prefix(4))
-        let maestro: Set<Int> = [5018, 5020, 5038, 5893, 6304, 6390, 6759, 6761, 6762, 6763, 604]
+        // Maestro, and Dankort (5019).
+        let maestro: Set<Int> = [5018, 5019, 5020, 5038, 5893, 6304, 6390, 6759, 6761, 6762, 6763, 604]
         if (12...19).contains(d.count) && (maestro.contains(prefix4) || (56...58).contains(prefix2)) { return true }
         if d.count == 15 && (prefix4 == 1800 || prefix4 == 2131) { return true }
         switch d.count {
@@ -139,10 +143,19 @@ public enum Validators {
 
     /// IBAN: country letters, two check digits, BBAN; the mod-97 check equals 1; known country lengths.
     static let iban: Check = { text in
-        let chars = Array(text.uppercased().utf8.filter { $0 != 0x20 })
+        // Spaces or dashes between the groups.
+        let chars = Array(text.uppercased().utf8.filter { $0 != 0x20 && $0 != 0x2D })
+        // The lengths of SWIFT's IBAN registry (as Presidio's iban_patterns give them): a known country's IBAN
+        // of another length is a part of a longer one, or no IBAN.
         let lengths: [String: Int] = [
-            "NL": 18, "BE": 16, "DE": 22, "GB": 22, "ES": 24, "FR": 27, "IT": 27, "CH": 21, "AT": 20, "IE": 22,
-            "LU": 20, "PT": 25, "DK": 18, "FI": 18, "NO": 15, "SE": 24, "PL": 28,
+            "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
+            "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
+            "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
+            "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
+            "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22,
+            "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25,
+            "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TL": 23,
+            "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
         ]
         guard chars.count >= 15, chars.count <= 34 else { return false }
         let country = String(decoding: chars.prefix(2), as: UTF8.self)
@@ -185,6 +198,7 @@ public enum Validators {
     static let esDNI: Check = { text in
         let letters = Array("TRWAGMYFPDXBNJZSQVHLCKE")
         var chars = Array(text.uppercased().filter { $0 != "-" && $0 != " " && $0 != "." })
+        if chars.count == 8, chars[0].isNumber { chars.insert("0", at: 0) }  // a DNI written without its leading 0
         guard chars.count == 9, let last = chars.last else { return false }
         switch chars[0] {
         case "X": chars[0] = "0"
