@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the structure of a text says about its values: the header of the column a cell is in (CSV, TSV, `;`- and
 /// pipe-separated and Markdown tables, the column list of an SQL `INSERT`), or the key or label in front of a value
 /// (`"nhs": "…"` in JSON, `nhs: …` in YAML, `NHS_NUMBER=…` in a `.env` file, `Last name: …` in a form,
@@ -19,8 +21,6 @@ struct TableContext {
         var quote: UInt8
         /// Each column's header, as a byte range of the text.
         var headers: [Range<Int>]
-        /// Where the statement that holds the table begins (for SQL, its `INSERT`; otherwise `start`).
-        var statement: Int
         /// For an SQL `INSERT`, where each parenthesised row starts (after its `(`); empty for line-based tables.
         var rowStarts: [Int] = []
     }
@@ -47,30 +47,19 @@ struct TableContext {
     static let maxLabel = 48
 
     /// Reads the structure of `bytes`; collects the values under person-name labels when `names` is true.
+    ///
+    /// One pass over the lines: most lines of prose are dismissed by their first few bytes (a header's first cell
+    /// is a short label; a key's value a capitalised name; an SQL statement starts its line with `INSERT INTO`).
     init(_ bytes: UnsafeRawBufferPointer, names: Bool) {
         let count = bytes.count
-        sqlInserts(bytes, names: names)
-        let sql = tables
-        var nextSQL = 0
         var lineStart = 0
         var table: Table?
         var nameColumns: [Int: (label: String, role: Bool)] = [:]
         while lineStart < count {
-            var lineEnd = lineStart
-            while lineEnd < count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            // The lines of an SQL statement are its own table, not lines of another.
-            while nextSQL < sql.count && sql[nextSQL].end < lineStart { nextSQL += 1 }
-            if nextSQL < sql.count && sql[nextSQL].statement < lineEnd {
-                if let current = table { tables.append(current) }
-                table = nil
-                lineStart = max(lineEnd, sql[nextSQL].end) + 1
-                nextSQL += 1
-                continue
-            }
+            let lineEnd = Self.lineEnd(bytes, from: lineStart)
             var contentEnd = lineEnd
             if contentEnd > lineStart && bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
             let line = lineStart..<contentEnd
-            defer { lineStart = lineEnd + 1 }
             if var current = table {
                 // A row with one cell has no separator: the table goes on if the next line has one.
                 if Self.contains(bytes, line, current.delimiter)
@@ -85,37 +74,55 @@ struct TableContext {
                             }
                         }
                     }
+                    lineStart = lineEnd + 1
                     continue
                 }
                 tables.append(current)
                 table = nil
             }
+            // `INSERT INTO t (a, b) VALUES (…), (…)`: its rows are its own table, not lines.
+            if let statementEnd = sqlInsert(bytes, line: line, names: names) {
+                lineStart = statementEnd + 1
+                continue
+            }
             if let (delimiter, headers) = Self.header(bytes, line) {
                 // The first row may have one cell (no separator): then the row after it must have one.
-                var next = lineEnd + 1
-                while next < count && bytes[next] != 0x0A { next += 1 }
+                let next = lineEnd < count ? Self.lineEnd(bytes, from: lineEnd + 1) : count
                 if Self.nextLineContains(bytes, after: lineEnd, delimiter)
                     || (next > lineEnd + 1 && Self.nextLineContains(bytes, after: next, delimiter))
                 {
                     table = Table(
-                        start: lineEnd + 1, end: lineEnd + 1, delimiter: delimiter, quote: 0x22, headers: headers,
-                        statement: lineEnd + 1)
-                    nameColumns = [:]
-                    if names {
-                        for (column, header) in headers.enumerated() {
-                            if let name = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, header)) {
-                                nameColumns[column] = name
-                            }
-                        }
-                    }
+                        start: lineEnd + 1, end: lineEnd + 1, delimiter: delimiter, quote: 0x22, headers: headers)
+                    nameColumns = names ? Self.nameColumns(bytes, headers) : [:]
+                    lineStart = lineEnd + 1
                     continue
                 }
             }
             if names { keyedNames(bytes, line) }
+            lineStart = lineEnd + 1
         }
         if let table { tables.append(table) }
         if tables.count > 1 { tables.sort { $0.start < $1.start } }
         nameCells.sort { $0.span.lowerBound < $1.span.lowerBound }
+    }
+
+    /// The columns whose headers name a person's name.
+    private static func nameColumns(
+        _ bytes: UnsafeRawBufferPointer, _ headers: [Range<Int>]
+    ) -> [Int: (label: String, role: Bool)] {
+        var columns: [Int: (label: String, role: Bool)] = [:]
+        for (column, header) in headers.enumerated() {
+            if let name = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, header)) { columns[column] = name }
+        }
+        return columns
+    }
+
+    /// Where the line starting at `start` ends: its line break, or the end of the text.
+    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, 0x0A, bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     // MARK: - Looking a value up
@@ -209,6 +216,23 @@ struct TableContext {
     /// first; letters, digits, spaces, `_ - . # / ( )`; at most four words and ``maxLabel`` bytes).
     private static func header(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) -> (UInt8, [Range<Int>])? {
         guard line.count >= 3 else { return nil }
+        // The first cell first: a sentence is dismissed by its first words.
+        var i = line.lowerBound
+        while i < line.upperBound && (bytes[i] == 0x20 || bytes[i] == 0x7C || bytes[i] == 0x22) { i += 1 }
+        guard i < line.upperBound, isLetter(bytes[i]) else { return nil }
+        let first = i
+        var spaces = 0
+        while i < line.upperBound {
+            let b = bytes[i]
+            if b == 0x2C || b == 0x09 || b == 0x7C || b == 0x3B || b == 0x22 { break }
+            guard isLabelByte(b), i - first <= maxLabel else { return nil }
+            if b == 0x20 {
+                spaces += 1
+                guard spaces < 5 else { return nil }
+            }
+            i += 1
+        }
+        guard i < line.upperBound else { return nil }
         var tabs = 0
         var pipes = 0
         var commas = 0
@@ -260,18 +284,13 @@ struct TableContext {
     /// Whether the line after the line break at `lineEnd` holds `byte`.
     private static func nextLineContains(_ bytes: UnsafeRawBufferPointer, after lineEnd: Int, _ byte: UInt8) -> Bool {
         guard lineEnd < bytes.count else { return false }
-        var next = lineEnd + 1
-        while next < bytes.count && bytes[next] != 0x0A {
-            if bytes[next] == byte { return true }
-            next += 1
-        }
-        return false
+        return contains(bytes, (lineEnd + 1)..<Self.lineEnd(bytes, from: lineEnd + 1), byte)
     }
 
     /// Whether `bytes[range]` holds `byte`.
     private static func contains(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ byte: UInt8) -> Bool {
-        for i in range where bytes[i] == byte { return true }
-        return false
+        guard !range.isEmpty, let base = bytes.baseAddress else { return false }
+        return memchr(base + range.lowerBound, Int32(byte), range.count) != nil
     }
 
     /// The cells of a row, each without the spaces and quotes around it. Separators inside quotes do not count;
@@ -343,7 +362,9 @@ struct TableContext {
                 quote = bytes[valueStart]
                 valueStart += 1
             }
+            // A name starts with a capital (or a particle: "van Dijk"); most keys' values do not.
             guard valueStart < line.upperBound, Self.isLetter(bytes[valueStart]),
+                bytes[valueStart] < 0x61 || Self.startsParticle(bytes, valueStart, line.upperBound),
                 let key = Self.key(before: valueStart, in: bytes),
                 let name = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, key))
             else { continue }
@@ -363,79 +384,76 @@ struct TableContext {
         }
     }
 
-    /// SQL `INSERT INTO t (a, b) VALUES (…), (…)`: the column list is the header, each parenthesised group a row.
-    private mutating func sqlInserts(_ bytes: UnsafeRawBufferPointer, names: Bool) {
-        let keyword = Array("insert into".utf8)
+    /// SQL `INSERT INTO t (a, b) VALUES (…), (…)` starting `line`: the column list is the header, each
+    /// parenthesised group a row. Returns where the statement's last row ends, or nil when the line starts no such
+    /// statement.
+    private mutating func sqlInsert(_ bytes: UnsafeRawBufferPointer, line: Range<Int>, names: Bool) -> Int? {
         let count = bytes.count
-        var i = 0
-        while i + keyword.count < count {
-            guard bytes[i] | 0x20 == 0x69, Self.matches(bytes, at: i, keyword) else {
+        var i = line.lowerBound
+        while i < line.upperBound && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
+        guard i < line.upperBound, bytes[i] | 0x20 == 0x69, Self.matches(bytes, at: i, Array("insert into".utf8))
+        else { return nil }
+        i += 11
+        // The table's name, then the column list.
+        while i < count && bytes[i] != 0x28 && bytes[i] != 0x3B && bytes[i] != 0x0A { i += 1 }
+        guard i < count, bytes[i] == 0x28 else { return nil }
+        let listStart = i + 1
+        while i < count && bytes[i] != 0x29 { i += 1 }
+        guard i < count else { return nil }
+        let headers = Self.cells(bytes, listStart..<i, 0x2C, 0x22)
+        i += 1
+        while i < count && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09) { i += 1 }
+        guard Self.matches(bytes, at: i, Array("values".utf8)) else { return nil }
+        i += 6
+        var table = Table(start: i, end: i, delimiter: 0x2C, quote: 0x27, headers: headers)
+        let nameColumns = names ? Self.nameColumns(bytes, headers) : [:]
+        // Rows: `(`, cells separated by commas outside single quotes, `)`; between rows only commas and space.
+        rows: while i < count {
+            while i < count
+                && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 || bytes[i] == 0x2C)
+            {
                 i += 1
-                continue
             }
-            let statement = i
-            i += keyword.count
-            // The table's name, then the column list.
-            while i < count && bytes[i] != 0x28 && bytes[i] != 0x3B && bytes[i] != 0x0A { i += 1 }
-            guard i < count, bytes[i] == 0x28 else { continue }
-            let listStart = i + 1
-            while i < count && bytes[i] != 0x29 { i += 1 }
-            guard i < count else { return }
-            let headers = Self.cells(bytes, listStart..<i, 0x2C, 0x22)
+            guard i < count, bytes[i] == 0x28 else { break rows }
+            let rowStart = i + 1
+            var quoted = false
+            var depth = 0
             i += 1
-            while i < count && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09) { i += 1 }
-            guard Self.matches(bytes, at: i, Array("values".utf8)) else { continue }
-            i += 6
-            var table = Table(
-                start: i, end: i, delimiter: 0x2C, quote: 0x27, headers: headers, statement: statement)
-            var nameColumns: [Int: (label: String, role: Bool)] = [:]
-            if names {
-                for (column, header) in headers.enumerated() {
-                    if let name = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, header)) {
-                        nameColumns[column] = name
-                    }
+            while i < count {
+                let b = bytes[i]
+                if b == 0x27 {
+                    quoted.toggle()
+                } else if !quoted && b == 0x28 {
+                    depth += 1
+                } else if !quoted && b == 0x29 {
+                    if depth == 0 { break }
+                    depth -= 1
                 }
-            }
-            // Rows: `(`, cells separated by commas outside single quotes, `)`; between rows only commas and space.
-            rows: while i < count {
-                while i < count
-                    && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09
-                        || bytes[i] == 0x2C)
-                {
-                    i += 1
-                }
-                guard i < count, bytes[i] == 0x28 else { break rows }
-                let rowStart = i + 1
-                var quoted = false
-                var depth = 0
-                i += 1
-                while i < count {
-                    let b = bytes[i]
-                    if b == 0x27 {
-                        quoted.toggle()
-                    } else if !quoted && b == 0x28 {
-                        depth += 1
-                    } else if !quoted && b == 0x29 {
-                        if depth == 0 { break }
-                        depth -= 1
-                    }
-                    i += 1
-                }
-                table.rowStarts.append(rowStart)
-                if !nameColumns.isEmpty {
-                    for (column, cell) in Self.cells(bytes, rowStart..<i, 0x2C, 0x27).enumerated() {
-                        if let name = nameColumns[column] {
-                            nameCells.append(NameCell(span: cell, label: name.label, role: name.role))
-                        }
-                    }
-                }
-                table.end = i
                 i += 1
             }
-            if !table.rowStarts.isEmpty {
-                tables.append(table)
+            table.rowStarts.append(rowStart)
+            if !nameColumns.isEmpty {
+                for (column, cell) in Self.cells(bytes, rowStart..<i, 0x2C, 0x27).enumerated() {
+                    if let name = nameColumns[column] {
+                        nameCells.append(NameCell(span: cell, label: name.label, role: name.role))
+                    }
+                }
             }
+            table.end = i
+            i += 1
         }
+        guard !table.rowStarts.isEmpty else { return nil }
+        tables.append(table)
+        return table.end
+    }
+
+    /// Whether a lower-case particle that starts names ("van", "de", "von") starts at `offset`, followed by a space.
+    private static func startsParticle(_ bytes: UnsafeRawBufferPointer, _ offset: Int, _ end: Int) -> Bool {
+        var i = offset
+        while i < end && bytes[i] >= 0x61 && bytes[i] <= 0x7A && i - offset < 4 { i += 1 }
+        guard i < end, bytes[i] == 0x20, i > offset else { return false }
+        return PersonNameRecognizer.particles.contains(
+            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<i]), as: UTF8.self))
     }
 
     /// Whether `bytes` at `offset` spell `word` (ASCII letters in any case).
