@@ -70,11 +70,11 @@ def translate(regex: str) -> str:
     out = regex.replace("\\z", "$").replace("\\#", "#")
     # The optional run of word characters before the key name only moves the match's start to the left.
     # The character after the secret that most rules require (a quote, space, `;`, an escaped `\n` or the end)
-    # would be part of the span: dropped, since the engine keeps the longest candidate, which ends where the
-    # secret ends.
+    # would be part of the span: it becomes a word boundary, which takes no character and, unlike nothing at all,
+    # lets a long secret end at few places (every end of a match is reported and judged).
     for tail in ("(?:[\\x60'\"\\s;]|\\\\[nr]|$)",):
         if out.endswith(tail):
-            out = out[: -len(tail)]
+            out = out[: -len(tail)] + "\\b"
     changed = True
     while changed:
         changed = False

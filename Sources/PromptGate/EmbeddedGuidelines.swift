@@ -424,11 +424,12 @@ rules:
 # Translation: see scripts/import-gitleaks.py. Gitleaks' per-rule allow-lists (regular expressions over the
 # secret or the line, and stop words) are not carried over: a rule's allow-list here holds exact values only.
 # The generic-api-key rule keeps the one that matters most (a secret of letters and _.- only is a word).
-# Rules not imported (31):
+# Rules not imported (32):
 #   airtable-personnal-access-token: refused by the engine: rule 'airtable-personnal-access-token' does not find its match example "patm]]]]]]]]]]]]]].5b4c57d1fbdc048ba1459e9a17a9af4d7abdc8c82e50093873436b1f40d14b74" (fo
 #   anthropic-admin-api-key: the credentials pack's rule api-secret-key finds the same values
 #   anthropic-api-key: the credentials pack's rule api-secret-key finds the same values
 #   aws-access-token: the credentials pack's rule aws-access-key finds the same values
+#   aws-amazon-bedrock-api-key-long-lived: refused by the engine: rule 'aws-amazon-bedrock-api-key-long-lived': pattern "\\b(ABSK[A-Za-z0-9+/]{40,}={0,2})\\b" cannot be compiled for linear-time matching: Pattern is too large.
 #   bittrex-secret-key: the same pattern as bittrex-access-key, which finds its values
 #   curl-auth-user: no example could be made from its pattern (no example found)
 #   freemius-secret-key: applies to files of one kind (its path pattern): a prompt has no path
@@ -456,8 +457,7 @@ rules:
 #   slack-legacy-workspace-token: the credentials pack's rule slack-token finds the same values
 #   slack-user-token: the credentials pack's rule slack-token finds the same values
 #   stripe-access-token: the credentials pack's rule api-secret-key finds the same values
-# Rules whose large repeats were relaxed for Hyperscan (6; 1: upper bounds opened, 2: and lower bounds cut to 40):
-#   aws-amazon-bedrock-api-key-long-lived: 1
+# Rules whose large repeats were relaxed for Hyperscan (5; 1: upper bounds opened, 2: and lower bounds cut to 40):
 #   generic-api-key: 1
 #   gitlab-pat-routable: 1
 #   gitlab-runner-authentication-token-routable: 1
@@ -508,7 +508,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): adafruit
     patterns:
-      - '(?i)(?:adafruit)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{32})'
+      - '(?i)(?:adafruit)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -522,7 +522,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): adobe
     patterns:
-      - '(?i)(?:adobe)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})'
+      - '(?i)(?:adobe)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -538,7 +538,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): p8e-
     patterns:
-      - '\b(p8e-(?i)[a-z0-9]{32})'
+      - '\b(p8e-(?i)[a-z0-9]{32})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -567,7 +567,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): airtable
     patterns:
-      - '(?i)(?:airtable)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{17})'
+      - '(?i)(?:airtable)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{17})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -581,7 +581,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): algolia
     patterns:
-      - '(?i)(?:algolia)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+      - '(?i)(?:algolia)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -595,7 +595,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): ltai
     patterns:
-      - '\b(LTAI(?i)[a-z0-9]{20})'
+      - '\b(LTAI(?i)[a-z0-9]{20})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -610,7 +610,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): alibaba
     patterns:
-      - '(?i)(?:alibaba)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})'
+      - '(?i)(?:alibaba)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -656,7 +656,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): asana
     patterns:
-      - '(?i)(?:asana)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{16})'
+      - '(?i)(?:asana)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{16})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -670,7 +670,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): asana
     patterns:
-      - '(?i)(?:asana)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+      - '(?i)(?:asana)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -684,7 +684,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): atlassian, confluence, jira, atatt3
     patterns:
-      - '(?i)(?:(?-i:ATLASSIAN|[Aa]tlassian)|(?-i:CONFLUENCE|[Cc]onfluence)|(?-i:JIRA|[Jj]ira))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20}[a-f0-9]{4})(?:[\x60''"\s;]|\\[nr]|$)|\b(ATATT3[A-Za-z0-9_\-=]{186})'
+      - '(?i)(?:(?-i:ATLASSIAN|[Aa]tlassian)|(?-i:CONFLUENCE|[Cc]onfluence)|(?-i:JIRA|[Jj]ira))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20}[a-f0-9]{4})(?:[\x60''"\s;]|\\[nr]|$)|\b(ATATT3[A-Za-z0-9_\-=]{186})\b'
     validator: entropy-3.5
     action: block
     priority: 84
@@ -699,7 +699,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sc_, ext_, scauth_, authress_
     patterns:
-      - '\b((?:sc|ext|scauth|authress)_(?i)[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.(?-i:acc)[_-][a-z0-9-]{10,32}\.[a-z0-9+/_=-]{30,120})'
+      - '\b((?:sc|ext|scauth|authress)_(?i)[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.(?-i:acc)[_-][a-z0-9-]{10,32}\.[a-z0-9+/_=-]{30,120})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -707,21 +707,6 @@ rules:
     source: *gitleaks
     examples:
       match: ["sc_chhltfb47zxry2ye44xl9nes.wx2ndz.acc_q4zpohvmlt9v6rkp3rzg5nax.cy3mdc2d28m0h924lkr2l76wuoit8r\""]
-
-  - id: aws-amazon-bedrock-api-key-long-lived
-    title: "Identified a pattern that may indicate long-lived Amazon Bedrock API keys, risking unauthorized Amazon Bedrock usage"
-    category: credentials
-    entity: API_KEY
-    # gitleaks keywords (prefilter): absk
-    patterns:
-      - '\b(ABSK[A-Za-z0-9+/]{109,}={0,2})'
-    validator: entropy-3
-    action: block
-    priority: 84
-    message: *secret-message
-    source: *gitleaks
-    examples:
-      match: ["ABSKHk63OA2eKQq7ub8KX1y0wnQQIyHlMxDi81lCTG7fik3BoRx3Gn96OQUiZErF8gjtUIcswqofh9cIfpftRozsDx4HQFIuTsCGgPYc0Oh3Eey7L\""]
 
   - id: aws-amazon-bedrock-api-key-short-lived
     title: "Identified a pattern that may indicate short-lived Amazon Bedrock API keys, risking unauthorized Amazon Bedrock usage"
@@ -759,7 +744,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): beamer
     patterns:
-      - '(?i)(?:beamer)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(b_[a-z0-9=_\-]{44})'
+      - '(?i)(?:beamer)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(b_[a-z0-9=_\-]{44})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -773,7 +758,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): bitbucket
     patterns:
-      - '(?i)(?:bitbucket)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+      - '(?i)(?:bitbucket)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -787,7 +772,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): bitbucket
     patterns:
-      - '(?i)(?:bitbucket)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{64})'
+      - '(?i)(?:bitbucket)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{64})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -801,7 +786,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): bittrex
     patterns:
-      - '(?i)(?:bittrex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+      - '(?i)(?:bittrex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -815,7 +800,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): meraki
     patterns:
-      - '(?i:(?:(?-i:[Mm]eraki|MERAKI))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{40})'
+      - '(?i:(?:(?-i:[Mm]eraki|MERAKI))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{40})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -861,7 +846,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): cloudflare
     patterns:
-      - '(?i)(?:cloudflare)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{40})'
+      - '(?i)(?:cloudflare)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{40})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -877,7 +862,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): cloudflare
     patterns:
-      - '(?i)(?:cloudflare)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{37})'
+      - '(?i)(?:cloudflare)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{37})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -893,7 +878,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): cloudflare, v1.0-
     patterns:
-      - '\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})'
+      - '\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -908,7 +893,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): codecov
     patterns:
-      - '(?i)(?:codecov)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+      - '(?i)(?:codecov)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -922,7 +907,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): cohere, co_api_key
     patterns:
-      - '(?i:(?:cohere|CO_API_KEY)(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-zA-Z0-9]{40})'
+      - '(?i:(?:cohere|CO_API_KEY)(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-zA-Z0-9]{40})\b'
     validator: entropy-4
     action: block
     priority: 84
@@ -938,7 +923,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): coinbase
     patterns:
-      - '(?i)(?:coinbase)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{64})'
+      - '(?i)(?:coinbase)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{64})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -952,7 +937,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): confluent
     patterns:
-      - '(?i)(?:confluent)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{16})'
+      - '(?i)(?:confluent)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{16})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -966,7 +951,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): confluent
     patterns:
-      - '(?i)(?:confluent)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})'
+      - '(?i)(?:confluent)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -980,7 +965,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): contentful
     patterns:
-      - '(?i)(?:contentful)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{43})'
+      - '(?i)(?:contentful)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{43})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1010,7 +995,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): dapi
     patterns:
-      - '\b(dapi[a-f0-9]{32}(?:-\d)?)'
+      - '\b(dapi[a-f0-9]{32}(?:-\d)?)\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1025,7 +1010,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): datadog
     patterns:
-      - '(?i)(?:datadog)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{40})'
+      - '(?i)(?:datadog)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{40})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1039,7 +1024,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): dnkey
     patterns:
-      - '(?i)(?:dnkey)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52})'
+      - '(?i)(?:dnkey)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1053,7 +1038,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): doo_v1_
     patterns:
-      - '\b(doo_v1_[a-f0-9]{64})'
+      - '\b(doo_v1_[a-f0-9]{64})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1068,7 +1053,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): dop_v1_
     patterns:
-      - '\b(dop_v1_[a-f0-9]{64})'
+      - '\b(dop_v1_[a-f0-9]{64})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1083,7 +1068,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): dor_v1_
     patterns:
-      - '(?i)\b(dor_v1_[a-f0-9]{64})'
+      - '(?i)\b(dor_v1_[a-f0-9]{64})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1097,7 +1082,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): discord
     patterns:
-      - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{64})'
+      - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{64})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1111,7 +1096,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): discord
     patterns:
-      - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{18})'
+      - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{18})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -1127,7 +1112,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): discord
     patterns:
-      - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})'
+      - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -1158,7 +1143,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): droneci
     patterns:
-      - '(?i)(?:droneci)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+      - '(?i)(?:droneci)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1172,7 +1157,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): dropbox
     patterns:
-      - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{15})'
+      - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{15})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1186,7 +1171,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): dropbox
     patterns:
-      - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{11}(AAAAAAAAAA)[a-z0-9\-_=]{43})'
+      - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{11}(AAAAAAAAAA)[a-z0-9\-_=]{43})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1200,7 +1185,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): dropbox
     patterns:
-      - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(sl\.[a-z0-9\-=_]{135})'
+      - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(sl\.[a-z0-9\-=_]{135})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1274,7 +1259,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): etsy
     patterns:
-      - '(?i)(?:(?-i:ETSY|[Ee]tsy))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})'
+      - '(?i)(?:(?-i:ETSY|[Ee]tsy))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1290,7 +1275,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): facebook
     patterns:
-      - '(?i)\b(\d{15,16}(\||%)[0-9a-z\-_]{27,40})'
+      - '(?i)\b(\d{15,16}(\||%)[0-9a-z\-_]{27,40})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1305,7 +1290,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): eaam, eaac
     patterns:
-      - '\b(EAA[MC](?i)[a-z0-9]{100,})'
+      - '\b(EAA[MC](?i)[a-z0-9]{100,})\b'
     validator: entropy-4
     action: block
     priority: 84
@@ -1320,7 +1305,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): facebook
     patterns:
-      - '(?i)(?:facebook)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})'
+      - '(?i)(?:facebook)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1336,7 +1321,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): fastly
     patterns:
-      - '(?i)(?:fastly)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})'
+      - '(?i)(?:fastly)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1350,7 +1335,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): finicity
     patterns:
-      - '(?i)(?:finicity)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})'
+      - '(?i)(?:finicity)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1364,7 +1349,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): finicity
     patterns:
-      - '(?i)(?:finicity)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})'
+      - '(?i)(?:finicity)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1378,7 +1363,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): finnhub
     patterns:
-      - '(?i)(?:finnhub)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})'
+      - '(?i)(?:finnhub)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1392,7 +1377,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): flickr
     patterns:
-      - '(?i)(?:flickr)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+      - '(?i)(?:flickr)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1451,7 +1436,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): fo1_, fm1, fm2_
     patterns:
-      - '\b((?:fo1_[\w-]{43}|fm1[ar]_[a-zA-Z0-9+\/]{100,}={0,3}|fm2_[a-zA-Z0-9+\/]{100,}={0,3}))'
+      - '\b((?:fo1_[\w-]{43}|fm1[ar]_[a-zA-Z0-9+\/]{100,}={0,3}|fm2_[a-zA-Z0-9+\/]{100,}={0,3}))\b'
     validator: entropy-4
     action: block
     priority: 84
@@ -1480,7 +1465,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): freshbooks
     patterns:
-      - '(?i)(?:freshbooks)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})'
+      - '(?i)(?:freshbooks)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1494,7 +1479,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): access, api, auth, key, credential, creds, passwd, password, secret, token
     patterns:
-      - '(?i)(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([\w.=-]{10,}|[a-z0-9][a-z0-9+/]{11,}={0,3})'
+      - '(?i)(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([\w.=-]{10,}|[a-z0-9][a-z0-9+/]{11,}={0,3})\b'
     validator: generic-secret
     action: block
     priority: 84
@@ -1735,7 +1720,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): gitter
     patterns:
-      - '(?i)(?:gitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{40})'
+      - '(?i)(?:gitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{40})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1749,7 +1734,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): live_, gocardless
     patterns:
-      - '(?i)(?:gocardless)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(live_(?i)[a-z0-9\-_=]{40})'
+      - '(?i)(?:gocardless)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(live_(?i)[a-z0-9\-_=]{40})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1763,7 +1748,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): eyjrijoi
     patterns:
-      - '(?i)\b(eyJrIjoi[A-Za-z0-9]{70,}={0,3})'
+      - '(?i)\b(eyJrIjoi[A-Za-z0-9]{70,}={0,3})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1778,7 +1763,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): glc_
     patterns:
-      - '(?i)\b(glc_[A-Za-z0-9+/]{32,400}={0,3})'
+      - '(?i)\b(glc_[A-Za-z0-9+/]{32,400}={0,3})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1793,7 +1778,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): glsa_
     patterns:
-      - '(?i)\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})'
+      - '(?i)\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1837,7 +1822,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): heroku
     patterns:
-      - '(?i)(?:heroku)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+      - '(?i)(?:heroku)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1851,7 +1836,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): hrku-aa
     patterns:
-      - '\b((HRKU-AA[0-9a-zA-Z_-]{58}))'
+      - '\b((HRKU-AA[0-9a-zA-Z_-]{58}))\b'
     validator: entropy-4
     action: block
     priority: 84
@@ -1866,7 +1851,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): hubspot
     patterns:
-      - '(?i)(?:hubspot)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})'
+      - '(?i)(?:hubspot)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1880,7 +1865,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): hf_
     patterns:
-      - '\b(hf_(?i:[a-z]{34}))'
+      - '\b(hf_(?i:[a-z]{34}))\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -1895,7 +1880,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): api_org_
     patterns:
-      - '\b(api_org_(?i:[a-z]{34}))'
+      - '\b(api_org_(?i:[a-z]{34}))\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -1910,7 +1895,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): ico-
     patterns:
-      - '\b(ico-[a-zA-Z0-9]{32})'
+      - '\b(ico-[a-zA-Z0-9]{32})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1925,7 +1910,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): intercom
     patterns:
-      - '(?i)(?:intercom)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{60})'
+      - '(?i)(?:intercom)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{60})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1939,7 +1924,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): intra, s-s4t2ud-, s-s4t2af-
     patterns:
-      - '\b(s-s4t2(?:ud|af)-(?i)[abcdef0123456789]{64})'
+      - '\b(s-s4t2(?:ud|af)-(?i)[abcdef0123456789]{64})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -1954,7 +1939,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): jfrog, artifactory, bintray, xray
     patterns:
-      - '(?i)(?:jfrog|artifactory|bintray|xray)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{73})'
+      - '(?i)(?:jfrog|artifactory|bintray|xray)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{73})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1968,7 +1953,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): jfrog, artifactory, bintray, xray
     patterns:
-      - '(?i)(?:jfrog|artifactory|bintray|xray)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})'
+      - '(?i)(?:jfrog|artifactory|bintray|xray)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -1997,7 +1982,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): kucoin
     patterns:
-      - '(?i)(?:kucoin)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{24})'
+      - '(?i)(?:kucoin)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{24})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2011,7 +1996,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): kucoin
     patterns:
-      - '(?i)(?:kucoin)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+      - '(?i)(?:kucoin)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2025,7 +2010,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): launchdarkly
     patterns:
-      - '(?i)(?:launchdarkly)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{40})'
+      - '(?i)(?:launchdarkly)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{40})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2054,7 +2039,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): linear
     patterns:
-      - '(?i)(?:linear)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})'
+      - '(?i)(?:linear)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2070,7 +2055,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): linkedin, linked_in, linked-in
     patterns:
-      - '(?i)(?:linked[_-]?in)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{14})'
+      - '(?i)(?:linked[_-]?in)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{14})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2086,7 +2071,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): linkedin, linked_in, linked-in
     patterns:
-      - '(?i)(?:linked[_-]?in)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{16})'
+      - '(?i)(?:linked[_-]?in)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{16})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2102,7 +2087,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): test_, live_
     patterns:
-      - '(?i)(?:lob)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((live|test)_[a-f0-9]{35})'
+      - '(?i)(?:lob)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((live|test)_[a-f0-9]{35})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2116,7 +2101,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): test_pub, live_pub, _pub
     patterns:
-      - '(?i)(?:lob)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((test|live)_pub_[a-f0-9]{31})'
+      - '(?i)(?:lob)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((test|live)_pub_[a-f0-9]{31})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2130,7 +2115,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): looker
     patterns:
-      - '(?i)(?:looker)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})'
+      - '(?i)(?:looker)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2144,7 +2129,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): looker
     patterns:
-      - '(?i)(?:looker)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})'
+      - '(?i)(?:looker)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2158,7 +2143,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): mailchimp
     patterns:
-      - '(?i)(?:MailchimpSDK.initialize|mailchimp)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32}-us\d\d)'
+      - '(?i)(?:MailchimpSDK.initialize|mailchimp)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32}-us\d\d)\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2172,7 +2157,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): mailgun
     patterns:
-      - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(key-[a-f0-9]{32})'
+      - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(key-[a-f0-9]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2186,7 +2171,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): mailgun
     patterns:
-      - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(pubkey-[a-f0-9]{32})'
+      - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(pubkey-[a-f0-9]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2200,7 +2185,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): mailgun
     patterns:
-      - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})'
+      - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2214,7 +2199,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): mapbox
     patterns:
-      - '(?i)(?:mapbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(pk\.[a-z0-9]{60}\.[a-z0-9]{22})'
+      - '(?i)(?:mapbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(pk\.[a-z0-9]{60}\.[a-z0-9]{22})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2228,7 +2213,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): mattermost
     patterns:
-      - '(?i)(?:mattermost)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{26})'
+      - '(?i)(?:mattermost)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{26})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2242,7 +2227,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): _mmk
     patterns:
-      - '\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)'
+      - '\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)\b'
     validator: entropy-4
     action: block
     priority: 84
@@ -2257,7 +2242,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): messagebird, message-bird, message_bird
     patterns:
-      - '(?i)(?:message[_-]?bird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{25})'
+      - '(?i)(?:message[_-]?bird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{25})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2271,7 +2256,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): messagebird, message-bird, message_bird
     patterns:
-      - '(?i)(?:message[_-]?bird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+      - '(?i)(?:message[_-]?bird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2299,7 +2284,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): netlify
     patterns:
-      - '(?i)(?:netlify)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{40,46})'
+      - '(?i)(?:netlify)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{40,46})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2313,7 +2298,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): nrjs-
     patterns:
-      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRJS-[a-f0-9]{19})'
+      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRJS-[a-f0-9]{19})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2327,7 +2312,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): nrii-
     patterns:
-      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRII-[a-z0-9-]{32})'
+      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRII-[a-z0-9-]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2341,7 +2326,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): new-relic, newrelic, new_relic
     patterns:
-      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})'
+      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2355,7 +2340,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): nrak
     patterns:
-      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRAK-[a-z0-9]{27})'
+      - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRAK-[a-z0-9]{27})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2369,7 +2354,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): ntn_
     patterns:
-      - '\b(ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3})'
+      - '\b(ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3})\b'
     validator: entropy-4
     action: block
     priority: 84
@@ -2384,7 +2369,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): npm_
     patterns:
-      - '(?i)\b(npm_[a-z0-9]{36})'
+      - '(?i)\b(npm_[a-z0-9]{36})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2399,7 +2384,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): nytimes, new-york-times, newyorktimes
     patterns:
-      - '(?i)(?:nytimes|new-york-times,|newyorktimes)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})'
+      - '(?i)(?:nytimes|new-york-times,|newyorktimes)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2413,7 +2398,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): api-
     patterns:
-      - '\b(API-[A-Z0-9]{26})'
+      - '\b(API-[A-Z0-9]{26})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2428,7 +2413,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): okta
     patterns:
-      - '(?i:(?:(?-i:[Oo]kta|OKTA))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(00[\w=\-]{40})'
+      - '(?i:(?:(?-i:[Oo]kta|OKTA))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(00[\w=\-]{40})\b'
     validator: entropy-4
     action: block
     priority: 84
@@ -2474,7 +2459,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): plaid
     patterns:
-      - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+      - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2488,7 +2473,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): plaid
     patterns:
-      - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})'
+      - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})\b'
     validator: entropy-3.5
     action: block
     priority: 84
@@ -2504,7 +2489,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): plaid
     patterns:
-      - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})'
+      - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})\b'
     validator: entropy-3.5
     action: block
     priority: 84
@@ -2520,7 +2505,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): pscale_tkn_
     patterns:
-      - '\b(pscale_tkn_(?i)[\w=\.-]{32,64})'
+      - '\b(pscale_tkn_(?i)[\w=\.-]{32,64})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2535,7 +2520,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): pscale_oauth_
     patterns:
-      - '\b(pscale_oauth_[\w=\.-]{32,64})'
+      - '\b(pscale_oauth_[\w=\.-]{32,64})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2550,7 +2535,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): pscale_pw_
     patterns:
-      - '(?i)\b(pscale_pw_(?i)[\w=\.-]{32,64})'
+      - '(?i)\b(pscale_pw_(?i)[\w=\.-]{32,64})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2565,7 +2550,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): pmak-
     patterns:
-      - '\b(PMAK-(?i)[a-f0-9]{24}\-[a-f0-9]{34})'
+      - '\b(PMAK-(?i)[a-f0-9]{24}\-[a-f0-9]{34})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2580,7 +2565,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): pnu_
     patterns:
-      - '\b(pnu_[a-zA-Z0-9]{36})'
+      - '\b(pnu_[a-zA-Z0-9]{36})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2595,7 +2580,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): privateai, private_ai, private-ai
     patterns:
-      - '(?i:(?:private[_-]?ai)(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})'
+      - '(?i:(?:private[_-]?ai)(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2611,7 +2596,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): pul-
     patterns:
-      - '\b(pul-[a-f0-9]{40})'
+      - '\b(pul-[a-f0-9]{40})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2641,7 +2626,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): rapidapi
     patterns:
-      - '(?i)(?:rapidapi)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{50})'
+      - '(?i)(?:rapidapi)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{50})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2655,7 +2640,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): rdme_
     patterns:
-      - '\b(rdme_[a-z0-9]{70})'
+      - '\b(rdme_[a-z0-9]{70})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2670,7 +2655,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): rubygems_
     patterns:
-      - '\b(rubygems_[a-f0-9]{48})'
+      - '\b(rubygems_[a-f0-9]{48})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2685,7 +2670,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): tk-us-
     patterns:
-      - '\b(tk-us-[\w-]{48})'
+      - '\b(tk-us-[\w-]{48})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2700,7 +2685,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sendbird
     patterns:
-      - '(?i)(?:sendbird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+      - '(?i)(?:sendbird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2714,7 +2699,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sendbird
     patterns:
-      - '(?i)(?:sendbird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{40})'
+      - '(?i)(?:sendbird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{40})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2728,7 +2713,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sg.
     patterns:
-      - '\b(SG\.(?i)[a-z0-9=_\-\.]{66})'
+      - '\b(SG\.(?i)[a-z0-9=_\-\.]{66})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2743,7 +2728,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): xkeysib-
     patterns:
-      - '\b(xkeysib-[a-f0-9]{64}\-(?i)[a-z0-9]{16})'
+      - '\b(xkeysib-[a-f0-9]{64}\-(?i)[a-z0-9]{16})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2758,7 +2743,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sentry
     patterns:
-      - '(?i)(?:sentry)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{64})'
+      - '(?i)(?:sentry)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{64})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2789,7 +2774,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sntryu_
     patterns:
-      - '\b(sntryu_[a-f0-9]{64})'
+      - '\b(sntryu_[a-f0-9]{64})\b'
     validator: entropy-3.5
     action: block
     priority: 84
@@ -2804,7 +2789,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sm_aat
     patterns:
-      - '\b(sm_aat_[a-zA-Z0-9]{16})'
+      - '\b(sm_aat_[a-zA-Z0-9]{16})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2819,7 +2804,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sm_pat
     patterns:
-      - '\b(sm_pat_[a-zA-Z0-9]{16})'
+      - '\b(sm_pat_[a-zA-Z0-9]{16})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2834,7 +2819,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sm_sat
     patterns:
-      - '\b(sm_sat_[a-zA-Z0-9]{16})'
+      - '\b(sm_sat_[a-zA-Z0-9]{16})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2849,7 +2834,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): shippo_
     patterns:
-      - '\b(shippo_(?:live|test)_[a-fA-F0-9]{40})'
+      - '\b(shippo_(?:live|test)_[a-fA-F0-9]{40})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -2924,7 +2909,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): bundle_enterprise__contribsys__com, bundle_gems__contribsys__com
     patterns:
-      - '(?i)(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})'
+      - '(?i)(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2952,7 +2937,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): snyk
     patterns:
-      - '(?i)(?:snyk[_.-]?(?:(?:api|oauth)[_.-]?)?(?:key|token))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+      - '(?i)(?:snyk[_.-]?(?:(?:api|oauth)[_.-]?)?(?:key|token))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2966,7 +2951,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sonar
     patterns:
-      - '(?i)(?:sonar[_.-]?(login|token))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((?:squ_|sqp_|sqa_)?[a-z0-9=_\-]{40})'
+      - '(?i)(?:sonar[_.-]?(login|token))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((?:squ_|sqp_|sqa_)?[a-z0-9=_\-]{40})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -2980,7 +2965,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sgp_, sourcegraph
     patterns:
-      - '(?i)\b(\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}|[a-fA-F0-9]{40})\b)'
+      - '(?i)\b(\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}|[a-fA-F0-9]{40})\b)\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -2995,7 +2980,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sq0atp-, eaaa
     patterns:
-      - '\b((?:EAAA|sq0atp-)[\w-]{22,60})'
+      - '\b((?:EAAA|sq0atp-)[\w-]{22,60})\b'
     validator: entropy-2
     action: block
     priority: 84
@@ -3010,7 +2995,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): squarespace
     patterns:
-      - '(?i)(?:squarespace)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+      - '(?i)(?:squarespace)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3024,7 +3009,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sumo
     patterns:
-      - '(?i:(?:(?-i:[Ss]umo|SUMO))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(su[a-zA-Z0-9]{12})'
+      - '(?i:(?:(?-i:[Ss]umo|SUMO))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(su[a-zA-Z0-9]{12})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -3039,7 +3024,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sumo
     patterns:
-      - '(?i)(?:(?-i:[Ss]umo|SUMO))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})'
+      - '(?i)(?:(?-i:[Ss]umo|SUMO))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})\b'
     validator: entropy-3
     action: block
     priority: 84
@@ -3055,7 +3040,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): telegr
     patterns:
-      - '(?i)(?:telegr)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{5,16}:(?-i:A)[a-z0-9_\-]{34})'
+      - '(?i)(?:telegr)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{5,16}:(?-i:A)[a-z0-9_\-]{34})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3069,7 +3054,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): travis
     patterns:
-      - '(?i)(?:travis)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{22})'
+      - '(?i)(?:travis)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{22})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3098,7 +3083,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): twitch
     patterns:
-      - '(?i)(?:twitch)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})'
+      - '(?i)(?:twitch)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3112,7 +3097,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): twitter
     patterns:
-      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{45})'
+      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{45})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3126,7 +3111,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): twitter
     patterns:
-      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{15,25}-[a-zA-Z0-9]{20,40})'
+      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{15,25}-[a-zA-Z0-9]{20,40})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3140,7 +3125,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): twitter
     patterns:
-      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{25})'
+      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{25})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3154,7 +3139,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): twitter
     patterns:
-      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{50})'
+      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{50})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3168,7 +3153,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): twitter
     patterns:
-      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(A{22}[a-zA-Z0-9%]{80,100})'
+      - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(A{22}[a-zA-Z0-9%]{80,100})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3182,7 +3167,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): tfp_
     patterns:
-      - '(?i)(?:typeform)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(tfp_[a-z0-9\-_\.=]{59})'
+      - '(?i)(?:typeform)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(tfp_[a-z0-9\-_\.=]{59})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3196,7 +3181,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): hvb.
     patterns:
-      - '\b(hvb\.[\w-]{138,300})'
+      - '\b(hvb\.[\w-]{138,300})\b'
     validator: entropy-4
     action: block
     priority: 84
@@ -3211,7 +3196,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): hvs., s.
     patterns:
-      - '\b((?:hvs\.[\w-]{90,120}|s\.(?i:[a-z0-9]{24})))'
+      - '\b((?:hvs\.[\w-]{90,120}|s\.(?i:[a-z0-9]{24})))\b'
     validator: entropy-3.5
     action: block
     priority: 84
@@ -3226,7 +3211,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): yandex
     patterns:
-      - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(t1\.[A-Z0-9a-z_-]+[=]{0,2}\.[A-Z0-9a-z_-]{86}[=]{0,2})'
+      - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(t1\.[A-Z0-9a-z_-]+[=]{0,2}\.[A-Z0-9a-z_-]{86}[=]{0,2})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3240,7 +3225,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): yandex
     patterns:
-      - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(AQVN[A-Za-z0-9_\-]{35,38})'
+      - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(AQVN[A-Za-z0-9_\-]{35,38})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3254,7 +3239,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): yandex
     patterns:
-      - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(YC[a-zA-Z0-9_\-]{38})'
+      - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(YC[a-zA-Z0-9_\-]{38})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3268,7 +3253,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): zendesk
     patterns:
-      - '(?i)(?:zendesk)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{40})'
+      - '(?i)(?:zendesk)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{40})\b'
     action: block
     priority: 84
     message: *secret-message
@@ -3726,9 +3711,11 @@ rules:
     title: Swedish personal identity number (personnummer)
     category: personal-data
     entity: SE_PERSONNUMMER
-    # No word boundary before it ("my id code is199003052397"): the Luhn check and the date keep it specific.
+    # With the century, no word boundary before it ("my id code is199003052397"): the Luhn check and the date keep it
+    # specific, and the century's digits keep the candidates few.
     patterns:
-      - '(?:18|19|20)?\d{6}[-+]?\d{4}\b'
+      - '\b\d{6}[-+]?\d{4}\b'
+      - '(?:18|19|20)\d{6}[-+]?\d{4}\b'
     validator: se-personnummer
     context:
       words: [personnummer, pnr, "person number", "personal identity number", samordningsnummer]
