@@ -161,6 +161,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio", condition: server),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: server),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings),
@@ -184,6 +185,17 @@ let package = Package(
         .testTarget(
             name: "AuditLogTests",
             dependencies: ["AuditLog", "JSONCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AuditLogPostgresTests",
+            dependencies: [
+                "AuditLogPostgres", "AuditLog", "JSONCore", "PromptGate", "PromptGateServer", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: server),
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: server),
+                .product(name: "Hummingbird", package: "hummingbird", condition: server),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ProvidersTests",

@@ -144,7 +144,8 @@ public struct PostgresLogURL: Sendable, Equatable, CustomStringConvertible {
     static func redacting(_ text: String) -> String {
         guard let colon = text.firstIndex(of: ":") else { return "(not a URL)" }
         let scheme = text[..<colon]
-        let afterScheme = text[colon...].drop(while: { $0 == ":" || $0 == "/" })
+        var afterScheme = text[text.index(after: colon)...]
+        if afterScheme.hasPrefix("//") { afterScheme = afterScheme.dropFirst(2) }
         guard let at = afterScheme.lastIndex(of: "@") else { return "\(scheme)://…" }
         let userInfo = afterScheme[..<at]
         let user = userInfo.prefix(while: { $0 != ":" })
