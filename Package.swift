@@ -144,7 +144,10 @@ let package = Package(
         // Benchmarks (scripts/bench.sh): their own target so the library stays light.
         .executableTarget(
             name: "promptgate-bench",
-            dependencies: ["AuditLog", "Screening", "JSONCore", "PromptGate", "Providers", "Transport"],
+            dependencies: [
+                "AuditLog", "Screening", "JSONCore", "PromptGate", "Providers", "Transport",
+                .target(name: "AuditLogPostgres", condition: server),
+            ],
             path: "Benchmarks/promptgate-bench",
             swiftSettings: swiftSettings),
 

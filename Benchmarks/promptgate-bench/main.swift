@@ -1,6 +1,7 @@
 // Benchmarks for PromptGate, run by scripts/bench.sh (release build). Each prints its figures and, where there is one,
 // the baseline measured in the same run.
 //   promptgate-bench append   [--seconds S] [--writers 1,8,64] [--dir D]   durable appends/s with group commit
+//   promptgate-bench append-postgres --log URL [--proxies 2] [--writers 1,16,64]   the same from processes on PostgreSQL
 //   promptgate-bench generate --entries N --dir D                       a log of N realistic entries (no fsync)
 //   promptgate-bench verify   --dir D --tlogverify PATH [--runs R]     promptgate verify vs tlogverify, same log
 //   promptgate-bench crash-writer --dir D [--writers W]                 appends until killed; prints "ack <request id>"
@@ -222,6 +223,8 @@ func crashWriter() async throws {
 
 switch CommandLine.arguments.dropFirst().first {
 case "append": try await benchAppend()
+case "append-postgres": try await benchPostgresAppend()
+case "append-postgres-proxy": try await postgresAppendProxy()
 case "generate": try await benchGenerate()
 case "verify": try benchVerify()
 case "crash-writer": try await crashWriter()
@@ -231,6 +234,8 @@ case "fsync": try benchFsync()
 case "json": try benchJSON()
 case "walk": try benchWalk()
 default:
-    print("usage: promptgate-bench append|generate|verify|crash-writer|screen|proxy|fsync|json|walk [options]")
+    print(
+        "usage: promptgate-bench append|append-postgres|generate|verify|crash-writer|screen|proxy|fsync|json|walk [options]"
+    )
     exit(2)
 }

@@ -6,7 +6,7 @@ import PromptGate
 
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "log", abstract: "Read the audit log.", subcommands: [Show.self])
+        commandName: "log", abstract: "Read the audit log.", subcommands: [Show.self, Export.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -102,47 +102,47 @@ struct Verify: ParsableCommand {
         if url != nil || tiles != nil { return try runFromTiles() }
         let folder = location.data.resolved
         let witnesses = try witnessRule()
-        var checkpointPaths =
-            checkpoint.isEmpty
-            ? [folder + "/" + (witnesses == nil ? "checkpoint" : WitnessedCheckpoint.fileName)] : checkpoint
-        if allCheckpoints {
-            let history = folder + "/checkpoints"
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: history)) ?? []
-            checkpointPaths += names.compactMap { name in Int(name).map { ($0, name) } }.sorted { $0.0 < $1.0 }
-                .map { history + "/" + $0.1 }
-        }
         do {
-            if checkpoint.isEmpty, witnesses == nil, !FileManager.default.fileExists(atPath: folder + "/checkpoint"),
-                try location.isEmptyLog()
-            {
-                // A fresh folder: nothing was written, so nothing needs a signature yet.
-                json
-                    ? printJSON(VerificationReport(), fresh: true)
-                    : print("verified 0 entries: no checkpoint yet (a fresh log)")
-                return
-            }
-            let keys: [LogVerifierKey]
-            if key.isEmpty {
-                keys =
-                    [try LogKeyStore.verifierKey(argument: "@" + folder + "/log.vkey")]
-                    + LogKeyStore.allVerifierKeys(directory: folder)
-            } else {
-                keys = try key.map { argument throws(AuditLogError) in try LogKeyStore.verifierKey(argument: argument) }
-            }
+            let source = try location.source()
+            defer { source.close() }
             var inputs: [LogVerifier.CheckpointInput] = []
-            for path in checkpointPaths {
+            for path in checkpoint.isEmpty && witnesses != nil
+                ? [folder + "/" + WitnessedCheckpoint.fileName] : checkpoint
+            {
                 guard let note = try BoundedFile.text(path) else {
                     throw AuditLogError.io(path: path, reason: "cannot read the checkpoint")
                 }
                 inputs.append(LogVerifier.CheckpointInput(label: path, note: note))
             }
-            let paths = try location.paths()
-            let progress = ProgressBar(paths: paths, enabled: !json && isatty(STDERR_FILENO) == 1)
+            if inputs.isEmpty {
+                guard let latest = try source.latestCheckpoint() else {
+                    if try source.isEmpty() {
+                        // A fresh log: nothing was written, so nothing needs a signature yet.
+                        json
+                            ? printJSON(VerificationReport(), fresh: true)
+                            : print("verified 0 entries: no checkpoint yet (a fresh log)")
+                        return
+                    }
+                    throw AuditLogError.io(path: location.checkpointLabel, reason: "cannot read the checkpoint")
+                }
+                inputs.append(latest)
+            }
+            if allCheckpoints { inputs += try source.checkpointHistory() }
+            let keys: [LogVerifierKey]
+            if key.isEmpty {
+                keys = try source.verifierKeys()
+            } else {
+                keys = try key.map { argument throws(AuditLogError) in try LogKeyStore.verifierKey(argument: argument) }
+            }
+            let lines = try source.lineReader()
+            let measured = location.progressPaths(source)
+            let progress = ProgressBar(
+                paths: measured, enabled: !json && !measured.isEmpty && isatty(STDERR_FILENO) == 1)
             var report = try LogVerifier.verify(
-                logPaths: paths, checkpoints: inputs, keys: keys, checkChain: chain, progress: progress.update)
+                lines: lines, checkpoints: inputs, keys: keys, checkChain: chain, progress: progress.update)
             progress.done()
             report.problems += forkProblems(inputs, keys: keys)
-            if let inclusionProof { try checkInclusion(inclusionProof, report: &report, paths: paths) }
+            if let inclusionProof { try checkInclusion(inclusionProof, report: &report, source: source) }
             if let consistencyProof { try checkConsistency(consistencyProof, report: &report) }
             if let witnesses { checkCosignatures(inputs, policy: witnesses, report: &report) }
             json ? printJSON(report) : printText(report)
@@ -153,14 +153,15 @@ struct Verify: ParsableCommand {
         }
     }
 
-    private func checkInclusion(_ path: String, report: inout VerificationReport, paths: [String]) throws(AuditLogError)
-    {
+    private func checkInclusion(
+        _ path: String, report: inout VerificationReport, source: any LogSource
+    ) throws(AuditLogError) {
         let proof = try InclusionProof(json: try readText(path))
         guard let checkpoint = report.verified.first(where: { $0.size == proof.size }) else {
             report.problems.append("inclusion proof: no verified checkpoint of size \(proof.size) was given")
             return
         }
-        guard let line = try LogLeaves.line(proof.index + 1, paths: paths) else {
+        guard let line = try LogLeaves.line(proof.index + 1, reader: source.lineReader()) else {
             report.problems.append("inclusion proof: the log has no line \(proof.index + 1)")
             return
         }

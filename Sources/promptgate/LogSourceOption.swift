@@ -1,0 +1,42 @@
+import AuditLog
+import AuditLogPostgres
+import Foundation
+
+extension LogLocation {
+    /// The PostgreSQL log these options name, if any: `--log postgres://…`, else `$PROMPTGATE_LOG` when it is a URL
+    /// and neither `--log` nor `--data` was given (an operator on a proxy host checks the log the proxy writes).
+    var postgresURL: String? {
+        if let url = log.first { return PostgresLogURL.looksLikeURL(url) ? url : nil }
+        guard data.folder == nil, let url = ProcessInfo.processInfo.environment["PROMPTGATE_LOG"],
+            PostgresLogURL.looksLikeURL(url)
+        else { return nil }
+        return url
+    }
+
+    /// The log these options name: a PostgreSQL log, else the data folder's files (or the `--log` files).
+    func source() throws(AuditLogError) -> any LogSource {
+        guard let text = postgresURL else { return try FolderLogSource(directory: data.resolved, segments: log) }
+        guard log.count <= 1 else {
+            throw AuditLogError.io(path: "--log", reason: "a PostgreSQL log is read alone: give --log once")
+        }
+        var url: PostgresLogURL
+        do {
+            url = try PostgresLogURL(text)
+        } catch {
+            throw AuditLogError.io(path: "--log", reason: error.description)
+        }
+        // As the proxy does: a URL without a password takes it from the environment, so it stays off command lines.
+        if url.password == nil, let secret = ProcessInfo.processInfo.environment["PROMPTGATE_LOG_PASSWORD"],
+            !secret.isEmpty
+        {
+            url.password = PostgresLogURL.Password(secret)
+        }
+        return try PostgresLogSource(url: url)
+    }
+
+    /// What a missing newest checkpoint is called in messages.
+    var checkpointLabel: String { postgresURL == nil ? data.resolved + "/checkpoint" : "audit_checkpoints" }
+
+    /// The files a progress bar measures (none for a database).
+    func progressPaths(_ source: any LogSource) -> [String] { (source as? FolderLogSource)?.paths ?? [] }
+}
