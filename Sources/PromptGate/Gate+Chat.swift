@@ -319,7 +319,7 @@ extension Gate {
     func recordAfterForwarding(_ entry: AuditEntry) {
         afterward.start { [self] in
             do {
-                _ = try await auditLog.append(entry)
+                _ = try await auditLog.append(try await sealed(entry))
                 metrics.auditAppend(ok: true, store: auditLog.storeKind)
             } catch {
                 metrics.auditAppend(ok: false, store: auditLog.storeKind)

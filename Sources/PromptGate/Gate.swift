@@ -25,6 +25,8 @@ public final class Gate: Sendable {
     /// Where entries go: the file log in the data folder, or a store shared with other proxies.
     public let auditLog: any AuditTrail
     public let verifierKey: LogVerifierKey
+    /// The keys that seal entries' texts, by month, department and system (retention destroys them).
+    public let retentionKeys: any RetentionKeyStore
     let client: CurlClient
     let fingerprinter: Fingerprinter
     /// Counters and latencies for `GET /metrics`.
@@ -72,6 +74,8 @@ public final class Gate: Sendable {
         self.policy = Policy()
         self.auditLog = auditLog
         self.verifierKey = verifierKey
+        self.retentionKeys =
+            configuration.retentionKeys ?? FileRetentionKeyStore(dataDirectory: configuration.dataDirectory)
         self.client = CurlClient(configuration: configuration.transport)
         self.fingerprinter = fingerprinter
         self.logger = logger
@@ -204,7 +208,7 @@ public final class Gate: Sendable {
     @discardableResult
     func record(_ entry: AuditEntry) async throws(GateFailure) -> Int {
         do {
-            let receipt = try await auditLog.append(entry)
+            let receipt = try await auditLog.append(try await sealed(entry))
             metrics.auditAppend(ok: true, store: auditLog.storeKind)
             return receipt.seq
         } catch {

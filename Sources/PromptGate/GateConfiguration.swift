@@ -22,6 +22,8 @@ public struct GateConfiguration: Sendable {
     public var packs: [GuidelinePack]
     /// The folder for the audit log, its checkpoints and keys (created 0700).
     public var dataDirectory: String
+    /// Where the keys that seal entries' texts live (nil: `DATA/retention`, ``FileRetentionKeyStore``).
+    public var retentionKeys: (any RetentionKeyStore)?
     /// The audit log's origin (and its signing key's name).
     public var logOrigin: String
     /// A checkpoint is signed after this many entries (and always at shutdown).

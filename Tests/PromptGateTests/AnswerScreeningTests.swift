@@ -59,8 +59,8 @@ struct AnswerScreeningTests {
     static func responseEntries(_ gate: Gate, _ directory: String) async throws -> (text: String, entries: [JSONValue])
     {
         await gate.flush()
-        let text = try String(contentsOfFile: directory + "/audit.log", encoding: .utf8)
-        let entries = try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        let text = try await OpenedLog.text(directory, keys: gate.retentionKeys)
+        let entries = try await OpenedLog.entries(directory, keys: gate.retentionKeys)
             .filter { $0["event"]?.stringValue?.hasPrefix("response.") == true }
         return (text, entries)
     }

@@ -45,10 +45,10 @@ struct GateTests {
         }
     }
 
-    /// The log file's text once every entry the gate has started writing is on disk.
+    /// The log file's text once every entry the gate has started writing is on disk, then its texts opened.
     static func logText(_ gate: Gate, _ directory: String) async throws -> String {
         await gate.flush()
-        return try String(contentsOfFile: directory + "/audit.log", encoding: .utf8)
+        return try await OpenedLog.text(directory, keys: gate.retentionKeys)
     }
 
     @Test("non-streaming: the upstream sees placeholders and the city key; the client gets the originals")

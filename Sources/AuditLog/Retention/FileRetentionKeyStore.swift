@@ -30,8 +30,12 @@ public final class FileRetentionKeyStore: RetentionKeyStore {
     private func tombstonePath(_ id: SealingKeyID) -> String { tombstonesFolder + "/" + id.fileName + ".json" }
 
     public func key(for id: SealingKeyID) async throws -> SymmetricKey? {
+        // A tombstone wins over the cache: another process (`retention apply`) may have destroyed the key.
+        if access(tombstonePath(id), F_OK) == 0 {
+            cache.withLock { _ = $0.removeValue(forKey: id) }
+            return nil
+        }
         if let key = cache.withLock({ $0[id] }) { return key }
-        if FileManager.default.fileExists(atPath: tombstonePath(id)) { return nil }
         let key = try readKey(id) ?? createKey(id)
         cache.withLock { $0[id] = key }
         return key
