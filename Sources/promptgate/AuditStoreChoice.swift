@@ -26,6 +26,24 @@ enum AuditStoreChoice {
         return PostgresAuditLog.opener(settings: PostgresAuditLog.Settings(url: url), logger: logger)
     }
 
+    /// Where the keys that seal entries' texts are: in the PostgreSQL log's own database, shared by its proxies;
+    /// nil for the file log (`DATA/retention`, the gate's default).
+    static func retentionKeys(settings: ProxySettings) throws(ConfigurationError) -> (any RetentionKeyStore)? {
+        guard let value = settings.value("log"), value.text != "file", PostgresLogURL.looksLikeURL(value.text) else {
+            return nil
+        }
+        var url: PostgresLogURL
+        do {
+            url = try PostgresLogURL(value.text)
+        } catch {
+            throw value.error("log", error.description)
+        }
+        if url.password == nil, let secret = settings.secrets["PROMPTGATE_LOG_PASSWORD"] {
+            url.password = PostgresLogURL.Password(secret.value)
+        }
+        return PostgresRetentionKeyStore(url: url)
+    }
+
     /// What the startup message calls the log: the segment file, or the database without its password.
     static func describe(settings: ProxySettings, folder: String) -> String {
         guard let text = settings.string("log"), PostgresLogURL.looksLikeURL(text) else {

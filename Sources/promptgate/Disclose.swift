@@ -58,10 +58,19 @@ struct Disclose: ParsableCommand {
                 }
                 policyText = text
             }
+            let texts = bundle.openedTexts(ring: try FileRetentionKeyStore(dataDirectory: folder).currentRing())
             try bundle.write(
                 to: out, key: key,
                 readme: Self.readme(
-                    bundle: bundle, checkpoint: checkpoint, key: key, witnessed: policyText != nil))
+                    bundle: bundle, checkpoint: checkpoint, key: key, witnessed: policyText != nil,
+                    texts: texts != nil))
+            if let texts {
+                do {
+                    try TilePublisher.writeFile(texts, to: out + "/" + DisclosureBundle.textsFile)
+                } catch {
+                    throw AuditLogError.io(path: out + "/" + DisclosureBundle.textsFile, reason: "\(error)")
+                }
+            }
             if let policyText {
                 do {
                     try TilePublisher.writeFile(Array(policyText.utf8), to: out + "/" + Self.witnessPolicyFile)
@@ -81,13 +90,22 @@ struct Disclose: ParsableCommand {
         }
     }
 
+    /// What the README says of `texts.jsonl` when the records' texts are sealed.
+    static let textsNote = """
+          texts.jsonl     the texts of the records (what was sent and answered, with placeholders), opened
+                          by the city: the log keeps them sealed, with a key per month that is destroyed when
+                          the retention period ends; a text already destroyed reads "erased". The seal and the
+                          proofs cover the sealed form in entries.jsonl, not this file.
+
+        """
+
     /// The witness policy's name inside a bundle.
     static let witnessPolicyFile = "witness-policy.txt"
 
     /// The README for the person who asked: what this is, what is left out and why, and how to check it.
-    static func readme(bundle: DisclosureBundle, checkpoint: Checkpoint, key: LogVerifierKey, witnessed: Bool)
-        -> String
-    {
+    static func readme(
+        bundle: DisclosureBundle, checkpoint: Checkpoint, key: LogVerifierKey, witnessed: Bool, texts: Bool = false
+    ) -> String {
         let request = bundle.request
         var range = ""
         if let since = request.since { range += " from \(since)" }
@@ -117,7 +135,8 @@ struct Disclose: ParsableCommand {
               checkpoint      the seal: the size of the whole log and a digital signature by the city
               log.vkey        the city's public key that checks that signature
               request.json    what was asked for and which record numbers are included
-            \(witnessed ? "  \(witnessPolicyFile)  the independent witnesses that also signed the seal\n" : "")
+            \(witnessed ? "  \(witnessPolicyFile)  the independent witnesses that also signed the seal\n" : "")\
+            \(texts ? Self.textsNote : "")
             How to read a record
             --------------------
             Each line of entries.jsonl is one event: "ts" is the time (UTC), "event" what happened (for example

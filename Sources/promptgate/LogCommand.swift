@@ -32,10 +32,15 @@ struct LogCommand: ParsableCommand {
         @Option(help: "Only this model, as recorded ('' for entries without one).") var model: String?
         @Option(help: "Only this declared purpose, e.g. benefits-eligibility.") var purpose: String?
         @Flag(help: "Print matching lines as they are (JSON Lines).") var json = false
+        @Flag(
+            help: ArgumentHelp(
+                "With --json: print each sealed text opened (or {\"erased\":…} when retention destroyed its key).",
+                discussion: "The lines printed are then not the signed bytes: a proof needs the stored line."))
+        var decrypt = false
 
         func run() throws {
             try auditCommand {
-                let reader = LogLeavesPrinter(filter: self)
+                let reader = LogLeavesPrinter(filter: self, ring: try location.retentionRing())
                 try reader.run(paths: try location.paths())
             }
         }
@@ -62,6 +67,8 @@ struct LogCommand: ParsableCommand {
 /// Streams the log and prints the entries a filter keeps.
 struct LogLeavesPrinter {
     let filter: LogCommand.Show
+    /// The keys that open sealed texts.
+    var ring = KeyRing()
 
     func run(paths: [String]) throws(AuditLogError) {
         var shown = 0
@@ -69,17 +76,19 @@ struct LogLeavesPrinter {
             guard let entry = try? JSONParser.parse(line), filter.matches(entry) else { return }
             shown += 1
             if filter.json {
-                print(String(decoding: line, as: UTF8.self))
+                print(
+                    filter.decrypt
+                        ? SealedText.openedLine(entry, ring: ring).serialized() : String(decoding: line, as: UTF8.self))
                 return
             }
-            print(Self.describe(entry, number: number - 1))
+            print(Self.describe(entry, number: number - 1, ring: ring))
         }
         if !filter.json { printError("\(shown) entr\(shown == 1 ? "y" : "ies")") }
     }
 
     /// Free text from employees and clients is quoted; everything from the log is escaped (``TerminalText``), so no
     /// field can end the line, forge another entry or send the auditor's terminal a command.
-    static func describe(_ entry: JSONValue, number: Int) -> String {
+    static func describe(_ entry: JSONValue, number: Int, ring: KeyRing = KeyRing()) -> String {
         let s = { (key: String) in entry[key]?.stringValue ?? "" }
         let e = TerminalText.escaped
         var text = "#\(number) \(e(s("ts"))) \(e(s("event")))"
@@ -94,7 +103,15 @@ struct LogLeavesPrinter {
             let f = { (key: String) in e(finding[key]?.stringValue ?? "") }
             text += "\n    \(f("rule")) \(f("type")) ×\(finding["count"]?.intValue ?? 0) → \(f("action"))"
         }
-        if !s("prompt").isEmpty { text += "\n    prompt: \(TerminalText.quoted(s("prompt"), limit: 300))" }
+        for (label, key) in [("prompt", "prompt"), ("answer", "response")] {
+            guard let value = entry[key], value.stringValue?.isEmpty != true else { continue }
+            switch SealedText.open(value, field: key, seq: entry["seq"]?.intValue ?? -1, ring: ring) {
+            case .plain(let shown), .opened(let shown):
+                text += "\n    \(label): \(TerminalText.quoted(shown, limit: 300))"
+            case let other:
+                text += "\n    \(label): \(e(other.display))"
+            }
+        }
         if !s("note").isEmpty { text += "\n    note: \(TerminalText.quoted(s("note")))" }
         return text
     }

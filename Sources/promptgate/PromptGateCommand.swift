@@ -13,7 +13,7 @@ struct PromptGateCommand: AsyncParsableCommand {
         subcommands: [
             Serve.self, Check.self, RulesCommand.self, Verify.self, Prove.self, Disclose.self, Publish.self,
             LogCommand.self, Report.self,
-            Keys.self,
+            Keys.self, RetentionCommand.self,
             RegistryCommand.self, UsersCommand.self, WitnessCommand.self,
         ])
 }

@@ -252,6 +252,7 @@ struct Serve: AsyncParsableCommand {
             configuration = try GateConfiguration(settings: settings)
             serverConfiguration = try ServerConfiguration(settings: settings)
             openTrail = try AuditStoreChoice.opener(settings: settings, logger: Logger(label: "promptgate.auditlog"))
+            configuration.retentionKeys = try AuditStoreChoice.retentionKeys(settings: settings)
             logName = AuditStoreChoice.describe(settings: settings, folder: configuration.dataDirectory)
         } catch {
             throw CLIError("configuration error: \(error)")

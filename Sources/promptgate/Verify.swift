@@ -142,6 +142,14 @@ struct Verify: ParsableCommand {
                 lines: lines, checkpoints: inputs, keys: keys, checkChain: chain, progress: progress.update)
             progress.done()
             report.problems += forkProblems(inputs, keys: keys)
+            // Texts erased by retention: counted, not a problem (their lines are unchanged and verified above).
+            do {
+                let tombstones = try location.retentionRing().tombstones
+                report.erased = try RetentionCensus.erasedEntries(
+                    try FolderLogSource(directory: folder, segments: location.log).lineReader(), tombstones: tombstones)
+            } catch {
+                report.warnings.append("the texts erased by retention could not be counted: \(error)")
+            }
             if let inclusionProof { try checkInclusion(inclusionProof, report: &report, source: source) }
             if let consistencyProof { try checkConsistency(consistencyProof, report: &report) }
             if let witnesses { checkCosignatures(inputs, policy: witnesses, report: &report) }
@@ -203,6 +211,11 @@ struct Verify: ParsableCommand {
         for note in report.notes { print("ok:   \(note)") }
         for warning in report.warnings { print("WARN: \(warning)") }
         for problem in report.problems { print("FAIL: \(problem)") }
+        if report.erased > 0 {
+            print(
+                "ok:   \(report.erased) entr\(report.erased == 1 ? "y's" : "ies'") texts erased by retention "
+                    + "(their keys destroyed); their lines, hashes and proofs are unchanged")
+        }
         if report.ok, let best = report.verified.max(by: { $0.size < $1.size }) {
             let unsigned =
                 report.unsignedTrailing > 0
@@ -222,7 +235,7 @@ struct Verify: ParsableCommand {
     private func printJSON(_ report: VerificationReport, fresh: Bool = false) {
         var members: [(key: String, value: JSONValue)] = [
             ("ok", .bool(report.ok || fresh)), ("lines", .int(report.lines)),
-            ("unsigned_trailing", .int(report.unsignedTrailing)),
+            ("unsigned_trailing", .int(report.unsignedTrailing)), ("erased", .int(report.erased)),
             (
                 "verified",
                 .array(

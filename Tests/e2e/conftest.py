@@ -13,6 +13,8 @@ import urllib.request
 
 import pytest
 
+from audit_entries import opened_lines
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
@@ -163,6 +165,9 @@ def assert_keeps_no_secret(proxy, secrets=UPSTREAM_SECRETS):
             path = os.path.join(folder, name)
             with open(path, "rb") as f:
                 places[path] = f.read().decode("utf-8", "replace")
+    if os.path.exists(os.path.join(proxy.data, "audit.log")):
+        # The log's sealed texts, opened: sealing must not hide from this check what was written.
+        places["the audit log's texts, opened"] = "\n".join(opened_lines(proxy.data))
     for where, text in places.items():
         for secret in secrets:
             assert secret not in text, f"{where} holds a secret the test sent ({secret[:8]}…)"

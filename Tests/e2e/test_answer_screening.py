@@ -7,6 +7,7 @@ import urllib.request
 import anthropic
 import openai
 
+from audit_entries import opened_entries
 from conftest import assert_keeps_no_secret
 
 EMAIL = "jane.roe@example.net"
@@ -25,8 +26,7 @@ def script_reply(llmock, text):
 
 
 def response_entries(proxy):
-    with open(proxy.log_path, encoding="utf-8") as f:
-        entries = [json.loads(line) for line in f if line.strip()]
+    entries = opened_entries(proxy.data)  # the answers' texts opened
     return [e for e in entries if e.get("event", "").startswith("response.")]
 
 

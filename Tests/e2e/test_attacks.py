@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from audit_entries import opened_lines
 from conftest import Proxy
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -47,6 +48,7 @@ def everything_kept(proxy):
         for name in files:
             with open(os.path.join(folder, name), "rb") as f:
                 parts.append(f.read().decode("utf-8", "replace"))
+    parts += opened_lines(proxy.data)  # the log's sealed texts, opened: sealing must not hide a value
     return "\n".join(parts)
 
 

@@ -43,6 +43,9 @@ def test_log_show_cannot_be_forged_or_send_escape_codes(start_proxy, promptgate_
     as_json = run(promptgate_bin, "log", "show", "--data", proxy.data, "--json")
     assert as_json.returncode == 0
     assert "\x1b" not in as_json.stdout and "\r" not in as_json.stdout
+    opened = run(promptgate_bin, "log", "show", "--data", proxy.data, "--json", "--decrypt")
+    assert opened.returncode == 0 and "#999" in opened.stdout
+    assert "\x1b" not in opened.stdout and "\r" not in opened.stdout
     # Line breaks end JSON lines only: U+2028 is valid raw JSON (str.splitlines would split on it).
     assert [json.loads(l) for l in as_json.stdout.split("\n")[:-1]] == entries
 

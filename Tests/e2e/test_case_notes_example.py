@@ -8,6 +8,8 @@ import subprocess
 
 import pytest
 
+from audit_entries import audit_text
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTES = "Maria Lopez (maria.lopez@example.org, 617-555-0134) asked about permit 4411 on Monday."
 RAW = ["maria.lopez@example.org", "617-555-0134"]
@@ -40,7 +42,7 @@ def test_values_leave_as_placeholders_and_come_back(case_notes_bin, promptgate_b
     assert "decision: redacted" in done.stderr and "EMAIL_ADDRESS" in done.stderr
     for value in RAW:
         assert value not in done.stderr, "the tool's diagnostics never print a value"
-    log = (tmp_path / "data" / "audit.log").read_text()
+    log = audit_text(tmp_path / "data")  # the stored lines and their sealed texts opened
     for value in RAW + ["city-upstream-key"]:
         assert value not in log
     verified = subprocess.run([promptgate_bin, "verify", "--data", str(tmp_path / "data")],

@@ -46,14 +46,16 @@ def test_disclosure_bundle_verified_offline_then_one_entry_altered_and_caught(
 
     # What the resident receives: only alice's entries, no value anywhere, files readable by anyone.
     assert sorted(os.listdir(out)) == ["README.txt", "checkpoint", "entries", "entries.jsonl", "log.vkey",
-                                       "request.json"]
+                                       "request.json", "texts.jsonl"]
     assert sorted(os.listdir(f"{out}/entries")) == sorted(
         [f"{s}.proof" for s in alices] + [f"{s}.json" for s in alices])
     assert "bob" not in open(f"{out}/entries.jsonl").read()
     entries = [json.loads(line) for line in open(f"{out}/entries.jsonl")]
     assert [e["seq"] for e in entries] == alices
     assert all(e["actor"] == "alice" for e in entries)
-    assert any("[EMAIL_ADDRESS_1]" in e.get("prompt", "") for e in entries)
+    texts = [json.loads(line) for line in open(f"{out}/texts.jsonl")]  # the sealed texts, opened by the city
+    assert {t["seq"] for t in texts} <= set(alices)
+    assert any("[EMAIL_ADDRESS_1]" in t.get("prompt", "") for t in texts)
     for folder, dirs, files in os.walk(out):
         assert stat.S_IMODE(os.stat(folder).st_mode) == 0o755
         for name in files:

@@ -5,6 +5,8 @@ import subprocess
 import openai
 import pytest
 
+from audit_entries import audit_text
+
 
 def test_users_keys_through_the_proxy(start_proxy, llmock, promptgate_bin, tmp_path):
     users = str(tmp_path / "users.yaml")
@@ -25,6 +27,7 @@ def test_users_keys_through_the_proxy(start_proxy, llmock, promptgate_bin, tmp_p
     assert len(llmock.requests()) == 1
     proxy.stop()
     log = open(proxy.log_path).read()
-    assert key not in log and "sk-not-a-proxy-key" not in log
+    opened = audit_text(proxy.data)
+    assert key not in opened and "sk-not-a-proxy-key" not in opened
     screened = [json.loads(l) for l in log.splitlines() if '"request.screened"' in l]
     assert screened[0]["actor"] == "jdoe" and screened[0]["dept"] == "parks"

@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import openai
 import pytest
 
+from audit_entries import audit_text
+
 PROMPT = "Please write to maria.gonzalez@example.org or call (617) 555-0134 about SSN 212-56-7890."
 RAW = ["maria.gonzalez@example.org", "(617) 555-0134", "212-56-7890"]
 PLACEHOLDERS = ["[EMAIL_ADDRESS_1]", "[PHONE_NUMBER_1]", "[US_SSN_1]"]
@@ -33,7 +35,7 @@ def assert_upstream_saw_only_placeholders(llmock, expected_requests):
 def assert_log_clean(proxy):
     """Neither the audit log nor the proxy's own log (stderr, swift-log) holds a prompt's values or a key."""
     operational = proxy.stop()  # the answer's entry is written after the answer: read the log once it is closed
-    log = open(proxy.log_path, encoding="utf-8").read()
+    log = audit_text(proxy.data)  # the stored lines and their sealed texts opened
     for secret in RAW + ["employee-personal-key", "city-upstream-key", "city-anthropic-key"]:
         assert secret not in log, f"{secret} is in the audit log"
         assert secret not in operational, f"{secret} is in the proxy's log"
@@ -191,7 +193,7 @@ def test_full_disk_with_concurrent_requests(start_proxy, llmock, promptgate_bin)
     for tag in refused:
         assert not any(f"{tag} " in body for body in upstream), f"{tag} was refused but reached the upstream"
     proxy.stop()
-    log = open(proxy.log_path, encoding="utf-8").read()
+    log = audit_text(proxy.data)
     for tag in answered:
         assert f"{tag} " in log, f"{tag} was answered without a request entry"
     check = subprocess.run([promptgate_bin, "verify", "--data", proxy.data], capture_output=True, text=True)
