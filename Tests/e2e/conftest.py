@@ -174,3 +174,57 @@ def assert_keeps_no_secret(proxy, secrets=UPSTREAM_SECRETS):
         # No PromptGate key, whoever's, is ever written down by the proxy (the users file is not in a data folder).
         key = re.search(r"pgk_[A-Za-z0-9_-]{43}", text)
         assert key is None, f"{where} holds a PromptGate key ({key.group(0)[:10]}…)"
+
+
+class Postgres:
+    """A PostgreSQL server for the tests: $PROMPTGATE_TEST_POSTGRES (scripts/test.sh starts one), else one started
+    for the session by scripts/postgres-test.sh. `folder` is its cluster folder when known (restart needs it)."""
+
+    def __init__(self, url: str, folder):
+        self.url, self.folder = url, folder
+
+    def url_of(self, database: str) -> str:
+        return self.url.rsplit("/", 1)[0] + "/" + database
+
+    def psql(self, url: str, sql: str, *, check=True) -> str:
+        """Runs SQL through psql (no result alignment, stops at the first error); returns what it printed."""
+        r = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+                           capture_output=True, text=True, timeout=60)
+        if check and r.returncode != 0:
+            raise RuntimeError(f"psql failed: {r.stderr}")
+        return r.stdout
+
+    def restart(self) -> None:
+        """Stops the server at once (as a crash would) and starts it again on the same port."""
+        if not self.folder:
+            pytest.skip("restarting PostgreSQL needs PROMPTGATE_TEST_POSTGRES_DIR")
+        subprocess.run([str(ROOT / "scripts" / "postgres-test.sh"), "restart", self.folder], check=True,
+                       capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    url = os.environ.get("PROMPTGATE_TEST_POSTGRES", "")
+    if url:
+        yield Postgres(url, os.environ.get("PROMPTGATE_TEST_POSTGRES_DIR") or None)
+        return
+    script = str(ROOT / "scripts" / "postgres-test.sh")
+    folder = tempfile.mkdtemp(prefix="promptgate-e2e-pg-")
+    r = subprocess.run([script, "start", folder], capture_output=True, text=True, timeout=180)
+    if r.returncode != 0:
+        pytest.fail("PostgreSQL did not start (scripts/setup.sh --test installs it): " + r.stderr[-2000:])
+    server = Postgres(r.stdout.strip().splitlines()[-1], folder)
+    yield server
+    subprocess.run([script, "stop", folder], capture_output=True, timeout=120)
+    subprocess.run(["rm", "-rf", folder])
+
+
+@pytest.fixture
+def postgres(postgres_server):
+    """A fresh, empty database for one test; its URL is `postgres.url`. Dropped afterwards."""
+    name = "promptgate_e2e_" + os.urandom(6).hex()
+    admin = postgres_server.url_of("postgres")
+    postgres_server.psql(admin, f"CREATE DATABASE {name}")
+    database = Postgres(postgres_server.url_of(name), postgres_server.folder)
+    yield database
+    postgres_server.psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", check=False)
