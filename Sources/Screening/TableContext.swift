@@ -216,6 +216,12 @@ struct TableContext {
     /// first; letters, digits, spaces, `_ - . # / ( )`; at most four words and ``maxLabel`` bytes).
     private static func header(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) -> (UInt8, [Range<Int>])? {
         guard line.count >= 3 else { return nil }
+        // A separator within the first label's length, found with memchr: most lines of prose have none.
+        let head = line.lowerBound..<min(line.upperBound, line.lowerBound + maxLabel + 4)
+        guard
+            contains(bytes, head, 0x2C) || contains(bytes, head, 0x09) || contains(bytes, head, 0x7C)
+                || contains(bytes, head, 0x3B)
+        else { return nil }
         // The first cell first: a sentence is dismissed by its first words.
         var i = line.lowerBound
         while i < line.upperBound && (bytes[i] == 0x20 || bytes[i] == 0x7C || bytes[i] == 0x22) { i += 1 }
@@ -347,8 +353,16 @@ struct TableContext {
     /// Values after person-name keys on one line: `Last name: Smith`, `"first_name": "Anna"`, `NAME=Anna Smith`.
     /// The value runs to the next quote, separator or end of line.
     private mutating func keyedNames(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) {
+        // The next `:`, `=` and `-`, each found with memchr: the bytes between them are not read.
+        var next: [Int] = [0x3A, 0x3D, 0x2D].map { Self.next(bytes, $0, from: line.lowerBound, to: line.upperBound) }
         var i = line.lowerBound
-        while i < line.upperBound {
+        while true {
+            let which = next[0] <= next[1] ? (next[0] <= next[2] ? 0 : 2) : (next[1] <= next[2] ? 1 : 2)
+            i = max(i, next[which])
+            guard i < line.upperBound else { return }
+            for k in 0..<3 where next[k] <= i {
+                next[k] = Self.next(bytes, [0x3A, 0x3D, 0x2D][k], from: i + 1, to: line.upperBound)
+            }
             let b = bytes[i]
             i += 1
             let dash = b == 0x2D && i >= 2 && bytes[i - 2] == 0x20 && i < line.upperBound && bytes[i] == 0x20
@@ -445,6 +459,14 @@ struct TableContext {
         guard !table.rowStarts.isEmpty else { return nil }
         tables.append(table)
         return table.end
+    }
+
+    /// Where `byte` next occurs in `bytes[from..<to]`, or `to`.
+    private static func next(_ bytes: UnsafeRawBufferPointer, _ byte: UInt8, from: Int, to: Int) -> Int {
+        guard from < to, let base = bytes.baseAddress, let found = memchr(base + from, Int32(byte), to - from) else {
+            return to
+        }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     /// Whether a lower-case particle that starts names ("van", "de", "von") starts at `offset`, followed by a space.
