@@ -141,9 +141,16 @@ extension PostgresAuditLog {
         signer.connection = nil
         signer.holdsLease = false
         guard let connection else { return }
-        if held, closed {
+        if held, !connection.isClosed {
+            // Released now rather than when the server notices the session is gone: a proxy taking over at once
+            // (a restart, the next proxy's poll) must not find it still held.
             let proxy = settings.proxyID
-            _ = try? await connection.query("DELETE FROM audit_signer WHERE proxy_id = \(proxy)", logger: logger)
+            if closed {
+                _ = try? await connection.query(
+                    "DELETE FROM audit_signer WHERE proxy_id = \(proxy)", logger: logger)
+            }
+            _ = try? await connection.query(
+                "SELECT pg_advisory_unlock(\(PostgresSchema.signerLockKey))", logger: logger)
         }
         try? await connection.close()
     }
