@@ -222,12 +222,17 @@ public final class Screener: Sendable {
         confidence: Double = 0.6, reason: String? = nil
     ) -> Verdict {
         // The rule's fields are read in place: a copy of the whole rule costs a retain and release per field.
-        // Patterns have no lookbehind, so they mark a left boundary with `(?:^|\s)`: the span starts after it.
+        // Patterns have no lookbehind, so they mark a left boundary with `(?:^|\s)` (or a quote, pipe, `=` or `:`
+        // before a value in a record): the span starts after it. A colon is a boundary only before a non-colon, so
+        // an IPv6 address written `::1` keeps its first colon.
         var start = start
-        while start < end,
-            bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x09 || bytes[start] == 0x0D
-                || bytes[start] == 0x2C || bytes[start] == 0x3B
-        {
+        while start < end {
+            let byte = bytes[start]
+            let boundary =
+                byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x2C || byte == 0x3B
+                || byte == 0x22 || byte == 0x27 || byte == 0x7C || byte == 0x3D
+                || (byte == 0x3A && start + 1 < end && bytes[start + 1] != 0x3A)
+            guard boundary else { break }
             start += 1
         }
         guard start < end else { return .rejected }

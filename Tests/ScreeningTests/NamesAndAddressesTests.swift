@@ -117,6 +117,24 @@ struct NamesAndAddressesTests {
     }
 
     @Test(
+        "an address after a quote, a pipe, '=' or ':' starts at its house number, not at the delimiter",
+        arguments: [
+            #"{"address": "123 Main St, Springfield, IL 62704"}"#,
+            "address='123 Main St, Springfield, IL 62704'",
+            "| 42 | 123 Main St, Springfield, IL 62704 |",
+            "ADDRESS=123 Main St, Springfield, IL 62704",
+            "Address:123 Main St, Springfield, IL 62704",
+        ])
+    func addressSpanStartsAtItsNumber(text: String) throws {
+        let findings = try Self.screener.scan(text).filter { $0.entity == "STREET_ADDRESS" }
+        let finding = try #require(findings.first, "no address in \(text.debugDescription)")
+        let bytes = Array(text.utf8)
+        #expect(
+            String(decoding: bytes[finding.start..<finding.end], as: UTF8.self).hasPrefix("123 Main St"),
+            "span \(finding.start..<finding.end) of \(text.debugDescription)")
+    }
+
+    @Test(
         "numbers and words that only look like an address are not one",
         arguments: [
             "we planted 300 new trees this spring",
