@@ -40,7 +40,8 @@ def test_apply_erases_past_months_keeps_held_ones_and_every_proof(start_proxy, p
     ask(start_proxy, data, NOVEMBER, "parks", ["Mail ana@example.org about the november parks permit."])
     for value in ["maria@example.org", "jon@example.org", "ana@example.org"]:
         assert value not in audit_text(data)
-    stored = open(os.path.join(data, "audit.log"), encoding="utf-8").read()
+    stored = "".join(open(os.path.join(data, name), encoding="utf-8").read()
+                     for name in sorted(os.listdir(data)) if name.startswith("audit") and name.endswith(".log"))
     assert "october parks" not in stored, "a prompt's text is stored in the clear"
     opened = audit_text(data)
     for text in ["[EMAIL_ADDRESS_1] about the october parks permit", "october parks budget", "october housing case",
