@@ -145,8 +145,7 @@ struct Verify: ParsableCommand {
             // Texts erased by retention: counted, not a problem (their lines are unchanged and verified above).
             do {
                 let tombstones = try location.retentionRing().tombstones
-                report.erased = try RetentionCensus.erasedEntries(
-                    try FolderLogSource(directory: folder, segments: location.log).lineReader(), tombstones: tombstones)
+                report.erased = try RetentionCensus.erasedEntries(try source.lineReader(), tombstones: tombstones)
             } catch {
                 report.warnings.append("the texts erased by retention could not be counted: \(error)")
             }
