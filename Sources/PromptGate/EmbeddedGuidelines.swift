@@ -457,6 +457,9 @@ rules:
 #   slack-legacy-workspace-token: the credentials pack's rule slack-token finds the same values
 #   slack-user-token: the credentials pack's rule slack-token finds the same values
 #   stripe-access-token: the credentials pack's rule api-secret-key finds the same values
+#
+# Rules narrowed (an alternative gitleaks runs only behind its keyword, dropped here):
+#   sourcegraph-access-token: its bare 40-hex form is any git commit id; kept with its sgp_ prefix only
 # Rules whose large repeats were relaxed for Hyperscan (5; 1: upper bounds opened, 2: and lower bounds cut to 40):
 #   generic-api-key: 1
 #   gitlab-pat-routable: 1
@@ -2965,7 +2968,7 @@ rules:
     entity: API_KEY
     # gitleaks keywords (prefilter): sgp_, sourcegraph
     patterns:
-      - '(?i)\b(\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}|[a-fA-F0-9]{40})\b)\b'
+      - '(?i)\b(\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40})\b)\b'
     validator: entropy-3
     action: block
     priority: 84

@@ -41,6 +41,10 @@ struct GitleaksPackTests {
         arguments: [
             "api_key = aaaaaaaaaaaaaaaaaaaaaaaa", "token: refresh_interval_seconds", "the access key is in the vault",
             "password: <see the vault>", "X-API-Key: YOUR_API_KEY_HERE",
+            // A git commit id, a SHA-256 and a UUID are what prompts about code hold: none is a credential.
+            "fixed in commit 4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39, see the log",
+            "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "request 123e4567-e89b-12d3-a456-426614174000 failed",
         ])
     func notSecrets(_ text: String) throws {
         let ids = Set(Self.gitleaks?.rules.map(\.id) ?? [])
