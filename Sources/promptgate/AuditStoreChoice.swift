@@ -10,6 +10,19 @@ enum AuditStoreChoice {
     /// password from `$PROMPTGATE_LOG_PASSWORD` when the URL has none. A bad value is an error at the place it was
     /// set, without the password.
     static func opener(settings: ProxySettings, logger: Logger) throws(ConfigurationError) -> AuditTrailOpener? {
+        guard let url = try databaseURL(settings: settings) else { return nil }
+        return PostgresAuditLog.opener(settings: PostgresAuditLog.Settings(url: url), logger: logger)
+    }
+
+    /// Where the keys that seal entries' texts are: in the PostgreSQL log's own database, shared by its proxies;
+    /// nil for the file log (`DATA/retention`, the gate's default).
+    static func retentionKeys(settings: ProxySettings) throws(ConfigurationError) -> (any RetentionKeyStore)? {
+        try databaseURL(settings: settings).map { PostgresRetentionKeyStore(url: $0) }
+    }
+
+    /// The PostgreSQL log's URL (password from `$PROMPTGATE_LOG_PASSWORD` when the URL has none), or nil for the
+    /// file log; anything else is an error at the place it was set.
+    private static func databaseURL(settings: ProxySettings) throws(ConfigurationError) -> PostgresLogURL? {
         guard let value = settings.value("log"), value.text != "file" else { return nil }
         guard PostgresLogURL.looksLikeURL(value.text) else {
             throw value.error("log", "expected file or a postgres:// URL, not \(value.text.debugDescription)")
@@ -23,25 +36,7 @@ enum AuditStoreChoice {
         if url.password == nil, let secret = settings.secrets["PROMPTGATE_LOG_PASSWORD"] {
             url.password = PostgresLogURL.Password(secret.value)
         }
-        return PostgresAuditLog.opener(settings: PostgresAuditLog.Settings(url: url), logger: logger)
-    }
-
-    /// Where the keys that seal entries' texts are: in the PostgreSQL log's own database, shared by its proxies;
-    /// nil for the file log (`DATA/retention`, the gate's default).
-    static func retentionKeys(settings: ProxySettings) throws(ConfigurationError) -> (any RetentionKeyStore)? {
-        guard let value = settings.value("log"), value.text != "file", PostgresLogURL.looksLikeURL(value.text) else {
-            return nil
-        }
-        var url: PostgresLogURL
-        do {
-            url = try PostgresLogURL(value.text)
-        } catch {
-            throw value.error("log", error.description)
-        }
-        if url.password == nil, let secret = settings.secrets["PROMPTGATE_LOG_PASSWORD"] {
-            url.password = PostgresLogURL.Password(secret.value)
-        }
-        return PostgresRetentionKeyStore(url: url)
+        return url
     }
 
     /// What the startup message calls the log: the segment file, or the database without its password.
