@@ -20,6 +20,9 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
     private var connection: PostgresConnection?
     private var cache: [SealingKeyID: SymmetricKey] = [:]
     private var migrated = false
+    /// The connection being opened, and the tables being created: callers that arrive meanwhile wait for them.
+    private var opening: Task<PostgresConnection, any Error>?
+    private var migrating: Task<Void, any Error>?
 
     /// The key store in the database of `url` (connected on first use).
     public init(url: PostgresLogURL) {
@@ -70,36 +73,62 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
     }
 
     private func connect(migrating: Bool) async throws -> PostgresConnection {
-        if let connection, !connection.isClosed, migrated || !migrating { return connection }
-        if let connection, !connection.isClosed {
-            try await migrate(connection)
-            return connection
-        }
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(
-                configuration: try url.connectionConfiguration(), id: 7, logger: logger)
-        } catch {
-            throw AuditLogError.unavailable("cannot reach the retention keys' database \(url): \(describe(error))")
-        }
+        let connection = try await open()
         if migrating { try await migrate(connection) }
-        self.connection = connection
         return connection
     }
 
+    /// The store's one connection, opened once however many callers ask at the same time: the first appends of a
+    /// busy proxy all want a key at once, and a second connection opened by a racing caller would be dropped
+    /// unclosed (postgres-nio asserts on that in debug builds, and leaks it in release builds).
+    private func open() async throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        if let opening { return try await opening.value }
+        let stale = connection
+        connection = nil
+        let url = self.url
+        let logger = self.logger
+        let task = Task { () async throws -> PostgresConnection in
+            try? await stale?.close()
+            do {
+                return try await PostgresConnection.connect(
+                    configuration: try url.connectionConfiguration(), id: 7, logger: logger)
+            } catch {
+                throw AuditLogError.unavailable("cannot reach the retention keys' database \(url): \(describe(error))")
+            }
+        }
+        opening = task
+        defer { opening = nil }
+        let opened = try await task.value
+        connection = opened
+        return opened
+    }
+
+    /// Creates the tables once, under an advisory lock shared with other proxies; callers that arrive meanwhile
+    /// wait for the same migration (two transactions on one connection must not interleave).
     private func migrate(_ connection: PostgresConnection) async throws {
-        if !migrated {
-            try await run {
-                _ = try await connection.withTransaction(logger: self.logger) { connection in
+        if migrated { return }
+        if let migrating { return try await migrating.value }
+        let logger = self.logger
+        let task = Task { () async throws in
+            do {
+                _ = try await connection.withTransaction(logger: logger) { connection in
                     try await connection.query(
-                        "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: self.logger)
+                        "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
                     for statement in Self.statements {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
                 }
+            } catch let error as AuditLogError {
+                throw error
+            } catch {
+                throw AuditLogError.unavailable("retention keys: \(describe(error))")
             }
-            migrated = true
         }
+        migrating = task
+        defer { migrating = nil }
+        try await task.value
+        migrated = true
     }
 
     /// Runs `body`, turning database errors into the log's errors.

@@ -95,7 +95,7 @@ public final class Gate: Sendable {
     ///   - feedSinks: channels of the decision feed besides the configured ones (``FeedConfiguration``): the
     ///     server's OTLP sink, or a program's own ``DecisionSink``.
     ///   - openTrail: opens the audit log the gate writes to, given the keys from the data folder and the
-    ///     configured origin and cadence; nil for the file log in the data folder (``AuditLogStore/open(_:)``). The
+    ///     configured origin and cadence; nil for the file log in the data folder (`AuditLogStore.open(_:)` of AuditLog). The
     ///     server passes one for a log shared in PostgreSQL.
     public static func start(
         _ configuration: GateConfiguration, logger: Logger = Logger(label: "promptgate"),

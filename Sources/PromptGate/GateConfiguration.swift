@@ -22,7 +22,7 @@ public struct GateConfiguration: Sendable {
     public var packs: [GuidelinePack]
     /// The folder for the audit log, its checkpoints and keys (created 0700).
     public var dataDirectory: String
-    /// Where the keys that seal entries' texts live (nil: `DATA/retention`, ``FileRetentionKeyStore``).
+    /// Where the keys that seal entries' texts live (nil: `DATA/retention`, `FileRetentionKeyStore` of AuditLog).
     public var retentionKeys: (any RetentionKeyStore)?
     /// The audit log's origin (and its signing key's name).
     public var logOrigin: String

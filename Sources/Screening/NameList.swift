@@ -57,7 +57,7 @@ public struct NameList: Sendable, Sequence {
         self.others = others
     }
 
-    /// Whether the list holds `folded` (a word already folded with ``Gazetteers/fold(_:)``).
+    /// Whether the list holds `folded` (a word already folded with `Gazetteers.fold(_:)`).
     public func contains(_ folded: String) -> Bool {
         if others.contains(folded) { return true }
         let key = Array(folded.utf8)
