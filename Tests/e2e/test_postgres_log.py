@@ -197,7 +197,16 @@ def pg_log_module(tmp_path_factory, postgres_server, promptgate_bin, llmock):
     b = Proxy(promptgate_bin, upstream, str(tmp / "b"), ["--log", url], [])
     for i in range(8):
         assert ask(a if i % 2 else b, f"Please summarise ticket {i}")[0] == 200
-    saved = postgres_server.psql(url, "SELECT text FROM audit_checkpoints ORDER BY size DESC LIMIT 1")
+    # The auditor saves a checkpoint that covers the entry the tamper tests rewrite (seq 9). The lease holder signs
+    # in the background, so wait for one rather than take whatever the newest is (on a slow machine it may be older).
+    deadline = time.time() + 30
+    saved = ""
+    while not saved.strip() and time.time() < deadline:
+        saved = postgres_server.psql(
+            url, "SELECT text FROM audit_checkpoints WHERE size > 9 ORDER BY size DESC LIMIT 1")
+        if not saved.strip():
+            time.sleep(0.2)
+    assert saved.strip(), "no checkpoint covering seq 9 was signed within 30 s"
     for i in range(8, 15):
         assert ask(a if i % 2 else b, f"Please summarise ticket {i}")[0] == 200
     a.stop()
