@@ -68,35 +68,8 @@ func benchAppend() async throws {
     )
     print("writers | appends/s | p50 ms | p99 ms")
     for writers in writerCounts {
-        let dir = base + "-\(writers)"
-        try? FileManager.default.removeItem(atPath: dir)
-        let store = try makeStore(dir, fsync: true)
-        let deadline = Date().addingTimeInterval(seconds)
-        let started = Date()
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for w in 0..<writers {
-                group.addTask {
-                    var local: [Double] = []
-                    var i = 0
-                    while Date() < deadline {
-                        let t = ContinuousClock.now
-                        _ = try await store.append(sampleEntry(i, writer: w))
-                        local.append(milliseconds(ContinuousClock.now - t))
-                        i += 1
-                    }
-                    return local
-                }
-            }
-            return try await group.reduce(into: [Double]()) { $0 += $1 }
-        }
-        let elapsed = Date().timeIntervalSince(started)
-        try await store.close()
-        let sorted = latencies.sorted()
-        print(
-            String(
-                format: "%7d | %9.0f | %6.2f | %6.2f", writers, Double(latencies.count) / elapsed,
-                percentile(sorted, 0.5), percentile(sorted, 0.99)))
-        try? FileManager.default.removeItem(atPath: dir)
+        let rate = try await fileAppendRate(writers: writers, seconds: seconds, dir: base + "-\(writers)")
+        print(String(format: "%7d | %9.0f | %6.2f | %6.2f", writers, rate.perSecond, rate.p50, rate.p99))
     }
 }
 
