@@ -4083,6 +4083,11 @@ rules:
         telefonnummer, "teléfono", "telf", mobile, mobiel, "móvil", movil, portable, cell, gsm, handy, mobil, fax,
         call, ring, bel, bellen, terugbellen, "terug te bellen", rappeler, "rückruf", "zurückrufen", "devolver la llamada", appeler, appelez, llamar, llame, anrufen, "rufen sie", "contact", "nummer",
         "número", "numéro", "whatsapp", telefono, telefone, "mobile number", "phone number", "landline"]
+      # An order, case or reference number named by its own label or the word right before it.
+      negative: [order, "order no", invoice, ticket, tracking, ref, reference, ordernummer, bestelling,
+        bestellnummer, bestellung, vorgang, zaaknummer, referentie, referenz, commande, dossier, "référence",
+        pedido, expediente, referencia, ordine, pratica, riferimento, "zamówienie", zamowienie, sprawa, protocolo,
+        "referência", sku, artikel, article]
       window: 40
     action: redact
     priority: 38
@@ -4600,7 +4605,7 @@ rules:
       - '\b[A-Z]\d{3}-\d{4}-\d{4}\b'
     context:
       words: ["driver's license", "drivers license", "driver license", "driver's licence", "dl#", "dl no", "dl:",
-        "license number", "licence number", "license no", "lic#", "lic. no"]
+        "license number", "licence number", "license no", "lic#", "lic. no", "dl number", "dl #", "dln"]
       window: 32
     action: redact
     priority: 65
@@ -4790,7 +4795,11 @@ rules:
       # makes it one, whatever else is near ("upgraded from version 10.2.3.4").
       negative: [version, versie, versión, versione, versão, versao, wersja, "v.", v, ver, rev, revision, build,
         release, firmware, fw, software, kernel, patch, update, upgrade, driver, bios, sdk, package, pkg, OID, MIB,
-        section, "§", reference, ref, invoice, order, article, artikel, item, sku, model, chapter, paragraph, clause]
+        section, "§", reference, ref, invoice, order, article, artikel, item, sku, model, chapter, paragraph, clause,
+        # Order, reference and article numbers in the other languages residents write in.
+        "no.", "nr.", "n°", "nº", part, "part no", referentie, bestelling, referenz, bestellung, "référence",
+        commande, referencia, pedido, "artículo", riferimento, ordine, articolo, "numer referencyjny", "zamówienie",
+        zamowienie, "artykuł", "referência", artigo]
       window: 24
     action: redact
     priority: 40
@@ -4880,6 +4889,12 @@ rules:
         "date de naissance", geboren, geboortedatum, "geb.", geburtsdatum, "geboren am", nacido, nacida, nacimiento,
         "fecha de nacimiento", "f. nac", "data di nascita", "nato il", "nata il", nascimento, "data de nascimento",
         "data urodzenia", "urodzony", "urodzona", nascita, urodzenia]
+      # A date whose own label or the word right before it names another event is not a birth date, whatever
+      # birth word is near ("due_date: 2024-06-15" above "dob: …").
+      negative: [due, "due date", created, "created at", "created on", updated, modified, issued, expires, expiry,
+        "valid until", deadline, erstellt, aktualisiert, "fällig", aangemaakt, bijgewerkt, vervaldatum, "créé",
+        "créé le", "mis à jour", "échéance", creado, actualizado, vencimiento, creato, "creato il", aggiornato,
+        scadenza, criado, "criado em", atualizado, vencimento, utworzono, zaktualizowano, termin]
       window: 40
     action: redact
     priority: 45

@@ -10,13 +10,14 @@ extension Screener {
         return normalized.withUnsafeBytes { words.first(in: $0, from: 0, to: $0.count) }
     }
 
-    /// The word right before `start` (past spaces and `: = #`), as a byte range: "version" in "version 10.2.3.4",
-    /// "v." in "v. 10.2.3.4".
+    /// The word right before `start` (past spaces, tabs, quotes and `: = #`), as a byte range: "version" in
+    /// "version 10.2.3.4", "v." in "v. 10.2.3.4", "build" in `"build": "10.2.3.4"` and `build:\t10.2.3.4`.
     static func previousWord(_ bytes: UnsafeRawBufferPointer, before start: Int) -> Range<Int>? {
         var i = start
         var skipped = 0
-        while i > 0 && skipped < 3
-            && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x3A || bytes[i - 1] == 0x3D || bytes[i - 1] == 0x23)
+        while i > 0 && skipped < 4
+            && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x3A || bytes[i - 1] == 0x3D || bytes[i - 1] == 0x23
+                || bytes[i - 1] == 0x09 || bytes[i - 1] == 0x22 || bytes[i - 1] == 0x27)
         {
             i -= 1
             skipped += 1
@@ -26,8 +27,20 @@ extension Screener {
         return i < end ? i..<end : nil
     }
 
+    /// Whether the value starting at `start` (a digit) is the tail of a longer number: right after a digit and a
+    /// `.`, `/` or `-` ("02.2027" in "19.02.2027", "2.3.4.5" in "1.2.3.4.5"). Such a tail is never a value alone.
+    static func continuesNumber(_ bytes: UnsafeRawBufferPointer, at start: Int) -> Bool {
+        guard start >= 2, start < bytes.count, bytes[start] >= 0x30 && bytes[start] <= 0x39 else { return false }
+        let separator = bytes[start - 1]
+        let before = bytes[start - 2]
+        return (separator == 0x2E || separator == 0x2F || separator == 0x2D) && before >= 0x30 && before <= 0x39
+    }
+
     /// `lower..<upper` cut at the digits nearest the value `start..<end` on either side: a birth word belongs to the
-    /// date next to it, not to the next date after another one ("born 1939-09-01, seen on 03/26/2024").
+    /// date next to it, not to the next date after another one ("born 1939-09-01, seen on 03/26/2024"). After the
+    /// value it also stops at the line's end: a label on the next line names the next line's value
+    /// ("due_date: 2024-06-15" above "dob: 1991-08-23"), while one on the line above may name this one
+    /// ("Date of birth:" above "1991-08-23").
     static func clippedAtDigits(
         _ bytes: UnsafeRawBufferPointer, _ lower: Int, _ upper: Int, start: Int, end: Int
     ) -> (Int, Int) {
@@ -45,7 +58,7 @@ extension Screener {
         i = end
         while i < upper {
             let b = bytes[i]
-            if b >= 0x30 && b <= 0x39 {
+            if (b >= 0x30 && b <= 0x39) || b == 0x0A {
                 upper = i
                 break
             }

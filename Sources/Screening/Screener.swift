@@ -235,7 +235,8 @@ public final class Screener: Sendable {
             guard boundary else { break }
             start += 1
         }
-        guard start < end else { return .rejected }
+        // The tail of a longer number ("02.2027" in "19.02.2027") is no value of its own.
+        guard start < end, !Self.continuesNumber(bytes, at: start) else { return .rejected }
         // A required context word is looked for first: most candidates of such rules (dates, short numbers) have
         // none, and the search costs less than making the value and validating it. A shorter candidate at the same
         // start has a narrower window, so it cannot find one either: the verdict is the same in either order.
@@ -282,6 +283,16 @@ public final class Screener: Sendable {
             contextWords[ruleIndex].negative.first(in: bytes, from: previous.lowerBound, to: previous.upperBound) != nil
         {
             return .lookAlike
+        }
+        // So does the value's own column header or label, unless it also names the rule's kind: a number under
+        // "order_no" or a date under "due_date", whatever the field on the line next to it says.
+        if let context = rules[ruleIndex].context, !labelWords[ruleIndex].negative.words.isEmpty {
+            _ = window(context)
+            if let label = place?.label, Self.labelWord(labelWords[ruleIndex].negative, label, in: bytes) != nil,
+                Self.labelWord(labelWords[ruleIndex].words, label, in: bytes) == nil
+            {
+                return .lookAlike
+            }
         }
         var requiredWord: String?
         if let context = rules[ruleIndex].context, context.required {

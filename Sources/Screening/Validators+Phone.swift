@@ -27,7 +27,11 @@ extension Validators {
         // National formats of Europe and the UK: `020 7946 0958`, `07700 900123`, `079 123 45 67`, `0612345678`.
         // Valid in one of the regions, not merely of a possible length: across seventeen numbering plans almost
         // every length is possible somewhere.
-        "phone-national": { text in phoneGrade(text, regions: europeanRegions) == .valid ? .valid : .invalid },
+        // A calendar date written with dots or slashes (`02.12.2026`, `19/01/2027`) has the digits of a short
+        // number too; it is refused before the library is asked.
+        "phone-national": { text in
+            !isDate(text) && phoneGrade(text, regions: europeanRegions) == .valid ? .valid : .invalid
+        },
         // International formats: `+44 20 7946 0958`, `0044 20 7946 0958`, `+33 (0)6 04 39 15 00`. The country code
         // names the region; "DE" only tells the library that `00` is the international prefix.
         // A number written with `00` rather than `+` must be valid: `00` and a few digits are also order and
@@ -41,6 +45,20 @@ extension Validators {
     /// Graded checks of national numbers: a candidate right after a `+` is the tail of an international number
     /// ("+999 1234 5678" is not the national "999 1234 5678"), so it is refused whatever its digits.
     static let national: Set<String> = ["phone-national"]
+
+    /// Whether `text` is a day, month and four-digit year joined by one separator, `.` or `/` (`02.12.2026`,
+    /// `9/1/2027`), with a day and month that exist in either order; a phone number is never written that way.
+    static func isDate(_ text: Substring) -> Bool {
+        let bytes = Array(text.utf8)
+        guard let separator = bytes.first(where: { $0 == 0x2E || $0 == 0x2F }) else { return false }
+        let parts = bytes.split(separator: separator, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+            parts.allSatisfy({ $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } })
+        else { return false }
+        func number(_ part: ArraySlice<UInt8>) -> Int { part.reduce(0) { $0 * 10 + Int($1 - 0x30) } }
+        let (first, second) = (number(parts[0]), number(parts[1]))
+        return first >= 1 && second >= 1 && ((first <= 31 && second <= 12) || (first <= 12 && second <= 31))
+    }
 
     /// The best grade libphonenumber gives `text` in any of `regions`.
     static func phoneGrade(_ text: Substring, regions: [String]) -> Grade {
