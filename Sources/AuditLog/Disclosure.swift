@@ -62,12 +62,20 @@ public struct DisclosureBundle: Sendable, Equatable {
     public static func make(
         paths: [String], checkpointNote: String, keys: [LogVerifierKey], request: DisclosureRequest
     ) throws(AuditLogError) -> (bundle: DisclosureBundle, unsigned: Int) {
+        try make(reader: LineReader(paths: paths), checkpointNote: checkpointNote, keys: keys, request: request)
+    }
+
+    /// Selects and proves as ``make(paths:checkpointNote:keys:request:)`` does, over the lines `reader` yields
+    /// (a ``LogSource``'s: segment files or a database).
+    public static func make(
+        reader: any LogLineSource, checkpointNote: String, keys: [LogVerifierKey], request: DisclosureRequest
+    ) throws(AuditLogError) -> (bundle: DisclosureBundle, unsigned: Int) {
         let checkpoint = try Checkpoint.open(note: checkpointNote, trusted: keys)
         let filter = request.filter
         var leaves: [TreeHash] = []
         var selected: [(index: Int, entry: [UInt8])] = []
         var unsigned = 0
-        try LogLines.forEach(paths: paths) { line, number in
+        try LogLines.forEach(reader: reader) { line, number in
             let index = number - 1
             guard index < checkpoint.size else {
                 unsigned += 1

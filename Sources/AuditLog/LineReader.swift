@@ -84,8 +84,12 @@ final class LineReader {
 public enum LogLeaves {
     /// Reads every line of the segments in order and returns its RFC 6962 leaf hash.
     public static func read(paths: [String]) throws(AuditLogError) -> [TreeHash] {
+        try read(reader: LineReader(paths: paths))
+    }
+
+    /// Reads every line `reader` yields (segment files, a database) and returns its RFC 6962 leaf hash.
+    public static func read(reader: any LogLineSource) throws(AuditLogError) -> [TreeHash] {
         var leaves: [TreeHash] = []
-        let reader = LineReader(paths: paths)
         try reader.forEachLine { line, _ in leaves.append(LogVerifier.leafHash(line)) }
         return leaves
     }

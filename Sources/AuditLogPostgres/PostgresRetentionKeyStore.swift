@@ -18,16 +18,30 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
     public nonisolated let url: PostgresLogURL
     private let logger = Logger(label: "promptgate.retention.postgres")
     private var connection: PostgresConnection?
-    private var cache: [SealingKeyID: SymmetricKey] = [:]
+    /// Keys read, with when they were read: reused for ``revalidateAfter`` at most, then read again, so a key that
+    /// another process destroyed (`retention apply` while the proxies run) stops sealing within that time.
+    private var cache: [SealingKeyID: (key: SymmetricKey, read: ContinuousClock.Instant)] = [:]
+    /// How long a key read from the database is used before it is read again.
+    public nonisolated let revalidateAfter: Duration
     private var migrated = false
     /// The connection being opened, and the tables being created: callers that arrive meanwhile wait for them.
     private var opening: Task<PostgresConnection, any Error>?
     private var migrating: Task<Void, any Error>?
 
     /// The key store in the database of `url` (connected on first use).
-    public init(url: PostgresLogURL) {
+    /// - Parameters:
+    ///   - url: The log's database.
+    ///   - revalidateAfter: How long a key is used before the database is asked again whether it still exists
+    ///     (one query per key and period, not per entry). Another process's `retention apply` stops this process
+    ///     sealing under a destroyed key within this time; an entry sealed in that window is unreadable at once,
+    ///     as if erased, never kept in the clear.
+    public init(url: PostgresLogURL, revalidateAfter: Duration = defaultRevalidateAfter) {
         self.url = url
+        self.revalidateAfter = revalidateAfter
     }
+
+    /// One second: the longest a destroyed key can still seal entries in another proxy.
+    public static let defaultRevalidateAfter: Duration = .seconds(1)
 
     /// The tables, created if missing.
     public static let statements = [
@@ -144,7 +158,8 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
     }
 
     public func key(for id: SealingKeyID) async throws -> SymmetricKey? {
-        if let key = cache[id] { return key }
+        let now = ContinuousClock.now
+        if let cached = cache[id], now - cached.read < revalidateAfter { return cached.key }
         let connection = try await ready()
         let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { ByteBuffer(bytes: $0) }
         let name = id.description
@@ -157,12 +172,15 @@ public actor PostgresRetentionKeyStore: RetentionKeyStore {
             for try await (key) in rows.decode(ByteBuffer?.self) { return key }
             throw AuditLogError.unavailable("the key \(name) is missing after it was written")
         }
-        guard let stored else { return nil }
+        guard let stored else {
+            cache[id] = nil
+            return nil
+        }
         guard stored.readableBytes == 32 else {
             throw AuditLogError.badKey("audit_retention_keys holds a key \(name) that is not 256 bits")
         }
         let key = SymmetricKey(data: Array(stored.readableBytesView))
-        cache[id] = key
+        cache[id] = (key, now)
         return key
     }
 

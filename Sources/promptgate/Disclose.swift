@@ -36,20 +36,16 @@ struct Disclose: ParsableCommand {
 
     func run() throws {
         try auditCommand {
-            let folder = log.data.resolved
-            let note: String
-            do {
-                note = String(decoding: try LogTileServer.publishedCheckpoint(dataDirectory: folder), as: UTF8.self)
-            } catch {
-                throw AuditLogError.io(path: folder, reason: "cannot read the checkpoint: \(error)")
-            }
-            let keys = try verifierKeys([], folder: folder)
+            let source = try log.source()
+            defer { source.close() }
+            let note = try log.provingCheckpoint(source)
+            let keys = try source.verifierKeys()
             let request = DisclosureRequest(user: user, since: since, until: until, department: department)
             let (bundle, unsigned) = try DisclosureBundle.make(
-                paths: try log.paths(), checkpointNote: note, keys: keys, request: request)
+                reader: try source.lineReader(), checkpointNote: note, keys: keys, request: request)
             let checkpoint = try Checkpoint.open(note: note, trusted: keys)
             guard let key = keys.first(where: { note.contains("\u{2014} \($0.name) ") }) else {
-                throw AuditLogError.badSignature("no key of DATA signs the checkpoint")
+                throw AuditLogError.badSignature("no key of the log (\(source.name)) signs the checkpoint")
             }
             var policyText: String?
             if let witnessPolicy {
@@ -58,7 +54,7 @@ struct Disclose: ParsableCommand {
                 }
                 policyText = text
             }
-            let texts = bundle.openedTexts(ring: try FileRetentionKeyStore(dataDirectory: folder).currentRing())
+            let texts = bundle.openedTexts(ring: try log.retentionRing())
             try bundle.write(
                 to: out, key: key,
                 readme: Self.readme(

@@ -40,8 +40,10 @@ struct LogCommand: ParsableCommand {
 
         func run() throws {
             try auditCommand {
-                let reader = LogLeavesPrinter(filter: self, ring: try location.retentionRing())
-                try reader.run(paths: try location.paths())
+                let source = try location.source()
+                defer { source.close() }
+                let printer = LogLeavesPrinter(filter: self, ring: try location.retentionRing())
+                try printer.run(lines: try source.lineReader())
             }
         }
 
@@ -70,9 +72,10 @@ struct LogLeavesPrinter {
     /// The keys that open sealed texts.
     var ring = KeyRing()
 
-    func run(paths: [String]) throws(AuditLogError) {
+    /// Prints the entries among `lines` (a ``LogSource``'s: segment files or a PostgreSQL log) that the filter keeps.
+    func run(lines: any LogLineSource) throws(AuditLogError) {
         var shown = 0
-        try LogLines.forEach(paths: paths) { line, number in
+        try LogLines.forEach(reader: lines) { line, number in
             guard let entry = try? JSONParser.parse(line), filter.matches(entry) else { return }
             shown += 1
             if filter.json {

@@ -34,6 +34,26 @@ extension LogLocation {
         return try PostgresLogSource(url: url)
     }
 
+    /// The signed checkpoint proofs are made against: the file at `path` when one is given; for the file log
+    /// DATA/checkpoint.cosigned when witnesses cosigned one, else DATA/checkpoint; for a PostgreSQL log its newest.
+    func provingCheckpoint(_ source: any LogSource, path: String? = nil) throws(AuditLogError) -> String {
+        if postgresURL == nil || path != nil {
+            let place = path ?? data.resolved
+            do {
+                let note =
+                    try path.map { try DirectoryTileSource.read($0, limit: 1 << 20) }
+                    ?? LogTileServer.publishedCheckpoint(dataDirectory: data.resolved)
+                return String(decoding: note, as: UTF8.self)
+            } catch {
+                throw AuditLogError.io(path: place, reason: "cannot read the checkpoint: \(error)")
+            }
+        }
+        guard let latest = try source.latestCheckpoint() else {
+            throw AuditLogError.io(path: source.name, reason: "no checkpoint signed yet")
+        }
+        return latest.note
+    }
+
     /// What a missing newest checkpoint is called in messages.
     var checkpointLabel: String { postgresURL == nil ? data.resolved + "/checkpoint" : "audit_checkpoints" }
 

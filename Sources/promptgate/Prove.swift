@@ -30,7 +30,7 @@ struct Prove: ParsableCommand {
         @Option(help: "The entry's leaf index (0-based; line − 1).") var index: Int?
         @Option(
             help: ArgumentHelp(
-                "The signed checkpoint to prove against (default: DATA/checkpoint.cosigned, else DATA/checkpoint).",
+                "The signed checkpoint to prove against (default: DATA/checkpoint.cosigned, else DATA/checkpoint; a PostgreSQL log's newest).",
                 valueName: "path"))
         var checkpoint: String?
         @Option(help: ArgumentHelp("Write the proof here (default: standard output).", valueName: "path"))
@@ -41,16 +41,9 @@ struct Prove: ParsableCommand {
                 throw ValidationError("give --line or --index")
             }
             try auditCommand {
-                let folder = log.data.resolved
-                let note: [UInt8]
-                do {
-                    note =
-                        try checkpoint.map { try DirectoryTileSource.read($0, limit: 1 << 20) }
-                        ?? LogTileServer.publishedCheckpoint(dataDirectory: folder)
-                } catch {
-                    throw AuditLogError.io(path: checkpoint ?? folder, reason: "cannot read the checkpoint: \(error)")
-                }
-                let text = String(decoding: note, as: UTF8.self)
+                let source = try log.source()
+                defer { source.close() }
+                let text = try log.provingCheckpoint(source, path: checkpoint)
                 guard let separator = text.range(of: "\n\n") else {
                     throw AuditLogError.badCheckpoint("no signature block")
                 }
@@ -58,15 +51,14 @@ struct Prove: ParsableCommand {
                 guard index < size else {
                     throw AuditLogError.badProof("line \(index + 1) is not in the checkpoint's tree of size \(size)")
                 }
-                let paths = try log.paths()
-                let leaves = try LogLeaves.read(paths: paths)
+                let leaves = try LogLeaves.read(reader: source.lineReader())
                 let proof = try ProofBuilder(leaves: leaves).inclusion(index: index, size: size)
-                guard let entry = try LogLeaves.line(index + 1, paths: paths) else {
+                guard let entry = try LogLeaves.line(index + 1, reader: source.lineReader()) else {
                     throw AuditLogError.badProof("the log has no line \(index + 1)")
                 }
                 let file = EntryProofFile(entry: entry, index: index, hashes: proof.hashes, checkpointNote: text)
                 // Check it before handing it out: a log that no longer matches its checkpoint gives no proof.
-                _ = try file.verify(keys: try verifierKeys([], folder: folder))
+                _ = try file.verify(keys: try source.verifierKeys())
                 if let out {
                     do {
                         try TilePublisher.writeFile(Array(file.text.utf8), to: out)
@@ -92,9 +84,11 @@ struct Prove: ParsableCommand {
         func run() throws {
             guard let index = index ?? line.map({ $0 - 1 }) else { throw ValidationError("give --line or --index") }
             try auditCommand {
-                let leaves = try LogLeaves.read(paths: try log.paths())
+                let source = try log.source()
+                defer { source.close() }
+                let leaves = try LogLeaves.read(reader: source.lineReader())
                 let proof = try ProofBuilder(leaves: leaves).inclusion(
-                    index: index, size: try size ?? log.checkpointSize())
+                    index: index, size: try size ?? log.checkpointSize(source))
                 print(proof.json)
             }
         }
@@ -110,9 +104,11 @@ struct Prove: ParsableCommand {
 
         func run() throws {
             try auditCommand {
-                let leaves = try LogLeaves.read(paths: try log.paths())
+                let source = try log.source()
+                defer { source.close() }
+                let leaves = try LogLeaves.read(reader: source.lineReader())
                 let proof = try ProofBuilder(leaves: leaves).consistency(
-                    oldSize: old, newSize: try newSize ?? log.checkpointSize())
+                    oldSize: old, newSize: try newSize ?? log.checkpointSize(source))
                 print(proof.json)
             }
         }
@@ -124,8 +120,9 @@ struct LogLocation: ParsableArguments {
     @OptionGroup var data: DataOptions
 
     @Option(
-        help: ArgumentHelp("A log segment file or a folder of segments (repeatable; default: DATA).", valueName: "path")
-    )
+        help: ArgumentHelp(
+            "A log segment file or a folder of segments (repeatable; default: DATA), or a PostgreSQL log: postgres://…",
+            discussion: "A URL without a password takes it from $PROMPTGATE_LOG_PASSWORD.", valueName: "path"))
     var log: [String] = []
 
     func paths() throws(AuditLogError) -> [String] {
@@ -144,11 +141,10 @@ struct LogLocation: ParsableArguments {
         }
     }
 
-    /// The size of DATA/checkpoint.
-    func checkpointSize() throws(AuditLogError) -> Int {
-        let path = data.resolved + "/checkpoint"
-        guard let text = try BoundedFile.text(path), let separator = text.range(of: "\n\n")
-        else { throw AuditLogError.io(path: path, reason: "cannot read the checkpoint (give --size)") }
+    /// The size of the newest checkpoint (DATA/checkpoint, or a PostgreSQL log's newest).
+    func checkpointSize(_ source: any LogSource) throws(AuditLogError) -> Int {
+        guard let text = try source.latestCheckpoint()?.note, let separator = text.range(of: "\n\n")
+        else { throw AuditLogError.io(path: checkpointLabel, reason: "cannot read the checkpoint (give --size)") }
         return try Checkpoint(body: String(text[..<separator.lowerBound]) + "\n").size
     }
 }

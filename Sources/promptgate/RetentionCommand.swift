@@ -25,32 +25,35 @@ struct RetentionCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await retentionCommand {
-                let keys = try options.keyStore()
                 let spans = try options.spans()
-                let now = AuditClock.now()
-                let plan = try await Retention(keys: keys) { _ in 0 }.plan(spanOf: spans.span)
-                for item in plan.items {
-                    var text = item.id.description
-                    if let tombstone = item.destroyed {
-                        text += "  erased on \(tombstone.destroyedAt.prefix(10))"
-                        if let entry = tombstone.entry { text += " (entry #\(entry))" }
-                    } else if let due = item.due {
-                        text += "  due \(AuditEntry.rfc3339(due).prefix(10)) (\(spans.origin(item.id, item.span)))"
-                        if item.destroyNow(at: now) { text += "  DUE NOW" }
-                    } else {
-                        text += "  kept: no retention set"
-                    }
-                    for hold in item.holds { text += "  held since \(hold.placedAt.prefix(10))" }
-                    print(text)
-                }
-                for hold in try await keys.holds() {
-                    let scope = hold.department.map { "department \(TerminalText.quoted($0))" } ?? "all departments"
-                    print(
-                        "hold \(hold.period) \(scope) since \(hold.placedAt.prefix(10)): "
-                            + TerminalText.quoted(hold.reason))
-                }
-                printError("\(plan.items.count) key(s), \(plan.due(at: now).count) due now")
+                try await options.withKeys { keys in try await show(keys: keys, spans: spans) }
             }
+        }
+
+        private func show(keys: any RetentionKeyStore, spans: RetentionOptions.Spans) async throws {
+            let now = AuditClock.now()
+            let plan = try await Retention(keys: keys) { _ in 0 }.plan(spanOf: spans.span)
+            for item in plan.items {
+                var text = item.id.description
+                if let tombstone = item.destroyed {
+                    text += "  erased on \(tombstone.destroyedAt.prefix(10))"
+                    if let entry = tombstone.entry { text += " (entry #\(entry))" }
+                } else if let due = item.due {
+                    text += "  due \(AuditEntry.rfc3339(due).prefix(10)) (\(spans.origin(item.id, item.span)))"
+                    if item.destroyNow(at: now) { text += "  DUE NOW" }
+                } else {
+                    text += "  kept: no retention set"
+                }
+                for hold in item.holds { text += "  held since \(hold.placedAt.prefix(10))" }
+                print(text)
+            }
+            for hold in try await keys.holds() {
+                let scope = hold.department.map { "department \(TerminalText.quoted($0))" } ?? "all departments"
+                print(
+                    "hold \(hold.period) \(scope) since \(hold.placedAt.prefix(10)): "
+                        + TerminalText.quoted(hold.reason))
+            }
+            printError("\(plan.items.count) key(s), \(plan.due(at: now).count) due now")
         }
     }
 
@@ -174,9 +177,19 @@ struct RetentionOptions: ParsableArguments {
         }
     }
 
-    func keyStore() throws -> any RetentionKeyStore {
-        if let url = try postgresURL { return PostgresRetentionKeyStore(url: url) }
-        return FileRetentionKeyStore(dataDirectory: folder)
+    /// Runs `body` with the log's key store: the data folder's, or the PostgreSQL log's (its connection closed
+    /// afterwards, whatever `body` did).
+    func withKeys<T>(_ body: (any RetentionKeyStore) async throws -> T) async throws -> T {
+        guard let url = try postgresURL else { return try await body(FileRetentionKeyStore(dataDirectory: folder)) }
+        let store = PostgresRetentionKeyStore(url: url)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
     /// Opens the log for appending (the file log under its lock), runs `body`, and closes it with a signed
@@ -196,7 +209,9 @@ struct RetentionOptions: ParsableArguments {
             trail = try await AuditLogStore.open(request)
         }
         do {
-            try await body(Retention(keys: try keyStore()) { entry in try await trail.append(entry).seq })
+            try await withKeys { keys in
+                try await body(Retention(keys: keys) { entry in try await trail.append(entry).seq })
+            }
         } catch {
             try? await trail.close()
             throw error
