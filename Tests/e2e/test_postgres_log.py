@@ -144,6 +144,61 @@ def test_verify_and_export_refuse_bad_urls_without_showing_the_password(postgres
     assert r.returncode == 2 and "no PromptGate audit log" in r.stderr, r.stderr
 
 
+def test_log_show_prove_and_disclose_read_the_database_as_they_read_the_export(
+        start_proxy, postgres, promptgate_bin, tmp_path):
+    """log show, prove (inclusion, consistency, entry) and disclose given --log postgres://… print what they print
+    for the exported folder, and what they write verifies."""
+    a, b = start_pair(start_proxy, tmp_path, postgres.url)
+    for i in range(5):
+        assert ask(a if i % 2 else b, f"Please summarise ticket {i} for jane{i}@example.org")[0] == 200
+    a.stop()
+    b.stop()
+    url, vkey = postgres.url, "@" + os.path.join(a.data, "log.vkey")
+    out = export(promptgate_bin, url, tmp_path / "export")
+    size = int(open(os.path.join(out, "checkpoint")).read().split("\n")[1])
+    assert size >= 10
+
+    def both(*args):
+        from_db, from_files = run(promptgate_bin, *args, "--log", url), run(promptgate_bin, *args, "--data", out)
+        assert from_db.returncode == 0, from_db.stderr
+        assert from_files.returncode == 0, from_files.stderr
+        assert from_db.stdout == from_files.stdout, args
+        return from_db.stdout
+
+    stored = both("log", "show", "--json")
+    assert stored.encode() == open(os.path.join(out, "audit.log"), "rb").read()
+    shown = run(promptgate_bin, "log", "show", "--log", url, "--data", a.data, "--event", "request.screened")
+    assert shown.returncode == 0 and shown.stdout.count("request.screened") == 5, shown.stderr
+    assert "ticket 3 for [EMAIL_ADDRESS_1]" in shown.stdout, "the texts are opened with the database's keys"
+    assert "jane3@example.org" not in shown.stdout
+    inclusion = tmp_path / "inclusion.json"
+    inclusion.write_text(both("prove", "inclusion", "--line", "4"))
+    consistency = tmp_path / "consistency.json"
+    old = min(int(n) for n in os.listdir(out + "/checkpoints") if 0 < int(n) < size)
+    consistency.write_text(both("prove", "consistency", "--old", str(old)))
+    checked = run(promptgate_bin, "verify", "--log", url, "--inclusion-proof", str(inclusion),
+                  "--consistency-proof", str(consistency), "--all-checkpoints")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    proof = tmp_path / "entry.proof"
+    made = run(promptgate_bin, "prove", "entry", "--log", url, "--line", "2", "--out", str(proof))
+    assert made.returncode == 0, made.stderr
+    alone = run(promptgate_bin, "verify", "--proof", str(proof), "--key", vkey)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    bundle = tmp_path / "request"
+    disclosed = run(promptgate_bin, "disclose", "--log", url, "--data", a.data, "--user", "anonymous",
+                    "--out", str(bundle))
+    assert disclosed.returncode == 0, disclosed.stderr
+    texts = open(bundle / "texts.jsonl").read()
+    assert "ticket 1 for [EMAIL_ADDRESS_1]" in texts and "jane1@example.org" not in texts
+    bundled = run(promptgate_bin, "verify", "--disclosure", str(bundle), "--key", vkey)
+    assert bundled.returncode == 0, bundled.stdout + bundled.stderr
+    entries = [json.loads(line) for line in open(bundle / "entries.jsonl")]
+    assert len(entries) >= 10 and all(e.get("actor") in (None, "anonymous") for e in entries)
+    # A line the log does not have is refused, as for the file form.
+    beyond = run(promptgate_bin, "prove", "inclusion", "--log", url, "--line", str(size + 100))
+    assert beyond.returncode != 0 and "s3cret" not in beyond.stderr
+
+
 # --- the tamper matrix: the same tamper in the database and in the exported file form -------------------------------
 
 TAMPERS = ["changed row", "deleted row", "swapped rows", "rewritten tail, re-signed"]
