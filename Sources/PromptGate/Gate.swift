@@ -214,7 +214,7 @@ public final class Gate: Sendable {
         } catch {
             metrics.auditAppend(ok: false, store: auditLog.storeKind)
             logger.error("audit append failed; the request is refused", metadata: ["error": "\(error)"])
-            throw GateFailure.auditUnavailable
+            throw GateFailure.audit(error)
         }
     }
 

@@ -1,3 +1,5 @@
+import AuditLog
+
 /// Why a request was refused or failed, at the door, before or after it reached the upstream; each maps to an
 /// HTTP status and a message, rendered in the endpoint's error shape by ``Gate/rejection(_:endpoint:context:)``
 /// alone. Blocks are 4xx and never 429 or 5xx, so SDKs do not retry them.
@@ -16,7 +18,11 @@ enum GateFailure: Error, Sendable {
     case tooLarge(limit: Int)
     case blocked(String)
     case screeningFailed
+    /// The audit store cannot take entries now (its database unreachable, its disk full, the log closing): 503 with
+    /// `Retry-After`, as nothing was sent and the same request may succeed in a moment.
     case auditUnavailable
+    /// The audit store refused the entry for another reason (a malformed retention key): 500.
+    case auditFailed
     case upstreamTimeout(String)
     case upstreamUnreachable(String)
 
@@ -29,7 +35,8 @@ enum GateFailure: Error, Sendable {
         case .badRequest, .unreadableBody: return 400
         case .tooLarge: return 413
         case .blocked: return 403
-        case .screeningFailed, .auditUnavailable: return 500
+        case .screeningFailed, .auditFailed: return 500
+        case .auditUnavailable: return 503
         case .upstreamTimeout: return 504
         case .upstreamUnreachable: return 502
         }
@@ -42,7 +49,7 @@ enum GateFailure: Error, Sendable {
             .badRequest, .tooLarge:
             return "invalid_request_error"
         case .blocked: return "permission_error"
-        case .screeningFailed, .auditUnavailable: return "server_error"
+        case .screeningFailed, .auditUnavailable, .auditFailed: return "server_error"
         case .upstreamTimeout, .upstreamUnreachable: return "upstream_error"
         }
     }
@@ -57,6 +64,7 @@ enum GateFailure: Error, Sendable {
         case .blocked: return "promptgate_policy_block"
         case .screeningFailed: return "promptgate_screening_failed"
         case .auditUnavailable: return "promptgate_audit_unavailable"
+        case .auditFailed: return "promptgate_audit_failed"
         case .upstreamTimeout: return "upstream_timeout"
         case .upstreamUnreachable: return "upstream_unreachable"
         }
@@ -80,7 +88,9 @@ enum GateFailure: Error, Sendable {
                 "PromptGate could not screen this prompt, so it was not sent. Try again; if it keeps failing, tell IT."
         case .auditUnavailable:
             return
-                "PromptGate could not record this prompt in the audit log, so it was not sent. Tell IT (the log may be full or locked)."
+                "PromptGate could not record this prompt in the audit log just now, so it was not sent. Try again in a moment; if it keeps failing, tell IT (the log's disk may be full or its database unreachable)."
+        case .auditFailed:
+            return "PromptGate could not record this prompt in the audit log, so it was not sent. Tell IT."
         case .upstreamTimeout(let why): return "The AI service did not answer in time: \(why)"
         case .upstreamUnreachable(let why): return "PromptGate could not reach the AI service: \(why)"
         }
@@ -88,6 +98,28 @@ enum GateFailure: Error, Sendable {
 }
 
 extension GateFailure {
+    /// Seconds a client should wait before sending the request again (`Retry-After`), for a failure that is
+    /// temporary and left nothing sent; nil when the same request would fail again.
+    var retryAfterSeconds: Int? {
+        switch self {
+        case .auditUnavailable: return Self.auditRetryAfterSeconds
+        default: return nil
+        }
+    }
+
+    /// How long a client waits after `promptgate_audit_unavailable`: a proxy reconnects to its database at the next
+    /// request, and a failover or a restart of PostgreSQL takes seconds.
+    static let auditRetryAfterSeconds = 2
+
+    /// The failure an audit append's error means: the store unavailable (its database unreachable or the entry not
+    /// committed, its disk full or failing, the log closed or locked) is temporary; anything else is not.
+    static func audit(_ error: any Error) -> GateFailure {
+        switch error as? AuditLogError {
+        case .unavailable, .io, .locked: return .auditUnavailable
+        default: return .auditFailed
+        }
+    }
+
     /// Whether the connection is closed after the answer: the client may still be sending a body nobody will read.
     var closesConnection: Bool {
         switch self {

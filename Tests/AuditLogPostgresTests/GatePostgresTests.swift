@@ -61,7 +61,8 @@ struct GatePostgresTests {
                         let refused = try await client.execute(
                             uri: "/v1/chat/completions", method: .post, headers: [.contentType: "application/json"],
                             body: Self.chatBody(Self.prompt))
-                        #expect(refused.status == .internalServerError)
+                        #expect(refused.status == .serviceUnavailable)
+                        #expect(refused.headers[.retryAfter] == "2")
                         #expect(String(buffer: refused.body).contains("promptgate_audit_unavailable"))
                         #expect(await recorder.bodies.count == 1)
                         let after = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)

@@ -130,18 +130,57 @@ struct GateTests {
         }
     }
 
-    @Test("fail closed: when the audit log cannot record, nothing goes upstream")
+    @Test("fail closed: when the audit log cannot record, nothing goes upstream; 503 with Retry-After in each shape")
     func auditUnavailable() async throws {
         let recorder = UpstreamRecorder()
         try await LiveServer.with(FakeUpstream.router(recorder)) { upstream in
-            try await Self.withGate(upstream: upstream.baseURL) { gate, _ in
+            try await withTemporaryDirectory { directory in
+                var configuration = GateConfiguration(
+                    upstreamBaseURL: upstream.baseURL + "/v1", upstreamAPIKey: Secret("city-upstream-key"),
+                    packs: try PackLoader.loadDirectory(repositoryRoot + "/guidelines/packs"),
+                    dataDirectory: directory, logOrigin: "test.example/gate")
+                configuration.anthropicBaseURL = upstream.baseURL + "/v1"
+                configuration.ollamaBaseURL = upstream.baseURL
+                let (gate, _) = try await Gate.start(configuration)
                 try await gate.auditLog.close()
-                let response = await gate.openAIChatCompletions(
-                    body: Self.chatBody(Self.prompt), context: RequestContext())
-                #expect(response.status == 500)
+                let anthropic = JSONValue.object([
+                    ("model", .string("claude-test")), ("max_tokens", .int(16)),
+                    ("messages", .array([.object([("role", .string("user")), ("content", .string(Self.prompt))])])),
+                ]).serializedBytes()
+                let responses = [
+                    await gate.openAIChatCompletions(body: Self.chatBody(Self.prompt), context: RequestContext()),
+                    await gate.anthropicMessages(body: anthropic, context: RequestContext()),
+                    await gate.ollamaChat(body: Self.chatBody(Self.prompt), context: RequestContext()),
+                ]
+                for response in responses {
+                    #expect(response.status == 503)
+                    #expect(response.headers[.retryAfter] == "2")
+                    #expect(response.headers[.init("x-should-retry")!] == "true")
+                }
+                var bodies: [JSONValue] = []
+                for response in responses { bodies.append(try JSONParser.parse(try await response.collectBody())) }
+                #expect(bodies[0]["error"]?["code"]?.stringValue == "promptgate_audit_unavailable")
+                #expect(bodies[1]["type"]?.stringValue == "error")
+                #expect(bodies[1]["error"]?["type"]?.stringValue == "api_error")
+                #expect(bodies[1]["error"]?["message"]?.stringValue?.contains("audit log") == true)
+                #expect(bodies[2]["error"]?.stringValue?.contains("audit log") == true)
                 #expect(await recorder.bodies.isEmpty)
+                try? await gate.shutdown()
             }
         }
+    }
+
+    @Test("an audit failure that is not the store being unavailable stays a 500, not retried")
+    func auditFailed() {
+        #expect(GateFailure.audit(AuditLogError.unavailable("database down")).status == 503)
+        #expect(GateFailure.audit(AuditLogError.io(path: "audit.log", reason: "No space left on device")).status == 503)
+        let failed = GateFailure.audit(AuditLogError.badKey("a retention key that is not 256 bits"))
+        #expect(failed.status == 500 && failed.retryAfterSeconds == nil)
+        #expect(failed.code == "promptgate_audit_failed")
+        let response = Gate.rejection(
+            failed, endpoint: Endpoint.all.first { $0.path == "/v1/chat/completions" }!, context: RequestContext())
+        #expect(response.headers[.retryAfter] == nil)
+        #expect(response.headers[.init("x-should-retry")!] == "false")
     }
 
     @Test("an unreachable upstream is a 502 in shape, recorded after the request entry")

@@ -141,7 +141,8 @@ def test_oversized_body_is_413(start_proxy, llmock):
 
 def test_full_disk_fails_closed(start_proxy, llmock, promptgate_bin):
     """With the log's file size capped (EFBIG, like a full disk), a prompt whose entry cannot be written never
-    leaves, the employee gets a clear error that the SDK does not retry, and the log stays verifiable."""
+    leaves, the employee gets a clear error (503, Retry-After: the store is unavailable), and the log stays
+    verifiable."""
     proxy = start_proxy(prefix=["prlimit", "--fsize=6000", "--"])
     c = client(proxy)
     sent, refused = 0, None
@@ -154,6 +155,8 @@ def test_full_disk_fails_closed(start_proxy, llmock, promptgate_bin):
             break
     assert refused is not None, "the size limit was never reached"
     assert refused.body["code"] == "promptgate_audit_unavailable"
+    # The store is unavailable, not the request wrong: 503, try again later (nothing was sent).
+    assert refused.status_code == 503 and refused.response.headers["retry-after"] == "2"
     assert len(llmock.requests()) == sent, "a prompt left without its audit entry"
     proxy.stop()
     check = subprocess.run([promptgate_bin, "verify", "--data", proxy.data], capture_output=True, text=True)
