@@ -44,7 +44,164 @@ enum DatabaseCache {
         for (index, expression) in expressions.enumerated() {
             hasher.update(data: Array("\(flags[index]):\(ids[index]):".utf8) + Array(expression.utf8) + [0])
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
+    }
+
+    /// What a set of databases (``PatternDatabase``) read from one file holds: per pattern, whether its prefilter
+    /// form was kept and its width; the prefilter databases, deserialised; and where each pattern's start-tracking
+    /// database is in the file (nil when it has none), to be deserialised when first used.
+    struct DatabaseSet {
+        var formAccepted: [Bool]
+        var widths: [(min: Int, max: Int)]
+        var prefilters: [OpaquePointer]
+        var confirmers: [Range<Int>?]
+        var file: MappedFile
+    }
+
+    /// The key of a whole set: the library's version and, per pattern, everything its databases and widths depend
+    /// on (the expression, the prefilter form tried, flags, window and caseless group).
+    static func setKey(_ patterns: [(String, String?, UInt32, Bool, Bool)]) -> String {
+        var hasher = SHA256()
+        var bytes: [UInt8] = Array(String(cString: hs_version()).utf8) + Array("\u{0}set-1\u{0}".utf8)
+        for (expression, form, flags, window, caseless) in patterns {
+            bytes += Array("\(flags):\(window ? 1 : 0):\(caseless ? 1 : 0):".utf8) + Array(expression.utf8) + [0]
+            bytes += form.map { [1] + Array($0.utf8) } ?? [2]
+            bytes.append(0)
+        }
+        hasher.update(data: bytes)
+        return hex(hasher.finalize())
+    }
+
+    /// The set stored under `key` for `patterns` patterns, if there is one whose layout reads and whose prefilter
+    /// databases load. The file is mapped, not read: only the parts used are paged in.
+    static func loadSet(_ key: String, patterns: Int) -> DatabaseSet? {
+        guard let folder, let file = MappedFile(path: folder + "/" + key + ".hsset") else { return nil }
+        var reader = SetReader(raw: file.bytes)
+        guard reader.word() == setMagic, reader.word() == UInt64(patterns) else { return nil }
+        var formAccepted: [Bool] = []
+        var widths: [(min: Int, max: Int)] = []
+        var hasConfirmer: [Bool] = []
+        for _ in 0..<patterns {
+            guard let accepted = reader.word(), let low = reader.word(), let high = reader.word(),
+                let confirmed = reader.word()
+            else { return nil }
+            formAccepted.append(accepted == 1)
+            widths.append((Int(truncatingIfNeeded: low), Int(truncatingIfNeeded: high)))
+            hasConfirmer.append(confirmed == 1)
+        }
+        func range() -> Range<Int>? {
+            guard let length = reader.word(), let range = reader.skip(Int(truncatingIfNeeded: length)) else {
+                return nil
+            }
+            return range
+        }
+        guard let count = reader.word(), count <= 2 else { return nil }
+        var prefilterRanges: [Range<Int>] = []
+        for _ in 0..<count {
+            guard let range = range() else { return nil }
+            prefilterRanges.append(range)
+        }
+        var confirmers: [Range<Int>?] = []
+        for confirmed in hasConfirmer {
+            guard confirmed else {
+                confirmers.append(nil)
+                continue
+            }
+            guard let range = range() else { return nil }
+            confirmers.append(range)
+        }
+        guard reader.word() == setMagic else { return nil }
+        var prefilters: [OpaquePointer] = []
+        for range in prefilterRanges {
+            guard let database = deserialize(file, range) else {
+                for database in prefilters { hs_free_database(database) }
+                return nil
+            }
+            prefilters.append(database)
+        }
+        return DatabaseSet(
+            formAccepted: formAccepted, widths: widths, prefilters: prefilters, confirmers: confirmers, file: file)
+    }
+
+    /// The database serialised in `range` of `file`, nil if it does not load.
+    static func deserialize(_ file: MappedFile, _ range: Range<Int>) -> OpaquePointer? {
+        var database: OpaquePointer?
+        let status = hs_deserialize_database(
+            file.bytes.baseAddress.map { ($0 + range.lowerBound).assumingMemoryBound(to: CChar.self) }, range.count,
+            &database)
+        return status == HS_SUCCESS ? database : nil
+    }
+
+    /// Stores a set under `key` in one file (written to a temporary file, then renamed; failures are ignored).
+    static func storeSet(
+        _ key: String, formAccepted: [Bool], widths: [(min: Int, max: Int)], prefilters: [OpaquePointer],
+        confirmers: [OpaquePointer?]
+    ) {
+        guard let folder else { return }
+        var out: [UInt8] = []
+        func word(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { out += $0 } }
+        func database(_ database: OpaquePointer) -> Bool {
+            var bytes: UnsafeMutablePointer<CChar>?
+            var length = 0
+            guard hs_serialize_database(database, &bytes, &length) == HS_SUCCESS, let bytes else { return false }
+            defer { free(bytes) }
+            word(UInt64(length))
+            out += UnsafeRawBufferPointer(start: bytes, count: length)
+            return true
+        }
+        word(setMagic)
+        word(UInt64(widths.count))
+        for index in widths.indices {
+            word(formAccepted[index] ? 1 : 0)
+            word(UInt64(truncatingIfNeeded: widths[index].min))
+            word(UInt64(truncatingIfNeeded: widths[index].max))
+            word(confirmers[index] == nil ? 0 : 1)
+        }
+        word(UInt64(prefilters.count))
+        for prefilter in prefilters { guard database(prefilter) else { return } }
+        for case let confirmer? in confirmers { guard database(confirmer) else { return } }
+        word(setMagic)
+        write(Data(out), to: folder + "/" + key + ".hsset")
+    }
+
+    /// Marks the start and end of a set file ("PGHSSET1").
+    private static let setMagic: UInt64 = 0x3154_4553_5348_4750
+
+    /// Reads little-endian words and byte runs from a set file, nil past its end.
+    private struct SetReader {
+        let raw: UnsafeRawBufferPointer
+        var offset = 0
+
+        mutating func word() -> UInt64? {
+            guard offset + 8 <= raw.count else { return nil }
+            defer { offset += 8 }
+            return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+
+        mutating func skip(_ count: Int) -> Range<Int>? {
+            guard count >= 0, count <= raw.count - offset else { return nil }
+            defer { offset += count }
+            return offset..<(offset + count)
+        }
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes `data` to `path`, 0600, through a temporary file renamed into place (failures are ignored).
+    static func write(_ data: Data, to path: String) {
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+        else { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
     }
 
     /// The database stored under `key`, if there is one that loads.
@@ -66,12 +223,27 @@ enum DatabaseCache {
         var length = 0
         guard hs_serialize_database(database, &bytes, &length) == HS_SUCCESS, let bytes else { return }
         defer { free(bytes) }
-        let path = folder + "/" + key + ".hsdb"
-        let temporary = path + ".tmp-\(getpid())"
-        guard
-            FileManager.default.createFile(
-                atPath: temporary, contents: Data(bytes: bytes, count: length), attributes: [.posixPermissions: 0o600])
-        else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
+        write(Data(bytes: bytes, count: length), to: folder + "/" + key + ".hsdb")
     }
+}
+
+/// A file mapped read-only for as long as this lives. The cache's files are replaced by renaming, never rewritten
+/// in place, so a mapped one does not change under its reader.
+final class MappedFile: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+
+    init?(path: String) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return nil }
+        let count = Int(info.st_size)
+        guard let base = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0), base != MAP_FAILED else {
+            return nil
+        }
+        bytes = UnsafeRawBufferPointer(start: base, count: count)
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
 }

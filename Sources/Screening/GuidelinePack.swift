@@ -1,7 +1,7 @@
 import Crypto
 
 /// A named, versioned set of rules from one YAML file under `guidelines/`.
-public struct GuidelinePack: Sendable, Hashable {
+public struct GuidelinePack: Sendable, Hashable, Codable {
     public var id: String
     public var title: String
     public var version: String

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A long name list kept as its file's bytes and searched by halving, so loading it costs one pass over the text
 /// and no set of strings: the given-name and surname lists hold over 120,000 entries, and every `promptgate`
 /// command loads them at start-up.
@@ -6,8 +8,9 @@
 /// come in ascending folded order (as `scripts/build-gazetteers.py` writes them) are searched in place; any other
 /// entry (accented, or out of order, as in the hand-kept lists) goes into a small set.
 public struct NameList: Sendable, Sequence {
-    /// Each text's bytes and the offsets of its sorted entries (start of each line; the end is the next newline).
-    private let texts: [(bytes: [UInt8], starts: [Int32])]
+    /// Each text's bytes and the byte ranges of its sorted entries, as (start, end) pairs in one array: a probe
+    /// of the search reads one pair, and no line end is looked for.
+    private let texts: [(bytes: [UInt8], bounds: [Int32])]
     /// Folded entries that cannot be searched in place.
     private let others: Set<String>
 
@@ -20,38 +23,50 @@ public struct NameList: Sendable, Sequence {
     /// The entries of gazetteer files: one per line, `#` starts a comment line, blank lines and surrounding
     /// spaces ignored.
     public init(files: [String]) {
-        var texts: [(bytes: [UInt8], starts: [Int32])] = []
+        var texts: [(bytes: [UInt8], bounds: [Int32])] = []
         var others: Set<String> = []
         for file in files {
             let bytes = Array(file.utf8)
-            var starts: [Int32] = []
-            var previous: Range<Int>?
-            var lineStart = 0
-            while lineStart < bytes.count {
-                var lineEnd = lineStart
-                while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-                defer { lineStart = lineEnd + 1 }
-                var start = lineStart
-                var end = lineEnd
-                while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
-                while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D) {
-                    end -= 1
-                }
-                guard start < end, bytes[start] != 0x23 else { continue }
-                let entry = start..<end
-                let inPlace =
-                    entry.upperBound == lineEnd && entry.lowerBound == lineStart
-                    && bytes[entry].allSatisfy { $0 < 0x80 }
-                    && (previous.map { Self.compare(bytes, $0, bytes, entry) < 0 } ?? true)
-                if inPlace {
-                    starts.append(Int32(start))
-                    previous = entry
-                } else {
-                    others.insert(
-                        Gazetteers.fold(Substring(String(decoding: bytes[entry], as: UTF8.self))))
+            var bounds: [Int32] = []
+            bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                bounds.reserveCapacity(raw.count / 4)
+                var previous: Range<Int>?
+                var lineStart = 0
+                while lineStart < raw.count {
+                    // Lines found with memchr, entries checked on unchecked bytes: the built-in lists are over a
+                    // megabyte, read at every start.
+                    let lineEnd =
+                        memchr(base + lineStart, 0x0A, raw.count - lineStart).map {
+                            $0 - UnsafeMutableRawPointer(mutating: base)
+                        }
+                        ?? raw.count
+                    defer { lineStart = lineEnd + 1 }
+                    var start = lineStart
+                    var end = lineEnd
+                    while start < end && (raw[start] == 0x20 || raw[start] == 0x09) { start += 1 }
+                    while end > start && (raw[end - 1] == 0x20 || raw[end - 1] == 0x09 || raw[end - 1] == 0x0D) {
+                        end -= 1
+                    }
+                    guard start < end, raw[start] != 0x23 else { continue }
+                    let entry = start..<end
+                    var ascii = entry.upperBound == lineEnd && entry.lowerBound == lineStart
+                    var index = start
+                    while ascii && index < end {
+                        ascii = raw[index] < 0x80
+                        index += 1
+                    }
+                    if ascii && (previous.map { Self.compare(raw, $0, raw, entry) < 0 } ?? true) {
+                        bounds.append(Int32(start))
+                        bounds.append(Int32(end))
+                        previous = entry
+                    } else {
+                        others.insert(
+                            Gazetteers.fold(Substring(String(decoding: raw[entry], as: UTF8.self))))
+                    }
                 }
             }
-            texts.append((bytes, starts))
+            texts.append((bytes, bounds))
         }
         self.texts = texts
         self.others = others
@@ -59,23 +74,37 @@ public struct NameList: Sendable, Sequence {
 
     /// Whether the list holds `folded` (a word already folded with `Gazetteers.fold(_:)`).
     public func contains(_ folded: String) -> Bool {
-        if others.contains(folded) { return true }
-        let key = Array(folded.utf8)
+        if !others.isEmpty && others.contains(folded) { return true }
+        if let found = folded.utf8.withContiguousStorageIfAvailable({ search(UnsafeRawBufferPointer($0)) }) {
+            return found
+        }
+        return Array(folded.utf8).withUnsafeBytes { search($0) }
+    }
+
+    /// Whether a sorted text holds `key` (folded bytes), by halving.
+    private func search(_ key: UnsafeRawBufferPointer) -> Bool {
         for text in texts {
-            var low = 0
-            var high = text.starts.count
-            while low < high {
-                let middle = (low + high) / 2
-                let order = Self.compare(text.bytes, entry(text, middle), key, 0..<key.count)
-                if order == 0 { return true }
-                if order < 0 { low = middle + 1 } else { high = middle }
+            let found = text.bytes.withUnsafeBytes { bytes in
+                text.bounds.withUnsafeBufferPointer { bounds in
+                    var low = 0
+                    var high = bounds.count / 2
+                    while low < high {
+                        let middle = (low + high) / 2
+                        let order = Self.compare(
+                            bytes, Int(bounds[2 * middle])..<Int(bounds[2 * middle + 1]), key, 0..<key.count)
+                        if order == 0 { return true }
+                        if order < 0 { low = middle + 1 } else { high = middle }
+                    }
+                    return false
+                }
             }
+            if found { return true }
         }
         return false
     }
 
     /// How many entries the list holds (an entry listed twice in different files counts twice).
-    public var count: Int { texts.reduce(others.count) { $0 + $1.starts.count } }
+    public var count: Int { texts.reduce(others.count) { $0 + $1.bounds.count / 2 } }
 
     /// The folded entries, those searched in place first.
     public func makeIterator() -> AnyIterator<String> {
@@ -85,7 +114,7 @@ public struct NameList: Sendable, Sequence {
         return AnyIterator {
             while textIndex < texts.count {
                 let text = texts[textIndex]
-                if entryIndex < text.starts.count {
+                if entryIndex < text.bounds.count / 2 {
                     let range = entry(text, entryIndex)
                     entryIndex += 1
                     return String(decoding: text.bytes[range].map(Self.upper), as: UTF8.self)
@@ -102,7 +131,7 @@ public struct NameList: Sendable, Sequence {
     func forEachEntry(_ body: (UnsafeRawBufferPointer, Int, Int) -> Void) {
         for text in texts {
             text.bytes.withUnsafeBytes { raw in
-                for index in text.starts.indices {
+                for index in 0..<(text.bounds.count / 2) {
                     let range = entry(text, index)
                     body(raw, range.lowerBound, range.upperBound)
                 }
@@ -114,11 +143,8 @@ public struct NameList: Sendable, Sequence {
         }
     }
 
-    private func entry(_ text: (bytes: [UInt8], starts: [Int32]), _ index: Int) -> Range<Int> {
-        let start = Int(text.starts[index])
-        var end = start
-        while end < text.bytes.count && text.bytes[end] != 0x0A && text.bytes[end] != 0x0D { end += 1 }
-        return start..<end
+    private func entry(_ text: (bytes: [UInt8], bounds: [Int32]), _ index: Int) -> Range<Int> {
+        Int(text.bounds[2 * index])..<Int(text.bounds[2 * index + 1])
     }
 
     @inline(__always)
@@ -126,6 +152,13 @@ public struct NameList: Sendable, Sequence {
 
     /// Orders two ASCII byte ranges by their upper-case bytes (the folded order for ASCII).
     private static func compare(_ a: [UInt8], _ ra: Range<Int>, _ b: [UInt8], _ rb: Range<Int>) -> Int {
+        a.withUnsafeBytes { a in b.withUnsafeBytes { b in compare(a, ra, b, rb) } }
+    }
+
+    @inline(__always)
+    private static func compare(
+        _ a: UnsafeRawBufferPointer, _ ra: Range<Int>, _ b: UnsafeRawBufferPointer, _ rb: Range<Int>
+    ) -> Int {
         var i = ra.lowerBound
         var j = rb.lowerBound
         while i < ra.upperBound && j < rb.upperBound {

@@ -32,10 +32,13 @@ public enum PackLoader {
 
     /// Loads a pack from its YAML bytes; `origin` names it in errors.
     public static func load(bytes: [UInt8], origin: String) throws(PackError) -> GuidelinePack {
-        let root = try NodeReader.compose(bytes: bytes, origin: origin)
         let digest = hexString(SHA256.hash(data: bytes))
+        if let pack = PackCache.load(digest: digest, origin: origin) { return pack }
+        let root = try NodeReader.compose(bytes: bytes, origin: origin)
         var reader = NodeReader(origin: origin)
-        return try reader.pack(root, contentHash: digest)
+        let pack = try reader.pack(root, contentHash: digest)
+        PackCache.store(pack, digest: digest)
+        return pack
     }
 
     static func yamlError(_ error: YamlError, origin: String) -> PackError {

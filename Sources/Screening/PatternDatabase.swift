@@ -44,8 +44,14 @@ final class PatternDatabase: @unchecked Sendable {
     /// `(?i)`: words and phrases). Hyperscan runs both faster apart than mixed in one (~12 % on prose), because
     /// caseless literals slow the literal matcher that the identifiers' patterns share.
     private let prefilters: [OpaquePointer]
-    /// Per pattern: its start-tracking database, or nil when its width is fixed and it is scanned as written.
-    private let confirmers: [OpaquePointer?]
+    /// Per pattern: whether it has a start-tracking database (not when its width is fixed and it is scanned as
+    /// written). Those loaded from a cached set are deserialised at first use: most never run in a process that
+    /// screens one short text, and the biggest take megabytes.
+    private let confirmed: [Bool]
+    /// Per pattern: its expression and flags, to compile its start-tracking database should the cached one not load.
+    private let sources: [(expression: String, flags: UInt32)]
+    /// The cached set the confirmers not loaded yet are read from, and each one's bytes in it.
+    private let stored: (file: MappedFile, ranges: [Range<Int>?])?
     private let widths: [(min: Int, max: Int)]
     /// Per pattern: report merged windows instead of exact matches.
     private let windowed: [Bool]
@@ -54,9 +60,22 @@ final class PatternDatabase: @unchecked Sendable {
     private let withinWords: [Bool]
     /// Per pattern: the prefilter scans it as written, so every end it reports is the end of a real match.
     private let scannedAsWritten: [Bool]
-    /// Idle scratch spaces (as pointer bit patterns), each big enough for every database here.
-    private let scratchPool: Mutex<[Int]>
-    private let prototype: OpaquePointer
+    /// What grows as confirmers load.
+    private let loaded: Mutex<Loaded>
+    /// Whether this database was read from a cached set (its confirmers loaded at first use).
+    var isFromCachedSet: Bool { stored != nil }
+
+    /// The confirmers loaded so far and the scratch spaces sized for them (pointers as bit patterns).
+    private struct Loaded {
+        /// Per pattern: its confirmer, 0 while not loaded.
+        var confirmers: [Int]
+        /// Every database loaded, in the order scratch spaces grow for them (the prefilters first).
+        var databases: [Int]
+        /// The scratch space new ones are cloned from, grown for every database in `databases`.
+        var prototype: Int
+        /// Idle scratch spaces, each with how many of `databases` it is grown for.
+        var idle: [(bits: Int, grown: Int)]
+    }
 
     /// Databases already compiled in this process, by their patterns: compiling the default packs takes seconds,
     /// and a process (or a test run) builds many screeners from the same packs.
@@ -105,12 +124,21 @@ final class PatternDatabase: @unchecked Sendable {
     }()
 
     /// Compiles `patterns`; the error names the pattern that failed and why, so the pack can be refused at load.
-    init(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool)
+    convenience init(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool)
         throws(PatternCompileError)
     {
-        let flags = patterns.map { $0.caseInsensitive ? UInt32(HS_FLAG_CASELESS) : 0 }
-        // Each pattern read once: its prefilter form, whether it is caseless, whether a match can hold whitespace.
-        let syntaxes = patterns.map { PatternSyntax($0.expression) }
+        let (flags, syntaxes, forms, caseless, setKey) = Self.plan(patterns, prefilterForms: prefilterForms)
+        if let set = DatabaseCache.loadSet(setKey, patterns: patterns.count) {
+            let accepted = set.formAccepted
+            try self.init(
+                patterns: patterns, syntaxes: syntaxes, flags: flags,
+                scanned: patterns.indices.map {
+                    accepted[$0] ? forms[$0] ?? patterns[$0].expression : patterns[$0].expression
+                },
+                prefilters: set.prefilters, confirmers: set.confirmers.map { _ in nil },
+                stored: (set.file, set.confirmers), widths: set.widths)
+            return
+        }
         // Each pattern alone with start tracking: refuses what the engine cannot run, and confirms starts later.
         var confirmers: [OpaquePointer?] = []
         var widths: [(min: Int, max: Int)] = []
@@ -121,11 +149,9 @@ final class PatternDatabase: @unchecked Sendable {
                 let width = try Self.width(pattern.expression, flags: flags[index], index: index)
                 widths.append(width)
                 // The cheaper form, if the engine reads it (else the pattern as written: never a reason to refuse).
-                let form =
-                    prefilterForms && !pattern.window
-                    ? syntaxes[index].flatMap(PrefilterExpression.derive).flatMap { form in
-                        (try? Self.width(form, flags: flags[index], index: index)) == nil ? nil : form
-                    } : nil
+                let form = forms[index].flatMap { form in
+                    (try? Self.width(form, flags: flags[index], index: index)) == nil ? nil : form
+                }
                 scanned.append(form ?? pattern.expression)
                 confirmers.append(
                     (width.min == width.max && form == nil) || pattern.window
@@ -142,9 +168,6 @@ final class PatternDatabase: @unchecked Sendable {
             freeAll()
             throw failure
         }
-        let caseless = patterns.indices.map { index in
-            flags[index] & UInt32(HS_FLAG_CASELESS) != 0 || syntaxes[index]?.startsCaseless == true
-        }
         var prefilters: [OpaquePointer] = []
         do {
             for group in [false, true] {
@@ -160,18 +183,58 @@ final class PatternDatabase: @unchecked Sendable {
             for database in prefilters { hs_free_database(database) }
             throw error
         }
+        DatabaseCache.storeSet(
+            setKey, formAccepted: patterns.indices.map { scanned[$0] != patterns[$0].expression }, widths: widths,
+            prefilters: prefilters, confirmers: confirmers)
+        try self.init(
+            patterns: patterns, syntaxes: syntaxes, flags: flags, scanned: scanned, prefilters: prefilters,
+            confirmers: confirmers, stored: nil, widths: widths)
+    }
+
+    /// Each pattern read once: its flags, its syntax (whether it is caseless, whether a match can hold whitespace),
+    /// the cheaper form it may be scanned in if the engine reads it (checked when compiling), whether it goes to the
+    /// caseless prefilter; and the key of the whole set in the cache, which covers everything compiling depends on,
+    /// so a process that starts with the same packs reads the set from one file instead of measuring and compiling
+    /// each pattern again.
+    static func plan(_ patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool)
+        -> (flags: [UInt32], syntaxes: [PatternSyntax?], forms: [String?], caseless: [Bool], key: String)
+    {
+        let flags = patterns.map { $0.caseInsensitive ? UInt32(HS_FLAG_CASELESS) : 0 }
+        let syntaxes = patterns.map { PatternSyntax($0.expression) }
+        let forms = patterns.indices.map { index in
+            prefilterForms && !patterns[index].window ? syntaxes[index].flatMap(PrefilterExpression.derive) : nil
+        }
+        let caseless = patterns.indices.map { index in
+            flags[index] & UInt32(HS_FLAG_CASELESS) != 0 || syntaxes[index]?.startsCaseless == true
+        }
+        let key = DatabaseCache.setKey(
+            patterns.indices.map { index in
+                (patterns[index].expression, forms[index], flags[index], patterns[index].window, caseless[index])
+            })
+        return (flags, syntaxes, forms, caseless, key)
+    }
+
+    /// A database of compiled (or loaded) parts: `scanned` is each pattern as the prefilter scans it.
+    /// `confirmers` are those loaded; `stored` holds the others' bytes (a pattern with neither has none).
+    private init(
+        patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], syntaxes: [PatternSyntax?],
+        flags: [UInt32], scanned: [String], prefilters: [OpaquePointer], confirmers: [OpaquePointer?],
+        stored: (file: MappedFile, ranges: [Range<Int>?])?, widths: [(min: Int, max: Int)]
+    ) throws(PatternCompileError) {
         var scratch: OpaquePointer?
         var ok = true
         for database in prefilters + confirmers.compactMap({ $0 }) where ok {
             ok = hs_alloc_scratch(database, &scratch) == HS_SUCCESS
         }
         guard ok, let scratch else {
-            freeAll()
+            for case let database? in confirmers { hs_free_database(database) }
             for database in prefilters { hs_free_database(database) }
             throw PatternCompileError(patternIndex: nil, message: "could not allocate scanning memory")
         }
         self.prefilters = prefilters
-        self.confirmers = confirmers
+        self.confirmed = patterns.indices.map { confirmers[$0] != nil || stored?.ranges[$0] != nil }
+        self.sources = patterns.indices.map { (patterns[$0].expression, flags[$0]) }
+        self.stored = stored
         self.widths = widths
         self.windowed = patterns.map(\.window)
         // Every end such a pattern reports is a real match's (anchored ones excepted: `^` means the window's start).
@@ -181,15 +244,19 @@ final class PatternDatabase: @unchecked Sendable {
         self.withinWords = syntaxes.map { syntax in
             syntax.map { !$0.canMatchWhitespace && !$0.hasLineAnchors } ?? false
         }
-        self.prototype = scratch
-        self.scratchPool = Mutex([])
+        let databases = prefilters + confirmers.compactMap { $0 }
+        self.loaded = Mutex(
+            Loaded(
+                confirmers: confirmers.map { $0.map { Int(bitPattern: $0) } ?? 0 },
+                databases: databases.map { Int(bitPattern: $0) }, prototype: Int(bitPattern: scratch), idle: []))
     }
 
     deinit {
-        for bits in scratchPool.withLock({ $0 }) { hs_free_scratch(OpaquePointer(bitPattern: bits)) }
-        hs_free_scratch(prototype)
-        for database in prefilters { hs_free_database(database) }
-        for case let database? in confirmers { hs_free_database(database) }
+        loaded.withLock { state in
+            for scratch in state.idle { hs_free_scratch(OpaquePointer(bitPattern: scratch.bits)) }
+            hs_free_scratch(OpaquePointer(bitPattern: state.prototype))
+            for bits in state.databases { hs_free_database(OpaquePointer(bitPattern: bits)) }
+        }
     }
 
     /// Compiles expressions into one block-mode database reporting `ids` (by default their positions); `index`
@@ -236,11 +303,44 @@ final class PatternDatabase: @unchecked Sendable {
         return (Int(info.pointee.min_width), maxWidth)
     }
 
-    private func takeScratch() -> OpaquePointer? {
-        if let bits = scratchPool.withLock({ $0.popLast() }) { return OpaquePointer(bitPattern: bits) }
-        var clone: OpaquePointer?
-        guard hs_clone_scratch(prototype, &clone) == HS_SUCCESS else { return nil }
-        return clone
+    /// An idle scratch space (or a new one) with how many databases it is grown for, and the confirmers and
+    /// databases loaded so far.
+    private func takeScratch() -> (scratch: Int, grown: Int, confirmers: [Int], databases: [Int])? {
+        loaded.withLock { state in
+            if let idle = state.idle.popLast() { return (idle.bits, idle.grown, state.confirmers, state.databases) }
+            var clone: OpaquePointer?
+            guard hs_clone_scratch(OpaquePointer(bitPattern: state.prototype), &clone) == HS_SUCCESS, let clone
+            else { return nil }
+            return (Int(bitPattern: clone), state.databases.count, state.confirmers, state.databases)
+        }
+    }
+
+    /// Loads `pattern`'s confirmer if no scan has yet (from the cached set, else compiled), growing the prototype
+    /// scratch space for it; returns the confirmers and databases loaded.
+    private func load(_ pattern: Int) throws(ScanFailure) -> (confirmers: [Int], databases: [Int]) {
+        try loaded.withLock { state throws(ScanFailure) in
+            if state.confirmers[pattern] == 0 {
+                var database: OpaquePointer?
+                if let stored, let range = stored.ranges[pattern] {
+                    database = DatabaseCache.deserialize(stored.file, range)
+                }
+                if database == nil {
+                    let source = sources[pattern]
+                    database = try? Self.compile(
+                        [source.expression], flags: [source.flags | UInt32(HS_FLAG_SOM_LEFTMOST)], index: pattern)
+                }
+                guard let database else { throw ScanFailure(message: "a pattern database did not load") }
+                var prototype = OpaquePointer(bitPattern: state.prototype)
+                guard hs_alloc_scratch(database, &prototype) == HS_SUCCESS, let prototype else {
+                    hs_free_database(database)
+                    throw ScanFailure(message: "out of memory for scanning")
+                }
+                state.prototype = Int(bitPattern: prototype)
+                state.confirmers[pattern] = Int(bitPattern: database)
+                state.databases.append(Int(bitPattern: database))
+            }
+            return (state.confirmers, state.databases)
+        }
     }
 
     /// Every match in `bytes`, each with its leftmost start. Hyperscan reports each end offset a pattern matches
@@ -248,9 +348,31 @@ final class PatternDatabase: @unchecked Sendable {
     func scan(_ bytes: UnsafeRawBufferPointer) throws(ScanFailure) -> [Match] {
         guard bytes.count > 0, let base = bytes.baseAddress else { return [] }
         guard bytes.count <= Int(UInt32.max) else { throw ScanFailure(message: "text larger than 4 GiB") }
-        guard let scratch = takeScratch() else { throw ScanFailure(message: "out of memory for scanning") }
-        let bits = Int(bitPattern: scratch)
-        defer { scratchPool.withLock { $0.append(bits) } }
+        guard let taken = takeScratch(), var scratch = OpaquePointer(bitPattern: taken.scratch) else {
+            throw ScanFailure(message: "out of memory for scanning")
+        }
+        var grown = taken.grown
+        var (loadedConfirmers, databases) = (taken.confirmers, taken.databases)
+        defer { loaded.withLock { $0.idle.append((Int(bitPattern: scratch), grown)) } }
+        /// The scratch space grown for every database loaded (another scan may have loaded one since it was).
+        func grow() throws(ScanFailure) {
+            while grown < databases.count {
+                var pointer: OpaquePointer? = scratch
+                guard hs_alloc_scratch(OpaquePointer(bitPattern: databases[grown]), &pointer) == HS_SUCCESS,
+                    let pointer
+                else { throw ScanFailure(message: "out of memory for scanning") }
+                scratch = pointer
+                grown += 1
+            }
+        }
+        /// `pattern`'s confirmer, loaded on first use.
+        func confirmer(_ pattern: Int) throws(ScanFailure) -> OpaquePointer? {
+            guard confirmed[pattern] else { return nil }
+            if loadedConfirmers[pattern] == 0 { (loadedConfirmers, databases) = try load(pattern) }
+            try grow()
+            return OpaquePointer(bitPattern: loadedConfirmers[pattern])
+        }
+        try grow()
 
         var ends: [Match] = []
         for prefilter in prefilters {
@@ -299,9 +421,9 @@ final class PatternDatabase: @unchecked Sendable {
             var next = i
             while next < ends.count && ends[next].pattern == pattern { next += 1 }
             let width = widths[pattern]
-            if confirmers[pattern] != nil || windowed[pattern] {
+            if confirmed[pattern] || windowed[pattern] {
                 // Rescan merged windows before the ends with start tracking (or report them, for `window`).
-                let confirmer = confirmers[pattern]
+                let confirmer = try confirmer(pattern)
                 let reach =
                     windowed[pattern] ? Self.windowReach : width.max == Int.max ? Self.unboundedWindow : width.max
                 var windowStart = -1

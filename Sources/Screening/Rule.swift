@@ -31,7 +31,7 @@ public enum RuleCategory: String, Sendable, Codable, CaseIterable {
 }
 
 /// The guideline a rule enforces: shown to the employee and recorded for auditors.
-public struct RuleSource: Sendable, Hashable {
+public struct RuleSource: Sendable, Hashable, Codable {
     public var title: String
     public var url: String
     public var clause: String?
@@ -65,7 +65,7 @@ public enum RedactionStyle: String, Sendable, Codable, CaseIterable {
 
 /// Words near a candidate that make it a finding (`required`) or that raise its confidence, and words that lower
 /// it (`negative`: "order", "invoice", "version"), in the languages the city writes in.
-public struct ContextRule: Sendable, Hashable {
+public struct ContextRule: Sendable, Hashable, Codable {
     /// Words that raise confidence (or are required).
     public var words: [String]
     /// Words that, found in the window before the candidate without any of `words` around it, make the candidate
@@ -88,13 +88,13 @@ public enum FailedCheck: String, Sendable, Codable, CaseIterable {
 }
 
 /// Text a rule's patterns must find, and text they must not.
-public struct RuleExamples: Sendable, Hashable {
+public struct RuleExamples: Sendable, Hashable, Codable {
     public var match: [String]
     public var noMatch: [String]
 }
 
 /// One rule of a guideline pack.
-public struct Rule: Sendable, Hashable {
+public struct Rule: Sendable, Hashable, Codable {
     public var id: String
     public var title: String
     public var category: RuleCategory
