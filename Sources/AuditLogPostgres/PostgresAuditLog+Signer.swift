@@ -110,8 +110,15 @@ extension PostgresAuditLog {
         }
     }
 
-    /// Reads the newest stored checkpoint (where signing goes on from) and the roots of those beyond the tree.
+    /// Reads the log's keys (a rotation elsewhere may have added one) and the newest stored checkpoint (where
+    /// signing goes on from) with the roots of those beyond the tree.
     private func loadCheckpoints(_ connection: PostgresConnection) async throws {
+        let keyRows = try await connection.query(
+            "SELECT verifier_keys FROM audit_meta WHERE id = 1", logger: logger)
+        for try await (texts) in keyRows.decode([String].self) {
+            let keys = texts.compactMap { try? LogVerifierKey(text: $0) }
+            if !keys.isEmpty { trustedKeys = keys }
+        }
         let size = Int64(signer.tree.size)
         let rows = try await connection.query(
             """

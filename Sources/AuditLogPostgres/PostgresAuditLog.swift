@@ -53,8 +53,9 @@ public actor PostgresAuditLog: AuditTrail {
     let connectionConfiguration: PostgresConnection.Configuration
     let logger: Logger
     var signingKeys: [LogSigningKey]
-    /// The keys the log's checkpoints are signed with (`audit_meta.verifier_keys`).
-    let trustedKeys: [LogVerifierKey]
+    /// The keys the log's checkpoints are signed with (`audit_meta.verifier_keys`), read again when this proxy
+    /// takes the signer lease (another proxy may have rotated them).
+    var trustedKeys: [LogVerifierKey]
 
     /// The connection appends go through (one transaction in flight at a time), reopened after a failure.
     private var appendConnection: PostgresConnection?
@@ -109,7 +110,7 @@ public actor PostgresAuditLog: AuditTrail {
                 on: connection, configuration: request.configuration, newestKey: newest.verifierKey,
                 proxyID: settings.proxyID, startNewLog: request.startNewLog, logger: logger)
             self.trustedKeys = opened.trustedKeys
-            self.startup = AuditTrailStartup(restart: opened.restart)
+            self.startup = AuditTrailStartup(restart: opened.restart, unsignedAtStart: opened.unsignedAtStart)
             self.committedSize = opened.tree.size
             self.signer = SignerState(
                 tree: opened.tree, lastLineHash: opened.lastLineHash, anchors: opened.anchorsAfterScan,
@@ -277,11 +278,35 @@ public actor PostgresAuditLog: AuditTrail {
         if let failure { throw failure }
     }
 
-    /// Signs future checkpoints with `keys` (after a rotation or retirement).
+    /// Signs future checkpoints with `keys` (after a rotation or retirement), and adds their verifier keys to the
+    /// log's (`audit_meta.verifier_keys`, newest first; a retired key stays there, as old checkpoints carry it), so
+    /// that the other proxies, `verify --log` and `log export` accept checkpoints signed by the new key.
     public func replaceSigningKeys(_ keys: [LogSigningKey]) async throws {
         guard !keys.isEmpty, keys.allSatisfy({ $0.name == configuration.origin }) else {
             throw AuditLogError.badKey(
                 "the new keys must be named after the origin \(configuration.origin.debugDescription)")
+        }
+        let connection = try await newConnection()
+        do {
+            let texts = keys.map(\.verifierKey.text)
+            let stored = try await connection.withTransaction(logger: logger) { connection in
+                let rows = try await connection.query(
+                    "SELECT verifier_keys FROM audit_meta WHERE id = 1 FOR UPDATE", logger: logger)
+                var current: [String] = []
+                for try await (keys) in rows.decode([String].self) { current = keys }
+                let merged = texts + current.filter { !texts.contains($0) }
+                try await connection.query(
+                    "UPDATE audit_meta SET verifier_keys = \(merged) WHERE id = 1", logger: logger)
+                return merged
+            }
+            try? await connection.close()
+            trustedKeys = try stored.map { text throws(AuditLogError) in try LogVerifierKey(text: text) }
+        } catch let error as AuditLogError {
+            try? await connection.close()
+            throw error
+        } catch {
+            try? await connection.close()
+            throw AuditLogError.unavailable("cannot record the new keys in audit_meta: \(describe(error))")
         }
         signingKeys = keys
     }

@@ -14,6 +14,10 @@ enum PostgresLogOpening {
         var anchorsAfterScan: [Int: TreeHash]
         var newestCheckpointSize: Int
         var newestCheckpointText: String?
+        /// Entries after the newest checkpoint that no running signer will sign: counted when no proxy held the
+        /// signer lease as the log was opened (its signer stopped without closing the log), as the file log counts
+        /// them; 0 while another proxy signs (it signs them on its cadence).
+        var unsignedAtStart: Int
     }
 
     static func run(
@@ -22,6 +26,8 @@ enum PostgresLogOpening {
     ) async throws -> Opened {
         let meta = try await migrate(connection, origin: configuration.origin, key: newestKey, logger: logger)
         let trusted = try checkMeta(meta, origin: configuration.origin, key: newestKey)
+        // Whether a signer runs, asked before the snapshot is read: the entries it has not signed yet are its own.
+        let signerRuns = try await leaseHeld(connection, logger: logger)
         let scan = try await scan(connection, origin: configuration.origin, trusted: trusted, logger: logger)
         var restart: AuditLogStore.Restart?
         var newest = scan.checkpoints.last
@@ -34,7 +40,26 @@ enum PostgresLogOpening {
         return Opened(
             trustedKeys: trusted, restart: restart, tree: scan.tree, lastLineHash: scan.lastLineHash,
             anchorsAfterScan: [:], newestCheckpointSize: newest?.checkpoint.size ?? -1,
-            newestCheckpointText: newest?.text)
+            newestCheckpointText: newest?.text,
+            unsignedAtStart: restart != nil || signerRuns ? 0 : scan.tree.size - max(newest?.checkpoint.size ?? 0, 0))
+    }
+
+    /// Whether a proxy holds the signer lease now: the advisory lock is tried and, if it was free, let go at once
+    /// (the signer loop takes it properly).
+    static func leaseHeld(_ connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        do {
+            let rows = try await connection.query(
+                "SELECT pg_try_advisory_lock(\(PostgresSchema.signerLockKey))", logger: logger)
+            var free = false
+            for try await (got) in rows.decode(Bool.self) { free = got }
+            if free {
+                try await connection.query(
+                    "SELECT pg_advisory_unlock(\(PostgresSchema.signerLockKey))", logger: logger)
+            }
+            return !free
+        } catch {
+            throw AuditLogError.unavailable("cannot read the signer lease: \(describe(error))")
+        }
     }
 
     struct Meta {

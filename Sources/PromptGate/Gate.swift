@@ -119,67 +119,74 @@ public final class Gate: Sendable {
                 checkpointInterval: configuration.checkpointInterval, maxSegmentBytes: configuration.maxSegmentBytes),
             signingKeys: keys, startNewLog: configuration.startNewLog != nil)
         let store = try await (openTrail ?? AuditLogStore.open)(request)
-        let found = store.startup
-        fixed += found.permissionsFixed
-        let gate = Gate(
-            configuration: configuration, screener: screener, auditLog: store, verifierKey: key.verifierKey,
-            fingerprinter: fingerprinter, logger: logger, feedSinks: sinks,
-            witnesses: configuration.witnessPolicy.map {
-                WitnessSubmitter(
-                    policy: $0, dataDirectory: directory, transport: configuration.transport, logger: logger)
-            })
-        let recovery = found.recovery
-        if let recovery {
-            var entry = AuditEntry(event: .logRecovered)
-            entry.note =
-                "a torn last line of \(recovery.bytes) bytes (a crash mid-write) was moved to \((recovery.savedTo as NSString).lastPathComponent)"
-            _ = try await store.append(entry)
-        }
-        if let restart = found.restart {
-            var entry = AuditEntry(event: .logRestarted)
-            let previous =
-                restart.previousSize.map { size in
-                    "the newest checkpoint had signed \(size) entries, root "
-                        + (restart.previousRoot.map { Data($0).base64EncodedString() } ?? "?")
-                } ?? "no checkpoint had been signed"
-            entry.note =
-                "the operator started a new log: \(configuration.startNewLog ?? ""). The log found did not "
-                + "match its checkpoints (\(restart.mismatch)); \(previous). The old checkpoints are kept in "
-                + restart.supersededFolder
-            _ = try await store.append(entry)
-        }
-        if found.unsignedAtStart > 0 {
-            var entry = AuditEntry(event: .logResumed)
-            entry.note =
-                "\(found.unsignedAtStart) entries after the newest signed checkpoint were found at start: "
-                + "the proxy before stopped without closing the log. They are signed now; if it did not crash, "
-                + "check them"
-            _ = try await store.append(entry)
-        }
-        if outcome == .created {
-            var entry = AuditEntry(event: .keyCreated)
-            entry.note = "new checkpoint signing key \(key.verifierKey.text)"
-            _ = try await store.append(entry)
-        }
-        var loaded = AuditEntry(event: .policyLoaded)
-        loaded.packHash = screener.packHash
-        loaded.note = configuration.packs.map { "\($0.id)@\($0.version)" }.joined(separator: ", ")
-        _ = try await store.append(loaded)
-        // Signed at once: a fresh folder verifies from the start, and what start-up found is vouched for.
-        try await store.writeCheckpoint()
-        await store.startCheckpointTimer()
-        if let policy = configuration.witnessPolicy {
-            if !policy.logs.isEmpty, !policy.logs.contains(where: { $0.key == key.verifierKey }) {
-                logger.warning("the witness policy lists logs, but not this one (\(key.verifierKey.name))")
+        // From here a failure closes the log again: a PostgreSQL log's signer lease and connections are let go
+        // (another proxy takes the lease), a file log's lock released.
+        do {
+            let found = store.startup
+            fixed += found.permissionsFixed
+            let gate = Gate(
+                configuration: configuration, screener: screener, auditLog: store, verifierKey: key.verifierKey,
+                fingerprinter: fingerprinter, logger: logger, feedSinks: sinks,
+                witnesses: configuration.witnessPolicy.map {
+                    WitnessSubmitter(
+                        policy: $0, dataDirectory: directory, transport: configuration.transport, logger: logger)
+                })
+            let recovery = found.recovery
+            if let recovery {
+                var entry = AuditEntry(event: .logRecovered)
+                entry.note =
+                    "a torn last line of \(recovery.bytes) bytes (a crash mid-write) was moved to \((recovery.savedTo as NSString).lastPathComponent)"
+                _ = try await store.append(entry)
             }
-            await gate.witnesses?.start()
+            if let restart = found.restart {
+                var entry = AuditEntry(event: .logRestarted)
+                let previous =
+                    restart.previousSize.map { size in
+                        "the newest checkpoint had signed \(size) entries, root "
+                            + (restart.previousRoot.map { Data($0).base64EncodedString() } ?? "?")
+                    } ?? "no checkpoint had been signed"
+                entry.note =
+                    "the operator started a new log: \(configuration.startNewLog ?? ""). The log found did not "
+                    + "match its checkpoints (\(restart.mismatch)); \(previous). The old checkpoints are kept in "
+                    + restart.supersededFolder
+                _ = try await store.append(entry)
+            }
+            if found.unsignedAtStart > 0 {
+                var entry = AuditEntry(event: .logResumed)
+                entry.note =
+                    "\(found.unsignedAtStart) entries after the newest signed checkpoint were found at start: "
+                    + "the proxy before stopped without closing the log. They are signed now; if it did not crash, "
+                    + "check them"
+                _ = try await store.append(entry)
+            }
+            if outcome == .created {
+                var entry = AuditEntry(event: .keyCreated)
+                entry.note = "new checkpoint signing key \(key.verifierKey.text)"
+                _ = try await store.append(entry)
+            }
+            var loaded = AuditEntry(event: .policyLoaded)
+            loaded.packHash = screener.packHash
+            loaded.note = configuration.packs.map { "\($0.id)@\($0.version)" }.joined(separator: ", ")
+            _ = try await store.append(loaded)
+            // Signed at once: a fresh folder verifies from the start, and what start-up found is vouched for.
+            try await store.writeCheckpoint()
+            await store.startCheckpointTimer()
+            if let policy = configuration.witnessPolicy {
+                if !policy.logs.isEmpty, !policy.logs.contains(where: { $0.key == key.verifierKey }) {
+                    logger.warning("the witness policy lists logs, but not this one (\(key.verifierKey.name))")
+                }
+                await gate.witnesses?.start()
+            }
+            return (
+                gate,
+                StartupReport(
+                    keyCreated: outcome == .created, recoveredTo: recovery?.savedTo,
+                    unsignedAtStart: found.unsignedAtStart, permissionsFixed: fixed, restart: found.restart)
+            )
+        } catch {
+            try? await store.close()
+            throw error
         }
-        return (
-            gate,
-            StartupReport(
-                keyCreated: outcome == .created, recoveredTo: recovery?.savedTo,
-                unsignedAtStart: found.unsignedAtStart, permissionsFixed: fixed, restart: found.restart)
-        )
     }
 
     /// Stops the HTTP client, waits for the entries still being written, and closes the log with a final signed

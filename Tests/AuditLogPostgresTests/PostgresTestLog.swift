@@ -67,9 +67,10 @@ enum PostgresTestLog {
         }
     }
 
-    /// Waits (up to a minute) until `condition` holds; false if it never did.
-    static func eventually(_ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + .seconds(60)
+    /// Waits (up to a minute, or `within`) until `condition` holds; false if it never did.
+    static func eventually(within: Duration = .seconds(60), _ condition: () async throws -> Bool) async rethrows -> Bool
+    {
+        let deadline = ContinuousClock.now + within
         while ContinuousClock.now < deadline {
             if try await condition() { return true }
             try? await Task.sleep(for: .milliseconds(100))
