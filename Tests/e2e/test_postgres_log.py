@@ -199,6 +199,33 @@ def test_log_show_prove_and_disclose_read_the_database_as_they_read_the_export(
     assert beyond.returncode != 0 and "s3cret" not in beyond.stderr
 
 
+def test_keys_rotate_on_a_postgres_log_is_accepted_by_verify_and_the_proxies(
+        start_proxy, postgres, promptgate_bin, tmp_path):
+    """keys rotate --log postgres://… records the new verifier key in the database: verify --log with only the new
+    key passes, and the proxy restarted with the rotated keys opens the log."""
+    first = start_proxy(data=str(tmp_path / "a"), extra=["--log", postgres.url])
+    assert ask(first, "Please summarise ticket 1")[0] == 200
+    first.stop()
+    old_key = open(os.path.join(first.data, "log.vkey")).read().strip()
+    rotated = run(promptgate_bin, "keys", "rotate", "--data", first.data, "--log", postgres.url)
+    assert rotated.returncode == 0, rotated.stderr
+    new_key = rotated.stdout.strip().splitlines()[-1]
+    assert new_key != old_key and new_key == open(os.path.join(first.data, "log.vkey")).read().strip()
+    stored = postgres.psql(postgres.url, "SELECT array_to_string(verifier_keys, ' ') FROM audit_meta").split()
+    assert stored == [new_key, old_key]
+    code, report = verify_json(promptgate_bin, "--log", postgres.url, "--key", new_key)
+    assert code == 0 and report["ok"], report
+    again = start_proxy(data=first.data, extra=["--log", postgres.url])
+    assert ask(again, "Please summarise ticket 2")[0] == 200
+    again.stop()
+    retired = run(promptgate_bin, "keys", "retire", "--data", first.data, "--log", postgres.url)
+    assert retired.returncode == 0, retired.stderr
+    code, report = verify_json(promptgate_bin, "--log", postgres.url, "--key", new_key)
+    assert code == 0 and report["ok"], report
+    events = [json.loads(line).get("event") for _, line in rows(postgres)]
+    assert "key.rotated" in events and "key.retired" in events
+
+
 # --- the tamper matrix: the same tamper in the database and in the exported file form -------------------------------
 
 TAMPERS = ["changed row", "deleted row", "swapped rows", "rewritten tail, re-signed"]
