@@ -81,6 +81,12 @@ struct PersonNameRecognizer: Sendable {
                 found.append(span)
                 continue
             }
+            if let surname = invertedName(runs, index, bytes) {
+                found += [
+                    surname, Span(start: run[0].start, end: run[0].coreEnd, confidence: 0.7, reason: surname.reason),
+                ]
+                continue
+            }
             found += names(in: run)
         }
         return found
@@ -122,6 +128,23 @@ struct PersonNameRecognizer: Sendable {
                     : "a capitalised word in a cell next to a known given name")
         }
         return nil
+    }
+
+    /// "Last, First" at the end of a longer stretch of text (`lookup … for Jones, Michael`): a known given name
+    /// alone before the end of its field, right after a capitalised known surname and one comma. Returns the
+    /// surname's span; the given name is the run itself. Each is a name of its own.
+    private func invertedName(_ runs: [[Token]], _ index: Int, _ bytes: UnsafeRawBufferPointer) -> Span? {
+        guard index > 0, runs[index].count == 1, let surname = runs[index - 1].last else { return nil }
+        let given = runs[index][0]
+        let key = Gazetteers.fold(surname.text)
+        guard given.isWord, !given.endsSentence, knownGivenName(given), Self.endsCell(bytes, given.end),
+            surname.isWord, surname.shape.upperStart, !surname.endsSentence, gazetteers.surnames.contains(key),
+            !gazetteers.notNameWords.contains(key), !Self.titles.contains(key), !Self.roles.contains(key),
+            bytes[surname.coreEnd] == 0x2C, Self.oneDelimiterBetween(bytes, surname.coreEnd, given.start)
+        else { return nil }
+        return Span(
+            start: surname.start, end: surname.coreEnd, confidence: 0.7,
+            reason: "a known surname, a comma and a known given name")
     }
 
     /// A known given name that is not also an everyday word.

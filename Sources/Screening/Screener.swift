@@ -257,6 +257,9 @@ public final class Screener: Sendable {
             if let row = place?.row {
                 lower = max(lower, row.lowerBound)
                 upper = min(upper, row.upperBound)
+            } else if let label = place?.label, !label.isEmpty {
+                // A keyed value (`"dl_number": "…", "ssn": …`): words after it name the next key's value.
+                upper = min(upper, end)
             }
             if clipsAtDigits[ruleIndex] {
                 (lower, upper) = Self.clippedAtDigits(bytes, lower, upper, start: start, end: end)

@@ -191,11 +191,14 @@ struct TableContext {
         // `key: value`, `key=value`, and a form's `key - value` (a dash between spaces).
         let dash = bytes[i] == 0x2D && i > floor && bytes[i - 1] == 0x20 && start > i + 1 && bytes[i + 1] == 0x20
         guard bytes[i] == 0x3A || bytes[i] == 0x3D || dash else { return nil }
+        // `key=value` in a log line: the key is the one token before `=` (`2026 lookup nhs_no=…` is keyed
+        // `nhs_no`); a form's label before `:` or ` - ` may be several words ("Date of birth:").
+        let oneToken = bytes[i] == 0x3D
         i -= 1
         while i >= floor && (bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x22 || bytes[i] == 0x27) { i -= 1 }
         let end = i + 1
         var words = 0
-        while i >= floor && end - i <= maxLabel && isLabelByte(bytes[i]) {
+        while i >= floor && end - i <= maxLabel && isLabelByte(bytes[i]) && !(oneToken && bytes[i] == 0x20) {
             // `User(first_name=…`: a bracket glued to a word opens a call's arguments, not part of the key.
             if bytes[i] == 0x28 && i > 0 && isLetter(bytes[i - 1]) { break }
             if bytes[i] == 0x20 && i + 1 < end && bytes[i + 1] != 0x20 {
@@ -205,9 +208,16 @@ struct TableContext {
             i -= 1
         }
         var begin = i + 1
-        // A YAML list item or a bullet: `- name: …`, `* DOB: …`.
-        while begin < end && (bytes[begin] == 0x20 || bytes[begin] == 0x2D || bytes[begin] == 0x2A) { begin += 1 }
-        return begin < end && isLetter(bytes[begin]) ? begin..<end : nil
+        // A YAML list item or a bullet: `- name: …`, `* DOB: …`; words before the label that do not start with a
+        // letter (a time stamp, a line number) are not part of it.
+        while begin < end && !isLetter(bytes[begin]) {
+            if bytes[begin] == 0x20 || bytes[begin] == 0x2D || bytes[begin] == 0x2A {
+                begin += 1
+            } else {
+                while begin < end && bytes[begin] != 0x20 { begin += 1 }
+            }
+        }
+        return begin < end ? begin..<end : nil
     }
 
     // MARK: - The pass
