@@ -382,13 +382,25 @@ public final class Screener: Sendable {
     /// interleave (a table of 100,000 rows of names and numbers).
     static func resolveOverlaps(_ candidates: [Finding]) -> [Finding] {
         guard candidates.count > 1 else { return candidates }
-        let ordered = candidates.sorted {
-            if $0.length != $1.length { return $0.length > $1.length }
-            if $0.priority != $1.priority { return $0.priority > $1.priority }
-            if $0.start != $1.start { return $0.start < $1.start }
-            return $0.ruleID < $1.ruleID
+        // Positions are sorted, not the findings (each a dozen fields, copied at every swap); ties keep the
+        // candidates' order, as a stable sort of the findings would.
+        let keys = candidates.map { (length: $0.length, priority: $0.priority, start: $0.start) }
+        let ordered = candidates.indices.sorted { i, j in
+            let (a, b) = (keys[i], keys[j])
+            if a.length != b.length { return a.length > b.length }
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.start != b.start { return a.start < b.start }
+            if candidates[i].ruleID != candidates[j].ruleID { return candidates[i].ruleID < candidates[j].ruleID }
+            return i < j
         }
-        let edges = Array(Set(candidates.flatMap { [$0.start, $0.end] })).sorted()
+        var edges: [Int] = []
+        edges.reserveCapacity(candidates.count * 2)
+        for candidate in candidates {
+            edges.append(candidate.start)
+            edges.append(candidate.end)
+        }
+        edges.sort()
+        edges = edges.indices.compactMap { $0 == 0 || edges[$0] != edges[$0 - 1] ? edges[$0] : nil }
         func slot(_ offset: Int) -> Int {
             var low = 0
             var high = edges.count
@@ -400,13 +412,13 @@ public final class Screener: Sendable {
         }
         // taken[i]: the bytes from edges[i] to edges[i + 1] belong to a kept finding.
         var taken = [Bool](repeating: false, count: edges.count)
-        var kept: [Finding] = []
-        for finding in ordered {
-            let (first, last) = (slot(finding.start), slot(finding.end))
+        var kept: [Int] = []
+        for index in ordered {
+            let (first, last) = (slot(candidates[index].start), slot(candidates[index].end))
             guard !taken[first..<last].contains(true) else { continue }
             for i in first..<last { taken[i] = true }
-            kept.append(finding)
+            kept.append(index)
         }
-        return kept.sorted { $0.start < $1.start }
+        return kept.sorted { candidates[$0].start < candidates[$1].start }.map { candidates[$0] }
     }
 }
