@@ -73,3 +73,22 @@ taskset -c 0 ".build/$build/promptgate-bench" screen --corpus "$eval_dir/corpus.
 taskset -c 0 ".build/$build/promptgate-bench" screen --corpus "$eval_dir/prose.jsonl" --megabytes 128
 echo "== throughput, one core: Presidio on prose"
 taskset -c 0 .venv-eval/bin/python "$eval_dir/run_presidio.py" "$eval_dir/prose.jsonl" --out "$out/prose.presidio.jsonl" 2>/dev/null
+echo "== throughput, one core, PII-dense text: Presidio pattern-only (no spaCy NER) and PromptGate's whole process"
+# Issue 18's comparison: Presidio's predefined recognisers without the spaCy one, on the labelled corpus; then
+# `promptgate check --batch` on the same corpus ten times over (3.8 MB of text), timed from process start to exit.
+taskset -c 0 .venv-eval/bin/python "$eval_dir/run_presidio_patterns.py" "$eval_dir/corpus.jsonl" 2>/dev/null \
+  | tee "$out/presidio-patterns-timing.json"
+dense="$out/dense-x10.jsonl"
+for _ in $(seq 10); do cat "$eval_dir/corpus.jsonl"; done > "$dense"
+started=$(date +%s%N)
+taskset -c 0 "$bin" check --batch --file "$dense" > /dev/null
+ended=$(date +%s%N)
+python3 - "$dense" "$started" "$ended" "$out/presidio-patterns-timing.json" <<'PY'
+import json, os, sys
+# The texts' bytes, as Presidio's figure counts them (the JSON Lines file is about twice that).
+size = sum(len(json.loads(line)["text"].encode()) for line in open(sys.argv[1], encoding="utf-8") if line.strip())
+seconds = (int(sys.argv[3]) - int(sys.argv[2])) / 1e9
+presidio = json.load(open(sys.argv[4]))["MB_per_s"]
+print(json.dumps({"engine": "promptgate check --batch", "bytes": size, "seconds": round(seconds, 3),
+                  "MB_per_s": round(size / seconds / 1e6, 2), "times_presidio_patterns": round(size / seconds / 1e6 / presidio)}))
+PY
