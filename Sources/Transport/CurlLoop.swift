@@ -16,6 +16,8 @@ final class CurlLoop: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     // Loop-thread confined.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
+    /// Transfers whose head arrived in this round: their readers are woken once the round is over.
+    private var headsArrived: [Transfer] = []
 
     init(configuration: TransportConfiguration) {
         CurlGlobal.ensureInitialized()
@@ -68,6 +70,7 @@ final class CurlLoop: @unchecked Sendable {
             if stopping { break }
             curl_multi_perform(multi, &running)
             collectFinished()
+            wakeHeadWaiters()
             enforceFirstByteDeadlines()
             curl_multi_poll(multi, nil, 0, pollTimeoutMilliseconds(), nil)
         }
@@ -92,6 +95,16 @@ final class CurlLoop: @unchecked Sendable {
         case .cancel(let transfer):
             if active[transfer.easy] === transfer { remove(transfer, error: TransportError.cancelled) }
         }
+    }
+
+    /// Called by a transfer, on the loop thread, when its head has arrived.
+    func wakeAfterRound(_ transfer: Transfer) { headsArrived.append(transfer) }
+
+    /// Wakes the readers of the heads that arrived in this round. Each reader is woken once, after the round has
+    /// queued what else came in with its head: a short answer is then read whole without waiting for the loop again.
+    private func wakeHeadWaiters() {
+        for transfer in headsArrived { transfer.wakeHeadWaiter() }
+        headsArrived.removeAll(keepingCapacity: true)
     }
 
     private func collectFinished() {

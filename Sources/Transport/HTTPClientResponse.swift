@@ -33,7 +33,8 @@ public struct ResponseBody: AsyncSequence, Sendable {
     public func collect(upTo limit: Int) async throws -> [UInt8] {
         var all: [UInt8] = []
         for try await chunk in self {
-            all.append(contentsOf: chunk)
+            // A body that came in one piece (most answers) is taken as it is, not copied.
+            if all.isEmpty { all = chunk } else { all.append(contentsOf: chunk) }
             if all.count > limit { throw TransportError.responseTooLarge(limit: limit) }
         }
         return all

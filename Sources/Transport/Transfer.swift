@@ -25,6 +25,8 @@ final class Transfer: @unchecked Sendable {
         var bodyWaiter: CheckedContinuation<[UInt8]?, any Error>?
         var cancelRequested = false
         var pauses = 0
+        /// Whether the transfer had ended when the task awaiting its head was woken (nil: no task waited).
+        var headWaiterSawEnd: Bool?
     }
 
     private let state = Mutex(State())
@@ -174,15 +176,24 @@ final class Transfer: @unchecked Sendable {
         return line.count
     }
 
+    /// Records the head. Whoever waits for it is woken by the loop once this round of `curl_multi_perform` is over
+    /// (``wakeHeadWaiter()``), so that the body bytes (and for a short answer, its end) that came in the same read
+    /// are queued by then: the reader takes them without waiting again, one thread hand-off for the whole answer.
     private func deliverHead() {
         headDelivered = true
         let head: Head = (pendingStatus, pendingHeaders)
-        let waiter = state.withLock { s -> CheckedContinuation<Head, any Error>? in
-            s.head = .success(head)
-            defer { s.headWaiter = nil }
-            return s.headWaiter
+        state.withLock { $0.head = .success(head) }
+        loop.wakeAfterRound(self)
+    }
+
+    /// Resumes the task waiting for the head, if one waits and the head is known. Loop thread.
+    func wakeHeadWaiter() {
+        let (waiter, head) = state.withLock { s in
+            defer { if s.head != nil { s.headWaiter = nil } }
+            if s.head != nil, s.headWaiter != nil { s.headWaiterSawEnd = s.finished }
+            return (s.headWaiter, s.head)
         }
-        waiter?.resume(returning: head)
+        if let waiter, let head { waiter.resume(with: head) }
     }
 
     private func didReceiveBody(_ data: UnsafeRawBufferPointer) -> Int {
@@ -225,18 +236,20 @@ final class Transfer: @unchecked Sendable {
                 return finish(TransportError.receiveFailed("the upstream closed the connection without a response"))
             }
         }
-        let (headWaiter, bodyWaiter) = state.withLock { s in
+        let (headWaiter, head, bodyWaiter) = state.withLock { s in
             s.finished = true
             s.failure = error
             if s.head == nil, let error { s.head = .failure(error) }
+            if s.headWaiter != nil { s.headWaiterSawEnd = true }
             defer {
                 s.headWaiter = nil
                 s.bodyWaiter = nil
             }
-            return (s.headWaiter, s.bodyWaiter)
+            return (s.headWaiter, s.head, s.bodyWaiter)
         }
+        // The head's waiter learns the head (or the failure) now, with the whole answer queued behind it.
+        if let headWaiter, let head { headWaiter.resume(with: head) }
         if let error {
-            headWaiter?.resume(throwing: error)
             bodyWaiter?.resume(throwing: error)
         } else {
             bodyWaiter?.resume(returning: nil)
@@ -308,6 +321,10 @@ final class Transfer: @unchecked Sendable {
             cancel()
         }
     }
+
+    /// Whether the transfer had ended when the task awaiting its head was woken (tests: a short answer is read whole
+    /// after one hand-off).
+    var headWaiterSawEnd: Bool? { state.withLock { $0.headWaiterSawEnd } }
 
     /// How many times the transfer paused because its reader fell behind.
     var pauseCount: Int { state.withLock { $0.pauses } }

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import Transport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A one-connection HTTP server on a raw socket that answers every request with the same bytes in one `send`, so
+/// that the client receives head and body in one read.
+private final class OneSendServer: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+    private let answer: [UInt8]
+
+    init(answer: String) throws {
+        self.answer = Array(answer.utf8)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+                bind(fd, pointer, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else {
+            close(fd)
+            throw TransportError.invalidRequest("test server: bind failed")
+        }
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread { [self] in serve() }.start()
+    }
+
+    private func serve() {
+        let connection = accept(listener, nil, nil)
+        guard connection >= 0 else { return }
+        defer { close(connection) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(connection, &buffer, buffer.count, 0)
+            guard n > 0 else { return }
+            received += buffer[..<n]
+            // Requests without a body: the head ends the request.
+            while let end = received.indices.first(where: { received[$0...].starts(with: Array("\r\n\r\n".utf8)) }) {
+                received.removeFirst(end + 4)
+                _ = answer.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            }
+        }
+    }
+
+    deinit { close(listener) }
+}
+
+@Suite("Transport: a short answer is handed to its reader once")
+struct HeadWakeTests {
+    @Test("head and body in one read: the reader is woken once, with the whole answer queued behind the head")
+    func oneHandOff() async throws {
+        let body = #"{"choices":[{"message":{"content":"hello"}}]}"#
+        let server = try OneSendServer(
+            answer: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+                + body)
+        let client = CurlClient()
+        defer { client.shutdown() }
+        for _ in 0..<3 {  // the first on a new connection, then on the reused one
+            let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+            #expect(response.status == 200)
+            #expect(response.body.handle.transfer.headWaiterSawEnd == true)
+            #expect(String(decoding: try await response.body.collect(upTo: 1 << 16), as: UTF8.self) == body)
+        }
+    }
+
+    @Test("a body read whole in one piece is the piece itself, and a limit still holds")
+    func collectLimit() async throws {
+        let body = String(repeating: "x", count: 100)
+        let server = try OneSendServer(
+            answer: "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
+        let client = CurlClient()
+        defer { client.shutdown() }
+        let whole = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+        #expect(try await whole.body.collect(upTo: 100) == Array(body.utf8))
+        let over = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+        await #expect(throws: TransportError.self) { try await over.body.collect(upTo: 99) }
+    }
+}
