@@ -56,6 +56,8 @@ public actor AuditLogStore {
     private var lastCheckpointText: String?
     private var closed = false
     private var timer: Task<Void, Never>?
+    /// Writes lines appended with a deadline (``append(_:durableWithin:)``) if no other write has taken them by then.
+    private var deadlineWrite: Task<Void, Never>?
 
     /// What start-up found: a torn line set aside, if any.
     public let recovery: Recovery?
@@ -224,6 +226,9 @@ public actor AuditLogStore {
     /// Entries durably in the log.
     public var size: Int { durable.tree.size }
 
+    /// Lines chained but not yet written (tests: an entry with a deadline waits here).
+    var waitingLines: Int { pending.count }
+
     /// The root of the durable entries.
     public var root: TreeHash { durable.tree.root }
 
@@ -275,6 +280,40 @@ public actor AuditLogStore {
         }
         try await writePending()
         return AuditReceipt(seq: seq)
+    }
+
+    /// Appends an entry that may wait up to `delay` for its `fsync`; returns once it is on disk. The entry is chained
+    /// at once (its place in the log is fixed now) and rides the next batch that any ``append(_:)`` writes, so an
+    /// entry recorded after the fact (a response's) does not cost a second `fsync` of its own when a prompt's entry
+    /// follows within `delay`; otherwise it is written when `delay` has passed. Throws if it could not be written.
+    public func append(_ entry: AuditEntry, durableWithin delay: Duration) async throws -> AuditReceipt {
+        guard !closed else { throw AuditLogError.unavailable("the log is closed") }
+        let seq = tip.tree.size
+        let line = try entry.logLine(
+            seq: seq, time: AuditClock.now(), prev: tip.lastLineHash, maxLineBytes: configuration.maxLineBytes)
+        tip.tree.append(leafData: line)
+        tip.lastLineHash = hexString(SHA256.hash(data: line))
+        let after = tip
+        if !flushing && deadlineWrite == nil {
+            deadlineWrite = Task { [weak self] in
+                try? await Task.sleep(for: delay)
+                await self?.writeDeadlineLines()
+            }
+        }
+        let turn = try await withCheckedThrowingContinuation { continuation in
+            pending.append(Pending(line: line, tipAfter: after, continuation: continuation))
+        }
+        if case .written(let receipt) = turn { return receipt }
+        try await writePending()
+        return AuditReceipt(seq: seq)
+    }
+
+    /// Writes the lines still waiting for their deadline, unless a batch is being written (it hands them the lead).
+    private func writeDeadlineLines() async {
+        deadlineWrite = nil
+        guard !flushing, !pending.isEmpty else { return }
+        flushing = true
+        try? await writePending()  // a failure reaches every waiting appender
     }
 
     /// Writes every pending line as one batch (the leader's own among them), tells the others, and hands the lead
@@ -429,6 +468,12 @@ public actor AuditLogStore {
         closed = true
         timer?.cancel()
         timer = nil
+        deadlineWrite?.cancel()
+        if !flushing && !pending.isEmpty {
+            // Lines still waiting for their deadline are written now.
+            flushing = true
+            try? await writePending()
+        }
         await waitUntilIdle()
         defer { lock = nil }
         if durable.tree.size != lastCheckpointSize || lastCheckpointText == nil { try await writeCheckpoint() }

@@ -17,6 +17,10 @@ public protocol AuditTrail: AnyObject, Sendable {
     /// the caller must not go on with what the entry records (fail closed).
     func append(_ entry: AuditEntry) async throws -> AuditReceipt
 
+    /// Appends an entry that may wait up to `delay` to become durable (so that it can share the next append's
+    /// `fsync` or commit); returns once it is durable. For entries recorded after the fact, never for a prompt's.
+    func append(_ entry: AuditEntry, durableWithin delay: Duration) async throws -> AuditReceipt
+
     /// Entries durably in the log (as far as this proxy knows: others may have appended since).
     var size: Int { get async }
 
@@ -40,6 +44,13 @@ public protocol AuditTrail: AnyObject, Sendable {
 
     /// Waits for pending appends, signs a final checkpoint if this proxy signs, and refuses further appends.
     func close() async throws
+}
+
+extension AuditTrail {
+    /// A store that cannot hold an entry back for a later commit makes it durable at once.
+    public func append(_ entry: AuditEntry, durableWithin delay: Duration) async throws -> AuditReceipt {
+        try await append(entry)
+    }
 }
 
 /// What opening a log found: a torn line set aside, a new log declared, entries nobody had signed yet.

@@ -314,12 +314,13 @@ extension Gate {
     }
 
     /// Records what happened after the prompt left, without holding the answer back: the append runs in the
-    /// background (``flush()`` and ``shutdown()`` wait for it). The prompt's own entry is already durable, so a
-    /// failure here is reported to the operator rather than withheld from the employee.
+    /// background (``flush()`` and ``shutdown()`` wait for it) and may wait up to ``afterwardDurability`` for its
+    /// `fsync`, so that it shares the next prompt's instead of costing one of its own. The prompt's own entry is
+    /// already durable, so a failure here is reported to the operator rather than withheld from the employee.
     func recordAfterForwarding(_ entry: AuditEntry) {
         afterward.start { [self] in
             do {
-                _ = try await auditLog.append(try await sealed(entry))
+                _ = try await auditLog.append(try await sealed(entry), durableWithin: Self.afterwardDurability)
                 metrics.auditAppend(ok: true, store: auditLog.storeKind)
             } catch {
                 metrics.auditAppend(ok: false, store: auditLog.storeKind)
@@ -329,6 +330,11 @@ extension Gate {
             }
         }
     }
+}
+
+extension Gate {
+    /// How long an entry recorded after the prompt left (the answer's) may wait to become durable.
+    static let afterwardDurability: Duration = .milliseconds(20)
 }
 
 extension Duration {
