@@ -290,6 +290,14 @@ rules:
     patterns:
       - '\b\d{3}[ -]\d{3}[ -]\d{3}\b'
     validator: ca-sin
+    context:
+      words: [sin, "social insurance", nas, "assurance sociale", "numéro d'assurance sociale"]
+      # Nine digits in threes that pass Luhn are also one number in ten of a European phone plan ("571 336 809"
+      # under a Polish "telefon" key) or an order number: with no SIN word near, a phone or order word makes it one.
+      negative: [tel, "tel.", phone, telephone, "téléphone", telefon, telefoon, telefono, "teléfono", telefone,
+        mobile, cell, fax, order, invoice, reference, ref, ticket]
+      window: 40
+      required: false
     action: redact
     priority: 60
     message: >
@@ -4082,7 +4090,7 @@ rules:
       words: [tel, "tel.", "tél", "tél.", phone, telephone, "téléphone", telefoon, telefoonnummer, telefon,
         telefonnummer, "teléfono", "telf", mobile, mobiel, "móvil", movil, portable, cell, gsm, handy, mobil, fax,
         call, ring, bel, bellen, terugbellen, "terug te bellen", rappeler, "rückruf", "zurückrufen", "devolver la llamada", appeler, appelez, llamar, llame, anrufen, "rufen sie", "contact", "nummer",
-        "número", "numéro", "whatsapp", telefono, telefone, "mobile number", "phone number", "landline"]
+        "número", "numéro", "whatsapp", telefono, telefone, "mobile number", "phone number", "landline", mob, "mob."]
       # An order, case or reference number named by its own label or the word right before it.
       negative: [order, "order no", invoice, ticket, tracking, ref, reference, ordernummer, bestelling,
         bestellnummer, bestellung, vorgang, zaaknummer, referentie, referenz, commande, dossier, "référence",

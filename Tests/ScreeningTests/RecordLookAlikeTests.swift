@@ -108,6 +108,27 @@ struct RecordLookAlikeTests {
     }
 
     @Test(
+        "nine digits in threes that pass Luhn are a SIN by a SIN word, not under a phone or order label",
+        arguments: [
+            ("SIN 130 692 544 on the form", ["130 692 544"]),
+            ("phone 555-1234, SIN: 130 692 544", ["130 692 544"]),
+            (#"{"telefon": "130 692 544"}"#, []),
+            ("Tel. 130 692 544", []),
+            ("name,order_no\nAnna Kowalska,130 692 544\n", []),
+        ])
+    func sinBesidePhones(text: String, expected: [String]) throws {
+        // Every pack: the SIN rule is in canada-ontario.
+        let found = try ScreeningTests.screener.scan(text).filter { $0.entity == "CA_SIN" }.map(\.value)
+        #expect(found == expected, "\(text)")
+    }
+
+    @Test("'Mob.' in a signature names a mobile number; a street called Mob does not make a phone of a date")
+    func mobile() throws {
+        #expect(try Self.values("Kind regards,\nAnna\nMob. 0116 4960128\n", "PHONE_NUMBER") == ["0116 4960128"])
+        #expect(try Self.values("Mob. 19.02.2027", "PHONE_NUMBER").isEmpty)
+    }
+
+    @Test(
         "a driver's licence column named dl_number gives its cells their context; another column does not",
         arguments: [
             ("name,dl_number\nJohn Brooks,G7536631\nJulie Palmer,B905-5110-5530\n", ["G7536631", "B905-5110-5530"]),
