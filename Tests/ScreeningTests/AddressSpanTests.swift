@@ -20,6 +20,7 @@ struct AddressSpanTests {
             "Unit 4537 Box 3543, DPO AA 95786",
             "PSC 2221, Box 3250, APO AE 82467",
             "USS Nimitz, FPO AP 96620",
+            "USCGC Simonds\nFPO AE 96035",
             "Rudolf-Steinberg-Straße 7/8, 20458 Lichtenfels",
             "Klingelhöferstraße 418, 61020 Neunburg vorm Wald",
             "Timosingel 64, 6931 PK, Berkel en Rodenrijs",
