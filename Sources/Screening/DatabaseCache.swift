@@ -9,6 +9,10 @@ import Foundation
 /// (created 0700; used only if it is the user's and nobody else can write it). A changed pack or a new library
 /// version is a new key; a file that does not load (another CPU, a cut write) is compiled again. Without a usable
 /// folder nothing is cached and nothing fails.
+///
+/// Besides each database (`KEY.hsdb`), a whole ``PatternDatabase`` is stored in one file (`KEY.hsset`: every
+/// pattern's width and prefilter form, then its databases), so a start reads one mapped file instead of measuring
+/// and loading each pattern. Parsed packs are kept here too (``PackCache``).
 enum DatabaseCache {
     /// The folder, nil when there is none to use.
     static let folder: String? = {
