@@ -5,7 +5,8 @@
 # PromptGate's memory with 64 slow streaming clients, on short answers (llmock) and on 32 MB answers sent as fast
 # as the proxy reads (Benchmarks/proxy/long_upstream.py, which counts what it managed to send). Prints JSON lines;
 # BENCHMARKS.md has them as tables. With nginx installed, a bare nginx reverse proxy joins the PromptGate rotation
-# as the cost of the extra hop alone. Needs PyPI the first time. Ports 18101-18106 on loopback.
+# as the cost of the extra hop alone. SOAK_SECONDS=600 adds a memory soak: 64 slow streaming clients that ask again
+# whenever an answer ends, RSS sampled each second. Needs PyPI the first time. Ports 18101-18106 on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -97,4 +98,12 @@ echo "== PromptGate memory with 64 slow streaming clients"
 echo "== PromptGate memory with 64 slow clients on 32 MB answers (back-pressure: the upstream's sends wait)"
 .venv-bench/bin/python Benchmarks/proxy/slow_clients.py --url http://127.0.0.1:18105/v1 --pid "$long_pid" \
   --clients 64 --seconds 40 --prompt-kb 8 --upstream-stats http://127.0.0.1:18104/stats
-echo "== audit entries written: $(wc -l < "$work/data/audit.log")"
+if [ "${SOAK_SECONDS:-0}" -gt 0 ]; then
+  echo "== PromptGate memory over a ${SOAK_SECONDS}-s soak: 64 slow streaming clients, each asking again when its answer ends"
+  # llmock keeps every request it sees: cleared each minute so the upstream does not slow down over the soak.
+  ( while sleep 60; do curl -s -X POST http://127.0.0.1:18101/_llmock/reset > /dev/null || true; done ) &
+  pids+=($!)
+  .venv-bench/bin/python Benchmarks/proxy/slow_clients.py --url http://127.0.0.1:18102/v1 --pid "$promptgate_pid" \
+    --clients 64 --seconds "$SOAK_SECONDS" --prompt-kb 8 --repeat
+fi
+echo "== audit entries written: $(cat "$work"/data/audit*.log | wc -l)"
