@@ -102,20 +102,38 @@ public struct ReportStatistics: Sendable, Equatable {
         var bytes = 0
         var reported = 0
         try LogLines.forEach(paths: paths) { line, _ in
-            statistics.linesRead += 1
             bytes += line.count + 1
             if let progress, bytes - reported >= 4 << 20 {
                 reported = bytes
                 progress(bytes)
             }
-            guard let fields = EntryFields.scan(line) else {
-                statistics.unreadable += 1
-                return
-            }
-            statistics.add(fields)
+            statistics.count(line)
         }
         progress?(bytes)
         return statistics
+    }
+
+    /// Reads a log once, whatever holds it (segment files, a PostgreSQL log), and counts the period. `progress` is
+    /// told the bytes read so far.
+    public static func read(
+        lines source: any LogLineSource, since: String? = nil, until: String? = nil, granularity: Granularity = .day,
+        progress: ((Int) -> Void)? = nil
+    ) throws(AuditLogError) -> ReportStatistics {
+        var statistics = ReportStatistics(since: since, until: until, granularity: granularity)
+        try source.forEachChunk(progress: progress) { lines, _ in
+            for line in lines { statistics.count(line) }
+        }
+        return statistics
+    }
+
+    /// Counts one line of the log.
+    private mutating func count(_ line: UnsafeRawBufferPointer) {
+        linesRead += 1
+        guard let fields = EntryFields.scan(line) else {
+            unreadable += 1
+            return
+        }
+        add(fields)
     }
 
     /// The time buckets of the period in order, including empty ones between the first and the last prompt.

@@ -43,9 +43,9 @@ struct Report: ParsableCommand {
 
     func run() throws {
         guard threshold >= 1 else { throw ValidationError("--threshold must be at least 1") }
-        let folder = location.data.resolved
-        let paths: [String]
-        do { paths = try location.paths() } catch { throw CLIError("report: \(error)") }
+        let source: any LogSource
+        do { source = try location.source() } catch { throw CLIError("report: \(error)") }
+        defer { source.close() }
         var loadedRegistry: Registry?
         if let registry {
             do { loadedRegistry = try Registry.load(directory: registry) } catch {
@@ -60,18 +60,29 @@ struct Report: ParsableCommand {
             throw CLIError("report: \(error)")
         }
 
-        // Two passes at once on two cores: the counts, and the verifier's own pass over the same files.
-        let progress = ProgressBar(paths: paths, enabled: isatty(STDERR_FILENO) == 1)
+        // The counts, and the verifier's own pass over the same log: at once on two cores for segment files, one
+        // after the other for a database (one connection).
+        let paths = location.progressPaths(source)
+        let progress = ProgressBar(paths: paths, enabled: !paths.isEmpty && isatty(STDERR_FILENO) == 1)
         let results = ReportPasses()
         let (since, until, verify) = (self.since, self.until, self.verify)
-        DispatchQueue.concurrentPerform(iterations: verify ? 2 : 1) { pass in
+        let folder = (source as? FolderLogSource)?.directory
+        let pass = { (pass: Int) in
             if pass == 0 {
                 results.statistics = Result(catching: { () throws(AuditLogError) in
-                    try ReportStatistics.read(paths: paths, since: since, until: until, progress: progress.update)
+                    try ReportStatistics.read(
+                        lines: try source.lineReader(), since: since, until: until, progress: progress.update)
                 })
             } else {
-                results.verification = Self.verification(folder: folder, paths: paths, policy: policy)
+                results.verification = Self.verification(source: source, witnessFolder: folder, policy: policy)
             }
+        }
+        if folder != nil {
+            // Safe to share: a folder's source is immutable paths, and each pass opens the files on its own.
+            nonisolated(unsafe) let shared = pass
+            DispatchQueue.concurrentPerform(iterations: verify ? 2 : 1) { shared($0) }
+        } else {
+            (0..<(verify ? 2 : 1)).forEach(pass)
         }
         progress.done()
         let statistics: ReportStatistics
@@ -93,28 +104,28 @@ struct Report: ParsableCommand {
         )
     }
 
-    /// `promptgate verify`'s result for the data folder, as the report shows it.
-    static func verification(folder: String, paths: [String], policy: WitnessPolicy?) -> VerificationSummary {
+    /// `promptgate verify`'s result for the log, as the report shows it; cosignatures are read from `witnessFolder`.
+    static func verification(source: any LogSource, witnessFolder: String?, policy: WitnessPolicy?)
+        -> VerificationSummary
+    {
         func failed(_ why: String) -> VerificationSummary {
             VerificationSummary(
                 ok: false, lines: 0, checkpointSize: nil, root: nil, unsignedTrailing: 0, witnesses: [],
                 problems: [why], warnings: [])
         }
         do {
-            let keys =
-                [try LogKeyStore.verifierKey(argument: "@" + folder + "/log.vkey")]
-                + LogKeyStore.allVerifierKeys(directory: folder)
-            guard let note = try BoundedFile.text(folder + "/checkpoint") else {
-                return failed("\(folder)/checkpoint: cannot read the checkpoint")
+            let keys = try source.verifierKeys()
+            guard let checkpoint = try source.latestCheckpoint() else {
+                return failed(
+                    "\((source as? FolderLogSource)?.checkpointPath ?? source.name): cannot read the checkpoint")
             }
-            let report = try LogVerifier.verify(
-                logPaths: paths, checkpoints: [.init(label: folder + "/checkpoint", note: note)], keys: keys)
+            let report = try LogVerifier.verify(lines: try source.lineReader(), checkpoints: [checkpoint], keys: keys)
             let best = report.verified.max { $0.size < $1.size }
             return VerificationSummary(
                 ok: report.ok, lines: report.lines, checkpointSize: best?.size,
                 root: best.map { Data($0.root).base64EncodedString() }, unsignedTrailing: report.unsignedTrailing,
-                witnesses: witnesses(folder: folder, policy: policy), problems: report.problems,
-                warnings: report.warnings)
+                witnesses: witnessFolder.map { witnesses(folder: $0, policy: policy) } ?? [],
+                problems: report.problems, warnings: report.warnings)
         } catch {
             return failed("\(error)")
         }

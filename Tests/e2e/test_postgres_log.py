@@ -194,6 +194,16 @@ def test_log_show_prove_and_disclose_read_the_database_as_they_read_the_export(
     assert bundled.returncode == 0, bundled.stdout + bundled.stderr
     entries = [json.loads(line) for line in open(bundle / "entries.jsonl")]
     assert len(entries) >= 10 and all(e.get("actor") in (None, "anonymous") for e in entries)
+    # The report counts and verifies the database as it does the export.
+    summaries = []
+    for n, where in enumerate((("--log", url), ("--data", out))):
+        page = tmp_path / f"report{n}.html"
+        made = run(promptgate_bin, "report", *where, "--out", str(page))
+        assert made.returncode == 0, made.stderr
+        assert "; log verified;" in made.stderr, made.stderr
+        assert "jane" not in page.read_text()
+        summaries.append(made.stderr.split("; wrote")[0])
+    assert summaries[0] == summaries[1] and "report: 5 prompts" in summaries[0], summaries
     # A line the log does not have is refused, as for the file form.
     beyond = run(promptgate_bin, "prove", "inclusion", "--log", url, "--line", str(size + 100))
     assert beyond.returncode != 0 and "s3cret" not in beyond.stderr
