@@ -105,3 +105,91 @@ extension Screener {
         "NAME", "FIRST", "LAST", "SURNAME", "ONBEKEND", "INCONNU", "DESCONOCIDO", "UNBEKANNT", "NV", "ND",
     ]
 }
+
+extension Screener {
+    /// Whether the date at `start..<end` is a cell of a table without a header whose column holds dates of birth:
+    /// at least two other rows within three lines of it have, in the same column of a row with as many cells, a date
+    /// too; all of them are at least two years old and together they span ten years or more. A column of events
+    /// (created, due, seen) spans a few years and reaches today; a column of lifetimes does not. Only the lines
+    /// around the date are read, and only when a cell delimiter touches it.
+    static func birthDateColumn(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
+        let before = start > 0 && bytes[start - 1] == 0x22 ? start - 1 : start
+        let after = end < bytes.count && bytes[end] == 0x22 ? end + 1 : end
+        let left: UInt8 = before > 0 ? bytes[before - 1] : 0
+        let right: UInt8 = after < bytes.count ? bytes[after] : 0
+        func isDelimiter(_ b: UInt8) -> Bool { b == 0x2C || b == 0x09 || b == 0x3B }
+        guard isDelimiter(left) || isDelimiter(right) else { return false }
+        let delimiter = isDelimiter(left) ? left : right
+        var lineStart = start
+        while lineStart > 0 && bytes[lineStart - 1] != 0x0A && start - lineStart < 4_096 { lineStart -= 1 }
+        guard lineStart == 0 || bytes[lineStart - 1] == 0x0A else { return false }
+        let here = cells(bytes, from: lineStart, delimiter)
+        guard here.cells.count >= 3, let column = here.cells.firstIndex(where: { $0.contains(start) }),
+            let year = birthYear(bytes, here.cells[column])
+        else { return false }
+        var years = [year]
+        // Up: the lines before this one, nearest first; down: the lines after it.
+        var upper = lineStart
+        for _ in 0..<3 {
+            guard upper > 0 else { break }
+            var previous = upper - 1
+            while previous > 0 && bytes[previous - 1] != 0x0A && upper - previous < 4_096 { previous -= 1 }
+            let row = cells(bytes, from: previous, delimiter)
+            guard row.cells.count == here.cells.count, let y = birthYear(bytes, row.cells[column]) else { break }
+            years.append(y)
+            upper = previous
+        }
+        var next = here.end + 1
+        for _ in 0..<3 {
+            guard next < bytes.count else { break }
+            let row = cells(bytes, from: next, delimiter)
+            guard row.cells.count == here.cells.count, let y = birthYear(bytes, row.cells[column]) else { break }
+            years.append(y)
+            next = row.end + 1
+        }
+        guard years.count >= 3, let first = years.min(), let last = years.max() else { return false }
+        return last <= Validators.currentYear() - 2 && last - first >= 10
+    }
+
+    /// The cells of the line starting at `from` (at most 4 KB), split at `delimiter` outside double quotes, and
+    /// where the line ends.
+    private static func cells(
+        _ bytes: UnsafeRawBufferPointer, from: Int, _ delimiter: UInt8
+    ) -> (cells: [Range<Int>], end: Int) {
+        var cells: [Range<Int>] = []
+        var cellStart = from
+        var quoted = false
+        var i = from
+        while i < bytes.count && bytes[i] != 0x0A && i - from < 4_096 {
+            if bytes[i] == 0x22 {
+                quoted.toggle()
+            } else if bytes[i] == delimiter && !quoted {
+                cells.append(cellStart..<i)
+                cellStart = i + 1
+            }
+            i += 1
+        }
+        cells.append(cellStart..<i)
+        return (cells, i)
+    }
+
+    /// The year of a cell that is a date (spaces and quotes around it allowed), when it passes the `date` check.
+    private static func birthYear(_ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>) -> Int? {
+        var lower = cell.lowerBound
+        var upper = cell.upperBound
+        while lower < upper && (bytes[lower] == 0x20 || bytes[lower] == 0x22) { lower += 1 }
+        while upper > lower && (bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x22 || bytes[upper - 1] == 0x0D) {
+            upper -= 1
+        }
+        guard upper - lower >= 8, upper - lower <= 20 else { return nil }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+        guard text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x2F }),
+            Validators.date(text[...])
+        else { return nil }
+        var best: Int?
+        for part in text.split(whereSeparator: { $0 == "-" || $0 == "." || $0 == "/" }) where part.count == 4 {
+            best = Int(part)
+        }
+        return best
+    }
+}

@@ -299,7 +299,12 @@ public final class Screener: Sendable {
         }
         var requiredWord: String?
         if let context = rules[ruleIndex].context, context.required {
-            guard let word = contextWord(context) else { return .rejected }
+            // A date in a table without a header: a column of past dates decades apart holds dates of birth.
+            guard
+                let word = contextWord(context)
+                    ?? (clipsAtDigits[ruleIndex] && place == nil
+                        && Self.birthDateColumn(bytes, start: start, end: end) ? "a column of dates of birth" : nil)
+            else { return .rejected }
             requiredWord = word
         }
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)

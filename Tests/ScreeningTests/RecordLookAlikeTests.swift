@@ -39,6 +39,26 @@ struct RecordLookAlikeTests {
     }
 
     @Test(
+        "in a table without a header, a column of past dates decades apart holds dates of birth; events do not",
+        arguments: [
+            ("Anna,Smith,1965-10-25\nNicola,Griffiths,05/11/1935\nOwen,Taylor,17/05/1939\n", 3),
+            (
+                "Anna Smith,\"Main St 5, Leeds\",1965-10-25,x\nOwen Taylor,\"2 Elm Rd, Hull\",1939-05-17,y\n"
+                    + "Ann Lee,\"9 Oak Rd, York\",1988-01-02,z\n", 3
+            ),
+            // Created or due dates: a few years, reaching today.
+            ("Anna,Smith,2024-10-25\nNicola,Griffiths,05/11/2025\nOwen,Taylor,17/05/2026\n", 0),
+            // Two rows are not a column; dates in prose are no cells.
+            ("Anna,Smith,1965-10-25\nOwen,Taylor,17/05/1939\n", 0),
+            ("We met on 1965-10-25, 1939-05-17 and 1988-01-02.", 0),
+            // Rows of different widths are not one table.
+            ("Anna,Smith,1965-10-25\nOwen,Taylor,x,17/05/1939\nAnn,Lee,y,1988-01-02\n", 0),
+        ])
+    func birthDateColumns(text: String, count: Int) throws {
+        #expect(try Self.values(text, "DATE_OF_BIRTH").count == count, "\(text)")
+    }
+
+    @Test(
         "a calendar date, or its tail, is not a phone number",
         arguments: [
             #"{"telefoon": "0391-500080", "datum": "19.02.2027"}"#,
