@@ -6,9 +6,11 @@ import PostgresNIO
 /// An audit log that several proxies share in one PostgreSQL database, written and signed exactly like the file log
 /// (``AuditLogStore``): the same lines, the same `prev` chain, the same RFC 6962 tree and checkpoints.
 ///
-/// - **Appends** are group-committed: while one transaction is in flight, new entries wait for the next. A
-///   transaction locks the log's tip row (`FOR UPDATE`), so PostgreSQL orders the entries of every proxy; it builds
-///   the lines with the next sequence numbers and `prev`, inserts them in one statement, moves the tip, and commits.
+/// - **Appends** are group-committed: a transaction locks the log's tip row (`FOR UPDATE`), so PostgreSQL orders the
+///   entries of every proxy; once it holds the lock it takes every entry waiting as its batch, builds the lines with
+///   the next sequence numbers and `prev`, inserts them in one statement, moves the tip, and commits. Two
+///   connections take turns: while one commits (and waits for the WAL flush), the other has already begun and waits
+///   for the lock, and its `BEGIN` is sent right after its previous commit, off the next batch's path.
 ///   ``append(_:)`` returns only after `COMMIT` (keep `synchronous_commit` on). A proxy that cannot reach the
 ///   database throws: the caller refuses the request (fail closed).
 /// - **Signing**: one proxy at a time holds the signer lease, a session advisory lock on a connection of its own.
@@ -57,15 +59,25 @@ public actor PostgresAuditLog: AuditTrail {
     /// takes the signer lease (another proxy may have rotated them).
     var trustedKeys: [LogVerifierKey]
 
-    /// The connection appends go through (one transaction in flight at a time), reopened after a failure.
-    private var appendConnection: PostgresConnection?
+    /// The two connections appends go through, each reopened after a failure. While one lane's transaction
+    /// inserts and commits (and waits for its WAL flush), the other has already begun and waits for the tip's lock,
+    /// so the next batch is written as soon as the lock is free (see ``startLaneIfNeeded()``).
+    private var lanes: [Lane] = [Lane(), Lane()]
+    private struct Lane {
+        var connection: PostgresConnection?
+        /// `BEGIN` was sent right after the lane's last commit, ahead of its next batch.
+        var begun = false
+        var busy = false
+    }
+    /// A lane has begun its transaction and not yet taken its batch: it takes what is pending once it holds the
+    /// tip's lock. At most one lane waits so; entries arriving meanwhile join its batch.
     private var nextConnectionID = 1
     private struct Pending {
         var entry: AuditEntry
         var continuation: CheckedContinuation<AuditReceipt, any Error>
     }
     private var pending: [Pending] = []
-    private var flushing = false
+    private var laneAwaitingTip = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// The log's size after this proxy's last commit.
     private var committedSize: Int
@@ -115,7 +127,7 @@ public actor PostgresAuditLog: AuditTrail {
             self.signer = SignerState(
                 tree: opened.tree, lastLineHash: opened.lastLineHash, anchors: opened.anchorsAfterScan,
                 lastSignedSize: opened.newestCheckpointSize, lastSignedText: opened.newestCheckpointText)
-            self.appendConnection = connection
+            self.lanes[0].connection = connection
         } catch {
             try? await connection.close()
             throw error
@@ -148,46 +160,97 @@ public actor PostgresAuditLog: AuditTrail {
         guard !closed else { throw AuditLogError.unavailable("the log is closed") }
         return try await withCheckedThrowingContinuation { continuation in
             pending.append(Pending(entry: entry, continuation: continuation))
-            if !flushing {
-                flushing = true
-                Task { await self.flushPending() }
-            }
+            startLaneIfNeeded()
         }
     }
 
-    /// Commits what is pending, batch after batch, until nothing is left.
-    private func flushPending() async {
-        while !pending.isEmpty {
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            let results = await commit(batch.map(\.entry))
-            for (item, result) in zip(batch, results) { item.continuation.resume(with: result) }
-        }
-        flushing = false
+    /// Starts a transaction on a free lane when entries wait and no lane already waits for the tip.
+    private func startLaneIfNeeded() {
+        guard !pending.isEmpty, !laneAwaitingTip, let lane = lanes.firstIndex(where: { !$0.busy }) else { return }
+        lanes[lane].busy = true
+        laneAwaitingTip = true
+        Task { await self.run(lane: lane) }
+    }
+
+    private func run(lane: Int) async {
+        await commitPending(on: lane)
+        lanes[lane].busy = false
+        startLaneIfNeeded()
+        guard !lanes.contains(where: \.busy) else { return }
         let waiters = idleWaiters
         idleWaiters.removeAll()
         for waiter in waiters { waiter.resume() }
     }
 
-    /// One transaction for a batch: lock the tip, build the lines, insert them, move the tip, commit. Returns each
-    /// entry's receipt, or why it was not recorded.
-    private func commit(_ entries: [AuditEntry]) async -> [Result<AuditReceipt, any Error>] {
-        let connection: PostgresConnection
-        do {
-            if let open = appendConnection, !open.isClosed {
-                connection = open
-            } else {
-                appendConnection = nil
-                connection = try await newConnection()
-                appendConnection = connection
+    /// One transaction: lock the tip, take what is pending as the batch, build its lines, insert them, move the tip,
+    /// commit, and answer each entry with its receipt or why it was not recorded. Then begin the lane's next
+    /// transaction, so that its `BEGIN` is not on the next batch's path.
+    private func commitPending(on lane: Int) async {
+        var locked: (connection: PostgresConnection, tip: (size: Int, lastLineHash: String))?
+        var failure: (any Error)?
+        // Nothing is written before the tip is locked, so a failure up to there on a connection kept from before
+        // (one that went stale while idle, or a server that restarted) is tried once more on a new connection.
+        var attempts = 0
+        while locked == nil && attempts < 2 {
+            attempts += 1
+            let reused = lanes[lane].connection.map { !$0.isClosed } ?? false
+            do {
+                let connection = try await connection(of: lane)
+                if !lanes[lane].begun { try await connection.query("BEGIN", logger: logger) }
+                lanes[lane].begun = false
+                locked = (connection, try await Self.lockTip(connection, logger: logger))
+            } catch {
+                failure = error
+                await dropConnection(of: lane)
+                if !reused { break }
             }
-        } catch {
-            return entries.map { _ in .failure(error) }
         }
-        var results: [Result<AuditReceipt, any Error>] = []
+        laneAwaitingTip = false
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        guard let locked else {
+            let refusal =
+                failure as? AuditLogError
+                ?? AuditLogError.unavailable("the entry was not committed: \(describe(failure ?? CancellationError()))")
+            for item in batch { item.continuation.resume(throwing: refusal) }
+            return
+        }
+        let results = await write(batch.map(\.entry), after: locked.tip, on: locked.connection, lane: lane)
+        for (item, result) in zip(batch, results) { item.continuation.resume(with: result) }
+        guard let connection = lanes[lane].connection, connection === locked.connection, !closed else { return }
         do {
             try await connection.query("BEGIN", logger: logger)
-            let tip = try await Self.lockTip(connection, logger: logger)
+            lanes[lane].begun = true
+        } catch {
+            await dropConnection(of: lane)
+        }
+    }
+
+    /// The lane's connection, opened if it has none.
+    private func connection(of lane: Int) async throws -> PostgresConnection {
+        if let open = lanes[lane].connection, !open.isClosed { return open }
+        lanes[lane].connection = nil
+        lanes[lane].begun = false
+        let connection = try await newConnection()
+        lanes[lane].connection = connection
+        return connection
+    }
+
+    /// Closes the lane's connection; its next transaction opens another.
+    private func dropConnection(of lane: Int) async {
+        lanes[lane].begun = false
+        guard let connection = lanes[lane].connection else { return }
+        lanes[lane].connection = nil
+        try? await connection.close()
+    }
+
+    /// The rest of the transaction once the tip is locked: build the lines, insert them, move the tip, commit.
+    private func write(
+        _ entries: [AuditEntry], after tip: (size: Int, lastLineHash: String), on connection: PostgresConnection,
+        lane: Int
+    ) async -> [Result<AuditReceipt, any Error>] {
+        var results: [Result<AuditReceipt, any Error>] = []
+        do {
             var size = tip.size
             var prev = tip.lastLineHash
             var seqs: [Int64] = []
@@ -228,8 +291,7 @@ public actor PostgresAuditLog: AuditTrail {
             // Whatever the failure, this connection's state is unknown: drop it, the next batch opens another. A
             // COMMIT whose answer was lost may have landed; the entry then exists although the request was refused,
             // which errs on the recorded side.
-            appendConnection = nil
-            try? await connection.close()
+            await dropConnection(of: lane)
             let failure = AuditLogError.unavailable("the entry was not committed: \(describe(error))")
             return entries.map { _ in .failure(failure) }
         }
@@ -246,7 +308,7 @@ public actor PostgresAuditLog: AuditTrail {
     }
 
     private func waitUntilIdle() async {
-        guard flushing else { return }
+        guard lanes.contains(where: \.busy) else { return }
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 
@@ -271,10 +333,7 @@ public actor PostgresAuditLog: AuditTrail {
             }
         }
         await exclusively { await dropLease() }
-        if let connection = appendConnection {
-            appendConnection = nil
-            try? await connection.close()
-        }
+        for lane in lanes.indices { await dropConnection(of: lane) }
         if let failure { throw failure }
     }
 
