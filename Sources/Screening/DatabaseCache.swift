@@ -12,8 +12,19 @@ import Foundation
 ///
 /// Besides each database (`KEY.hsdb`), a whole ``PatternDatabase`` is stored in one file (`KEY.hsset`: every
 /// pattern's width and prefilter form, then its databases), so a start reads one mapped file instead of measuring
-/// and loading each pattern. Parsed packs are kept here too (``PackCache``).
+/// and loading each pattern. Parsed packs are kept here too (``PackCache``). The folder prunes itself (see
+/// ``prune(_:now:maximumAge:maximumBytes:)``): entries unused for 30 days go, then the least recently used beyond
+/// 256 MB.
+///
+/// A test process (an `.xctest` bundle) never uses the user's folder: without `PROMPTGATE_CACHE` it uses a folder
+/// of its own in the temporary folder, and a test may give its own (``testFolder``).
 enum DatabaseCache {
+    /// The folder in use: the one a test set for its task (``testFolder``), else ``folder``.
+    static var current: String? { testFolder ?? folder }
+
+    /// A folder a test uses instead of ``folder`` for the work it runs (`DatabaseCache.$testFolder.withValue`).
+    @TaskLocal static var testFolder: String?
+
     /// The folder, nil when there is none to use.
     static let folder: String? = {
         let environment = ProcessInfo.processInfo.environment
@@ -21,6 +32,8 @@ enum DatabaseCache {
         if let explicit = environment["PROMPTGATE_CACHE"], !explicit.isEmpty {
             guard explicit != "off" else { return nil }
             path = explicit
+        } else if isTestProcess {
+            path = NSTemporaryDirectory() + "promptgate-test-cache-\(getuid())"
         } else if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
             path = xdg + "/promptgate"
         } else if let home = environment["HOME"], !home.isEmpty {
@@ -35,10 +48,19 @@ enum DatabaseCache {
             return nil
         }
         // Only a folder of this user's that nobody else can write: a database read from it runs in the engine.
+        // One that others may read is made private (what is cached tells which packs are in use).
         var info = stat()
-        guard stat(path, &info) == 0, info.st_uid == getuid(), info.st_mode & 0o022 == 0 else { return nil }
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == getuid(),
+            info.st_mode & 0o022 == 0
+        else { return nil }
+        if info.st_mode & 0o077 != 0 { _ = chmod(path, 0o700) }
         return path
     }()
+
+    /// Whether this process runs tests (SwiftPM's test bundle, run directly on Linux or by `xctest` on macOS).
+    private static var isTestProcess: Bool {
+        CommandLine.arguments.prefix(2).contains { $0.hasSuffix(".xctest") }
+    }
 
     /// The key of a database: what compiling it depends on.
     static func key(_ expressions: [String], flags: [UInt32], ids: [UInt32]) -> String {
@@ -79,7 +101,7 @@ enum DatabaseCache {
     /// The set stored under `key` for `patterns` patterns, if there is one whose layout reads and whose prefilter
     /// databases load. The file is mapped, not read: only the parts used are paged in.
     static func loadSet(_ key: String, patterns: Int) -> DatabaseSet? {
-        guard let folder, let file = MappedFile(path: folder + "/" + key + ".hsset") else { return nil }
+        guard let folder = current, let file = MappedFile(path: folder + "/" + key + ".hsset") else { return nil }
         var reader = SetReader(raw: file.bytes)
         guard reader.word() == setMagic, reader.word() == UInt64(patterns) else { return nil }
         var formAccepted: [Bool] = []
@@ -115,6 +137,7 @@ enum DatabaseCache {
             confirmers.append(range)
         }
         guard reader.word() == setMagic else { return nil }
+        markUsed(file)
         var prefilters: [OpaquePointer] = []
         for range in prefilterRanges {
             guard let database = deserialize(file, range) else {
@@ -141,7 +164,7 @@ enum DatabaseCache {
         _ key: String, formAccepted: [Bool], widths: [(min: Int, max: Int)], prefilters: [OpaquePointer],
         confirmers: [OpaquePointer?]
     ) {
-        guard let folder else { return }
+        guard let folder = current else { return }
         var out: [UInt8] = []
         func word(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { out += $0 } }
         func database(_ database: OpaquePointer) -> Bool {
@@ -165,7 +188,7 @@ enum DatabaseCache {
         for prefilter in prefilters { guard database(prefilter) else { return } }
         for case let confirmer? in confirmers { guard database(confirmer) else { return } }
         word(setMagic)
-        write(Data(out), to: folder + "/" + key + ".hsset")
+        write(Data(out), to: folder + "/" + key + ".hsset", in: folder)
     }
 
     /// Marks the start and end of a set file ("PGHSSET1").
@@ -200,54 +223,69 @@ enum DatabaseCache {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Writes `data` to `path`, 0600, through a temporary file renamed into place (failures are ignored).
-    static func write(_ data: Data, to path: String) {
+    /// Writes `data` to `path` in `folder`, 0600, through a temporary file renamed into place (failures are
+    /// ignored); the first write of a process into a folder then prunes it. A reader has the old file or the new one
+    /// whole: rename replaces the name at once, and a reader that opened or mapped the old file keeps it.
+    static func write(_ data: Data, to path: String, in folder: String) {
         let temporary = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
         else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
+        if rename(temporary, path) != 0 {
+            unlink(temporary)
+            return
+        }
+        pruneOnce(folder)
     }
 
     /// The database stored under `key`, if there is one that loads.
     static func load(_ key: String) -> OpaquePointer? {
-        guard let folder, let data = FileManager.default.contents(atPath: folder + "/" + key + ".hsdb") else {
-            return nil
-        }
+        guard let folder = current, let file = MappedFile(path: folder + "/" + key + ".hsdb") else { return nil }
         var database: OpaquePointer?
-        let status = data.withUnsafeBytes { raw in
-            hs_deserialize_database(raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, &database)
-        }
-        return status == HS_SUCCESS ? database : nil
+        let status = hs_deserialize_database(
+            file.bytes.baseAddress?.assumingMemoryBound(to: CChar.self), file.bytes.count, &database)
+        guard status == HS_SUCCESS else { return nil }
+        markUsed(file)
+        return database
     }
 
     /// Stores `database` under `key` (written to a temporary file, then renamed; failures are ignored).
     static func store(_ database: OpaquePointer, key: String) {
-        guard let folder else { return }
+        guard let folder = current else { return }
         var bytes: UnsafeMutablePointer<CChar>?
         var length = 0
         guard hs_serialize_database(database, &bytes, &length) == HS_SUCCESS, let bytes else { return }
         defer { free(bytes) }
-        write(Data(bytes: bytes, count: length), to: folder + "/" + key + ".hsdb")
+        write(Data(bytes: bytes, count: length), to: folder + "/" + key + ".hsdb", in: folder)
     }
 }
 
 /// A file mapped read-only for as long as this lives. The cache's files are replaced by renaming, never rewritten
-/// in place, so a mapped one does not change under its reader.
+/// in place, and pruning unlinks them, so a mapped one does not change under its reader: its pages stay until
+/// unmapped. Only a regular file of this user's is mapped (not a link, not another user's).
 final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
+    /// When the file was last modified (seconds since 1970).
+    let modified: Int
 
     init?(path: String) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_size > 0 else { return nil }
+        guard fstat(descriptor, &info) == 0, info.st_size > 0, info.st_mode & S_IFMT == S_IFREG,
+            info.st_uid == getuid()
+        else { return nil }
+        modified = Int(info.st_mtim.tv_sec)
+        self.path = path
         let count = Int(info.st_size)
         guard let base = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0), base != MAP_FAILED else {
             return nil
         }
         bytes = UnsafeRawBufferPointer(start: base, count: count)
     }
+
+    /// Where the file was mapped from.
+    let path: String
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
 }

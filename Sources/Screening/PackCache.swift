@@ -22,7 +22,7 @@ enum PackCache {
 
     /// The file of a pack with these bytes (their SHA-256, hex) read from `origin`, nil when nothing is cached.
     private static func path(digest: String, origin: String) -> String? {
-        guard let folder = DatabaseCache.folder, let executable else { return nil }
+        guard let folder = DatabaseCache.current, let executable else { return nil }
         var hasher = SHA256()
         hasher.update(data: Array("pack-1\u{0}\(executable)\u{0}\(origin)\u{0}\(digest)".utf8))
         return folder + "/" + hexString(hasher.finalize()) + ".pack"
@@ -30,17 +30,19 @@ enum PackCache {
 
     /// The pack read before from bytes with this digest at `origin`, if one is stored and decodes.
     static func load(digest: String, origin: String) -> GuidelinePack? {
-        guard let path = path(digest: digest, origin: origin), let data = FileManager.default.contents(atPath: path),
-            let pack = try? JSONDecoder().decode(GuidelinePack.self, from: data),
+        guard let path = path(digest: digest, origin: origin), let file = MappedFile(path: path),
+            let pack = try? JSONDecoder().decode(GuidelinePack.self, from: Data(file.bytes)),
             pack.contentHash == digest, pack.origin == origin
         else { return nil }
+        DatabaseCache.markUsed(file)
         return pack
     }
 
     /// Stores a pack read from YAML (written to a temporary file, then renamed; failures are ignored).
     static func store(_ pack: GuidelinePack, digest: String) {
-        guard let path = path(digest: digest, origin: pack.origin), let data = try? JSONEncoder().encode(pack)
+        guard let folder = DatabaseCache.current, let path = path(digest: digest, origin: pack.origin),
+            let data = try? JSONEncoder().encode(pack)
         else { return }
-        DatabaseCache.write(data, to: path)
+        DatabaseCache.write(data, to: path, in: folder)
     }
 }

@@ -17,6 +17,9 @@ from audit_entries import opened_lines
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
+# The binaries under test cache compiled packs in a folder of the tests', never in the user's ~/.cache/promptgate.
+os.environ.setdefault("PROMPTGATE_CACHE", os.path.join(tempfile.gettempdir(), f"promptgate-test-cache-{os.getuid()}"))
+
 
 def free_port() -> int:
     with socket.socket() as s:
