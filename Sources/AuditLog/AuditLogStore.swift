@@ -261,14 +261,7 @@ public actor AuditLogStore {
     /// write and fsync and no thread hand-off; under load each fsync still carries every line that queued.
     public func append(_ entry: AuditEntry) async throws -> AuditReceipt {
         guard !closed else { throw AuditLogError.unavailable("the log is closed") }
-        let seq = tip.tree.size
-        // The line every store writes for this entry here (AuditTrail.swift): the file log and a shared database
-        // hold the same bytes.
-        let line = try entry.logLine(
-            seq: seq, time: AuditClock.now(), prev: tip.lastLineHash, maxLineBytes: configuration.maxLineBytes)
-        tip.tree.append(leafData: line)
-        tip.lastLineHash = hexString(SHA256.hash(data: line))
-        let after = tip
+        let (seq, line, after) = try chain(entry)
         if flushing {
             let turn = try await withCheckedThrowingContinuation { continuation in
                 pending.append(Pending(line: line, tipAfter: after, continuation: continuation))
@@ -288,12 +281,7 @@ public actor AuditLogStore {
     /// follows within `delay`; otherwise it is written when `delay` has passed. Throws if it could not be written.
     public func append(_ entry: AuditEntry, durableWithin delay: Duration) async throws -> AuditReceipt {
         guard !closed else { throw AuditLogError.unavailable("the log is closed") }
-        let seq = tip.tree.size
-        let line = try entry.logLine(
-            seq: seq, time: AuditClock.now(), prev: tip.lastLineHash, maxLineBytes: configuration.maxLineBytes)
-        tip.tree.append(leafData: line)
-        tip.lastLineHash = hexString(SHA256.hash(data: line))
-        let after = tip
+        let (seq, line, after) = try chain(entry)
         if !flushing && deadlineWrite == nil {
             deadlineWrite = Task { [weak self] in
                 try? await Task.sleep(for: delay)
@@ -306,6 +294,17 @@ public actor AuditLogStore {
         if case .written(let receipt) = turn { return receipt }
         try await writePending()
         return AuditReceipt(seq: seq)
+    }
+
+    /// Chains `entry` onto the tip, fixing its place in the log: its sequence number, its line (the bytes every store
+    /// writes for it, AuditTrail.swift, so the file log and a shared database hold the same) and the tip after it.
+    private func chain(_ entry: AuditEntry) throws(AuditLogError) -> (seq: Int, line: [UInt8], after: Tip) {
+        let seq = tip.tree.size
+        let line = try entry.logLine(
+            seq: seq, time: AuditClock.now(), prev: tip.lastLineHash, maxLineBytes: configuration.maxLineBytes)
+        tip.tree.append(leafData: line)
+        tip.lastLineHash = hexString(SHA256.hash(data: line))
+        return (seq, line, tip)
     }
 
     /// Writes the lines still waiting for their deadline, unless a batch is being written (it hands them the lead).
