@@ -151,6 +151,68 @@ extension Screener {
         return last <= Validators.currentYear() - 2 && last - first >= 10
     }
 
+    /// Validators strong enough that a column of values passing them names itself: a check digit or character
+    /// that one number in ten or more fails.
+    static let columnValidators: Set<String> = [
+        "uk-nhs", "nl-bsn", "de-tax-id", "pl-pesel", "fr-nir", "it-fiscal-code", "be-national-number", "fi-hetu",
+        "se-personnummer", "br-cpf",
+    ]
+
+    /// Whether the value at `start..<end` is a whole cell of a table without a header whose column holds values
+    /// that pass `check`: the cell above and below it, in rows of as many cells within three lines, pass it too, at
+    /// least two of them. Only the lines around the value are read, and only when a cell delimiter touches it.
+    static func columnPasses(
+        _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, _ check: (Substring) -> Bool
+    ) -> Bool {
+        let before = start > 0 && bytes[start - 1] == 0x22 ? start - 1 : start
+        let after = end < bytes.count && bytes[end] == 0x22 ? end + 1 : end
+        let left: UInt8 = before > 0 ? bytes[before - 1] : 0
+        let right: UInt8 = after < bytes.count ? bytes[after] : 0
+        func isDelimiter(_ b: UInt8) -> Bool { b == 0x2C || b == 0x09 || b == 0x3B }
+        guard isDelimiter(left) || isDelimiter(right),
+            before == 0 || isDelimiter(left) || bytes[before - 1] == 0x0A,
+            after == bytes.count || isDelimiter(right) || bytes[after] == 0x0A || bytes[after] == 0x0D
+        else { return false }
+        let delimiter = isDelimiter(left) ? left : right
+        var lineStart = start
+        while lineStart > 0 && bytes[lineStart - 1] != 0x0A && start - lineStart < 4_096 { lineStart -= 1 }
+        guard lineStart == 0 || bytes[lineStart - 1] == 0x0A else { return false }
+        let here = cells(bytes, from: lineStart, delimiter)
+        guard here.cells.count >= 3, let column = here.cells.firstIndex(where: { $0.contains(start) }) else {
+            return false
+        }
+        func passes(_ cell: Range<Int>) -> Bool {
+            var lower = cell.lowerBound
+            var upper = cell.upperBound
+            while lower < upper && (bytes[lower] == 0x20 || bytes[lower] == 0x22) { lower += 1 }
+            while upper > lower && (bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x22 || bytes[upper - 1] == 0x0D) {
+                upper -= 1
+            }
+            guard upper - lower >= 6, upper - lower <= 24 else { return false }
+            return check(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)[...])
+        }
+        var agreeing = 0
+        var upper = lineStart
+        for _ in 0..<3 {
+            guard upper > 0 else { break }
+            var previous = upper - 1
+            while previous > 0 && bytes[previous - 1] != 0x0A && upper - previous < 4_096 { previous -= 1 }
+            let row = cells(bytes, from: previous, delimiter)
+            guard row.cells.count == here.cells.count, passes(row.cells[column]) else { break }
+            agreeing += 1
+            upper = previous
+        }
+        var next = here.end + 1
+        for _ in 0..<3 {
+            guard next < bytes.count else { break }
+            let row = cells(bytes, from: next, delimiter)
+            guard row.cells.count == here.cells.count, passes(row.cells[column]) else { break }
+            agreeing += 1
+            next = row.end + 1
+        }
+        return agreeing >= 2
+    }
+
     /// The cells of the line starting at `from` (at most 4 KB), split at `delimiter` outside double quotes, and
     /// where the line ends.
     private static func cells(

@@ -59,6 +59,22 @@ struct RecordLookAlikeTests {
     }
 
     @Test(
+        "in a table without a header, a column of numbers that all pass a check-digit test names itself",
+        arguments: [
+            ("Spencer,Owen,9458073022\nMistry,Amy,1573681938\nMartin,Rebecca,0364262125\n", 3),
+            ("Spencer\tOwen\t9458073022\tx\nMistry\tAmy\t1573681938\ty\nMartin\tRebecca\t9972200337\tz\n", 3),
+            // One row failing the check breaks the column; two rows are not a column.
+            ("Spencer,Owen,9458073022\nMistry,Amy,9458073023\nMartin,Rebecca,0364262125\n", 0),
+            ("Spencer,Owen,9458073022\nMistry,Amy,1573681938\n", 0),
+            // Part of a longer cell, or in prose, it has no column.
+            ("a,ref 9458073022 b,c\nd,ref 1573681938 e,f\ng,ref 0364262125 h,i\n", 0),
+            ("Numbers 9458073022, 1573681938 and 0364262125 were read.", 0),
+        ])
+    func checkedColumns(text: String, count: Int) throws {
+        #expect(try ScreeningTests.screener.scan(text).filter { $0.entity == "UK_NHS" }.count == count, "\(text)")
+    }
+
+    @Test(
         "a calendar date, or its tail, is not a phone number",
         arguments: [
             #"{"telefoon": "0391-500080", "datum": "19.02.2027"}"#,
