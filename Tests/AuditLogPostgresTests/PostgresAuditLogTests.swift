@@ -249,6 +249,36 @@ struct PostgresAuditLogTests {
         }
     }
 
+    @Test("an append connection ended while idle (a server restart, an idle timeout) is replaced, not a refusal")
+    func idleConnectionReplaced() async throws {
+        try await PostgresServer.withFreshDatabase { url in
+            let keys = [try LogSigningKey(generatingFor: PostgresTestLog.origin)]
+            let log = try await PostgresTestLog.open(url, try PostgresTestLog.request(keys: keys), proxy: "a")
+            _ = try await log.append(PostgresTestLog.entry(1, proxy: "a"))
+            // After its commit a connection begins its next transaction ahead of the next batch: a session idle in a
+            // transaction, which `idle_in_transaction_session_timeout` or a restart would end.
+            let waiting = """
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND state = 'idle in transaction' AND query = 'BEGIN'
+                """
+            #expect(
+                try await PostgresTestLog.eventually {
+                    try await PostgresTestLog.integer(url, "SELECT count(*) \(waiting)") == 1
+                })
+            try await PostgresTestLog.execute(url, "SELECT pg_terminate_backend(pid) \(waiting)")
+            // Nothing was written on it yet, so the batch goes over a new connection.
+            var seqs: [Int?] = []
+            for n in 2...4 { seqs.append(try? await log.append(PostgresTestLog.entry(n, proxy: "a")).seq) }
+            try await log.close()
+            #expect(seqs == [1, 2, 3])
+            let lines = try await PostgresTestLog.lines(url)
+            #expect(lines.count == 4)
+            for (line, next) in zip(lines, lines.dropFirst()) {
+                #expect(String(decoding: next, as: UTF8.self).contains(AuditEntry.chainHash(of: line)))
+            }
+        }
+    }
+
     @Test("fail closed: a database that goes away makes appends throw; one never reached refuses to open")
     func unreachable() async throws {
         let (name, url) = try await PostgresServer.freshDatabase()

@@ -67,6 +67,15 @@ enum PostgresTestLog {
         }
     }
 
+    /// The integer in the first column of the first row `sql` returns (inspecting), 0 without a row.
+    static func integer(_ url: String, _ sql: String) async throws -> Int {
+        try await PostgresServer.withConnection(database: database(of: url)) { connection in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quiet)
+            for try await value in rows.decode(Int64.self) { return Int(value) }
+            return 0
+        }
+    }
+
     /// Waits (up to a minute, or `within`) until `condition` holds; false if it never did.
     static func eventually(within: Duration = .seconds(60), _ condition: () async throws -> Bool) async rethrows -> Bool
     {
