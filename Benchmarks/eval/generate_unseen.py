@@ -93,6 +93,19 @@ def nhs(rng, valid=True):
         return rng.choice([s, f"{s[:3]} {s[3:6]} {s[6:]}"])
 
 
+def nino(rng):
+    """A National Insurance number HMRC could issue: its prefix rules (no D, F, I, Q, U, V first; no D, F, I, O, Q, U,
+    V second; never BG, GB, KN, NK, NT, TN, ZZ) and a suffix A-D. Faker's en_GB ssn() always writes the ZZ prefix,
+    which HMRC reserves for examples and never issues: those are planted look-alikes here, not labels."""
+    while True:
+        prefix = rng.choice("ABCEGHJKLMNOPRSTWXYZ") + rng.choice("ABCEGHJKLMNPRSTWXYZ")
+        if prefix not in ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ"):
+            break
+    body = "".join(map(str, digits(rng, 6)))
+    suffix = rng.choice("ABCD")
+    return rng.choice([f"{prefix}{body}{suffix}", f"{prefix} {body[:2]} {body[2:4]} {body[4:]} {suffix}"])
+
+
 def steuer_id(rng):
     while True:
         body = [rng.randint(1, 9)] + digits(rng, 9)
@@ -188,7 +201,7 @@ NATIONAL = {
               ("US_PASSPORT", ["passport_no", "Passport number"], lambda f, r: f.passport_number()),
               ("US_DRIVER_LICENSE", ["dl_number", "Driver license"], lambda f, r: us_licence(r))],
     "en_GB": [("UK_NHS", ["nhs_number", "NHS No."], lambda f, r: nhs(r)),
-              ("UK_NINO", ["ni_number", "National Insurance number"], lambda f, r: f.ssn())],
+              ("UK_NINO", ["ni_number", "National Insurance number"], lambda f, r: nino(r))],
     "en_CA": [("CA_SIN", ["sin", "Social Insurance Number"], lambda f, r: f.ssn())],
     "de_DE": [("DE_TAX_ID", ["steuer_id", "Steuer-IdNr.", "Steueridentifikationsnummer"], lambda f, r: steuer_id(r))],
     "nl_NL": [("NL_BSN", ["bsn", "BSN", "Burgerservicenummer"], lambda f, r: f.ssn())],
@@ -266,6 +279,7 @@ def lookalike_cells(fake, rng, locale):
     ]
     if locale == "en_GB":
         cells.append(Cell(nhs(rng, valid=False), lookalike="NHS number failing its check"))
+        cells.append(Cell(fake.ssn(), lookalike="NI number with the never-issued ZZ prefix"))
     if locale == "nl_NL":
         cells.append(Cell(bsn_failing(rng), lookalike="BSN failing the 11-test"))
     return cells

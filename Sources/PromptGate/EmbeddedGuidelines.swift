@@ -4091,11 +4091,11 @@ rules:
         telefonnummer, "teléfono", "telf", mobile, mobiel, "móvil", movil, portable, cell, gsm, handy, mobil, fax,
         call, ring, bel, bellen, terugbellen, "terug te bellen", rappeler, "rückruf", "zurückrufen", "devolver la llamada", appeler, appelez, llamar, llame, anrufen, "rufen sie", "contact", "nummer",
         "número", "numéro", "whatsapp", telefono, telefone, "mobile number", "phone number", "landline", mob, "mob."]
-      # An order, case or reference number named by its own label or the word right before it.
+      # An order, case, reference or version number named by its own label or the word right before it.
       negative: [order, "order no", invoice, ticket, tracking, ref, reference, ordernummer, bestelling,
         bestellnummer, bestellung, vorgang, zaaknummer, referentie, referenz, commande, dossier, "référence",
         pedido, expediente, referencia, ordine, pratica, riferimento, "zamówienie", zamowienie, sprawa, protocolo,
-        "referência", sku, artikel, article]
+        "referência", sku, artikel, article, version, versie, versione, wersja, versao, "versão", build]
       window: 40
     action: redact
     priority: 38

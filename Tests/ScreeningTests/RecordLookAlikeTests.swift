@@ -111,11 +111,14 @@ struct RecordLookAlikeTests {
     }
 
     @Test(
-        "an order or case number under its own label is not a phone number, whatever field is next to it",
+        "an order, case or version number under its own label is not a phone number, whatever field is next to it",
         arguments: [
             "Phone:\t020 7946 0958\norder_no:\t6681651\n",
             #"{"pedido": "942360837", "telefono": "020 7946 0958"}"#,
             "Telefon - 020 7946 0958\nVorgang - 0391500080\n",
+            #"{"telefoon": "020 7946 0958", "versie": "21.20.23.25"}"#,
+            #"{"telephone": "020 7946 0958", "version": "22.12.32.0"}"#,
+            "tel 020 7946 0958 build 28.40.22.26",
         ])
     func orderNumbers(text: String) throws {
         #expect(try Self.values(text, "PHONE_NUMBER") == ["020 7946 0958"], "\(text)")
