@@ -194,8 +194,48 @@ public struct JSONParser {
         }
 
         /// A string with an escape, invalid UTF-8 or an error, resumed at `index` (the bytes from `start` to there
-        /// hold no quote, escape or control character): run by run, so an error names the offset of its run.
+        /// hold no quote, escape or control character). Runs and escapes are gathered as UTF-8 and validated once:
+        /// an escape's scalar is whole and a run follows one, so the gathered bytes are valid exactly when every
+        /// run is. When they are not, the string is read again run by run, so the error names its run's offset.
         mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
+            let resume = index
+            var utf8: [UInt8] = []
+            utf8.reserveCapacity(index - start + 64)
+            var runStart = start
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    guard let text = String(validating: utf8, as: UTF8.self) else {
+                        index = resume
+                        return try parseEscapedStringByRuns(from: start)
+                    }
+                    index += 1
+                    return text
+                case UInt8(ascii: "\\"):
+                    utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    index += 1
+                    // A bad escape after a run of invalid UTF-8: the run's error comes first.
+                    guard let scalar = try? parseEscape(), let encoded = UTF8.encode(scalar) else {
+                        index = resume
+                        return try parseEscapedStringByRuns(from: start)
+                    }
+                    utf8.append(contentsOf: encoded)
+                    runStart = index
+                case 0x00..<0x20:
+                    index = resume
+                    return try parseEscapedStringByRuns(from: start)
+                default:
+                    index += 1
+                }
+            }
+            index = resume
+            return try parseEscapedStringByRuns(from: start)
+        }
+
+        /// ``parseEscapedString(from:)`` run by run, for a string in error: the first error is the one thrown.
+        mutating func parseEscapedStringByRuns(from start: Int) throws(JSONParseError) -> String {
             var scalars = String.UnicodeScalarView()
             var runStart = start
             func flushRun(_ end: Int) throws(JSONParseError) {

@@ -42,13 +42,20 @@ struct JSONCoreTests {
     }
 
     @Test("invalid UTF-8 inside a string is refused, with or without escapes, at the run that holds it")
-    func invalidUTF8() {
+    func invalidUTF8() throws {
         let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
         #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 6)) { try JSONParser.parse(bytes) }
         let escaped: [UInt8] = Array(#"{"a":"x\n"#.utf8) + [0xE2, 0x82] + Array(#""}"#.utf8)
         #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 9)) {
             try JSONParser.parse(escaped)
         }
+        // A lead byte cut short by an escape whose scalar starts with a lead byte of its own; a bad run before a
+        // bad escape: the run's error, at the run.
+        let cut: [UInt8] = Array(#"{"a":"x\n"#.utf8) + [0xC3] + Array(#"\u00e9"}"#.utf8)
+        #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 9)) { try JSONParser.parse(cut) }
+        let both: [UInt8] = Array(#"{"a":"x\n"#.utf8) + [0xFF] + Array(#"\q"}"#.utf8)
+        #expect(throws: JSONParseError(message: "invalid UTF-8 in a string", offset: 9)) { try JSONParser.parse(both) }
+        #expect(try JSONParser.parse(Array(#"{"a":"\u00e9\n\ud83d\ude00 é"}"#.utf8))["a"] == .string("é\n😀 é"))
     }
 
     @Test("duplicate members are found in small and in large objects, wherever they are")
