@@ -249,7 +249,11 @@ struct PostgresAuditLogTests {
         }
     }
 
-    @Test("an append connection ended while idle (a server restart, an idle timeout) is replaced, not a refusal")
+    // A broken retry hangs here (a query on a connection the server ended may wait rather than throw): the limit
+    // turns that into a failure instead of a stalled run.
+    @Test(
+        "an append connection ended while idle (a server restart, an idle timeout) is replaced, not a refusal",
+        .timeLimit(.minutes(1)))
     func idleConnectionReplaced() async throws {
         try await PostgresServer.withFreshDatabase { url in
             let keys = [try LogSigningKey(generatingFor: PostgresTestLog.origin)]
