@@ -182,14 +182,9 @@ extension Screener {
             return false
         }
         func passes(_ cell: Range<Int>) -> Bool {
-            var lower = cell.lowerBound
-            var upper = cell.upperBound
-            while lower < upper && (bytes[lower] == 0x20 || bytes[lower] == 0x22) { lower += 1 }
-            while upper > lower && (bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x22 || bytes[upper - 1] == 0x0D) {
-                upper -= 1
-            }
-            guard upper - lower >= 6, upper - lower <= 24 else { return false }
-            return check(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)[...])
+            let value = trimmed(bytes, cell)
+            guard value.count >= 6, value.count <= 24 else { return false }
+            return check(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[value]), as: UTF8.self)[...])
         }
         var agreeing = 0
         var upper = lineStart
@@ -235,16 +230,22 @@ extension Screener {
         return (cells, i)
     }
 
-    /// The year of a cell that is a date (spaces and quotes around it allowed), when it passes the `date` check.
-    private static func birthYear(_ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>) -> Int? {
+    /// A cell without the spaces and double quotes around it (and a line's `\r`).
+    private static func trimmed(_ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>) -> Range<Int> {
         var lower = cell.lowerBound
         var upper = cell.upperBound
         while lower < upper && (bytes[lower] == 0x20 || bytes[lower] == 0x22) { lower += 1 }
         while upper > lower && (bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x22 || bytes[upper - 1] == 0x0D) {
             upper -= 1
         }
-        guard upper - lower >= 8, upper - lower <= 20 else { return nil }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+        return lower..<upper
+    }
+
+    /// The year of a cell that is a date (spaces and quotes around it allowed), when it passes the `date` check.
+    private static func birthYear(_ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>) -> Int? {
+        let value = trimmed(bytes, cell)
+        guard value.count >= 8, value.count <= 20 else { return nil }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[value]), as: UTF8.self)
         guard text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x2F }),
             Validators.date(text[...])
         else { return nil }
