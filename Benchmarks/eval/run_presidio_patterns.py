@@ -17,6 +17,8 @@ import time
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 
+from run_presidio import byte_offsets  # the same offsets as the full analyzer's run (this folder is on sys.path)
+
 
 class NoNlpEngine(NlpEngine):
     """An NLP engine that does nothing: no tokens, lemmas or entities (so no context words either)."""
@@ -45,13 +47,6 @@ class NoNlpEngine(NlpEngine):
 
     def get_supported_languages(self):
         return ["en"]
-
-
-def byte_offsets(text):
-    offsets = [0]
-    for ch in text:
-        offsets.append(offsets[-1] + len(ch.encode("utf-8")))
-    return offsets
 
 
 def main():
