@@ -6,6 +6,7 @@ import Screening
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Screen text and show what PromptGate would find, redact or block.",
         discussion: """
             Reads TEXT, or --file, or standard input. Nothing is sent anywhere and nothing is logged. \

@@ -5,6 +5,7 @@ import PromptGate
 
 struct Disclose: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "disclose",
         abstract: "Answer a records request: one person's log entries, each with a proof, in a folder to hand over.",
         discussion: """
             Selects the entries with the same filter as `promptgate log show --user ID [--since T] [--until T]` (and \

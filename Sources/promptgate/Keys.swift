@@ -6,6 +6,7 @@ import PromptGate
 
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keys",
         abstract: "Show, rotate or retire the audit log's signing keys.",
         discussion: """
             The verifier key (note format name+keyid+base64) is what auditors pass to `promptgate verify --key` or \
@@ -15,6 +16,7 @@ struct Keys: AsyncParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print the verifier key (creating the signing key on first use).")
 
         @OptionGroup var data: DataOptions
@@ -44,6 +46,7 @@ struct Keys: AsyncParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotate",
             abstract: "Add a new signing key; old and new both sign until `keys retire`.",
             discussion: """
                 Run with the proxy stopped (the log is locked while it runs). Records a key.rotated entry and signs a \
@@ -73,6 +76,7 @@ struct Keys: AsyncParsableCommand {
 
     struct Retire: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retire",
             abstract: "Stop every signing key but the newest. Run with the proxy stopped (a file log).")
 
         @OptionGroup var data: DataOptions

@@ -10,6 +10,7 @@ struct LogCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print audit entries for people, with filters.",
             discussion: """
                 Times compare as RFC 3339 UTC text, so a prefix works: --since 2026-11-29 --until 2026-11-30T12. \

@@ -5,6 +5,7 @@ import Foundation
 extension LogCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write the log in the file form an auditor verifies: audit.log, checkpoints, verifier keys.",
             discussion: """
                 Reads the log named by --log (a PostgreSQL log, postgres://…) or the data folder and writes OUT: \

@@ -4,6 +4,7 @@ import Foundation
 
 struct Prove: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "prove",
         abstract: "Print RFC 6962 proofs: that an entry is in the log, or that the log only grew.",
         discussion: """
             Proofs are JSON in the forms auditors' tools read: inclusion {"index":i,"size":n,"hashes":[…]} (index is \
@@ -17,6 +18,7 @@ struct Prove: ParsableCommand {
 
     struct Entry: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "entry",
             abstract: "Write one offline proof file for one entry (C2SP tlog-proof, the entry inside).",
             discussion: """
                 The file holds the entry's exact bytes, its index, the RFC 6962 inclusion path and the signed \
@@ -75,6 +77,7 @@ struct Prove: ParsableCommand {
 
     struct Inclusion: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "inclusion",
             abstract: "Prove that one entry is in the tree of a checkpoint.")
         @OptionGroup var log: LogLocation
         @Option(help: "The entry's line number (1-based).") var line: Int?
@@ -96,6 +99,7 @@ struct Prove: ParsableCommand {
 
     struct Consistency: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "consistency",
             abstract: "Prove that the tree of size OLD is a prefix of the tree of size NEW.")
         @OptionGroup var log: LogLocation
         @Option(help: "The older tree size (e.g. from the checkpoint an auditor kept).") var old: Int

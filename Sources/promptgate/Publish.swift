@@ -4,6 +4,7 @@ import Foundation
 
 struct Publish: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "publish",
         abstract: "Write the audit log as a static C2SP tlog-tiles tree for any web server or object store.",
         discussion: """
             Writes DIR/checkpoint (the published checkpoint as stored: DATA/checkpoint.cosigned when witnesses \

@@ -26,6 +26,7 @@ struct RegistryCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Check every entry; a broken one is reported with its file and line (exit status 1).",
             discussion: "A registry with no systems is an error too: the proxy would block every request.")
         @OptionGroup var location: Location
@@ -46,7 +47,8 @@ struct RegistryCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One line per registered system.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "One line per registered system.")
         @OptionGroup var location: Location
 
         func run() throws {
@@ -60,6 +62,7 @@ struct RegistryCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract:
                 "Publish the registry as a transparency record (Eurocities Algorithmic Transparency Standard v0.3.1).",
             discussion: """
@@ -85,7 +88,8 @@ struct RegistryCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Everything the registry says about one system.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Everything the registry says about one system.")
         @OptionGroup var location: Location
         @Argument(help: "The system id.") var id: String
 

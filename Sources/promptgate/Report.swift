@@ -7,6 +7,7 @@ import Reporting
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract:
             "Write a period's report as one self-contained HTML file (SVG charts, no scripts, no external files).",
         discussion: """

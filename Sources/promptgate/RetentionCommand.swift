@@ -20,6 +20,7 @@ struct RetentionCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "List the keys by period with their retention, due date and holds.")
         @OptionGroup var options: RetentionOptions
 
@@ -59,6 +60,7 @@ struct RetentionCommand: AsyncParsableCommand {
 
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "apply",
             abstract: "Destroy the keys of periods past their retention that no legal hold covers; record it.")
         @OptionGroup var options: RetentionOptions
 
@@ -76,6 +78,7 @@ struct RetentionCommand: AsyncParsableCommand {
 
     struct Hold: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hold",
             abstract: "Place a legal hold on a month's texts (of one department, or all): apply keeps them.")
         @Argument(help: ArgumentHelp("The month, YYYY-MM (UTC).", valueName: "period")) var period: String
         @Option(help: "Only this department (as entries name it); default: every department.") var department: String?
@@ -95,6 +98,7 @@ struct RetentionCommand: AsyncParsableCommand {
 
     struct Release: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "release",
             abstract: "Release the legal holds on a month (for one department, or the whole-month ones).")
         @Argument(help: ArgumentHelp("The month, YYYY-MM (UTC).", valueName: "period")) var period: String
         @Option(help: "The department the hold named; default: the holds on every department.") var department: String?

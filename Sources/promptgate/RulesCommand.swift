@@ -11,6 +11,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Check pack files: YAML, fields, validators, linear-time patterns and every example.",
             discussion: """
                 Each problem is printed as FILE:LINE:COLUMN: message. Exits 1 if any pack is broken. With no FILE, \
@@ -51,6 +52,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Run every rule's match and no_match examples through the engine.")
 
         @Option(help: "Only these rule ids (repeatable).") var rule: [String] = []
@@ -66,7 +68,7 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the rules in force.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the rules in force.")
         @OptionGroup var guidelines: GuidelineOptions
 
         func run() throws {

@@ -10,6 +10,7 @@ import Transport
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Run the screening proxy that employees' chat tools point at.",
         discussion: """
             Point an OpenAI-compatible tool at http://HOST:PORT/v1 instead of the provider. Each prompt is screened, \

@@ -8,6 +8,7 @@ struct UsersCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Create a key for a user: prints it once, stores only its SHA-256 in the users file.",
             discussion: """
                 Give the printed key to the user for their chat tool. It cannot be shown again; to replace it, remove \

@@ -5,6 +5,7 @@ import JSONCore
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Verify an audit log: checkpoint signatures, Merkle roots and the hash chain.",
         discussion: """
             Streams the log once. Checks that each checkpoint is signed by a trusted key, that the RFC 6962 root of \

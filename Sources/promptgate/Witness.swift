@@ -19,6 +19,7 @@ struct WitnessCommand: AsyncParsableCommand {
 
     struct Keygen: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "keygen",
             abstract: "Create the witness's cosigning key and print its verifier key for policy files.")
 
         @Option(help: ArgumentHelp("The witness's name, e.g. auditor.city.example/witness.", valueName: "name"))
@@ -48,6 +49,7 @@ struct WitnessCommand: AsyncParsableCommand {
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Answer add-checkpoint requests (POST /add-checkpoint) for the logs given.",
             discussion: """
                 The listen address is the witness's submission prefix: give the proxy http://HOST:PORT in its \
