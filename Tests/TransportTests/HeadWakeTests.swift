@@ -14,8 +14,12 @@ private final class OneSendServer: @unchecked Sendable {
     private let listener: Int32
     private let answer: [UInt8]
 
-    init(answer: String) throws {
+    /// How long the server waits before answering, so that the reader is already waiting for the head.
+    private let delay: useconds_t
+
+    init(answer: String, delay: Duration = .zero) throws {
         self.answer = Array(answer.utf8)
+        self.delay = useconds_t(delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -49,6 +53,7 @@ private final class OneSendServer: @unchecked Sendable {
             // Requests without a body: the head ends the request.
             while let end = received.indices.first(where: { received[$0...].starts(with: Array("\r\n\r\n".utf8)) }) {
                 received.removeFirst(end + 4)
+                if delay > 0 { usleep(delay) }
                 _ = answer.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             }
         }
@@ -62,17 +67,24 @@ struct HeadWakeTests {
     @Test("head and body in one read: the reader is woken once, with the whole answer queued behind the head")
     func oneHandOff() async throws {
         let body = #"{"choices":[{"message":{"content":"hello"}}]}"#
+        // The answer comes 50 ms after the request, so the reader is normally waiting for the head by then. On a
+        // loaded machine it may not be yet (then it finds the whole answer there and is never woken at all, which
+        // tells nothing): ask until three answers found their reader waiting.
         let server = try OneSendServer(
             answer: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
-                + body)
+                + body, delay: .milliseconds(50))
         let client = CurlClient()
         defer { client.shutdown() }
-        for _ in 0..<3 {  // the first on a new connection, then on the reused one
+        var waited = 0
+        for _ in 0..<30 where waited < 3 {  // the first on a new connection, then on the reused one
             let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
             #expect(response.status == 200)
-            #expect(response.body.handle.transfer.headWaiterSawEnd == true)
+            let sawEnd = response.body.handle.transfer.headWaiterSawEnd
+            #expect(sawEnd != false, "the reader was woken before the answer had ended")
+            if sawEnd == true { waited += 1 }
             #expect(String(decoding: try await response.body.collect(upTo: 1 << 16), as: UTF8.self) == body)
         }
+        #expect(waited > 0, "no reader ever waited for a head")
     }
 
     @Test("a body read whole in one piece is the piece itself, and a limit still holds")
