@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 [ -x .venv-bench/bin/python ] || python3 -m venv .venv-bench
 .venv-bench/bin/pip install -q -r Benchmarks/proxy/requirements.txt
-swift build -c release --product promptgate
-swift build -c release --product promptgate-bench
+swift build -c release --static-swift-stdlib --product promptgate
+swift build -c release --static-swift-stdlib --product promptgate-bench
 work=$(mktemp -d)
 pids=()
 cleanup() {

@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product promptgate
-swift build -c release --product promptgate-bench
+swift build -c release --static-swift-stdlib --product promptgate
+swift build -c release --static-swift-stdlib --product promptgate-bench
 bench=.build/release/promptgate-bench
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== durable appends"

@@ -16,8 +16,11 @@ if [ ! -x .venv-eval/bin/python ]; then
 fi
 .venv-eval/bin/pip install -q -r Benchmarks/eval/requirements.txt
 build=${EVAL_BUILD:-release}
-swift build -c "$build" --product promptgate
-swift build -c "$build" --product promptgate-bench
+# Release builds link the Swift runtime and Foundation statically, as scripts/run.sh does (a shorter start).
+static=()
+[ "$build" = release ] && static=(--static-swift-stdlib)
+swift build -c "$build" "${static[@]}" --product promptgate
+swift build -c "$build" "${static[@]}" --product promptgate-bench
 bin=.build/$build/promptgate
 out=Benchmarks/out/eval
 mkdir -p "$out"
