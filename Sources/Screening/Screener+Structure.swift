@@ -113,39 +113,14 @@ extension Screener {
     /// (created, due, seen) spans a few years and reaches today; a column of lifetimes does not. Only the lines
     /// around the date are read, and only when a cell delimiter touches it.
     static func birthDateColumn(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
-        let before = start > 0 && bytes[start - 1] == 0x22 ? start - 1 : start
-        let after = end < bytes.count && bytes[end] == 0x22 ? end + 1 : end
-        let left: UInt8 = before > 0 ? bytes[before - 1] : 0
-        let right: UInt8 = after < bytes.count ? bytes[after] : 0
-        func isDelimiter(_ b: UInt8) -> Bool { b == 0x2C || b == 0x09 || b == 0x3B }
-        guard isDelimiter(left) || isDelimiter(right) else { return false }
-        let delimiter = isDelimiter(left) ? left : right
-        var lineStart = start
-        while lineStart > 0 && bytes[lineStart - 1] != 0x0A && start - lineStart < 4_096 { lineStart -= 1 }
-        guard lineStart == 0 || bytes[lineStart - 1] == 0x0A else { return false }
-        let here = cells(bytes, from: lineStart, delimiter)
-        guard here.cells.count >= 3, let column = here.cells.firstIndex(where: { $0.contains(start) }),
-            let year = birthYear(bytes, here.cells[column])
+        guard let cell = tableCell(bytes, start: start, end: end, whole: false),
+            let year = birthYear(bytes, cell.row.cells[cell.column])
         else { return false }
         var years = [year]
-        // Up: the lines before this one, nearest first; down: the lines after it.
-        var upper = lineStart
-        for _ in 0..<3 {
-            guard upper > 0 else { break }
-            var previous = upper - 1
-            while previous > 0 && bytes[previous - 1] != 0x0A && upper - previous < 4_096 { previous -= 1 }
-            let row = cells(bytes, from: previous, delimiter)
-            guard row.cells.count == here.cells.count, let y = birthYear(bytes, row.cells[column]) else { break }
+        forEachCellAround(bytes, cell) { neighbour in
+            guard let y = birthYear(bytes, neighbour) else { return false }
             years.append(y)
-            upper = previous
-        }
-        var next = here.end + 1
-        for _ in 0..<3 {
-            guard next < bytes.count else { break }
-            let row = cells(bytes, from: next, delimiter)
-            guard row.cells.count == here.cells.count, let y = birthYear(bytes, row.cells[column]) else { break }
-            years.append(y)
-            next = row.end + 1
+            return true
         }
         guard years.count >= 3, let first = years.min(), let last = years.max() else { return false }
         return last <= Validators.currentYear() - 2 && last - first >= 10
@@ -164,48 +139,78 @@ extension Screener {
     static func columnPasses(
         _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, _ check: (Substring) -> Bool
     ) -> Bool {
+        guard let cell = tableCell(bytes, start: start, end: end, whole: true) else { return false }
+        var agreeing = 0
+        forEachCellAround(bytes, cell) { neighbour in
+            let value = trimmed(bytes, neighbour)
+            guard value.count >= 6, value.count <= 24,
+                check(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[value]), as: UTF8.self)[...])
+            else { return false }
+            agreeing += 1
+            return true
+        }
+        return agreeing >= 2
+    }
+
+    /// Where a value sits in a table without a header: its row (at most 4 KB, split at the delimiter that touches
+    /// the value: `,`, tab or `;`, also across a double quote), the row's start and the value's column. nil when no
+    /// delimiter touches it, when the row has fewer than three cells, or (`whole`) when the value is not its whole
+    /// cell.
+    private static func tableCell(
+        _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, whole: Bool
+    ) -> TableCell? {
         let before = start > 0 && bytes[start - 1] == 0x22 ? start - 1 : start
         let after = end < bytes.count && bytes[end] == 0x22 ? end + 1 : end
         let left: UInt8 = before > 0 ? bytes[before - 1] : 0
         let right: UInt8 = after < bytes.count ? bytes[after] : 0
         func isDelimiter(_ b: UInt8) -> Bool { b == 0x2C || b == 0x09 || b == 0x3B }
-        guard isDelimiter(left) || isDelimiter(right),
-            before == 0 || isDelimiter(left) || bytes[before - 1] == 0x0A,
-            after == bytes.count || isDelimiter(right) || bytes[after] == 0x0A || bytes[after] == 0x0D
-        else { return false }
+        guard isDelimiter(left) || isDelimiter(right) else { return nil }
+        if whole {
+            guard before == 0 || isDelimiter(left) || bytes[before - 1] == 0x0A,
+                after == bytes.count || isDelimiter(right) || bytes[after] == 0x0A || bytes[after] == 0x0D
+            else { return nil }
+        }
         let delimiter = isDelimiter(left) ? left : right
         var lineStart = start
         while lineStart > 0 && bytes[lineStart - 1] != 0x0A && start - lineStart < 4_096 { lineStart -= 1 }
-        guard lineStart == 0 || bytes[lineStart - 1] == 0x0A else { return false }
-        let here = cells(bytes, from: lineStart, delimiter)
-        guard here.cells.count >= 3, let column = here.cells.firstIndex(where: { $0.contains(start) }) else {
-            return false
+        guard lineStart == 0 || bytes[lineStart - 1] == 0x0A else { return nil }
+        let row = cells(bytes, from: lineStart, delimiter)
+        guard row.cells.count >= 3, let column = row.cells.firstIndex(where: { $0.contains(start) }) else {
+            return nil
         }
-        func passes(_ cell: Range<Int>) -> Bool {
-            let value = trimmed(bytes, cell)
-            guard value.count >= 6, value.count <= 24 else { return false }
-            return check(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[value]), as: UTF8.self)[...])
-        }
-        var agreeing = 0
-        var upper = lineStart
+        return TableCell(delimiter: delimiter, lineStart: lineStart, row: row, column: column)
+    }
+
+    /// A value's place in a table without a header (``tableCell(_:start:end:whole:)``).
+    private struct TableCell {
+        let delimiter: UInt8
+        let lineStart: Int
+        let row: (cells: [Range<Int>], end: Int)
+        let column: Int
+    }
+
+    /// Calls `body` with the cell in the same column of the rows around `cell`'s: up to three lines above it
+    /// (nearest first), then up to three below; in each direction it stops at a row with another number of cells
+    /// or when `body` returns false.
+    private static func forEachCellAround(
+        _ bytes: UnsafeRawBufferPointer, _ cell: TableCell, _ body: (Range<Int>) -> Bool
+    ) {
+        var upper = cell.lineStart
         for _ in 0..<3 {
             guard upper > 0 else { break }
             var previous = upper - 1
             while previous > 0 && bytes[previous - 1] != 0x0A && upper - previous < 4_096 { previous -= 1 }
-            let row = cells(bytes, from: previous, delimiter)
-            guard row.cells.count == here.cells.count, passes(row.cells[column]) else { break }
-            agreeing += 1
+            let row = cells(bytes, from: previous, cell.delimiter)
+            guard row.cells.count == cell.row.cells.count, body(row.cells[cell.column]) else { break }
             upper = previous
         }
-        var next = here.end + 1
+        var next = cell.row.end + 1
         for _ in 0..<3 {
             guard next < bytes.count else { break }
-            let row = cells(bytes, from: next, delimiter)
-            guard row.cells.count == here.cells.count, passes(row.cells[column]) else { break }
-            agreeing += 1
+            let row = cells(bytes, from: next, cell.delimiter)
+            guard row.cells.count == cell.row.cells.count, body(row.cells[cell.column]) else { break }
             next = row.end + 1
         }
-        return agreeing >= 2
     }
 
     /// The cells of the line starting at `from` (at most 4 KB), split at `delimiter` outside double quotes, and
