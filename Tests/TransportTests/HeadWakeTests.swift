@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Transport
@@ -20,23 +21,11 @@ private final class OneSendServer: @unchecked Sendable {
     init(answer: String, delay: Duration = .zero) throws {
         self.answer = Array(answer.utf8)
         self.delay = useconds_t(delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-                bind(fd, pointer, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else {
-            close(fd)
+        guard let (descriptor, port) = listenOnLoopback() else {
             throw TransportError.invalidRequest("test server: bind failed")
         }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        listener = descriptor
+        self.port = port
         Thread { [self] in serve() }.start()
     }
 
