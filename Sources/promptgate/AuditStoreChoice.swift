@@ -27,16 +27,11 @@ enum AuditStoreChoice {
         guard PostgresLogURL.looksLikeURL(value.text) else {
             throw value.error("log", "expected file or a postgres:// URL, not \(value.text.debugDescription)")
         }
-        var url: PostgresLogURL
         do {
-            url = try PostgresLogURL(value.text)
+            return try PostgresLogURL(value.text, passwordIfNone: settings.secrets["PROMPTGATE_LOG_PASSWORD"]?.value)
         } catch {
             throw value.error("log", error.description)
         }
-        if url.password == nil, let secret = settings.secrets["PROMPTGATE_LOG_PASSWORD"] {
-            url.password = PostgresLogURL.Password(secret.value)
-        }
-        return url
     }
 
     /// What the startup message calls the log: the segment file, or the database without its password.
@@ -45,5 +40,14 @@ enum AuditStoreChoice {
             return folder + "/audit.log"
         }
         return (try? PostgresLogURL(text).description) ?? "PostgreSQL"
+    }
+}
+
+extension PostgresLogURL {
+    /// `text` as a PostgreSQL log's URL, with `password` (`$PROMPTGATE_LOG_PASSWORD`) when the URL has none: how the
+    /// proxy and every command read one, so that the password can stay off command lines and configuration files.
+    init(_ text: String, passwordIfNone password: String?) throws(ParseError) {
+        self = try PostgresLogURL(text)
+        if self.password == nil, let password, !password.isEmpty { self.password = Password(password) }
     }
 }

@@ -112,11 +112,7 @@ struct KeysLogOption: ParsableArguments {
             return nil
         }
         do {
-            var url = try PostgresLogURL(text)
-            if url.password == nil, let secret = environment["PROMPTGATE_LOG_PASSWORD"], !secret.isEmpty {
-                url.password = PostgresLogURL.Password(secret)
-            }
-            return url
+            return try PostgresLogURL(text, passwordIfNone: environment["PROMPTGATE_LOG_PASSWORD"])
         } catch {
             throw ValidationError("--log: \(error.description)")
         }

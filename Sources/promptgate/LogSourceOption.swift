@@ -19,17 +19,12 @@ extension LogLocation {
         guard log.count <= 1 else {
             throw AuditLogError.io(path: "--log", reason: "a PostgreSQL log is read alone: give --log once")
         }
-        var url: PostgresLogURL
+        let url: PostgresLogURL
         do {
-            url = try PostgresLogURL(text)
+            url = try PostgresLogURL(
+                text, passwordIfNone: ProcessInfo.processInfo.environment["PROMPTGATE_LOG_PASSWORD"])
         } catch {
             throw AuditLogError.io(path: "--log", reason: error.description)
-        }
-        // As the proxy does: a URL without a password takes it from the environment, so it stays off command lines.
-        if url.password == nil, let secret = ProcessInfo.processInfo.environment["PROMPTGATE_LOG_PASSWORD"],
-            !secret.isEmpty
-        {
-            url.password = PostgresLogURL.Password(secret)
         }
         return try PostgresLogSource(url: url)
     }

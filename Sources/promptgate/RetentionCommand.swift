@@ -170,11 +170,7 @@ struct RetentionOptions: ParsableArguments {
             let settings = try settings()
             guard let text = log ?? settings.string("log"), PostgresLogURL.looksLikeURL(text) else { return nil }
             do {
-                var url = try PostgresLogURL(text)
-                if url.password == nil, let secret = settings.secrets["PROMPTGATE_LOG_PASSWORD"] {
-                    url.password = PostgresLogURL.Password(secret.value)
-                }
-                return url
+                return try PostgresLogURL(text, passwordIfNone: settings.secrets["PROMPTGATE_LOG_PASSWORD"]?.value)
             } catch {
                 throw AuditLogError.io(path: "--log", reason: error.description)
             }
