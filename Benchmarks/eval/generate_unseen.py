@@ -478,6 +478,23 @@ PRESIDIO_TYPES = {"PERSON": "PERSON", "STREET_ADDRESS": "STREET_ADDRESS", "CREDI
                   "US_SSN": "US_SSN", "IP_ADDRESS": "IP_ADDRESS", "US_DRIVER_LICENSE": "US_DRIVER_LICENSE"}
 
 
+def merged_address_pieces(data, entities):
+    """One street address as one entity. The templates label an address's pieces one by one ("{{building_number}}
+    {{street_name}} {{secondary_address}}" gives "8511", "Bem rkp. 97." and "Suite 251" as three STREET_ADDRESS
+    spans), so an engine that finds the whole line "8511 Bem rkp. 97." was scored one hit and a miss per other
+    piece. Pieces with only white space between them are one address; a city or country between them (a span of
+    another type) still keeps them apart."""
+    pieces = sorted((e for e in entities if e["type"] == "STREET_ADDRESS"), key=lambda e: e["start"])
+    addresses = []
+    for e in pieces:
+        last = addresses[-1] if addresses else None
+        if last and last["end"] <= e["start"] and not data[last["end"]:e["start"]].strip():
+            last["end"] = e["end"]
+        else:
+            addresses.append(dict(e))
+    return [e for e in entities if e["type"] != "STREET_ADDRESS"] + addresses
+
+
 def presidio_templates(seed, count):
     """Sentences from presidio-evaluator's own templates (en_US), or none when it is not installed."""
     try:
@@ -489,6 +506,10 @@ def presidio_templates(seed, count):
         warnings.simplefilter("ignore")
         with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
             from presidio_evaluator.data_generator import PresidioSentenceFaker
+            # Its record providers draw from the random module and Faker's shared generator too, not only from
+            # random_seed: without these the same seed gave other sentences on every run.
+            random.seed(seed)
+            Faker.seed(seed)
             faker = PresidioSentenceFaker("en_US", lower_case_ratio=0.0, random_seed=seed)
             samples = faker.generate_new_fake_sentences(num_samples=count)
     except ImportError:
@@ -510,6 +531,7 @@ def presidio_templates(seed, count):
                 doc["entities"].append({"type": label, "start": start, "end": end})
             else:
                 doc["ignore"].append({"start": start, "end": end})
+        doc["entities"] = merged_address_pieces(text.encode("utf-8"), doc["entities"])
         docs.append(doc)
     return docs
 
