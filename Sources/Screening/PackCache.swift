@@ -2,11 +2,12 @@ import Crypto
 import Foundation
 
 /// Packs already read, kept on disk between runs (beside the compiled databases, see ``DatabaseCache``): reading the
-/// default packs' YAML costs tens of milliseconds at every start, decoding them from here a few.
+/// default packs' YAML costs tens of milliseconds at every start, reading them from here (``PackEncoding``, mapped,
+/// no parsing) well under one.
 ///
 /// A pack is stored under the SHA-256 of its bytes, its origin and the running executable's identity (device, inode,
-/// size and modification time): the reader's code is part of the executable, so a rebuilt binary reads every pack
-/// afresh, and an edited pack is a new key. Only packs that read without error are stored; a file that does not
+/// size and modification time) and the stored form's version: the reader's code is part of the executable, so a
+/// rebuilt binary reads every pack afresh, and an edited pack is a new key. Only packs that read without error are stored; a file that does not
 /// decode is read from YAML again.
 enum PackCache {
     /// The running executable, as a key part; nil where it cannot be known (then nothing is cached).
@@ -24,14 +25,14 @@ enum PackCache {
     private static func path(digest: String, origin: String) -> String? {
         guard let folder = DatabaseCache.current, let executable else { return nil }
         var hasher = SHA256()
-        hasher.update(data: Array("pack-1\u{0}\(executable)\u{0}\(origin)\u{0}\(digest)".utf8))
+        hasher.update(data: Array("pack-2.\(PackEncoding.version)\u{0}\(executable)\u{0}\(origin)\u{0}\(digest)".utf8))
         return folder + "/" + hexString(hasher.finalize()) + ".pack"
     }
 
     /// The pack read before from bytes with this digest at `origin`, if one is stored and decodes.
     static func load(digest: String, origin: String) -> GuidelinePack? {
         guard let path = path(digest: digest, origin: origin), let file = MappedFile(path: path),
-            let pack = try? JSONDecoder().decode(GuidelinePack.self, from: Data(file.bytes)),
+            let pack = PackEncoding.decode(file.bytes),
             pack.contentHash == digest, pack.origin == origin
         else { return nil }
         DatabaseCache.markUsed(file)
@@ -40,9 +41,7 @@ enum PackCache {
 
     /// Stores a pack read from YAML (written to a temporary file, then renamed; failures are ignored).
     static func store(_ pack: GuidelinePack, digest: String) {
-        guard let folder = DatabaseCache.current, let path = path(digest: digest, origin: pack.origin),
-            let data = try? JSONEncoder().encode(pack)
-        else { return }
-        DatabaseCache.write(data, to: path, in: folder)
+        guard let folder = DatabaseCache.current, let path = path(digest: digest, origin: pack.origin) else { return }
+        DatabaseCache.write(Data(PackEncoding.encode(pack)), to: path, in: folder)
     }
 }
