@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A long name list kept as its file's bytes and searched by halving, so loading it costs one pass over the text
 /// and no set of strings: the given-name and surname lists hold over 120,000 entries, and every `promptgate`
@@ -8,21 +9,56 @@ import Foundation
 /// come in ascending folded order (as `scripts/build-gazetteers.py` writes them) are searched in place; any other
 /// entry (accented, or out of order, as in the hand-kept lists) goes into a small set.
 public struct NameList: Sendable, Sequence {
+    /// The searchable form, built from the files' texts at the first search (or count, or walk) of the list: a
+    /// command whose text has nothing that may be a name (`promptgate check hello`) never indexes the surnames.
+    private let holder: Holder
+
     /// Each text's bytes and the byte ranges of its sorted entries, as (start, end) pairs in one array: a probe
     /// of the search reads one pair, and no line end is looked for.
-    private let texts: [(bytes: [UInt8], bounds: [Int32])]
+    private var texts: [(bytes: [UInt8], bounds: [Int32])] { holder.index.texts }
     /// Folded entries that cannot be searched in place.
-    private let others: Set<String>
+    private var others: Set<String> { holder.index.others }
 
     /// A list of these entries (any order, any script).
     public init(_ entries: [String]) {
-        texts = []
-        others = Set(entries.map { Gazetteers.fold($0[...]) })
+        holder = Holder(files: [], index: Index(texts: [], others: Set(entries.map { Gazetteers.fold($0[...]) })))
     }
 
     /// The entries of gazetteer files: one per line, `#` starts a comment line, blank lines and surrounding
-    /// spaces ignored.
+    /// spaces ignored. The texts are indexed when the list is first used.
     public init(files: [String]) {
+        holder = Holder(files: files, index: nil)
+    }
+
+    /// The form searched, built once: two threads that use a list first at the same time may each build it, and
+    /// both then use the one stored first.
+    private final class Holder: Sendable {
+        private let files: [String]
+        private let reference = AtomicLazyReference<Index>()
+
+        init(files: [String], index: Index?) {
+            self.files = files
+            if let index { _ = reference.storeIfNil(index) }
+        }
+
+        var index: Index {
+            if let index = reference.load() { return index }
+            return reference.storeIfNil(Index(files: files))
+        }
+    }
+}
+
+/// A name list's texts indexed: see ``NameList``.
+private final class Index: Sendable {
+    let texts: [(bytes: [UInt8], bounds: [Int32])]
+    let others: Set<String>
+
+    init(texts: [(bytes: [UInt8], bounds: [Int32])], others: Set<String>) {
+        self.texts = texts
+        self.others = others
+    }
+
+    convenience init(files: [String]) {
         var texts: [(bytes: [UInt8], bounds: [Int32])] = []
         var others: Set<String> = []
         for file in files {
@@ -56,7 +92,7 @@ public struct NameList: Sendable, Sequence {
                         ascii = raw[index] < 0x80
                         index += 1
                     }
-                    if ascii && (previous.map { Self.compare(raw, $0, raw, entry) < 0 } ?? true) {
+                    if ascii && (previous.map { NameList.compare(raw, $0, raw, entry) < 0 } ?? true) {
                         bounds.append(Int32(start))
                         bounds.append(Int32(end))
                         previous = entry
@@ -68,9 +104,11 @@ public struct NameList: Sendable, Sequence {
             }
             texts.append((bytes, bounds))
         }
-        self.texts = texts
-        self.others = others
+        self.init(texts: texts, others: others)
     }
+}
+
+extension NameList {
 
     /// Whether the list holds `folded` (a word already folded with `Gazetteers.fold(_:)`).
     public func contains(_ folded: String) -> Bool {
@@ -151,12 +189,12 @@ public struct NameList: Sendable, Sequence {
     private static func upper(_ byte: UInt8) -> UInt8 { byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte }
 
     /// Orders two ASCII byte ranges by their upper-case bytes (the folded order for ASCII).
-    private static func compare(_ a: [UInt8], _ ra: Range<Int>, _ b: [UInt8], _ rb: Range<Int>) -> Int {
+    fileprivate static func compare(_ a: [UInt8], _ ra: Range<Int>, _ b: [UInt8], _ rb: Range<Int>) -> Int {
         a.withUnsafeBytes { a in b.withUnsafeBytes { b in compare(a, ra, b, rb) } }
     }
 
     @inline(__always)
-    private static func compare(
+    fileprivate static func compare(
         _ a: UnsafeRawBufferPointer, _ ra: Range<Int>, _ b: UnsafeRawBufferPointer, _ rb: Range<Int>
     ) -> Int {
         var i = ra.lowerBound
