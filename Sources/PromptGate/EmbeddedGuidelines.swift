@@ -4083,6 +4083,8 @@ rules:
       - '\b[6-9]\d{2}[ .-]?\d{2,3}[ .-]?\d{2,3}(?:[ .-]?\d{2})?\b'
       # Without a trunk prefix but written in groups: Polish "531 660 379", "22 293 55 08".
       - '\b[2-9]\d{1,2}[ .-]\d{2,4}[ .-]\d{2,4}(?:[ .-]\d{2,4})?\b'
+      # Italian mobiles, which have no trunk prefix, written without groups: "3471234567".
+      - '\b3\d{8,10}\b'
     # libphonenumber checks each candidate against the numbering plans of the European regions (GB, IE, NL, BE, LU,
     # DE, AT, CH, FR, ES, PT, IT, DK, SE, NO, FI, PL): a length none of them has is not a phone number.
     validator: phone-national
@@ -4114,6 +4116,7 @@ rules:
         - "name,phone\nAnna Smith,020 7946 0958"
         - "Handy: 079 123 45 67"
         - "telefon: 531 660 379"
+        - "telefono: 3471234567"
       no_match:
         - "telefoon: 0000 123 456"
         - "version 0.12.4"
@@ -5059,6 +5062,51 @@ rules:
         - "score +3 points"
         - "call +999 1234 5678"
         - "case 0099 123 4567"
+
+  - id: phone-labelled
+    title: Phone number (named by its label)
+    category: personal-data
+    entity: PHONE_NUMBER
+    # A number in a phone's shape under a header or key that names it ("phone", "Telefon", "tel:") is the number
+    # the resident gave, even when libphonenumber does not list its range as issued (a mistyped digit, a new range,
+    # a made-up test value): a possible length for one of the regions the packs cover is enough. Without such a
+    # word the other phone rules ask for an issued range, since order and ticket numbers have a phone's length too.
+    patterns:
+      - '(?:\b1[ .-]?)?\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]?\d{2,5}){0,3}(?: ?(?:x|ext\.?) ?\d{1,5})?\b'
+      - '\b\d{2,5}[ .-]\d{2,5}(?:[ .-]\d{2,5}){0,3}(?: ?(?:x|ext\.?) ?\d{1,5})?\b'
+      - '\b\d{9,12}\b'
+    validator: phone-possible
+    context:
+      words: [phone, "phone number", "phone no", telephone, tel, "tel.", mobile, "mobile number", cell, cellphone,
+        fax, landline, "téléphone", telefoon, telefoonnummer, mobiel, telefon, telefonnummer, handy,
+        mobil, "teléfono", telefono, "móvil", movil, cellulare, telefone, celular, "komórka", "numer telefonu", gsm]
+      negative: [order, "order no", invoice, ticket, tracking, ref, reference, case, account, acct, serial, sku,
+        ordernummer, bestelling, bestellnummer, bestellung, vorgang, zaaknummer, referentie, referenz, commande,
+        dossier, "référence", pedido, expediente, referencia, ordine, pratica, riferimento, "zamówienie",
+        zamowienie, sprawa, protocolo, "referência", artikel, article, version, versie, versione, wersja, versao,
+        "versão", build, ip, "ip address", "port", "pin", "zip", postcode, "postal code"]
+      window: 24
+    action: redact
+    priority: 30
+    message: >
+      Phone numbers are personal data. PromptGate replaced each one with a placeholder before sending and put it
+      back in the answer.
+    source: *canada-guide
+    examples:
+      match:
+        - "phone: (757) 106-9104"
+        - "Telefon: (08483) 958546"
+        - "name,phone\nAnna Smith,139.374.1899"
+        - "Telefone: 14 9549-4052"
+      no_match:
+        - "phone order 123-4567-890"
+        - "phone: 2024-06-15"
+        - "tel. updated 15.06.2024"
+        - "phone 10.127.253.162"
+        - "call (757) 106-9104"
+        - "version 1.22.333.4444 of the phone app"
+        - "phone: 0000 123 456"
+        - "phone bill: 1234567.89"
 """#),
     ]
 }

@@ -133,6 +133,101 @@ extension Screener {
         "se-personnummer", "br-cpf",
     ]
 
+    /// What stands in for a rule's required context word when the value at `start..<end` is a whole cell of a table
+    /// without a header (nil when nothing does):
+    /// - a column of values that pass the rule's check digit (``columnValidators``);
+    /// - for a national phone number: a column of numbers written with a trunk `0` (`(0121) 496 0270`,
+    ///   `02 30 63 58 37`, `+33 …` too); the value itself must still be a number in use, which the rule checks next;
+    /// - for a US passport or driver's licence, which carry no check digit: a column of their shapes only, in a row
+    ///   that also holds a capitalised word (a name). Passports are a letter and eight digits (books since 2021) or
+    ///   nine digits, and at least one cell of the column is the letter form; licences are the states' forms (a
+    ///   letter and seven digits, nine digits, Florida's and Illinois' dashed forms) with at least one letter or
+    ///   dashed form and no passport letter form. A column of nine-digit numbers alone says neither.
+    static func columnWord(
+        entity: String, validator: String?, _ check: Validators.Check?, _ bytes: UnsafeRawBufferPointer,
+        start: Int, end: Int
+    ) -> String? {
+        if let validator, let check, columnValidators.contains(validator) {
+            return columnPasses(bytes, start: start, end: end, check) ? "a column of values that pass the check" : nil
+        }
+        if validator == "phone-national" {
+            return columnPasses(bytes, start: start, end: end, isTrunkNumber) ? "a column of phone numbers" : nil
+        }
+        guard entity == "US_PASSPORT" || entity == "US_DRIVER_LICENSE",
+            let cell = tableCell(bytes, start: start, end: end, whole: true)
+        else { return nil }
+        let passport = entity == "US_PASSPORT"
+        var shapes = [IdentifierShape(bytes, trimmed(bytes, cell.row.cells[cell.column]))]
+        forEachCellAround(bytes, cell) { neighbour in
+            let shape = IdentifierShape(bytes, trimmed(bytes, neighbour))
+            guard passport ? shape.isPassport : shape.isLicence else { return false }
+            shapes.append(shape)
+            return true
+        }
+        guard shapes.count >= 3, shapes.allSatisfy({ passport ? $0.isPassport : $0.isLicence }),
+            passport ? shapes.contains(.letterEight) : shapes.contains(where: \.isLicenceOnly),
+            cell.row.cells.indices.contains(where: { $0 != cell.column && isWord(bytes, cell.row.cells[$0]) })
+        else { return nil }
+        return passport ? "a column of passport numbers" : "a column of driver's licence numbers"
+    }
+
+    /// A national phone number's shape: a trunk `0` (after an optional bracket) then a non-zero digit, 9 to 12
+    /// digits in all; or a `+` and a country code.
+    static let isTrunkNumber: Validators.Check = { text in
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first(where: { $0 != 0x28 }) else { return false }
+        if first == 0x2B { return true }
+        let digits = Validators.digits(of: text)
+        return first == 0x30 && (9...12).contains(digits.count) && digits[1] != 0
+    }
+
+    /// The shapes of US passport and driver's licence numbers a cell can have.
+    enum IdentifierShape: Equatable {
+        case letterEight, letterSeven, nineDigits, dashed, other
+
+        init(_ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>) {
+            let value = Array(bytes[cell])
+            func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+            let upperFirst = value.first.map { $0 >= 0x41 && $0 <= 0x5A } ?? false
+            let tail = upperFirst ? value.dropFirst() : value[...]
+            if tail.allSatisfy(isDigit) {
+                switch (upperFirst, tail.count) {
+                case (true, 8): self = .letterEight
+                case (true, 7): self = .letterSeven
+                case (false, 9): self = .nineDigits
+                default: self = .other
+                }
+                return
+            }
+            // Florida `A123-456-78-901-2` and Illinois `A123-4567-8901`: a letter, then digit groups of these sizes.
+            let groups = tail.split(separator: 0x2D, omittingEmptySubsequences: false).map(\.count)
+            let digitsOnly = tail.allSatisfy { isDigit($0) || $0 == 0x2D }
+            self = upperFirst && digitsOnly && (groups == [3, 3, 2, 3, 1] || groups == [3, 4, 4]) ? .dashed : .other
+        }
+
+        var isPassport: Bool { self == .letterEight || self == .nineDigits }
+        var isLicence: Bool { self == .letterSeven || self == .nineDigits || self == .dashed }
+        var isLicenceOnly: Bool { self == .letterSeven || self == .dashed }
+    }
+
+    /// Whether a cell is one or two capitalised words of letters (a name, a town): the row holds something other
+    /// than numbers.
+    private static func isWord(_ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>) -> Bool {
+        let value = trimmed(bytes, cell)
+        guard value.count >= 2, value.count <= 40, bytes[value.lowerBound] >= 0x41 && bytes[value.lowerBound] <= 0x5A
+        else { return false }
+        var spaces = 0
+        for i in value {
+            let b = bytes[i]
+            if b == 0x20 {
+                spaces += 1
+            } else if !TableContext.isLetter(b) && b != 0x2D && b != 0x27 {
+                return false
+            }
+        }
+        return spaces <= 1
+    }
+
     /// Whether the value at `start..<end` is a whole cell of a table without a header whose column holds values
     /// that pass `check`: the cell above and below it, in rows of as many cells within three lines, pass it too, at
     /// least two of them. Only the lines around the value are read, and only when a cell delimiter touches it.

@@ -304,9 +304,10 @@ public final class Screener: Sendable {
                 let word = contextWord(context)
                     ?? (clipsAtDigits[ruleIndex] && place == nil
                         && Self.birthDateColumn(bytes, start: start, end: end) ? "a column of dates of birth" : nil)
-                    ?? (place == nil && Self.columnValidators.contains(rules[ruleIndex].validator ?? "")
-                        && validators[ruleIndex].map { Self.columnPasses(bytes, start: start, end: end, $0) } == true
-                        ? "a column of values that pass the check" : nil)
+                    ?? (place == nil
+                        ? Self.columnWord(
+                            entity: rules[ruleIndex].entity, validator: rules[ruleIndex].validator,
+                            validators[ruleIndex], bytes, start: start, end: end) : nil)
             else { return .rejected }
             requiredWord = word
         }

@@ -286,15 +286,19 @@ struct TableContext {
         return labels >= 2 ? (delimiter, cells) : nil
     }
 
+    /// Whether a cell reads as a column label: a letter first, label bytes only, at most three spaces, and at most
+    /// four digits (`address2`, `sha256`, `2024 total`; a data row's `W59819768` or `AB123456C` is a value).
     private static func isLabel(_ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>) -> Bool {
         guard cell.count <= maxLabel, isLetter(bytes[cell.lowerBound]) else { return false }
         var spaces = 0
+        var digits = 0
         for i in cell {
             let b = bytes[i]
             guard isLabelByte(b) else { return false }
             if b == 0x20 { spaces += 1 }
+            if b >= 0x30 && b <= 0x39 { digits += 1 }
         }
-        return spaces < 4
+        return spaces < 4 && digits <= 4
     }
 
     /// Whether the line after the line break at `lineEnd` holds `byte`.
