@@ -4,6 +4,7 @@
 #define PROMPTGATE_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <sys/prctl.h>
 
 typedef size_t (*pg_curl_data_cb)(char *ptr, size_t size, size_t nmemb, void *userdata);
 typedef int (*pg_curl_xferinfo_cb)(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -37,5 +38,8 @@ static const long PG_CURLPIPE_MULTIPLEX = CURLPIPE_MULTIPLEX;
 
 /// The result of a finished transfer, read from the union inside CURLMsg.
 static inline CURLcode pg_msg_result(const CURLMsg *m) { return m->data.result; }
+
+// Names the calling thread as the kernel sees it (`top -H`, `gdb`, /proc/self/task/*/comm); `prctl` is variadic too.
+static inline int pg_name_this_thread(const char *name) { return prctl(PR_SET_NAME, name, 0, 0, 0); }
 
 #endif

@@ -120,7 +120,8 @@ public final class Gate: Sendable {
             signingKeys: keys, startNewLog: configuration.startNewLog != nil)
         let store = try await (openTrail ?? AuditLogStore.open)(request)
         // From here a failure closes the log again: a PostgreSQL log's signer lease and connections are let go
-        // (another proxy takes the lease), a file log's lock released.
+        // (another proxy takes the lease), a file log's lock released; the gate's HTTP client thread is stopped.
+        var started: Gate?
         do {
             let found = store.startup
             fixed += found.permissionsFixed
@@ -131,6 +132,7 @@ public final class Gate: Sendable {
                     WitnessSubmitter(
                         policy: $0, dataDirectory: directory, transport: configuration.transport, logger: logger)
                 })
+            started = gate
             let recovery = found.recovery
             if let recovery {
                 var entry = AuditEntry(event: .logRecovered)
@@ -184,6 +186,8 @@ public final class Gate: Sendable {
                     unsignedAtStart: found.unsignedAtStart, permissionsFixed: fixed, restart: found.restart)
             )
         } catch {
+            started?.client.shutdown()
+            await started?.feed?.finish()
             try? await store.close()
             throw error
         }

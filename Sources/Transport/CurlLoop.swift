@@ -25,9 +25,7 @@ final class CurlLoop: @unchecked Sendable {
         self.multi = multi
         _ = pg_multi_setopt_long(multi, CURLMOPT_PIPELINING, PG_CURLPIPE_MULTIPLEX)
         _ = pg_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
-        let thread = Thread { [self] in run() }
-        thread.name = "promptgate-curl"
-        thread.start()
+        Thread { [self] in run() }.start()
     }
 
     func submit(_ transfer: Transfer) throws {
@@ -60,6 +58,8 @@ final class CurlLoop: @unchecked Sendable {
     }
 
     private func run() {
+        // Foundation's `Thread.name` does not reach the kernel on Linux; `top -H`, `gdb` and tests read this one.
+        _ = pg_name_this_thread("promptgate-curl")
         var running: Int32 = 0
         while true {
             let (batch, stopping) = commands.withLock { c in
