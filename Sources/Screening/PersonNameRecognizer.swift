@@ -45,6 +45,22 @@ struct PersonNameRecognizer: Sendable {
         "HALL", "PARK", "LANE", "GREEN", "HOUSE", "CHURCH", "BRIDGE", "HILL", "BANK", "BEACH", "LAKE", "COURT",
         "TOWER", "VALLEY", "GARDEN", "GARDENS", "MARKET",
     ]
+    /// Words that name a street, square or estate before a person's name in addresses ("Rua Ana Costa", "Residencial
+    /// Emanuelly Borges", "Via Giuseppe Verdi", "plac Jana III Sobieskiego"): a name right after one of them, or
+    /// after one of them and particles ("Pátio de da Costa"), is part of a place name. Folded (no accents).
+    static let placeWords: Set<String> = [
+        // Portuguese (Brazil)
+        "RUA", "AVENIDA", "PRACA", "PRAIA", "VIADUTO", "FAVELA", "MORRO", "RECANTO", "ESPLANADA", "RAMPA", "VALE",
+        "LAGO", "TRAVESSA", "RODOVIA", "ALAMEDA", "ESTRADA", "LADEIRA", "LARGO", "VILA", "VIELA", "QUADRA", "SETOR",
+        "LAGOA", "CONJUNTO", "FEIRA", "LOTEAMENTO", "PASSARELA", "VEREDA", "TRECHO", "NUCLEO", "PARQUE", "CHACARA",
+        "COLONIA", "CONDOMINIO", "SITIO", "FAZENDA", "JARDIM", "RESIDENCIAL", "DISTRITO", "TREVO", "AEROPORTO",
+        "ESTACAO", "PATIO", "AREA", "RODOANEL", "ACESSO",
+        // Spanish, Italian, French, Polish
+        "CALLE", "PASEO", "PLAZA", "CAMINO", "RONDA", "RAMBLA", "TRAVESIA", "CANADA", "GLORIETA", "CARRETERA",
+        "URBANIZACION", "PASAJE", "CALLEJON", "VIA", "VIALE", "PIAZZA", "PIAZZALE", "CORSO", "VICOLO", "BORGO",
+        "CONTRADA", "STRADA", "ROTONDA", "RUE", "AVENUE", "BOULEVARD", "ALLEE", "CHEMIN", "IMPASSE", "QUAI",
+        "PASSAGE", "PLACE", "ULICA", "UL", "ALEJA", "AL", "PLAC", "PL", "OSIEDLE", "OS",
+    ]
     /// Dutch and German particles: a capitalised word, one of these, and a capitalised word form a name
     /// ("Casper van Clootwijck", "Anna von Berg") whether or not the gazetteers know it.
     static let surnameParticles: Set<String> = ["van", "von", "ten", "ter", "zu", "vom"]
@@ -89,7 +105,51 @@ struct PersonNameRecognizer: Sendable {
             }
             found += names(in: run)
         }
-        return found
+        return found.filter { !Self.partOfPlace(bytes, $0) }
+    }
+
+    /// Whether a name found is part of an address rather than a person: it comes right after a street word
+    /// (``placeWords``, with particles between), or it is a Brazilian town before its state (`… 88585-122 Lima de
+    /// Fernandes / RS`) or a neighbourhood's numbered section (`Antonio Ribeiro De Abreu 1ª Seção`).
+    static func partOfPlace(_ bytes: UnsafeRawBufferPointer, _ span: Span) -> Bool {
+        // The whole text, not only the window: the words around a name may lie outside it.
+        let start = 0
+        let end = bytes.count
+        // Backwards over spaces, particles and at most one street word.
+        var index = span.start
+        for _ in 0..<3 {
+            var wordEnd = index
+            while wordEnd > start && bytes[wordEnd - 1] == 0x20 { wordEnd -= 1 }
+            guard wordEnd < index else { break }
+            var wordStart = wordEnd
+            while wordStart > start && isTokenByte(bytes[wordStart - 1]) && bytes[wordStart - 1] != 0x2D {
+                wordStart -= 1
+            }
+            guard wordStart < wordEnd else { break }
+            var word = Substring(String(decoding: bytes[wordStart..<wordEnd], as: UTF8.self))
+            if word.hasSuffix(".") { word = word.dropLast() }
+            if particles.contains(String(word)) {
+                index = wordStart
+                continue
+            }
+            if placeWords.contains(Gazetteers.fold(word)) { return true }
+            break
+        }
+        // Forwards: " / UF" (two capital letters) or " 1ª".
+        var next = span.end
+        while next < end && bytes[next] == 0x20 { next += 1 }
+        if next + 1 < end, bytes[next] == 0x2F {
+            next += 1
+            while next < end && bytes[next] == 0x20 { next += 1 }
+            let isUpper = { (b: UInt8) in b >= 0x41 && b <= 0x5A }
+            return next + 2 <= end && isUpper(bytes[next]) && isUpper(bytes[next + 1])
+                && (next + 2 == end || !isTokenByte(bytes[next + 2]))
+        }
+        var digits = next
+        while digits < end && bytes[digits] >= 0x30 && bytes[digits] <= 0x39 { digits += 1 }
+        // "ª" is C2 AA, "º" C2 BA.
+        return digits > next && digits + 1 < end && bytes[digits] == 0xC2
+            && (bytes[digits + 1] == 0xAA || bytes[digits + 1] == 0xBA)
     }
 
     /// A name that is a whole field's value after a label that says it holds one (`Last name: Dulewicz`,

@@ -45,6 +45,40 @@ struct NamesAndAddressesTests {
     }
 
     @Test(
+        "given names from INSEE's and IBGE's counts start names the US lists lack",
+        arguments: [
+            ("Anastasie Leroux a rappelé hier", ["Anastasie Leroux"]),
+            ("Ghislaine Moreau est arrivée", ["Ghislaine Moreau"]),
+            ("Heloísa Andrade ligou ontem", ["Heloísa Andrade"]),
+            ("Andrade,Heloísa,430.312.644-60\n", ["Andrade", "Heloísa"]),
+            ("lookup cpf=908.387.991-75 for Machado, Benjamim\n", ["Machado", "Benjamim"]),
+        ])
+    func givenNamesFromFranceAndBrazil(text: String, expected: [String]) {
+        let found = Self.names(text)
+        #expect(found.windows == expected)
+        #expect(found.whole == found.windows)
+    }
+
+    @Test(
+        "a name in a street, estate or town name is part of the address, not a person",
+        arguments: [
+            "Residencial Emanuelly Borges, Horto Florestal, 5",
+            "Pátio de da Costa, 33",
+            "Área Cauê da Rocha, 39, Virgínia",
+            "Colônia Marcos Vinicius Ribeiro, 12",
+            "88585-122 Cassiano de Fogaça / RS",
+            "56752584 da Rosa / RR\t436.085.002-60",
+            "plac Jana III Sobieskiego 980",
+            "Via Giuseppe Verdi 12, Milano",
+            "the corner of Dunajska 56 and Sigrid Loop",
+        ])
+    func namesInPlaces(text: String) {
+        let found = Self.names(text)
+        #expect(found.windows.isEmpty, "found \(found.windows)")
+        #expect(found.whole.isEmpty, "found \(found.whole)")
+    }
+
+    @Test(
         "names alone in table cells and form fields, with no title or greeting",
         arguments: [
             ("Surname,First name,created_at\nCook,Ariana,08/06/2026\n", ["Cook", "Ariana"]),
