@@ -482,13 +482,14 @@ def merged_address_pieces(data, entities):
     """One street address as one entity. The templates label an address's pieces one by one ("{{building_number}}
     {{street_name}} {{secondary_address}}" gives "8511", "Bem rkp. 97." and "Suite 251" as three STREET_ADDRESS
     spans), so an engine that finds the whole line "8511 Bem rkp. 97." was scored one hit and a miss per other
-    piece. Pieces with only white space between them are one address; a city or country between them (a span of
-    another type) still keeps them apart."""
+    piece. Pieces with only white space between them are one address, and so are pieces on lines of their own: the
+    templates write their line breaks escaped, as the two characters backslash and n ("4424 Västerviksgatan 2\\n
+    Suite 619"). A city or country between them (a span of another type), or any other text, keeps them apart."""
     pieces = sorted((e for e in entities if e["type"] == "STREET_ADDRESS"), key=lambda e: e["start"])
     addresses = []
     for e in pieces:
         last = addresses[-1] if addresses else None
-        if last and last["end"] <= e["start"] and not data[last["end"]:e["start"]].strip():
+        if last and last["end"] <= e["start"] and not data[last["end"]:e["start"]].replace(b"\\n", b" ").strip():
             last["end"] = e["end"]
         else:
             addresses.append(dict(e))
