@@ -13,12 +13,6 @@ public struct NameList: Sendable, Sequence {
     /// command whose text has nothing that may be a name (`promptgate check hello`) never indexes the surnames.
     private let holder: Holder
 
-    /// Each text's bytes and the byte ranges of its sorted entries, as (start, end) pairs in one array: a probe
-    /// of the search reads one pair, and no line end is looked for.
-    private var texts: [(bytes: [UInt8], bounds: [Int32])] { holder.index.texts }
-    /// Folded entries that cannot be searched in place.
-    private var others: Set<String> { holder.index.others }
-
     /// A list of these entries (any order, any script).
     public init(_ entries: [String]) {
         holder = Holder(files: [], index: Index(texts: [], others: Set(entries.map { Gazetteers.fold($0[...]) })))
@@ -50,7 +44,10 @@ public struct NameList: Sendable, Sequence {
 
 /// A name list's texts indexed: see ``NameList``.
 private final class Index: Sendable {
+    /// Each text's bytes and the byte ranges of its sorted entries, as (start, end) pairs in one array: a probe
+    /// of the search reads one pair, and no line end is looked for.
     let texts: [(bytes: [UInt8], bounds: [Int32])]
+    /// Folded entries that cannot be searched in place.
     let others: Set<String>
 
     init(texts: [(bytes: [UInt8], bounds: [Int32])], others: Set<String>) {
@@ -109,18 +106,20 @@ private final class Index: Sendable {
 }
 
 extension NameList {
-
     /// Whether the list holds `folded` (a word already folded with `Gazetteers.fold(_:)`).
     public func contains(_ folded: String) -> Bool {
-        if !others.isEmpty && others.contains(folded) { return true }
-        if let found = folded.utf8.withContiguousStorageIfAvailable({ search(UnsafeRawBufferPointer($0)) }) {
+        let index = holder.index
+        if !index.others.isEmpty && index.others.contains(folded) { return true }
+        if let found = folded.utf8.withContiguousStorageIfAvailable({
+            Self.search(index.texts, UnsafeRawBufferPointer($0))
+        }) {
             return found
         }
-        return Array(folded.utf8).withUnsafeBytes { search($0) }
+        return Array(folded.utf8).withUnsafeBytes { Self.search(index.texts, $0) }
     }
 
     /// Whether a sorted text holds `key` (folded bytes), by halving.
-    private func search(_ key: UnsafeRawBufferPointer) -> Bool {
+    private static func search(_ texts: [(bytes: [UInt8], bounds: [Int32])], _ key: UnsafeRawBufferPointer) -> Bool {
         for text in texts {
             let found = text.bytes.withUnsafeBytes { bytes in
                 text.bounds.withUnsafeBufferPointer { bounds in
@@ -142,18 +141,22 @@ extension NameList {
     }
 
     /// How many entries the list holds (an entry listed twice in different files counts twice).
-    public var count: Int { texts.reduce(others.count) { $0 + $1.bounds.count / 2 } }
+    public var count: Int {
+        let index = holder.index
+        return index.texts.reduce(index.others.count) { $0 + $1.bounds.count / 2 }
+    }
 
     /// The folded entries, those searched in place first.
     public func makeIterator() -> AnyIterator<String> {
+        let texts = holder.index.texts
         var textIndex = 0
         var entryIndex = 0
-        var rest = others.makeIterator()
+        var rest = holder.index.others.makeIterator()
         return AnyIterator {
             while textIndex < texts.count {
                 let text = texts[textIndex]
                 if entryIndex < text.bounds.count / 2 {
-                    let range = entry(text, entryIndex)
+                    let range = Self.entry(text, entryIndex)
                     entryIndex += 1
                     return String(decoding: text.bytes[range].map(Self.upper), as: UTF8.self)
                 }
@@ -167,21 +170,22 @@ extension NameList {
     /// Calls `body` with each entry's bytes as written (ASCII entries in their file's case, the others folded),
     /// without making strings: for hashing every entry.
     func forEachEntry(_ body: (UnsafeRawBufferPointer, Int, Int) -> Void) {
-        for text in texts {
+        let list = holder.index
+        for text in list.texts {
             text.bytes.withUnsafeBytes { raw in
                 for index in 0..<(text.bounds.count / 2) {
-                    let range = entry(text, index)
+                    let range = Self.entry(text, index)
                     body(raw, range.lowerBound, range.upperBound)
                 }
             }
         }
-        for word in others {
+        for word in list.others {
             let bytes = Array(word.utf8)
             bytes.withUnsafeBytes { body($0, 0, bytes.count) }
         }
     }
 
-    private func entry(_ text: (bytes: [UInt8], bounds: [Int32]), _ index: Int) -> Range<Int> {
+    private static func entry(_ text: (bytes: [UInt8], bounds: [Int32]), _ index: Int) -> Range<Int> {
         Int(text.bounds[2 * index])..<Int(text.bounds[2 * index + 1])
     }
 

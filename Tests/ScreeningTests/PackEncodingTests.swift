@@ -79,7 +79,7 @@ struct PackEncodingTests {
         // A count that claims more items than the file could hold is refused before anything is reserved.
         var huge = bytes
         let rulesCount =
-            12
+            8
             + [pack.id, pack.title, pack.version, pack.origin, pack.contentHash].reduce(0) { $0 + 4 + $1.utf8.count }
         huge.replaceSubrange(rulesCount..<rulesCount + 4, with: [0xFF, 0xFF, 0xFF, 0xFF])
         #expect(!decodes(huge))
@@ -94,10 +94,7 @@ struct PackEncodingTests {
         renamed[at + 4] = UInt8(ascii: "k")
         #expect(!decodes(renamed))
         // A flag that is neither 0 nor 1.
-        let flag =
-            12
-            + [pack.id, pack.title, pack.version, pack.origin, pack.contentHash].reduce(0) { $0 + 4 + $1.utf8.count }
-            + 4
+        let flag = rulesCount + 4
         let rule = pack.rules[0]
         let caseFlag =
             flag + [rule.id, rule.title, rule.category.rawValue, rule.entity].reduce(0) { $0 + 4 + $1.utf8.count } + 4
