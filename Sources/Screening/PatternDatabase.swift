@@ -10,7 +10,8 @@ import Synchronization
 /// 1. a *prefilter* pass over all patterns without start tracking scans the whole text and reports, per pattern,
 ///    where matches end;
 /// 2. only around those ends, a per-pattern database with start tracking finds the leftmost starts. A pattern of
-///    fixed width needs no second pass (start = end − width); a bounded one is rescanned over its maximum width
+///    fixed width needs no second pass (start = end − width; when it is scanned in a shorter form, what the
+///    form leaves out is checked byte by byte: ``FixedPrefix``); a bounded one is rescanned over its maximum width
 ///    before each end; an unbounded one over ``unboundedWindow`` bytes. Windows begin after whitespace so `\b` and
 ///    `^` mean what they mean in the whole text — for a pattern whose matches cannot hold whitespace, just after
 ///    the last whitespace before the end — reach one byte past the end, and overlapping windows are merged so no
@@ -53,6 +54,9 @@ final class PatternDatabase: @unchecked Sendable {
     /// The cached set the confirmers not loaded yet are read from, and each one's bytes in it.
     private let stored: (file: MappedFile, ranges: [Range<Int>?])?
     private let widths: [(min: Int, max: Int)]
+    /// Per pattern of fixed width scanned in a shorter form: what the form leaves out, checked in place of a
+    /// confirming scan (see ``FixedPrefix``).
+    private let prefixes: [FixedPrefix?]
     /// Per pattern: report merged windows instead of exact matches.
     private let windowed: [Bool]
     /// Per pattern: no match can hold a space, tab or line break (an e-mail address, an IP address), so a window
@@ -153,8 +157,9 @@ final class PatternDatabase: @unchecked Sendable {
                     (try? Self.width(form, flags: flags[index], index: index)) == nil ? nil : form
                 }
                 scanned.append(form ?? pattern.expression)
+                let prefix = Self.fixedPrefix(syntaxes[index], scanned: form, flags: flags[index], width: width)
                 confirmers.append(
-                    (width.min == width.max && form == nil) || pattern.window
+                    (width.min == width.max && (form == nil || prefix != nil)) || pattern.window
                         ? nil
                         : try Self.compile(
                             [pattern.expression], flags: [flags[index] | UInt32(HS_FLAG_SOM_LEFTMOST)], index: index))
@@ -236,6 +241,11 @@ final class PatternDatabase: @unchecked Sendable {
         self.sources = patterns.indices.map { (patterns[$0].expression, flags[$0]) }
         self.stored = stored
         self.widths = widths
+        self.prefixes = patterns.indices.map { index in
+            scanned[index] == patterns[index].expression
+                ? nil
+                : Self.fixedPrefix(syntaxes[index], scanned: scanned[index], flags: flags[index], width: widths[index])
+        }
         self.windowed = patterns.map(\.window)
         // Every end such a pattern reports is a real match's (anchored ones excepted: `^` means the window's start).
         self.scannedAsWritten = zip(scanned, patterns).enumerated().map { index, pair in
@@ -451,6 +461,10 @@ final class PatternDatabase: @unchecked Sendable {
                 if windowEnd > windowStart {
                     try confirm(confirmer, pattern, windowStart, windowEnd)
                 }
+            } else if let prefix = prefixes[pattern] {
+                for k in i..<next where ends[k].end >= width.min && prefix.matches(bytes, at: ends[k].end - width.min) {
+                    matches.append(Match(pattern: pattern, start: ends[k].end - width.min, end: ends[k].end))
+                }
             } else {
                 for k in i..<next where ends[k].end >= width.min {
                     matches.append(Match(pattern: pattern, start: ends[k].end - width.min, end: ends[k].end))
@@ -459,6 +473,15 @@ final class PatternDatabase: @unchecked Sendable {
             i = next
         }
         return matches
+    }
+
+    /// What a fixed-width pattern's shorter form leaves out, when it can be checked byte by byte (not caseless:
+    /// its classes are read as written).
+    private static func fixedPrefix(
+        _ syntax: PatternSyntax?, scanned form: String?, flags: UInt32, width: (min: Int, max: Int)
+    ) -> FixedPrefix? {
+        guard let syntax, let form, width.min == width.max, flags & UInt32(HS_FLAG_CASELESS) == 0 else { return nil }
+        return FixedPrefix(syntax, form: form)
     }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }

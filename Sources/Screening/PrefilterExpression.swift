@@ -19,8 +19,12 @@
 ///   prose;
 /// - a quantified group (`(?:[0-9A-Fa-f]{1,4}:){7}`) whose content itself reduces is unrolled once
 ///   (`:(?:[0-9A-Fa-f]{1,4}:){6}`);
-/// - if a letter, a digit or a group of words comes first, the pattern is already anchored on a literal and is
-///   kept (`\b(?:AKIA|…)`, `\b4\d{12}\b`, `(?i)\b(?:diagnosis|…)`); so is one made only of classes (`\b\d{9}\b`);
+/// - failing a punctuation anchor, it cuts at the first digit or class of digits only, dropping the word boundary
+///   and classes before it (`\b[A-Z]{2}\d{7}\b` → `\d{7}\b`, `\b\d{9}\b` → `\d{9}\b`): prose has few digits, and
+///   a leading `\b` or letter class makes the engine follow every word of the text in one big automaton (the
+///   identifiers' patterns together were most of a prose scan);
+/// - if a letter or a group of words comes first, the pattern is already anchored on a literal and is kept
+///   (`\b(?:AKIA|…)`, `(?i)\b(?:diagnosis|…)`);
 /// - leading inline flags (`(?i)`, `(?im)`) are kept in front of the result.
 enum PrefilterExpression {
     /// The prefilter form of `expression`, or nil when it should be scanned as written.
@@ -30,30 +34,50 @@ enum PrefilterExpression {
 
     /// The prefilter form of a pattern already read, or nil when it should be scanned as written.
     static func derive(_ syntax: PatternSyntax) -> String? {
-        guard syntax.top.alternatives.count == 1,
-            let reduced = reduce(syntax.top.alternatives[0].drop(while: \.isFlags))
-        else { return nil }
+        guard syntax.top.alternatives.count == 1 else { return nil }
+        let atoms = syntax.top.alternatives[0].drop(while: \.isFlags)
+        guard let reduced = reduce(atoms, anchor: .punctuation) ?? reduce(atoms, anchor: .digits) else { return nil }
         return String(decoding: syntax.leadingFlags + reduced, as: UTF8.self)
     }
 
-    /// The bytes of `atoms` from the first punctuation anchor on, or nil when no class-like atom could be dropped
-    /// before one.
-    private static func reduce(_ atoms: ArraySlice<Atom>) -> [UInt8]? {
+    /// What a form may begin with.
+    private enum Anchor {
+        /// A punctuation literal or class that must occur, after at least one dropped class.
+        case punctuation
+        /// A class of digits only (`\d`, `[2-9]`, `4`) that must occur, after at least one dropped class or
+        /// assertion: without a leading `\b` or letters before it, the engine's automaton waits for a digit instead
+        /// of following every word of the text.
+        case digits
+    }
+
+    /// The bytes of `atoms` from the first `anchor` on, or nil when nothing could be dropped before one.
+    private static func reduce(_ atoms: ArraySlice<Atom>, anchor: Anchor) -> [UInt8]? {
         var droppedAny = false
+        var droppedAssertion = false
         for index in atoms.indices {
             let atom = atoms[index]
             let rest = atoms[(index + 1)...].flatMap(\.text)
-            if atom.isPunctuationAnchor {
+            switch anchor {
+            case .punctuation where atom.isPunctuationAnchor:
                 return droppedAny ? atom.text + rest : nil
+            case .digits where atom.isDigitAnchor:
+                return droppedAny || droppedAssertion ? atom.text + rest : nil
+            default: break
             }
             if case .group(let opener, let content) = atom.kind, atom.minimum >= 1, content.alternatives.count == 1,
                 opener == Array("(?:".utf8) || opener == Array("(".utf8),
-                let inner = reduce(content.alternatives[0][...]), let remaining = atom.withOneFewer()
+                let inner = reduce(content.alternatives[0][...], anchor: anchor), let remaining = atom.withOneFewer()
             {
                 return inner + remaining + rest
             }
             guard atom.isClassLike else { return nil }
-            if case .assertion = atom.kind {} else { droppedAny = true }
+            if case .assertion = atom.kind {
+                // Only a word boundary: a line anchor means something else at the start of a window.
+                guard anchor == .punctuation || atom.text == Array(#"\b"#.utf8) else { return nil }
+                droppedAssertion = true
+            } else {
+                droppedAny = true
+            }
         }
         return nil
     }
@@ -70,6 +94,12 @@ extension Atom {
             return content.alternatives.allSatisfy { $0.first?.isPunctuationAnchor ?? false }
         case .assertion, .flags: return false
         }
+    }
+
+    /// A digit or a class of digits only that must occur.
+    fileprivate var isDigitAnchor: Bool {
+        guard minimum >= 1, case .bytes(let set, _) = kind else { return false }
+        return set.isSubset(of: .digits)
     }
 
     /// Cheap to lose: an assertion, a class, whitespace, anything optional, or a group made only of such atoms.

@@ -20,6 +20,15 @@ struct PrefilterExpressionTests {
             (#"(?:^|\s)/(?:home|Users)/[a-z]+"#, #"/(?:home|Users)/[a-z]+"#),
             (#"(?i)\b\d+\.\d+"#, #"(?i)\.\d+"#),
             (#"\b[A-Za-z]:\\(?:Users)"#, #":\\(?:Users)"#),
+            // No punctuation to wait for: the first digit, without the word boundary or letters before it.
+            (#"\b4\d{12}\b"#, #"4\d{12}\b"#),
+            (#"\b\d{9}\b"#, #"\d{9}\b"#),
+            (#"\b\d{3} \d{2} \d{4}\b"#, #"\d{3} \d{2} \d{4}\b"#),
+            (#"\b\d{3}[ -]\d{2}"#, #"\d{3}[ -]\d{2}"#),
+            (#"\b[A-Z]{2} ?\d{7}\b"#, #"\d{7}\b"#),
+            (#"\b[A-Z]?\d{8,9}\b"#, #"\d{8,9}\b"#),
+            (#"\b[2-6]\d{3}[ -]?\d{4}"#, #"[2-6]\d{3}[ -]?\d{4}"#),
+            (#"(?i)\b[a-z]\d{9}\b"#, #"(?i)\d{9}\b"#),
         ])
     func derived(pattern: String, expected: String) {
         #expect(PrefilterExpression.derive(pattern) == expected)
@@ -29,11 +38,11 @@ struct PrefilterExpressionTests {
         "patterns already anchored on a literal, made only of classes, or using syntax it does not model are kept",
         arguments: [
             #"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b"#,  // letters come first
-            #"\b4\d{12}\b"#,  // a digit comes first
             #"(?i)\b(?:diagnosis|chemotherapy)\b"#,
-            #"\b\d{9}\b"#,  // classes only
-            #"\b\d{3} \d{2} \d{4}\b"#,  // spaces are no anchor
-            #"\b\d{3}[ -]\d{2}"#,  // nor a class with a space
+            #"\b[A-Z]{9}\b"#,  // classes only, no digit
+            #"\d{9}\b"#,  // nothing to drop before the digits
+            #"^\d{9}"#,  // a line anchor is not dropped before digits
+            #"\B\d{9}"#,  // nor a non-boundary
             #"-\d{4}"#,  // nothing to drop
             #"\d+-x|y"#,  // top-level alternation
             #"\d+(?=-)"#,  // look-ahead
