@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
 
-/// A long name list kept as its file's bytes and searched by halving, so loading it costs one pass over the text
-/// and no set of strings: the given-name and surname lists hold over 120,000 entries, and every `promptgate`
-/// command loads them at start-up.
+/// A long name list kept as its file's bytes and searched by halving, so indexing it costs one pass over the text
+/// and no set of strings: the given-name and surname lists hold over 150,000 entries, and every `promptgate`
+/// command builds them at start-up (the pass itself waits for the list's first use).
 ///
 /// Entries are compared folded (upper case, accents dropped; see ``Gazetteers``). A file's plain-ASCII entries that
 /// come in ascending folded order (as `scripts/build-gazetteers.py` writes them) are searched in place; any other
