@@ -61,6 +61,15 @@ struct PersonNameRecognizer: Sendable {
         "CONTRADA", "STRADA", "ROTONDA", "RUE", "AVENUE", "BOULEVARD", "ALLEE", "CHEMIN", "IMPASSE", "QUAI",
         "PASSAGE", "PLACE", "ULICA", "UL", "ALEJA", "AL", "PLAC", "PL", "OSIEDLE", "OS",
     ]
+    /// Verbs that follow a person's given name at the start of a sentence ("Richard is", "Andrew had given",
+    /// "Veljko shouted"), in the corpus languages; a known given name alone before one of them is a name.
+    static let verbsAfterName: Set<String> = [
+        "is", "was", "has", "had", "will", "would", "can", "could", "should", "said", "says", "told", "asked",
+        "shouted", "replied", "wrote", "called", "lives", "lived", "works", "worked", "went", "gave", "wants",
+        "wanted", "thinks", "thought", "knows", "knew", "ist", "war", "hat", "hatte", "sagte", "wohnt", "heeft",
+        "woont", "zei", "est", "était", "habite", "dit", "es", "era", "vive", "dijo", "è", "ha", "abita", "disse",
+        "jest", "był", "była", "mieszka", "powiedział", "powiedziała", "mora", "falou",
+    ]
     /// Dutch and German particles: a capitalised word, one of these, and a capitalised word form a name
     /// ("Casper van Clootwijck", "Anna von Berg") whether or not the gazetteers know it.
     static let surnameParticles: Set<String> = ["van", "von", "ten", "ter", "zu", "vom"]
@@ -101,6 +110,10 @@ struct PersonNameRecognizer: Sendable {
                 found += [
                     surname, Span(start: run[0].start, end: run[0].coreEnd, confidence: 0.7, reason: surname.reason),
                 ]
+                continue
+            }
+            if let span = speakerOrAddressee(run, bytes) {
+                found.append(span)
                 continue
             }
             found += names(in: run)
@@ -205,6 +218,38 @@ struct PersonNameRecognizer: Sendable {
         return Span(
             start: surname.start, end: surname.coreEnd, confidence: 0.7,
             reason: "a known surname, a comma and a known given name")
+    }
+
+    /// A known given name alone that opens a line of dialogue (`Joseph: Remember me`), is addressed after a comma at
+    /// the end of a question or exclamation (`Remember me, Emily?`), or starts its run before a verb (`Richard is a
+    /// very sympathetic man`, `Veljko shouted`).
+    private func speakerOrAddressee(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Span? {
+        guard run[0].isWord, !run[0].endsSentence, knownGivenName(run[0]) else { return nil }
+        let token = run[0]
+        let after = token.coreEnd
+        guard after < bytes.count else { return nil }
+        if run.count > 1, run[1].isLower,
+            Self.verbsAfterName.contains(String(decoding: bytes[run[1].start..<run[1].coreEnd], as: UTF8.self))
+        {
+            return Span(start: token.start, end: after, confidence: 0.6, reason: "a known given name before a verb")
+        }
+        guard run.count == 1 else { return nil }
+        // "Name: Text" with a capital after the colon: a line of dialogue, not a label ("Tel: (0117) …").
+        if after + 2 < bytes.count, bytes[after] == 0x3A, bytes[after + 1] == 0x20,
+            token.start == 0 || bytes[token.start - 1] == 0x0A,
+            (bytes[after + 2] >= 0x41 && bytes[after + 2] <= 0x5A) || bytes[after + 2] == 0xC3
+        {
+            return Span(
+                start: token.start, end: after, confidence: 0.6,
+                reason: "a known given name that opens a line of dialogue")
+        }
+        if bytes[after] == 0x3F || bytes[after] == 0x21, token.start >= 2, bytes[token.start - 1] == 0x20,
+            bytes[token.start - 2] == 0x2C
+        {
+            return Span(
+                start: token.start, end: after, confidence: 0.6, reason: "a known given name addressed after a comma")
+        }
+        return nil
     }
 
     /// A known given name that is not also an everyday word.

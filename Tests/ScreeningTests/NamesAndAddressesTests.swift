@@ -60,6 +60,20 @@ struct NamesAndAddressesTests {
     }
 
     @Test(
+        "a known given name alone before a verb, opening a line of dialogue, or addressed after a comma",
+        arguments: [
+            ("Richard is a very sympathetic person.", ["Richard"]),
+            ("Edwin shouted at the driver", ["Edwin"]),
+            ("Joseph: Remember me, Emily? I do.", ["Joseph", "Emily"]),
+            ("Don't go to town, Nathaniel!", ["Nathaniel"]),
+        ])
+    func loneGivenNames(text: String, expected: [String]) {
+        let found = Self.names(text)
+        #expect(found.windows == expected)
+        #expect(found.whole == found.windows)
+    }
+
+    @Test(
         "a name in a street, estate or town name is part of the address, not a person",
         arguments: [
             "Residencial Emanuelly Borges, Horto Florestal, 5",
@@ -112,6 +126,10 @@ struct NamesAndAddressesTests {
             "Merci. Para la reunión",
             "Thanks. Please call back",
             "username=Admin\n",
+            "Tel: (0117) 496 0101\n",
+            "Tel: +48 500 937 898\n",
+            "Summer is here, May!",
+            "Will: Yes.",
         ])
     func lookalikes(text: String) {
         let found = Self.names(text)
