@@ -70,6 +70,8 @@ struct PersonNameRecognizer: Sendable {
         "woont", "zei", "est", "était", "habite", "dit", "es", "era", "vive", "dijo", "è", "ha", "abita", "disse",
         "jest", "był", "była", "mieszka", "powiedział", "powiedziała", "mora", "falou",
     ]
+    /// Words after which "Surname, Given" names a person in records and logs ("lookup … for Jungfer, Margarete").
+    static let wordsBeforeInvertedName: Set<String> = ["for", "für", "voor", "pour", "para", "per", "dla"]
     /// Dutch and German particles: a capitalised word, one of these, and a capitalised word form a name
     /// ("Casper van Clootwijck", "Anna von Berg") whether or not the gazetteers know it.
     static let surnameParticles: Set<String> = ["van", "von", "ten", "ter", "zu", "vom"]
@@ -210,14 +212,31 @@ struct PersonNameRecognizer: Sendable {
         guard index > 0, runs[index].count == 1, let surname = runs[index - 1].last else { return nil }
         let given = runs[index][0]
         let key = Gazetteers.fold(surname.text)
+        // An unknown surname is taken after "for" and its kin ("lookup … for Hertrampf, Simona"), read from the bytes:
+        // the window may start at the surname.
+        var wordStart = surname.start - 1
+        while wordStart > 0
+            && (bytes[wordStart - 1] >= 0x80 || (bytes[wordStart - 1] >= 0x61 && bytes[wordStart - 1] <= 0x7A))
+        {
+            wordStart -= 1
+        }
+        let afterFor =
+            surname.start >= 2 && bytes[surname.start - 1] == 0x20 && wordStart < surname.start - 1
+            && (wordStart == 0 || !Self.isTokenByte(bytes[wordStart - 1]))
+            && Self.wordsBeforeInvertedName.contains(
+                String(decoding: bytes[wordStart..<(surname.start - 1)], as: UTF8.self))
         guard given.isWord, !given.endsSentence, knownGivenName(given), Self.endsCell(bytes, given.end),
-            surname.isWord, surname.shape.upperStart, !surname.endsSentence, gazetteers.surnames.contains(key),
+            surname.isWord, surname.shape.upperStart, !surname.endsSentence,
+            afterFor || gazetteers.surnames.contains(key),
             !gazetteers.notNameWords.contains(key), !Self.titles.contains(key), !Self.roles.contains(key),
-            bytes[surname.coreEnd] == 0x2C, Self.oneDelimiterBetween(bytes, surname.coreEnd, given.start)
+            !Self.greetings.contains(key), bytes[surname.coreEnd] == 0x2C,
+            Self.oneDelimiterBetween(bytes, surname.coreEnd, given.start)
         else { return nil }
         return Span(
             start: surname.start, end: surname.coreEnd, confidence: 0.7,
-            reason: "a known surname, a comma and a known given name")
+            reason: gazetteers.surnames.contains(key)
+                ? "a known surname, a comma and a known given name"
+                : "a capitalised word after 'for', a comma and a known given name")
     }
 
     /// A known given name alone that opens a line of dialogue (`Joseph: Remember me`), is addressed after a comma at

@@ -66,6 +66,7 @@ struct NamesAndAddressesTests {
             ("Edwin shouted at the driver", ["Edwin"]),
             ("Joseph: Remember me, Emily? I do.", ["Joseph", "Emily"]),
             ("Don't go to town, Nathaniel!", ["Nathaniel"]),
+            ("lookup steuer_id=58697246109 for Hertrampf, Simona\n", ["Hertrampf", "Simona"]),
         ])
     func loneGivenNames(text: String, expected: [String]) {
         let found = Self.names(text)
@@ -130,6 +131,8 @@ struct NamesAndAddressesTests {
             "Tel: +48 500 937 898\n",
             "Summer is here, May!",
             "Will: Yes.",
+            "we met in Vienna, Anna\n",
+            "Thanks, Anna\n",
         ])
     func lookalikes(text: String) {
         let found = Self.names(text)
