@@ -5089,7 +5089,11 @@ rules:
     # word the other phone rules ask for an issued range, since order and ticket numbers have a phone's length too.
     patterns:
       - '(?:\b1[ .-]?)?\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]?\d{2,5}){0,3}(?: ?(?:x|ext\.?) ?\d{1,5})?\b'
-      - '\b\d{2,5}[ .-]\d{2,5}(?:[ .-]\d{2,5}){0,3}(?: ?(?:x|ext\.?) ?\d{1,5})?\b'
+      # Written in groups: North American 3-3-4 (with a leading 1), a national number with its trunk 0, Brazilian
+      # area code and 4-4 or 5-4 (narrow shapes: a pattern of any digit groups would try every date and amount).
+      - '(?:\b1[ .-])?\b\d{3}[ .-]\d{3}[ .-]\d{4}(?: ?(?:x|ext\.?) ?\d{1,5})?\b'
+      - '\b0\d{1,4}[ /.-]\d{2,4}(?:[ .-]\d{2,4}){0,3}\b'
+      - '\b\d{2} 9?\d{4}-\d{4}\b'
       - '\b\d{9,12}\b'
     validator: phone-possible
     context:
