@@ -166,7 +166,10 @@ public final class Screener: Sendable {
             for rule in rules.indices where recognizesNames[rule] {
                 for window in Self.merged(nameWindows[rule, default: []] + triggered) {
                     for span in names.names(in: bytes, start: window.lowerBound, end: window.upperBound)
-                    where !PlacePhrases.isPlace(bytes, start: span.start, end: span.end) {
+                    where !PlacePhrases.isPlace(bytes, start: span.start, end: span.end)
+                        && !NameContext.isNotAName(
+                            bytes, start: span.start, end: span.end, gazetteers: names.gazetteers)
+                    {
                         if case .finding(let finding) = judge(
                             ruleIndex: rule, start: span.start, end: span.end, in: bytes, structure: structure,
                             confidence: span.confidence, reason: span.reason)
@@ -182,7 +185,9 @@ public final class Screener: Sendable {
             for cell in structure.nameCells {
                 guard
                     let span = Self.nameInCell(
-                        bytes, cell.span, gazetteers: names.gazetteers, minimumWords: cell.role ? 2 : 1)
+                        bytes, cell.span, gazetteers: names.gazetteers, minimumWords: cell.role ? 2 : 1),
+                    !NameContext.isNotAName(
+                        bytes, start: span.lowerBound, end: span.upperBound, gazetteers: names.gazetteers)
                 else { continue }
                 if case .finding(let finding) = judge(
                     ruleIndex: nameRule, start: span.lowerBound, end: span.upperBound, in: bytes, structure: structure,

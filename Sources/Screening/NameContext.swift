@@ -1,0 +1,205 @@
+/// Places in technical text (READMEs, documentation, code, configuration) where capitalised words that the name lists
+/// know are still nobody's name: code identifiers (`MyTarget`, `SwiftNIO`), type annotations and code arguments
+/// (`createUser(name: String)`, `.product(name: "Metrics", package: …)`), declarations (`struct Child`), Markdown
+/// headings (`### Memory Management`), a word after an article (`a Tracer`), English function words (`Any`, `In`)
+/// and months (`September 2021`).
+///
+/// ``isNotAName(_:start:end:gazetteers:)`` judges a name already found, by the recogniser or in a name column or
+/// field; it reads the name's words and at most a few hundred bytes before it, so it stays cheap per name.
+enum NameContext {
+    /// English words of closed classes (articles, determiners, prepositions, conjunctions, pronouns, question words)
+    /// that the name lists hold but that never start a person's name ("Any symbol beginning", "In Swift 5.5", "Many
+    /// Apple platform developers"). Those that are also real surnames and rarely start a sentence ("Such", "More",
+    /// "Just", "Via") are left out: "for Such, Inga" is a name. Folded.
+    static let functionWords: Set<String> = [
+        "THE", "ANY", "MANY", "SOME", "EACH", "EVERY", "ALL", "IN", "ON", "AT", "OF", "FOR", "BY", "WITH", "FROM",
+        "TO", "IF", "OUR", "YOUR", "THEIR", "ITS", "HIS", "HER", "THIS", "THAT", "THESE", "THOSE", "SO", "EVER",
+        "BUT", "NOT", "AND", "OR", "ALSO", "THEN", "WHEN", "WHERE", "WHILE", "WHY", "HOW", "WHAT", "WHO", "WHICH",
+        "HERE", "THERE", "ONLY", "EITHER", "NEITHER", "INTO", "ONTO", "ABOUT", "UNDER", "AFTER", "BEFORE", "USING",
+    ]
+    /// Words that are given names somewhere and everyday words in English text ("An Nguyen" but "An unstructured
+    /// task", "June Carter" but "released in September 2021"): a name only when a known surname follows in it.
+    /// Folded.
+    static let everydayWords: Set<String> = [
+        "AN", "MY", "CAN", "EVEN", "JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST",
+        "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER",
+    ]
+    /// Lower-case words before a capitalised word that make it a thing, not a person ("a Tracer", "the GNU General
+    /// Public License", "any Tracer", "our General Public Licenses").
+    static let articles: Set<String> = ["a", "an", "the", "any", "each", "every", "this", "these", "our", "your"]
+    /// Code keywords after which a capitalised word is a type or a module (`struct Child: ParsableCommand`).
+    static let declarationKeywords: Set<String> = [
+        "struct", "class", "enum", "protocol", "actor", "extension", "typealias", "associatedtype", "func",
+        "interface", "def", "extends", "implements", "import",
+    ]
+
+    /// Whether the name found at `bytes[start..<end]` stands where it cannot be one (see ``NameContext``).
+    static func isNotAName(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int, gazetteers: Gazetteers) -> Bool {
+        let words = Self.words(bytes, start, end)
+        guard let first = words.first, let last = words.last else { return false }
+        let folded = words.map { Gazetteers.fold(Substring(String(decoding: bytes[$0], as: UTF8.self))) }
+        if words.contains(where: { isIdentifier(bytes, $0, gazetteers: gazetteers) }) { return true }
+        if functionWords.contains(folded[0]) { return true }
+        if followedByNotNameWord(bytes, last.upperBound, gazetteers: gazetteers) { return true }
+        let knownSurnameAfter = folded.dropFirst().contains { gazetteers.surnames.contains($0) }
+        if everydayWords.contains(folded[0]) && !knownSurnameAfter { return true }
+        if let before = wordBefore(bytes, first.lowerBound),
+            articles.contains(before) || declarationKeywords.contains(before)
+        {
+            return true
+        }
+        if followedByCode(bytes, last.upperBound) { return true }
+        if onHeading(bytes, start) {
+            // A heading is a title: only a known given name and a known surname make it a person's.
+            let knownGiven =
+                gazetteers.givenNames.contains(folded[0]) && !gazetteers.ambiguousGivenNames.contains(folded[0])
+            if !(words.count >= 2 && knownGiven && gazetteers.surnames.contains(folded[folded.count - 1])) {
+                return true
+            }
+        }
+        if let argument = codeArgument(bytes, start) {
+            // Unquoted, the value is a type or a variable (`name: String`); quoted after a bare "name", a product,
+            // target or header has one too, so the value must be a name the lists know (`createUser(name: "Alice")`).
+            if !argument.quoted { return true }
+            if PersonNameRecognizer.bareNameLabels.contains(argument.label) {
+                let knownGiven =
+                    gazetteers.givenNames.contains(folded[0]) && !gazetteers.ambiguousGivenNames.contains(folded[0])
+                if !knownGiven && !gazetteers.surnames.contains(folded[folded.count - 1]) { return true }
+            }
+        }
+        return false
+    }
+
+    /// The capitalised words of a name, without particles and trailing punctuation (`.`, `'s`).
+    static func words(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> [Range<Int>] {
+        var words: [Range<Int>] = []
+        var i = start
+        while i < end {
+            while i < end && !PersonNameRecognizer.isTokenByte(bytes[i]) { i += 1 }
+            let wordStart = i
+            while i < end && PersonNameRecognizer.isTokenByte(bytes[i]) { i += 1 }
+            guard i > wordStart else { continue }
+            let (coreEnd, _) = PersonNameRecognizer.core(bytes, wordStart, i)
+            let b = bytes[wordStart]
+            if coreEnd > wordStart && ((b >= 0x41 && b <= 0x5A) || b >= 0x80) { words.append(wordStart..<coreEnd) }
+        }
+        return words
+    }
+
+    /// A code identifier written in camel case: a capital right after a lower-case letter (`MyTarget`,
+    /// `ServiceLifecycle`, `SwiftNIO`, `NaN`). Names written so (`McDonald`, `DeShawn`, `LaToya`, `DiCaprio`) are
+    /// names when the lists know the whole word and each inner capital starts a lower-case part.
+    static func isIdentifier(_ bytes: UnsafeRawBufferPointer, _ word: Range<Int>, gazetteers: Gazetteers) -> Bool {
+        var inner = false
+        var k = word.lowerBound + 1
+        while k < word.upperBound {
+            let b = bytes[k]
+            if b >= 0x41 && b <= 0x5A, bytes[k - 1] >= 0x61 && bytes[k - 1] <= 0x7A {
+                let next = k + 1 < word.upperBound ? bytes[k + 1] : 0
+                // An inner capital not followed by a lower-case letter is an acronym or a code word.
+                guard next >= 0x61 && next <= 0x7A else { return true }
+                inner = true
+            }
+            k += 1
+        }
+        guard inner else { return false }
+        let folded = Gazetteers.fold(Substring(String(decoding: bytes[word], as: UTF8.self)))
+        return !gazetteers.givenNames.contains(folded) && !gazetteers.surnames.contains(folded)
+    }
+
+    /// The lower-case word right before `index`, one space between (nil when there is none).
+    static func wordBefore(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> String? {
+        guard index >= 2, bytes[index - 1] == 0x20 else { return nil }
+        var i = index - 1
+        while i > 0 && index - 1 - i < 16 && bytes[i - 1] >= 0x61 && bytes[i - 1] <= 0x7A { i -= 1 }
+        guard i < index - 1, i == 0 || !PersonNameRecognizer.isTokenByte(bytes[i - 1]) else { return nil }
+        return String(decoding: bytes[i..<(index - 1)], as: UTF8.self)
+    }
+
+    /// A word that never continues a name right after the name, one space between ("GNU General Public License",
+    /// "Anna Smith Foundation"): the capitalised words name a document or an organisation. (Not across a line
+    /// break: the next line may start with a label, `Address: …`.)
+    static func followedByNotNameWord(_ bytes: UnsafeRawBufferPointer, _ index: Int, gazetteers: Gazetteers) -> Bool {
+        var i = index
+        guard i + 1 < bytes.count, bytes[i] == 0x20 else { return false }
+        i += 1
+        let wordStart = i
+        while i < bytes.count && i - wordStart < 32 && PersonNameRecognizer.isTokenByte(bytes[i]) { i += 1 }
+        let (coreEnd, _) = PersonNameRecognizer.core(bytes, wordStart, i)
+        guard coreEnd > wordStart, bytes[wordStart] >= 0x41 && bytes[wordStart] <= 0x5A else { return false }
+        let word = Gazetteers.fold(Substring(String(decoding: bytes[wordStart..<coreEnd], as: UTF8.self)))
+        return gazetteers.notNameWords.contains(word)
+    }
+
+    /// Code right after a word: a call or generic (`URL(`, `Box<`) or a member (`Logger.info`).
+    static func followedByCode(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Bool {
+        guard index < bytes.count else { return false }
+        let b = bytes[index]
+        if b == 0x28 || b == 0x3C { return true }
+        guard b == 0x2E, index + 1 < bytes.count else { return false }
+        let next = bytes[index + 1]
+        return next >= 0x61 && next <= 0x7A
+    }
+
+    /// Whether `index` lies on a Markdown heading line (`#` to `######`, a space, the title); lines longer than 256
+    /// bytes are not read as headings.
+    static func onHeading(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Bool {
+        var lineStart = index
+        while lineStart > 0 && bytes[lineStart - 1] != 0x0A {
+            lineStart -= 1
+            if index - lineStart > 256 { return false }
+        }
+        var i = lineStart
+        while i < index && i - lineStart < 3 && bytes[i] == 0x20 { i += 1 }
+        var hashes = 0
+        while i < index && bytes[i] == 0x23 {
+            hashes += 1
+            i += 1
+        }
+        return hashes >= 1 && hashes <= 6 && i < index && bytes[i] == 0x20
+    }
+
+    /// A value given to a labelled argument of a call or declaration in code (`createUser(name: String)`,
+    /// `.product(name: "Metrics", package: …)`, `Package(⏎ name: "MyApp",`, `setup(name="tool")`): its folded
+    /// label (no `_`) and whether the value is quoted. The argument list must open right after an identifier, within
+    /// 512 bytes before the label, with every bracket opened after it closed again.
+    static func codeArgument(_ bytes: UnsafeRawBufferPointer, _ start: Int) -> (label: String, quoted: Bool)? {
+        var i = start
+        let quoted = i > 0 && (bytes[i - 1] == 0x22 || bytes[i - 1] == 0x27)
+        if quoted { i -= 1 }
+        while i > 0 && bytes[i - 1] == 0x20 { i -= 1 }
+        guard i > 0, bytes[i - 1] == 0x3A || bytes[i - 1] == 0x3D else { return nil }
+        i -= 1
+        let labelEnd = i
+        while i > 0 && labelEnd - i < 32 && isIdentifierByte(bytes[i - 1]) { i -= 1 }
+        guard i < labelEnd else { return nil }
+        let label = Gazetteers.fold(
+            Substring(String(decoding: bytes[i..<labelEnd].filter { $0 != 0x5F }, as: UTF8.self)))
+        while i > 0 && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x0A || bytes[i - 1] == 0x0D || bytes[i - 1] == 0x09) {
+            i -= 1
+        }
+        guard i > 0, bytes[i - 1] == 0x28 || bytes[i - 1] == 0x2C else { return nil }
+        // Back to the bracket that opens the argument list.
+        var depth = 0
+        var k = i
+        while k > 0 && i - k < 512 {
+            k -= 1
+            switch bytes[k] {
+            case 0x29, 0x5D, 0x7D: depth += 1
+            case 0x28, 0x5B, 0x7B:
+                if depth == 0 {
+                    guard bytes[k] == 0x28, k > 0, isIdentifierByte(bytes[k - 1]) else { return nil }
+                    return (label, quoted)
+                }
+                depth -= 1
+            case 0x0A where k > 0 && bytes[k - 1] == 0x0A: return nil
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    private static func isIdentifierByte(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F
+    }
+}

@@ -1,0 +1,62 @@
+import Testing
+
+@testable import Screening
+
+/// Technical text that employees paste into chat tools: code, package manifests, Markdown headings and prose about
+/// software, where capitalised words the name lists know are nobody's name, and the people such text does name.
+@Suite("Screening: names in code, documentation and headings")
+struct NameContextTests {
+    static let screener = TableContextTests.screener
+
+    static func names(_ text: String) throws -> [String] {
+        try screener.scan(text).filter { $0.entity == "PERSON" }.map(\.value)
+    }
+
+    @Test(
+        "identifiers, code arguments, declarations and headings are not names",
+        arguments: [
+            // A camel-case identifier (and the package-manifest argument it stands in).
+            ".target(name: \"MyTarget\", dependencies: [.product(name: \"Metrics\", package: \"swift-metrics\")])",
+            "let package = Package(\n    name: \"YourApp\",\n    dependencies: [\n",
+            "echo \"Hello SwiftNIO\" | nc localhost 9999",
+            "4 values were dropped by Apple CryptoKit",
+            "the value is NaN here",
+            // An unquoted value after a label in code is a type or a variable.
+            "    func createUser(name: String) async throws -> User {",
+            "public init(name: String, values: [String: ConfigValue])",
+            // A header's name in a call.
+            "request.headers.add(name: \"User-Agent\", value: \"Swift HTTPClient\")",
+            // Declarations and calls.
+            "struct Lucky: ParsableCommand {",
+            "by calling Ronald(items) first",
+            // Markdown headings.
+            "### Memory Management\n\n- ``reserveCapacity(_:)``",
+            "## Future Directions\n\nThe package",
+            // Function words, months, articles.
+            "It is not addressed by this proposal. Any buffer size sensitive systems",
+            "In Swift 5.5, an asynchronous main is supported.",
+            "Swift Crypto 2.0.0 was released in September 2021.",
+            "Do you need an Instrument or a Tracer?",
+        ])
+    func notNames(text: String) throws {
+        #expect(try Self.names(text).isEmpty, "\(text)")
+    }
+
+    @Test(
+        "people in code, manifests, headings and prose are still found",
+        arguments: [
+            ("_ = try await service.createUser(name: \"Alice\")", ["Alice"]),
+            ("Verbose: true, name: Tomás, file: none", ["Tomás"]),
+            ("info.author = \"Jane Smith\"", ["Jane Smith"]),
+            ("* Author(s): [Philippe Hausler](https://github.com/phausler)", ["Philippe Hausler"]),
+            ("Please ask Ronald McDonald about the invoice.", ["Ronald McDonald"]),
+            ("Please ask DeShawn Williams about the invoice.", ["DeShawn Williams"]),
+            ("## Margaret Hamilton\n\nShe led the team.", ["Margaret Hamilton"]),
+            ("June Carter sang at the opening.", ["June Carter"]),
+            ("An Nguyen filed the report.", ["An Nguyen"]),
+            ("2026-05-06T02:23:15 WARN lookup pesel=21321752803 for Such, Inga", ["Such", "Inga"]),
+        ])
+    func names(text: String, expected: [String]) throws {
+        #expect(try Self.names(text) == expected, "\(text)")
+    }
+}
