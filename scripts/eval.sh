@@ -70,6 +70,8 @@ for name in unseen-open unseen-sealed; do
   python3 "$eval_dir/score.py" "$corpus" "$findings.presidio.jsonl" --types "$unseen_types" \
     --summary "$name, Presidio (its types)"
 done
+echo "== real technical text: the checkouts' READMEs and DocC articles, /etc/*.conf, the licences (precision)"
+python3 "$eval_dir/real_text.py" --bin "$bin"
 [ "$build" = release ] || echo "note: throughput below is of the $build build" >&2
 echo "== throughput, one core: PromptGate on the labelled corpus (PII-dense) and on prose (the project's docs)"
 taskset -c 0 ".build/$build/promptgate-bench" screen --corpus "$eval_dir/corpus.jsonl" --megabytes 32
