@@ -53,18 +53,20 @@ enum NameContext {
             // A heading is a title: only a known given name and a known surname make it a person's.
             let knownGiven =
                 gazetteers.givenNames.contains(folded[0]) && !gazetteers.ambiguousGivenNames.contains(folded[0])
+                && !gazetteers.notNameWords.contains(folded[0])
             if !(words.count >= 2 && knownGiven && gazetteers.surnames.contains(folded[folded.count - 1])) {
                 return true
             }
         }
         if let argument = codeArgument(bytes, start) {
             // Unquoted, the value is a type or a variable (`name: String`); quoted after a bare "name", a product,
-            // target or header has one too, so the value must be a name the lists know (`createUser(name: "Alice")`).
+            // target or header has one too, so the value must start with a given name the lists know
+            // (`createUser(name: "Alice")`, not `.executableTarget(name: "Server")`).
             if !argument.quoted { return true }
-            if PersonNameRecognizer.bareNameLabels.contains(argument.label) {
-                let knownGiven =
-                    gazetteers.givenNames.contains(folded[0]) && !gazetteers.ambiguousGivenNames.contains(folded[0])
-                if !knownGiven && !gazetteers.surnames.contains(folded[folded.count - 1]) { return true }
+            if PersonNameRecognizer.bareNameLabels.contains(argument.label)
+                && !(gazetteers.givenNames.contains(folded[0]) && !gazetteers.ambiguousGivenNames.contains(folded[0]))
+            {
+                return true
             }
         }
         return false
@@ -161,8 +163,9 @@ enum NameContext {
 
     /// A value given to a labelled argument of a call or declaration in code (`createUser(name: String)`,
     /// `.product(name: "Metrics", package: …)`, `Package(⏎ name: "MyApp",`, `setup(name="tool")`): its folded
-    /// label (no `_`) and whether the value is quoted. The argument list must open right after an identifier, within
-    /// 512 bytes before the label, with every bracket opened after it closed again.
+    /// label (no `_`) and whether the value is quoted. The argument list must open right after an identifier or a
+    /// generic clause (`withSpan<T>(`), within 512 bytes before the label, with every bracket opened after it closed
+    /// again. A Swift argument label may stand before the parameter's name (`_ operationName: String`).
     static func codeArgument(_ bytes: UnsafeRawBufferPointer, _ start: Int) -> (label: String, quoted: Bool)? {
         var i = start
         let quoted = i > 0 && (bytes[i - 1] == 0x22 || bytes[i - 1] == 0x27)
@@ -175,8 +178,20 @@ enum NameContext {
         guard i < labelEnd else { return nil }
         let label = Gazetteers.fold(
             Substring(String(decoding: bytes[i..<labelEnd].filter { $0 != 0x5F }, as: UTF8.self)))
-        while i > 0 && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x0A || bytes[i - 1] == 0x0D || bytes[i - 1] == 0x09) {
-            i -= 1
+        func skipSpace() {
+            while i > 0
+                && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x0A || bytes[i - 1] == 0x0D || bytes[i - 1] == 0x09)
+            {
+                i -= 1
+            }
+        }
+        let labelStart = i
+        skipSpace()
+        // Swift's argument label before the parameter's name (`_ operationName: String`, `for key: Key`).
+        if i < labelStart && i > 0 && isIdentifierByte(bytes[i - 1]) {
+            let wordEnd = i
+            while i > 0 && wordEnd - i < 32 && isIdentifierByte(bytes[i - 1]) { i -= 1 }
+            skipSpace()
         }
         guard i > 0, bytes[i - 1] == 0x28 || bytes[i - 1] == 0x2C else { return nil }
         // Back to the bracket that opens the argument list.
@@ -188,7 +203,9 @@ enum NameContext {
             case 0x29, 0x5D, 0x7D: depth += 1
             case 0x28, 0x5B, 0x7B:
                 if depth == 0 {
-                    guard bytes[k] == 0x28, k > 0, isIdentifierByte(bytes[k - 1]) else { return nil }
+                    guard bytes[k] == 0x28, k > 0, isIdentifierByte(bytes[k - 1]) || bytes[k - 1] == 0x3E else {
+                        return nil
+                    }
                     return (label, quoted)
                 }
                 depth -= 1

@@ -24,6 +24,8 @@ struct NameContextTests {
             // An unquoted value after a label in code is a type or a variable.
             "    func createUser(name: String) async throws -> User {",
             "public init(name: String, values: [String: ConfigValue])",
+            "public func withSpan<T>(\n    _ operationName: String,\n    context: ServiceContext\n)",
+            ".executableTarget(\n    name: \"Server\",\n    dependencies: []\n)",
             // A header's name in a call.
             "request.headers.add(name: \"User-Agent\", value: \"Swift HTTPClient\")",
             // Declarations and calls.
@@ -32,6 +34,7 @@ struct NameContextTests {
             // Markdown headings.
             "### Memory Management\n\n- ``reserveCapacity(_:)``",
             "## Future Directions\n\nThe package",
+            "# Trust Roots and Certificate Validation",
             // Function words, months, articles.
             "It is not addressed by this proposal. Any buffer size sensitive systems",
             "In Swift 5.5, an asynchronous main is supported.",
