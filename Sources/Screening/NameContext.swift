@@ -1,7 +1,7 @@
 /// Places in technical text (READMEs, documentation, code, configuration) where capitalised words that the name lists
 /// know are still nobody's name: code identifiers (`MyTarget`, `SwiftNIO`), type annotations and code arguments
 /// (`createUser(name: String)`, `.product(name: "Metrics", package: …)`), declarations (`struct Child`), Markdown
-/// headings (`### Memory Management`), a word after an article (`a Tracer`), English function words (`Any`, `In`)
+/// headings (`### Memory Management`), a word after an article (`the Tracer`), English function words (`Any`, `In`)
 /// and months (`September 2021`).
 ///
 /// ``isNotAName(_:start:end:gazetteers:)`` judges a name already found, by the recogniser or in a name column or
@@ -24,9 +24,10 @@ enum NameContext {
         "AN", "MY", "CAN", "EVEN", "JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST",
         "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER",
     ]
-    /// Lower-case words before a capitalised word that make it a thing, not a person ("a Tracer", "the GNU General
-    /// Public License", "any Tracer", "our General Public Licenses").
-    static let articles: Set<String> = ["a", "an", "the", "any", "each", "every", "this", "these", "our", "your"]
+    /// Lower-case English words before a capitalised word that make it a thing, not a person ("the Tracer", "any
+    /// Tracer", "our General Public Licenses"). Not "a": in Spanish, Italian and Portuguese it stands before people
+    /// ("Llamé a Juan Pérez", "ho scritto a Maria Rossi").
+    static let articles: Set<String> = ["an", "the", "any", "each", "every", "this", "these", "our", "your"]
     /// Code keywords after which a capitalised word is a type or a module (`struct Child: ParsableCommand`).
     static let declarationKeywords: Set<String> = [
         "struct", "class", "enum", "protocol", "actor", "extension", "typealias", "associatedtype", "func",
