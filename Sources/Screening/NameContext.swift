@@ -43,7 +43,9 @@ enum NameContext {
         if functionWords.contains(folded[0]) { return true }
         if followedByNotNameWord(bytes, last.upperBound, gazetteers: gazetteers) { return true }
         let knownSurnameAfter = folded.dropFirst().contains { gazetteers.surnames.contains($0) }
-        if everydayWords.contains(folded[0]) && !knownSurnameAfter { return true }
+        if everydayWords.contains(folded[0]) && !knownSurnameAfter && !afterTitleOrGreeting(bytes, first.lowerBound) {
+            return true
+        }
         if let before = wordBefore(bytes, first.lowerBound),
             articles.contains(before) || declarationKeywords.contains(before)
         {
@@ -108,6 +110,18 @@ enum NameContext {
         guard inner else { return false }
         let folded = Gazetteers.fold(Substring(String(decoding: bytes[word], as: UTF8.self)))
         return !gazetteers.givenNames.contains(folded) && !gazetteers.surnames.contains(folded)
+    }
+
+    /// Whether a title or a greeting stands right before `index`, one space between ("Ms. June", "Dear April").
+    static func afterTitleOrGreeting(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Bool {
+        guard index >= 2, bytes[index - 1] == 0x20 else { return false }
+        var end = index - 1
+        if bytes[end - 1] == 0x2E { end -= 1 }
+        var i = end
+        while i > 0 && end - i < 16 && PersonNameRecognizer.isTokenByte(bytes[i - 1]) && bytes[i - 1] != 0x2E { i -= 1 }
+        guard i < end else { return false }
+        let word = Gazetteers.fold(Substring(String(decoding: bytes[i..<end], as: UTF8.self)))
+        return PersonNameRecognizer.titles.contains(word) || PersonNameRecognizer.greetings.contains(word)
     }
 
     /// The lower-case word right before `index`, one space between (nil when there is none).

@@ -56,6 +56,8 @@ struct NameContextTests {
             ("Please ask DeShawn Williams about the invoice.", ["DeShawn Williams"]),
             ("## Margaret Hamilton\n\nShe led the team.", ["Margaret Hamilton"]),
             ("June Carter sang at the opening.", ["June Carter"]),
+            ("Ms. June asked for the form.", ["June"]),
+            ("Dear Mr. An,\nthank you.", ["An"]),
             ("An Nguyen filed the report.", ["An Nguyen"]),
             ("Llamé a Juan Pérez ayer.", ["Juan Pérez"]),
             ("2026-05-06T02:23:15 WARN lookup pesel=21321752803 for Such, Inga", ["Such", "Inga"]),
