@@ -28,10 +28,11 @@ enum NameContext {
     /// Tracer", "our General Public Licenses"). Not "a": in Spanish, Italian and Portuguese it stands before people
     /// ("Llamé a Juan Pérez", "ho scritto a Maria Rossi").
     static let articles: Set<String> = ["an", "the", "any", "each", "every", "this", "these", "our", "your"]
-    /// Code keywords after which a capitalised word is a type or a module (`struct Child: ParsableCommand`).
+    /// Code keywords after which a capitalised word is a type or a module (`struct Child: ParsableCommand`). Not
+    /// those that are everyday words before people too ("in class Anna said", "the actor Tom Hanks").
     static let declarationKeywords: Set<String> = [
-        "struct", "class", "enum", "protocol", "actor", "extension", "typealias", "associatedtype", "func",
-        "interface", "def", "extends", "implements", "import",
+        "struct", "enum", "protocol", "extension", "typealias", "associatedtype", "func", "interface", "def",
+        "extends", "implements", "import",
     ]
 
     /// Whether the name found at `bytes[start..<end]` stands where it cannot be one (see ``NameContext``).
@@ -52,7 +53,7 @@ enum NameContext {
             return true
         }
         if followedByCode(bytes, last.upperBound) { return true }
-        if onHeading(bytes, start) {
+        if onHeading(bytes, start) && !afterTitleOrGreeting(bytes, first.lowerBound) {
             // A heading is a title: only a known given name and a known surname make it a person's.
             let knownGiven =
                 gazetteers.givenNames.contains(folded[0]) && !gazetteers.ambiguousGivenNames.contains(folded[0])
@@ -62,10 +63,11 @@ enum NameContext {
             }
         }
         if let argument = codeArgument(bytes, start) {
-            // Unquoted, the value is a type or a variable (`name: String`); quoted after a bare "name", a product,
-            // target or header has one too, so the value must start with a given name the lists know
+            // One unquoted word after a colon is a type or a variable (`name: String`); a longer value or one after
+            // `=` is a value (`User(name=Anna Smith, age=30)`, Kotlin's record). After a bare "name" a product,
+            // target or header has a value too, so it must start with a given name the lists know
             // (`createUser(name: "Alice")`, not `.executableTarget(name: "Server")`).
-            if !argument.quoted { return true }
+            if !argument.quoted && !argument.equals && words.count == 1 { return true }
             if PersonNameRecognizer.bareNameLabels.contains(argument.label)
                 && !(gazetteers.givenNames.contains(folded[0]) && !gazetteers.ambiguousGivenNames.contains(folded[0]))
             {
@@ -152,7 +154,9 @@ enum NameContext {
     static func followedByCode(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Bool {
         guard index < bytes.count else { return false }
         let b = bytes[index]
-        if b == 0x28 || b == 0x3C { return true }
+        if b == 0x28 { return true }
+        // A generic's parameter starts with a capital (`Box<Int>`); an e-mail address does not (`Anna<anna@…>`).
+        if b == 0x3C { return index + 1 < bytes.count && bytes[index + 1] >= 0x41 && bytes[index + 1] <= 0x5A }
         guard b == 0x2E, index + 1 < bytes.count else { return false }
         let next = bytes[index + 1]
         return next >= 0x61 && next <= 0x7A
@@ -178,15 +182,18 @@ enum NameContext {
 
     /// A value given to a labelled argument of a call or declaration in code (`createUser(name: String)`,
     /// `.product(name: "Metrics", package: …)`, `Package(⏎ name: "MyApp",`, `setup(name="tool")`): its folded
-    /// label (no `_`) and whether the value is quoted. The argument list must open right after an identifier or a
+    /// label (no `_`), whether the value is quoted and whether `=` gives it. The argument list must open right after an identifier or a
     /// generic clause (`withSpan<T>(`), within 512 bytes before the label, with every bracket opened after it closed
     /// again. A Swift argument label may stand before the parameter's name (`_ operationName: String`).
-    static func codeArgument(_ bytes: UnsafeRawBufferPointer, _ start: Int) -> (label: String, quoted: Bool)? {
+    static func codeArgument(
+        _ bytes: UnsafeRawBufferPointer, _ start: Int
+    ) -> (label: String, quoted: Bool, equals: Bool)? {
         var i = start
         let quoted = i > 0 && (bytes[i - 1] == 0x22 || bytes[i - 1] == 0x27)
         if quoted { i -= 1 }
         while i > 0 && bytes[i - 1] == 0x20 { i -= 1 }
         guard i > 0, bytes[i - 1] == 0x3A || bytes[i - 1] == 0x3D else { return nil }
+        let equals = bytes[i - 1] == 0x3D
         i -= 1
         let labelEnd = i
         while i > 0 && labelEnd - i < 32 && isIdentifierByte(bytes[i - 1]) { i -= 1 }
@@ -221,7 +228,7 @@ enum NameContext {
                     guard bytes[k] == 0x28, k > 0, isIdentifierByte(bytes[k - 1]) || bytes[k - 1] == 0x3E else {
                         return nil
                     }
-                    return (label, quoted)
+                    return (label, quoted, equals)
                 }
                 depth -= 1
             case 0x0A where k > 0 && bytes[k - 1] == 0x0A: return nil

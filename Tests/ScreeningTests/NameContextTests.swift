@@ -50,6 +50,9 @@ struct NameContextTests {
         arguments: [
             ("_ = try await service.createUser(name: \"Alice\")", ["Alice"]),
             ("Verbose: true, name: Tomás, file: none", ["Tomás"]),
+            ("found User(name=Anna Smith, age=30) in the log", ["Anna Smith"]),
+            ("Contact: Anna Smith<anna@example.com>", ["Anna Smith"]),
+            ("## Visit to Mrs. Kowalczyk\n\nShe asked about the permit.", ["Kowalczyk"]),
             ("info.author = \"Jane Smith\"", ["Jane Smith"]),
             ("* Author(s): [Philippe Hausler](https://github.com/phausler)", ["Philippe Hausler"]),
             ("Please ask Ronald McDonald about the invoice.", ["Ronald McDonald"]),
