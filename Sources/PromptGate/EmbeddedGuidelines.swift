@@ -4790,6 +4790,45 @@ rules:
         - "order 4111 1111 1111 1112"
         - "tracking 1234 5678 9012 3456"
 
+  - id: payment-card-labelled
+    title: Payment card number (named by the words before it)
+    category: personal-data
+    entity: CREDIT_CARD
+    # A number that a card word names ("my credit card …", "Kartennummer: …") and that passes the Luhn check is the
+    # card the resident holds, even when its issuer prefix is not one payment-card knows (a 12-digit Maestro, a
+    # co-branded or test range). Without such a word payment-card still asks for a known issuer, since order and
+    # tracking numbers have a card's length too; identity, SIM and health cards are other numbers.
+    patterns:
+      - '\b\d{4}(?:[ -]?\d{4}){2,3}(?:[ -]?\d{3})?\b'
+      - '\b\d{12,19}\b'
+    validator: luhn
+    context:
+      words: [card, "credit card", "debit card", "card number", "card no", "bank card", "payment card", visa,
+        mastercard, maestro, amex, jcb, "kreditkarte", "karte", "kartennummer", "carte", "carte bancaire",
+        "numéro de carte", "tarjeta", "tarjeta de crédito", "carta", "carta di credito", "cartão", "cartão de crédito",
+        "kaart", "creditcard", "pinpas", "karta", "karta kredytowa", "kort", "kortnummer"]
+      # A negative word counts right before the number (or without a card word near): an identity or SIM card's
+      # number that passes Luhn after "ID card" is redacted as a card's, which keeps it from leaving all the same.
+      negative: [order, invoice, tracking, ticket, reference, ref, dni, ausweis, personalausweis, sim, iccid, imei,
+        member, membership, account, iban]
+      window: 32
+    action: redact
+    priority: 55
+    message: >
+      Payment card numbers are financial personal data. PromptGate replaced each one with a placeholder before
+      sending.
+    source: *canada-guide
+    examples:
+      match:
+        - "What do I do with points won on credit card 571200453181 ?"
+        - "I want to cancel my card 3512001198347265 because I lost it"
+        - "Kartennummer: 5630 1288 4471"
+      no_match:
+        - "cancel my card 3512001198347264 please"
+        - "ticket 861100329817 for the broken card reader"
+        - "card reader order 571200453181"
+        - "the card was posted on 2024-06-15"
+
   - id: ip-address-v4
     title: IP address (IPv4)
     category: personal-data
