@@ -43,22 +43,6 @@ struct PostgresKeysAndStartTests {
         }
     }
 
-    /// A log that appends but cannot sign: `Gate.start` fails on its first checkpoint, after the log was opened.
-    final class Unsignable: AuditTrail {
-        let inner: PostgresAuditLog
-        init(_ inner: PostgresAuditLog) { self.inner = inner }
-        var storeKind: String { inner.storeKind }
-        var startup: AuditTrailStartup { inner.startup }
-        func append(_ entry: AuditEntry) async throws -> AuditReceipt { try await inner.append(entry) }
-        var size: Int { get async { await inner.size } }
-        var latestCheckpoint: String? { get async { await inner.latestCheckpoint } }
-        func writeCheckpoint() async throws -> String { throw AuditLogError.unavailable("cannot sign (test)") }
-        func startCheckpointTimer() async { await inner.startCheckpointTimer() }
-        func replaceSigningKeys(_ keys: [LogSigningKey]) async throws { try await inner.replaceSigningKeys(keys) }
-        func health() async -> AuditTrailHealth { await inner.health() }
-        func close() async throws { try await inner.close() }
-    }
-
     @Test("a Gate that fails to start lets the signer lease go: another proxy takes it")
     func failedStartReleasesLease() async throws {
         try await PostgresServer.withFreshDatabase { url in
@@ -68,7 +52,7 @@ struct PostgresKeysAndStartTests {
                     packs: try GuidelineLoader.embedded(), dataDirectory: directory,
                     logOrigin: PostgresTestLog.origin)
                 let opener: AuditTrailOpener = { request in
-                    Unsignable(try await PostgresTestLog.open(url, request, proxy: "failing"))
+                    UnsignableTrail(try await PostgresTestLog.open(url, request, proxy: "failing"))
                 }
                 await #expect(throws: AuditLogError.self) { _ = try await Gate.start(configuration, openTrail: opener) }
                 let keys = try #require(try LogKeyStore.load(directory: directory))

@@ -8,26 +8,6 @@ import Testing
 
 @Suite("A gate that fails to start leaves nothing running")
 struct GateFailedStartTests {
-    /// A file log that appends but cannot sign: `Gate.start` fails on its first checkpoint, after the gate (and its
-    /// HTTP client's thread) was made.
-    final class Unsignable: AuditTrail {
-        let inner: any AuditTrail
-        init(_ inner: any AuditTrail) { self.inner = inner }
-        var storeKind: String { inner.storeKind }
-        var startup: AuditTrailStartup { inner.startup }
-        func append(_ entry: AuditEntry) async throws -> AuditReceipt { try await inner.append(entry) }
-        func append(_ entry: AuditEntry, durableWithin delay: Duration) async throws -> AuditReceipt {
-            try await inner.append(entry, durableWithin: delay)
-        }
-        var size: Int { get async { await inner.size } }
-        var latestCheckpoint: String? { get async { await inner.latestCheckpoint } }
-        func writeCheckpoint() async throws -> String { throw AuditLogError.unavailable("cannot sign (test)") }
-        func startCheckpointTimer() async { await inner.startCheckpointTimer() }
-        func replaceSigningKeys(_ keys: [LogSigningKey]) async throws { try await inner.replaceSigningKeys(keys) }
-        func health() async -> AuditTrailHealth { await inner.health() }
-        func close() async throws { try await inner.close() }
-    }
-
     /// Threads of this process named as the HTTP client's loop thread names itself.
     static func curlThreads() -> Int {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
@@ -45,7 +25,7 @@ struct GateFailedStartTests {
             let configuration = GateConfiguration(
                 upstreamBaseURL: "http://127.0.0.1:9/v1", upstreamAPIKey: Secret("city-upstream-key"),
                 packs: packs, dataDirectory: directory)
-            let opener: AuditTrailOpener = { request in Unsignable(try await AuditLogStore.open(request)) }
+            let opener: AuditTrailOpener = { request in UnsignableTrail(try await AuditLogStore.open(request)) }
             let before = Self.curlThreads()
             for _ in 0..<attempts {
                 await #expect(throws: AuditLogError.self) { _ = try await Gate.start(configuration, openTrail: opener) }
