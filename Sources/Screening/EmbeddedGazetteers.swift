@@ -154,6 +154,33 @@ Montana
 Rio
 Hall
 Park
+# Nouns and adjectives of everyday and technical English that the baby-name counts list, found as names in READMEs,
+# documentation and code (Benchmarks/eval/real_text.py: "on Apple platforms", "(Key, Value)", "a Tracer", "Happy
+# Eyeballs", "### Memory Management"): they start a name only before a known surname or after a title.
+America
+Apple
+Branch
+California
+Channel
+Child
+English
+Future
+Gauge
+Happy
+Job
+Key
+Lean
+Lucky
+Manual
+Memory
+Promise
+Random
+Real
+Safari
+Shell
+Trace
+Tracer
+Unique
 """#),
         ("first-names-europe.txt", #"""
 # Given names common in the Netherlands and Germany that none of the published counts in first-names.txt lists
@@ -46249,6 +46276,10 @@ Institute
 Lake
 Lane
 Library
+Licence
+Licences
+License
+Licenses
 Loop
 Ltd
 Mall

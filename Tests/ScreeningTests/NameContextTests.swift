@@ -46,6 +46,20 @@ struct NameContextTests {
     }
 
     @Test(
+        "everyday English words that baby-name counts list start a name only before a known surname; a licence's title is no name",
+        arguments: [
+            ("The library is supported on Apple platforms, Linux and Windows.", [String]()),
+            ("    where S.Element == (Key, Value)", []),
+            ("such as the GNU General Public License, which is a copyleft license", []),
+            ("support for Happy Eyeballs for making TCP connections", []),
+            ("Implement a Tracer or a Meter", []),
+            ("Apple Johnson called about the permit.", ["Apple Johnson"]),
+        ])
+    func everydayWords(text: String, expected: [String]) throws {
+        #expect(try Self.names(text) == expected, "\(text)")
+    }
+
+    @Test(
         "people in code, manifests, headings and prose are still found",
         arguments: [
             ("_ = try await service.createUser(name: \"Alice\")", ["Alice"]),
