@@ -52,13 +52,14 @@ def chunks(text):
     """Whole lines up to about CHUNK bytes each; a longer line is cut on a character boundary."""
     out, current = [], ""
     for line in text.splitlines(keepends=True):
-        while len(line.encode()) > CHUNK:
-            head = line.encode()[:CHUNK].decode("utf-8", "ignore")
-            out.append(current + head if not current else current)
+        if len(line.encode()) > CHUNK:
             if current:
+                out.append(current)
                 current = ""
-                continue
-            line = line[len(head):]
+            while len(line.encode()) > CHUNK:
+                head = line.encode()[:CHUNK].decode("utf-8", "ignore")
+                out.append(head)
+                line = line[len(head):]
         if current and len((current + line).encode()) > CHUNK:
             out.append(current)
             current = ""
@@ -131,7 +132,7 @@ def main():
 
     print(f"real text: {len(files)} files, {len(docs)} prompts of <= {CHUNK} bytes, "
           f"{sum(len(t) for t in texts.values())} bytes; set digest {digest.hexdigest()[:12]}")
-    print("findings per rule: " + ", ".join(f"{rule} {n}" for rule, n in per_rule.most_common()) or "none")
+    print("findings per rule: " + (", ".join(f"{rule} {n}" for rule, n in per_rule.most_common()) or "none"))
     total = sum(person.values()) + sum(not_person.values())
     precision = sum(person.values()) / total if total else 1.0
     print(f"person-name: {total} findings, {sum(person.values())} a person, {sum(not_person.values())} not a person "
