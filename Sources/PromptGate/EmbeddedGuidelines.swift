@@ -3436,7 +3436,10 @@ rules:
     category: credentials
     entity: PASSWORD
     patterns:
-      - '(?i)(?:\b|_)(?:password|passwd|pwd|pass|passphrase|secret|client_secret|api_?key|auth_?token|access_?token|wachtwoord|mot de passe|mdp|contrase\xC3\xB1a|passwort|kennwort)\b["'']?\s*[:=]\s*["'']?[^\s"'',;]{6,}'
+      - '(?i)(?:\b|_)(?:password|passwd|pwd|pass|passphrase|secret|client_secret|api_?key|auth_?token|access_?token|wachtwoord|mot de passe|mdp|contrase\xC3\xB1a|passwort|kennwort)\b["'']?\s*[:=][ \t]*["'']?[^\s"'',;]{6,}(?:[\s"'',;]|$)'
+    # The value is on the line of its name and is read whole (the character after it ends the match, so the check
+    # sees all of it); code and stand-ins for a secret (a call, a type, `<REDACTED>`, `${VAR}`) are not one.
+    validator: assigned-password
     context:
       negative: ["********", "<password>", "changeme", "your_password", "example"]
       window: 8
@@ -3449,9 +3452,19 @@ rules:
         - "DB_PASSWORD=Tr0ub4dor&3"
         - "password: 'hunter2hunter2'"
         - "wachtwoord = Zomer2024!"
+        - "password: Zomer(2024)!"
+        - "secret = Kasteel.Amsterdam.7"
       no_match:
         - "reset your password: go to the portal"
         - "password = <password>"
+        - "API_KEY=<REDACTED>"
+        - "let password = config.string(forKey: \"db.password\")"
+        - "let apiKey = ProcessInfo.processInfo.environment[\"API_KEY\"]"
+        - "password = os.getenv(\"DB_PASSWORD\")"
+        - "password = getenv(\"DB_PASSWORD\")"
+        - "struct Settings { var apiKey: String }"
+        - "DB_PASSWORD=${DB_PASSWORD}"
+        - "Keep the secret:\n\n```swift\nlet key = try vault.read()"
 
   - id: connection-string
     title: Connection string with a password

@@ -10,7 +10,7 @@ public enum Validators {
     public typealias Check = @Sendable (Substring) -> Bool
 
     static let all: [String: Check] = base.merging(europe) { a, _ in a }.merging(asiaPacific) { a, _ in a }
-        .merging(americas) { a, _ in a }.merging(labelledPhone) { a, _ in a }
+        .merging(americas) { a, _ in a }.merging(labelledPhone) { a, _ in a }.merging(assignedPassword) { a, _ in a }
 
     static let base: [String: Check] = [
         "luhn": { luhn(digits(of: $0)) },
