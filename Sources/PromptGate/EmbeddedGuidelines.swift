@@ -3463,6 +3463,7 @@ rules:
         - "password = os.getenv(\"DB_PASSWORD\")"
         - "password = getenv(\"DB_PASSWORD\")"
         - "struct Settings { var apiKey: String }"
+        - "struct Settings {\n  var apiKey: String\n}"
         - "DB_PASSWORD=${DB_PASSWORD}"
         - "Keep the secret:\n\n```swift\nlet key = try vault.read()"
 

@@ -10,6 +10,10 @@ extension Validators {
         "Option<String>", "Password", "Credential", "Credentials",
     ]
 
+    /// Characters around a value or ending the match: a `Set`, since in a string "\r\n" would be one character and a
+    /// lone "\n" not in it.
+    static let valueEnds: Set<Character> = [" ", "\t", "\r", "\n", "\r\n", "\"", "'", ",", ";"]
+
     /// A value after `password =`, `secret:`, `api_key=` … that is the secret itself, not code or a stand-in that says
     /// where the secret is kept: not a code fence or backtick (`secret:` ending a sentence before a code block), not an
     /// `<…>` placeholder, not a `${…}`, `$(…)`, `{{…}}` or `$NAME` reference, not a call or subscript on a dotted name
@@ -19,7 +23,7 @@ extension Validators {
         guard let separator = text.firstIndex(where: { $0 == ":" || $0 == "=" }) else { return true }
         // The value, without the quotes and spaces around it or the character that ended the match.
         var value = text[text.index(after: separator)...].drop { " \t\"'".contains($0) }
-        while let last = value.last, " \t\r\n\"',;".contains(last) { value = value.dropLast() }
+        while let last = value.last, valueEnds.contains(last) { value = value.dropLast() }
         guard let first = value.first else { return false }
         if first == "`" || first == "<" { return false }
         if value.hasPrefix("${") || value.hasPrefix("$(") || value.hasPrefix("{{") { return false }
