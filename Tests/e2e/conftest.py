@@ -53,6 +53,13 @@ class Llmock:
         with urllib.request.urlopen(self.url + "/_llmock/requests") as r:
             return json.load(r)["requests"]
 
+    def sent_text(self) -> str:
+        """Everything the upstream received, as one string to search for values that must not have left: each
+        request's method, path and body. llmock's own bookkeeping (times, durations, a hash of the body) is left
+        out: its digits would match a value's ('7890' in a start time of 49470.1665789) and fail a test that leaked
+        nothing."""
+        return json.dumps([{k: r.get(k) for k in ("method", "path", "model", "stream", "body")} for r in self.requests()])
+
     def reset(self) -> None:
         urllib.request.urlopen(urllib.request.Request(self.url + "/_llmock/reset", method="POST")).read()
 

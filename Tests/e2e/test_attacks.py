@@ -58,7 +58,7 @@ def entries(proxy):
 
 
 def upstream_text(llmock):
-    return json.dumps(llmock.requests())
+    return llmock.sent_text()
 
 
 def promptgate(binary, *args, timeout=60):

@@ -1,7 +1,6 @@
 """Examples/CaseNotes, the library's typed API in a tool built from a package that depends on this one by path
 (scripts/check-docs.sh builds it): against llmock, the values leave as placeholders and come back in the summary,
 the audit log in its data folder verifies, and a secret stops the call with the guideline that says so."""
-import json
 import os
 import pathlib
 import subprocess
@@ -34,7 +33,7 @@ def test_values_leave_as_placeholders_and_come_back(case_notes_bin, promptgate_b
     llmock.reset()
     done = run(case_notes_bin, llmock, tmp_path / "data", NOTES)
     assert done.returncode == 0, done.stderr
-    sent = json.dumps(llmock.requests())
+    sent = llmock.sent_text()
     for value in RAW:
         assert value not in sent, f"{value} reached the upstream"
         assert value in done.stdout, "the summary (llmock echoes) has the value restored"
