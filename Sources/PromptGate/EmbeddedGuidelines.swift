@@ -3454,6 +3454,7 @@ rules:
         - "wachtwoord = Zomer2024!"
         - "password: Zomer(2024)!"
         - "secret = Kasteel.Amsterdam.7"
+        - "password = $unshine2024"
       no_match:
         - "reset your password: go to the portal"
         - "password = <password>"
@@ -3465,6 +3466,7 @@ rules:
         - "struct Settings { var apiKey: String }"
         - "struct Settings {\n  var apiKey: String\n}"
         - "DB_PASSWORD=${DB_PASSWORD}"
+        - "DB_PASSWORD=$DB_PASSWORD_PROD"
         - "Keep the secret:\n\n```swift\nlet key = try vault.read()"
 
   - id: connection-string

@@ -16,7 +16,7 @@ extension Validators {
 
     /// A value after `password =`, `secret:`, `api_key=` … that is the secret itself, not code or a stand-in that says
     /// where the secret is kept: not a code fence or backtick (`secret:` ending a sentence before a code block), not an
-    /// `<…>` placeholder, not a `${…}`, `$(…)`, `{{…}}` or `$NAME` reference, not a call or subscript on a dotted name
+    /// `<…>` placeholder, not a `${…}`, `$(…)`, `{{…}}` or `$ENV_NAME` reference, not a call or subscript on a dotted name
     /// (`config.string(forKey:`, `ProcessInfo.processInfo.environment[`) or a bare call whose argument is quoted
     /// (`getenv("DB_PASSWORD")`), and not a type name after a colon (`apiKey: String`). `Zomer(2024)!` is a password.
     static let isAssignedPassword: Check = { text in
@@ -27,7 +27,10 @@ extension Validators {
         guard let first = value.first else { return false }
         if first == "`" || first == "<" { return false }
         if value.hasPrefix("${") || value.hasPrefix("$(") || value.hasPrefix("{{") { return false }
-        if first == "$", value.dropFirst().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) { return false }
+        // `$DB_PASSWORD` names an environment variable; `$unshine2024` is a password.
+        if first == "$", value.count > 1, value.dropFirst().allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) {
+            return false
+        }
         if text[separator] == ":", secretTypeNames.contains(value) { return false }
         // An identifier chain (a.b.c) right before '(' or '['.
         var dots = 0
