@@ -9,7 +9,7 @@
 /// or another magic or version reads as nothing (the pack is then read from its YAML again).
 ///
 /// Every field of ``GuidelinePack`` and ``Rule`` must be written here: a field added to them and not here would be
-/// lost on a cached start (`PackCacheTests` compares every shipped pack read back with the one read from YAML).
+/// lost on a cached start (`PackEncodingTests` compares every shipped pack read back with the one read from YAML).
 enum PackEncoding {
     /// The format's version; a changed layout is a new version (the cache key carries it too).
     static let version: UInt32 = 1

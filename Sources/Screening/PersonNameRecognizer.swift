@@ -125,19 +125,17 @@ struct PersonNameRecognizer: Sendable {
 
     /// Whether a name found is part of an address rather than a person: it comes right after a street word
     /// (``placeWords``, with particles between), or it is a Brazilian town before its state (`… 88585-122 Lima de
-    /// Fernandes / RS`) or a neighbourhood's numbered section (`Antonio Ribeiro De Abreu 1ª Seção`).
+    /// Fernandes / RS`).
     static func partOfPlace(_ bytes: UnsafeRawBufferPointer, _ span: Span) -> Bool {
         // The whole text, not only the window: the words around a name may lie outside it.
-        let start = 0
-        let end = bytes.count
         // Backwards over spaces, particles and at most one street word.
         var index = span.start
         for _ in 0..<3 {
             var wordEnd = index
-            while wordEnd > start && bytes[wordEnd - 1] == 0x20 { wordEnd -= 1 }
+            while wordEnd > 0 && bytes[wordEnd - 1] == 0x20 { wordEnd -= 1 }
             guard wordEnd < index else { break }
             var wordStart = wordEnd
-            while wordStart > start && isTokenByte(bytes[wordStart - 1]) && bytes[wordStart - 1] != 0x2D {
+            while wordStart > 0 && isTokenByte(bytes[wordStart - 1]) && bytes[wordStart - 1] != 0x2D {
                 wordStart -= 1
             }
             guard wordStart < wordEnd else { break }
@@ -150,21 +148,16 @@ struct PersonNameRecognizer: Sendable {
             if placeWords.contains(Gazetteers.fold(word)) { return true }
             break
         }
-        // Forwards: " / UF" (two capital letters) or " 1ª".
+        // Forwards: " / UF" (two capital letters).
+        let end = bytes.count
         var next = span.end
         while next < end && bytes[next] == 0x20 { next += 1 }
-        if next + 1 < end, bytes[next] == 0x2F {
-            next += 1
-            while next < end && bytes[next] == 0x20 { next += 1 }
-            let isUpper = { (b: UInt8) in b >= 0x41 && b <= 0x5A }
-            return next + 2 <= end && isUpper(bytes[next]) && isUpper(bytes[next + 1])
-                && (next + 2 == end || !isTokenByte(bytes[next + 2]))
-        }
-        var digits = next
-        while digits < end && bytes[digits] >= 0x30 && bytes[digits] <= 0x39 { digits += 1 }
-        // "ª" is C2 AA, "º" C2 BA.
-        return digits > next && digits + 1 < end && bytes[digits] == 0xC2
-            && (bytes[digits + 1] == 0xAA || bytes[digits + 1] == 0xBA)
+        guard next + 1 < end, bytes[next] == 0x2F else { return false }
+        next += 1
+        while next < end && bytes[next] == 0x20 { next += 1 }
+        let isUpper = { (b: UInt8) in b >= 0x41 && b <= 0x5A }
+        return next + 2 <= end && isUpper(bytes[next]) && isUpper(bytes[next + 1])
+            && (next + 2 == end || !isTokenByte(bytes[next + 2]))
     }
 
     /// A name that is a whole field's value after a label that says it holds one (`Last name: Dulewicz`,

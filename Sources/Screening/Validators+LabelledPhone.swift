@@ -25,15 +25,6 @@ extension Validators {
     /// Whether `text` is a date written with dashes: `2024-06-15` or `15-06-2024` (year four digits, month 1 to 12,
     /// day 1 to 31, in either of the other two places).
     static func isDashedDate(_ text: Substring) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } })
-        else { return false }
-        let numbers = parts.map { Int($0) ?? -1 }
-        func dayMonth(_ a: Int, _ b: Int) -> Bool {
-            (1...31).contains(a) && (1...12).contains(b) || (1...12).contains(a) && (1...31).contains(b)
-        }
-        if parts[0].count == 4 && parts[1].count <= 2 && parts[2].count <= 2 { return dayMonth(numbers[2], numbers[1]) }
-        if parts[2].count == 4 && parts[0].count <= 2 && parts[1].count <= 2 { return dayMonth(numbers[0], numbers[1]) }
-        return false
+        isDayMonthYear(Array(text.utf8), separator: 0x2D, yearFirst: true)
     }
 }

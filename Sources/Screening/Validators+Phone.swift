@@ -51,13 +51,27 @@ extension Validators {
     static func isDate(_ text: Substring) -> Bool {
         let bytes = Array(text.utf8)
         guard let separator = bytes.first(where: { $0 == 0x2E || $0 == 0x2F }) else { return false }
+        return isDayMonthYear(bytes, separator: separator, yearFirst: false)
+    }
+
+    /// Three groups of digits joined by `separator`: a day and a month of one or two digits that exist in either
+    /// order, and a four-digit year after them (or, with `yearFirst`, also before them: `2024-06-15`).
+    static func isDayMonthYear(_ bytes: [UInt8], separator: UInt8, yearFirst: Bool) -> Bool {
         let parts = bytes.split(separator: separator, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
-            parts.allSatisfy({ $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } })
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } })
         else { return false }
+        let dayAndMonth: (ArraySlice<UInt8>, ArraySlice<UInt8>)
+        if parts[2].count == 4 {
+            dayAndMonth = (parts[0], parts[1])
+        } else if yearFirst && parts[0].count == 4 {
+            dayAndMonth = (parts[2], parts[1])
+        } else {
+            return false
+        }
+        guard dayAndMonth.0.count <= 2, dayAndMonth.1.count <= 2 else { return false }
         func number(_ part: ArraySlice<UInt8>) -> Int { part.reduce(0) { $0 * 10 + Int($1 - 0x30) } }
-        let (first, second) = (number(parts[0]), number(parts[1]))
-        return first >= 1 && second >= 1 && ((first <= 31 && second <= 12) || (first <= 12 && second <= 31))
+        let (a, b) = (number(dayAndMonth.0), number(dayAndMonth.1))
+        return (1...31).contains(a) && (1...12).contains(b) || (1...12).contains(a) && (1...31).contains(b)
     }
 
     /// The best grade libphonenumber gives `text` in any of `regions`.

@@ -28,6 +28,20 @@ struct NamesAndAddressesTests {
         }
     }
 
+    /// The trigger windows find `expected`, and reading the whole text finds the same.
+    static func expectNames(_ text: String, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        let found = names(text)
+        #expect(found.windows == expected, sourceLocation: sourceLocation)
+        #expect(found.whole == found.windows, sourceLocation: sourceLocation)
+    }
+
+    /// Neither the trigger windows nor the whole text find a name.
+    static func expectNoNames(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let found = names(text)
+        #expect(found.windows.isEmpty, "found \(found.windows)", sourceLocation: sourceLocation)
+        #expect(found.whole.isEmpty, "found \(found.whole)", sourceLocation: sourceLocation)
+    }
+
     @Test(
         "given names from the SSA counts, beyond the 1990 Census list, start names from many countries",
         arguments: [
@@ -39,9 +53,7 @@ struct NamesAndAddressesTests {
             ("Aitana Garcia, Iker Lopez", ["Aitana Garcia", "Iker Lopez"]),
         ])
     func givenNamesFromCounts(text: String, expected: [String]) {
-        let found = Self.names(text)
-        #expect(found.windows == expected)
-        #expect(found.whole == found.windows)
+        Self.expectNames(text, expected)
     }
 
     @Test(
@@ -54,9 +66,7 @@ struct NamesAndAddressesTests {
             ("lookup cpf=908.387.991-75 for Machado, Benjamim\n", ["Machado", "Benjamim"]),
         ])
     func givenNamesFromFranceAndBrazil(text: String, expected: [String]) {
-        let found = Self.names(text)
-        #expect(found.windows == expected)
-        #expect(found.whole == found.windows)
+        Self.expectNames(text, expected)
     }
 
     @Test(
@@ -69,9 +79,7 @@ struct NamesAndAddressesTests {
             ("lookup steuer_id=58697246109 for Hertrampf, Simona\n", ["Hertrampf", "Simona"]),
         ])
     func loneGivenNames(text: String, expected: [String]) {
-        let found = Self.names(text)
-        #expect(found.windows == expected)
-        #expect(found.whole == found.windows)
+        Self.expectNames(text, expected)
     }
 
     @Test(
@@ -88,9 +96,7 @@ struct NamesAndAddressesTests {
             "the corner of Dunajska 56 and Sigrid Loop",
         ])
     func namesInPlaces(text: String) {
-        let found = Self.names(text)
-        #expect(found.windows.isEmpty, "found \(found.windows)")
-        #expect(found.whole.isEmpty, "found \(found.whole)")
+        Self.expectNoNames(text)
     }
 
     @Test(
@@ -107,9 +113,7 @@ struct NamesAndAddressesTests {
             ("name: Mateo Rossi\n", ["Mateo Rossi"]),
         ])
     func namesInCellsAndFields(text: String, expected: [String]) {
-        let found = Self.names(text)
-        #expect(found.windows == expected)
-        #expect(found.whole == found.windows)
+        Self.expectNames(text, expected)
     }
 
     @Test(
@@ -135,9 +139,7 @@ struct NamesAndAddressesTests {
             "Thanks, Anna\n",
         ])
     func lookalikes(text: String) {
-        let found = Self.names(text)
-        #expect(found.windows.isEmpty, "found \(found.windows)")
-        #expect(found.whole.isEmpty, "found \(found.whole)")
+        Self.expectNoNames(text)
     }
 
     @Test(
