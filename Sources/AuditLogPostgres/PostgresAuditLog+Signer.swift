@@ -47,6 +47,7 @@ extension PostgresAuditLog {
     private func signerLoop() async {
         while !Task.isCancelled, !closed {
             await exclusively {
+                guard !closed else { return }  // close() signs what is left
                 if signer.holdsLease {
                     do {
                         try await integrateAndSign(force: false, final: false)

@@ -320,7 +320,9 @@ public actor PostgresAuditLog: AuditTrail {
         guard !closed else { return }
         closed = true
         await waitUntilIdle()
-        signerTask?.cancel()
+        // The signer loop is stopped between its rounds, never inside one: a query cancelled mid-round fails, the
+        // loop then gives the lease up, and the final checkpoint below would not be signed.
+        await exclusively { signerTask?.cancel() }
         await signerTask?.value
         signerTask = nil
         let failure: (any Error)? = await exclusively {

@@ -67,6 +67,25 @@ struct PostgresKeysAndStartTests {
         }
     }
 
+    @Test("close signs what is left even when it lands inside a signer round (rounds back to back)")
+    func closeDuringSignerRound() async throws {
+        try await PostgresServer.withFreshDatabase { url in
+            let keys = [try LogSigningKey(generatingFor: PostgresTestLog.origin)]
+            for round in 0..<30 {
+                // No pause between the signer's rounds: close() almost always finds one running.
+                let signer = try await PostgresTestLog.open(
+                    url, try PostgresTestLog.request(keys: keys), proxy: "a", signerPoll: .zero)
+                #expect(await signer.health().holdsSignerLease)
+                for n in 0..<2 { _ = try await signer.append(PostgresTestLog.entry(2 * round + n, proxy: "a")) }
+                try await signer.close()
+                let next = try await PostgresTestLog.open(
+                    url, try PostgresTestLog.request(keys: keys), proxy: "c", leasePoll: .seconds(600))
+                #expect(next.startup.unsignedAtStart == 0, "round \(round): close left entries unsigned")
+                try await next.close()
+            }
+        }
+    }
+
     @Test("entries no signer signed are counted at start, as on the file log; none while another proxy signs")
     func unsignedAtStart() async throws {
         try await PostgresServer.withFreshDatabase { url in

@@ -23,12 +23,13 @@ enum PostgresTestLog {
     }
 
     static func open(
-        _ url: String, _ request: AuditTrailRequest, proxy: String, leasePoll: Duration = .milliseconds(200)
+        _ url: String, _ request: AuditTrailRequest, proxy: String, leasePoll: Duration = .milliseconds(200),
+        signerPoll: Duration = .milliseconds(50)
     ) async throws -> PostgresAuditLog {
         try await PostgresAuditLog.open(
             request,
             settings: .init(
-                url: try PostgresLogURL(url), proxyID: proxy, leasePoll: leasePoll, signerPoll: .milliseconds(50)),
+                url: try PostgresLogURL(url), proxyID: proxy, leasePoll: leasePoll, signerPoll: signerPoll),
             logger: quiet)
     }
 
