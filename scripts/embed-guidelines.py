@@ -1,10 +1,22 @@
 #!/usr/bin/env python3
 """Writes Sources/PromptGate/EmbeddedGuidelines.swift from guidelines/packs/*.yaml and
 Sources/Screening/EmbeddedGazetteers.swift from guidelines/gazetteers/*.txt, so the binary carries its default packs
-and name lists and runs with no files around it. A test fails when an embedded copy is out of date."""
+and name lists and runs with no files around it, and Sources/Screening/EmbeddedNameTables.swift: the long name lists
+folded, sorted and grouped by length, searched in place with no index built at start. A test fails when an embedded
+copy is out of date. A file whose text would not change is not written (its build products stay valid)."""
 import pathlib
+import unicodedata
 
 root = pathlib.Path(__file__).resolve().parent.parent
+
+
+def write(path, text):
+    """Writes `text` to `path` unless the file holds it already; says which."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        print(f"{path.relative_to(root)} is up to date")
+        return
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path.relative_to(root)}")
 
 
 def embed(pattern, target, doc, declaration, element_doc, member):
@@ -27,8 +39,7 @@ def embed(pattern, target, doc, declaration, element_doc, member):
         out.extend(text.rstrip("\n").split("\n"))
         out.append('"""#),')
     out += ["    ]", "}"]
-    (root / target).write_text("\n".join(out) + "\n", encoding="utf-8")
-    print(f"wrote {target} ({len(paths)} file(s))")
+    write(root / target, "\n".join(out) + "\n")
 
 
 embed("packs/*.yaml", "Sources/PromptGate/EmbeddedGuidelines.swift", "The default guideline packs, built into the binary.",
@@ -37,3 +48,87 @@ embed("packs/*.yaml", "Sources/PromptGate/EmbeddedGuidelines.swift", "The defaul
 embed("gazetteers/*.txt", "Sources/Screening/EmbeddedGazetteers.swift", "The default name lists, built into the binary.",
       "enum EmbeddedGazetteers", "(file name, text) for each list under `guidelines/gazetteers/`.",
       "static let files: [(name: String, text: String)]")
+
+
+def fold(entry):
+    """The folded form (upper case, accents dropped) of an ASCII or Latin-1 entry, as Gazetteers.fold spells it; None
+    for anything else, which is left to the Swift side (NameTableTests checks the two agree on every entry)."""
+    if any(ord(c) > 0xFF for c in entry):
+        return None
+    stripped = "".join(c for c in unicodedata.normalize("NFD", entry) if not unicodedata.combining(c)).upper()
+    if not stripped.isascii() or '"' in stripped or "\\" in stripped:
+        return None
+    return stripped
+
+
+def fnv1a(data):
+    """NameTriggers.hash over folded ASCII bytes: FNV-1a, 64 bits."""
+    value = 0xCBF29CE484222325
+    for byte in data:
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return value
+
+
+def table(name, files, doc, hash_bits):
+    """Swift declarations of a NameTable over the entries of `files`: the folded entries grouped by length, each group
+    sorted by bytes and written one a line, so the binary searches them in place with no index built at start; the
+    entries that cannot be folded here go into a text the Swift side indexes at first use."""
+    folded = set()
+    rest = []
+    for path in files:
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            entry = line.lstrip(" \t").rstrip(" \t\r")
+            if not entry or entry.startswith("#"):
+                continue
+            value = fold(entry)
+            if value is None:
+                rest.append(entry)
+            else:
+                folded.add(value)
+    groups = {}
+    for value in folded:
+        groups.setdefault(len(value.encode()), []).append(value)
+    longest = max(groups) if groups else 0
+    starts = [0]
+    text = []
+    offset = 0
+    for length in range(0, longest + 1):
+        group = sorted(groups.get(length, []), key=lambda v: v.encode())
+        text += group
+        offset += len(group) * (length + 1)
+        starts.append(offset)
+    out = [f"    /// {doc}", f"    static let {name} = NameTable(", f"        starts: {starts},"]
+    if hash_bits:
+        bits = [0] * 4096
+        for value in folded:
+            h = fnv1a(value.encode()) & ((1 << 18) - 1)
+            bits[h >> 6] |= 1 << (h & 63)
+        out.append("        hashBits: [")
+        for i in range(0, len(bits), 6):
+            out.append("            " + " ".join(f"0x{b:016X}," for b in bits[i:i + 6]))
+        out.append("        ],")
+    out.append('        text: #"""')
+    out += text
+    out += ['', '"""#)']
+    body = "\n".join(rest)
+    if '"""#' in body:
+        raise SystemExit(f"{name}: an entry contains the sequence \"\"\"# which the embedding cannot hold")
+    out += [f"    /// The entries of `{name}`'s files that the script did not fold, indexed at first use.",
+            f'    static let {name}Rest = #"""', *rest, '"""#']
+    return out
+
+
+gazetteers = root / "guidelines" / "gazetteers"
+lines = [
+    "// Generated by scripts/embed-guidelines.py from guidelines/gazetteers/*.txt. Do not edit: run the script.",
+    "// swift-format-ignore-file",
+    "",
+    "/// The long built-in name lists as tables searched in place (see ``NameTable``): no start-up indexes them.",
+    "enum EmbeddedNameTables {",
+]
+lines += table("givenNames", [gazetteers / "first-names.txt", gazetteers / "first-names-europe.txt"],
+               "The given names of first-names.txt and first-names-europe.txt, with the name triggers' hash bits.",
+               hash_bits=True)
+lines += table("surnames", [gazetteers / "surnames.txt"], "The surnames of surnames.txt.", hash_bits=False)
+lines.append("}")
+write(root / "Sources/Screening/EmbeddedNameTables.swift", "\n".join(lines) + "\n")

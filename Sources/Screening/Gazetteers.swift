@@ -6,9 +6,9 @@ import Foundation
 ///
 /// The defaults (``embedded``) are `guidelines/gazetteers/*.txt`, built into the binary; each file names its source.
 public struct Gazetteers: Sendable {
-    /// Given names (over 35,000 built in), searched in place: see ``NameList``.
+    /// Given names (over 45,000 built in), searched in place: see ``NameList``.
     public var givenNames: NameList
-    /// Surnames (over 88,000 built in), searched in place.
+    /// Surnames (over 100,000 built in), searched in place.
     public var surnames: NameList
     /// Given names that start a name only before a known surname or after a title ("May", "Will", "Jordan").
     public var ambiguousGivenNames: Set<String>
@@ -32,14 +32,19 @@ public struct Gazetteers: Sendable {
         self.notNameWords = Set(notNameWords.map { Self.fold($0[...]) })
     }
 
-    /// The lists built into the binary from `guidelines/gazetteers/`.
+    /// The lists built into the binary from `guidelines/gazetteers/`. The given names and surnames are tables
+    /// folded and sorted by `scripts/embed-guidelines.py` (`EmbeddedNameTables`), searched in place: a start
+    /// indexes none of their entries.
     public static let embedded: Gazetteers = {
         func text(_ name: String) -> String { EmbeddedGazetteers.files.first { $0.name == name }?.text ?? "" }
-        return Gazetteers(
-            givenNameFiles: [text("first-names.txt"), text("first-names-europe.txt")],
-            surnameFiles: [text("surnames.txt")],
+        var gazetteers = Gazetteers(
+            givenNameFiles: [], surnameFiles: [],
             ambiguousGivenNames: entries(text("ambiguous-first-names.txt")),
             notNameWords: entries(text("not-name-words.txt")))
+        gazetteers.givenNames = NameList(
+            table: EmbeddedNameTables.givenNames, files: [EmbeddedNameTables.givenNamesRest])
+        gazetteers.surnames = NameList(table: EmbeddedNameTables.surnames, files: [EmbeddedNameTables.surnamesRest])
+        return gazetteers
     }()
 
     /// The entries of a gazetteer file: one per line, `#` starts a comment line, blank lines ignored.

@@ -7,20 +7,31 @@ import Synchronization
 ///
 /// Entries are compared folded (upper case, accents dropped; see ``Gazetteers``). A file's plain-ASCII entries that
 /// come in ascending folded order (as `scripts/build-gazetteers.py` writes them) are searched in place; any other
-/// entry (accented, or out of order, as in the hand-kept lists) goes into a small set.
+/// entry (accented, or out of order, as in the hand-kept lists) goes into a small set. The built-in lists come as a
+/// ``NameTable`` as well, searched where it lies in the binary with nothing indexed at all.
 public struct NameList: Sendable, Sequence {
+    /// Entries folded ahead of time, searched in place; the texts hold the rest.
+    let table: NameTable?
     /// The searchable form, built from the files' texts at the first search (or count, or walk) of the list: a
     /// command whose text has nothing that may be a name (`promptgate check hello`) never indexes the surnames.
     private let holder: Holder
 
     /// A list of these entries (any order, any script).
     public init(_ entries: [String]) {
+        table = nil
         holder = Holder(files: [], index: Index(texts: [], others: Set(entries.map { Gazetteers.fold($0[...]) })))
     }
 
     /// The entries of gazetteer files: one per line, `#` starts a comment line, blank lines and surrounding
     /// spaces ignored. The texts are indexed when the list is first used.
     public init(files: [String]) {
+        table = nil
+        holder = Holder(files: files, index: nil)
+    }
+
+    /// The entries of `table` and of gazetteer files' texts (`files`, indexed at first use, as above).
+    init(table: NameTable, files: [String]) {
+        self.table = table
         holder = Holder(files: files, index: nil)
     }
 
@@ -108,6 +119,10 @@ private final class Index: Sendable {
 extension NameList {
     /// Whether the list holds `folded` (a word already folded with `Gazetteers.fold(_:)`).
     public func contains(_ folded: String) -> Bool {
+        if let table {
+            var folded = folded
+            if folded.withUTF8({ table.contains(UnsafeRawBufferPointer($0)) }) { return true }
+        }
         let index = holder.index
         if !index.others.isEmpty && index.others.contains(folded) { return true }
         if let found = folded.utf8.withContiguousStorageIfAvailable({
@@ -143,16 +158,20 @@ extension NameList {
     /// How many entries the list holds (an entry listed twice in different files counts twice).
     public var count: Int {
         let index = holder.index
-        return index.texts.reduce(index.others.count) { $0 + $1.bounds.count / 2 }
+        return index.texts.reduce(index.others.count + (table?.count ?? 0)) { $0 + $1.bounds.count / 2 }
     }
 
-    /// The folded entries, those searched in place first.
+    /// The folded entries: the table's, then those searched in place, then the rest.
     public func makeIterator() -> AnyIterator<String> {
+        var tabled: [String] = []
+        table?.forEachEntry { tabled.append(String(decoding: $0, as: UTF8.self)) }
+        var fromTable = tabled.makeIterator()
         let texts = holder.index.texts
         var textIndex = 0
         var entryIndex = 0
         var rest = holder.index.others.makeIterator()
         return AnyIterator {
+            if let entry = fromTable.next() { return entry }
             while textIndex < texts.count {
                 let text = texts[textIndex]
                 if entryIndex < text.bounds.count / 2 {
@@ -168,8 +187,10 @@ extension NameList {
     }
 
     /// Calls `body` with each entry's bytes as written (ASCII entries in their file's case, the others folded),
-    /// without making strings: for hashing every entry.
-    func forEachEntry(_ body: (UnsafeRawBufferPointer, Int, Int) -> Void) {
+    /// without making strings: for hashing every entry. The table's entries (folded) come first, unless
+    /// `includingTable` is false.
+    func forEachEntry(includingTable: Bool = true, _ body: (UnsafeRawBufferPointer, Int, Int) -> Void) {
+        if includingTable { table?.forEachEntry { body($0, 0, $0.count) } }
         let list = holder.index
         for text in list.texts {
             text.bytes.withUnsafeBytes { raw in

@@ -13,9 +13,12 @@
 /// The scan is a filter, never a judge: a hash that matches by accident only costs a window the recogniser rejects,
 /// and a capitalised word with letters the fast fold cannot read (beyond Latin-1) is always a trigger.
 struct NameTriggers: Sendable {
-    /// Hashes of the folded capitalised triggers, and a bit per hash's low bits in front of them.
+    /// Hashes of the folded capitalised triggers, and a bit per hash's low bits in front of them. When the given
+    /// names come as a ``NameTable`` with its hash bits (the built-in lists), the set holds only the other
+    /// triggers and the given names are looked up in the table: nothing is hashed per entry at start.
     private let upper: Set<UInt64>
     private let upperBits: [UInt64]
+    private let givenNames: NameTable?
     /// Hashes of titles written in lower case, of all particles, and of the surname particles.
     private let lowerTitles: Set<UInt64>
     private let particles: Set<UInt64>
@@ -31,14 +34,16 @@ struct NameTriggers: Sendable {
         let words = PersonNameRecognizer.titles.union(PersonNameRecognizer.greetings).union(PersonNameRecognizer.roles)
             .union(["M"])
         func hashes(_ words: Set<String>) -> Set<UInt64> { Set(words.compactMap { Self.hash(Array($0.utf8)) }) }
-        // The given names are hashed from the list's bytes, without a string each (there are over 35,000).
         var upper = hashes(words)
-        upper.reserveCapacity(gazetteers.givenNames.count + upper.count)
-        gazetteers.givenNames.forEachEntry { bytes, start, end in
+        let wordCount = Int(Self.bitsMask + 1) / 64
+        let table = gazetteers.givenNames.table.flatMap { $0.hashBits?.count == wordCount ? $0 : nil }
+        // Other given names are hashed from the list's bytes, without a string each.
+        gazetteers.givenNames.forEachEntry(includingTable: table == nil) { bytes, start, end in
             if let hash = Self.hash(bytes, start, end) { upper.insert(hash) }
         }
         self.upper = upper
-        var bits = [UInt64](repeating: 0, count: Int(Self.bitsMask + 1) / 64)
+        givenNames = table
+        var bits = table?.hashBits ?? [UInt64](repeating: 0, count: wordCount)
         for hash in upper { bits[Int((hash & Self.bitsMask) >> 6)] |= 1 << (hash & 63) }
         upperBits = bits
         lowerTitles = hashes(PersonNameRecognizer.titles)
@@ -159,7 +164,10 @@ struct NameTriggers: Sendable {
             var trigger = false
             // A known word: a given name, title, greeting or role (or one the fast fold cannot read).
             if let hash = Self.hash(bytes, start, shape.coreEnd) {
-                trigger = upperBits[Int((hash & Self.bitsMask) >> 6)] & (1 << (hash & 63)) != 0 && upper.contains(hash)
+                trigger =
+                    upperBits[Int((hash & Self.bitsMask) >> 6)] & (1 << (hash & 63)) != 0
+                    && (upper.contains(hash)
+                        || (givenNames.map { Self.table($0, holds: bytes, start, shape.coreEnd) } ?? false))
             } else {
                 trigger = true
             }
@@ -250,6 +258,38 @@ struct NameTriggers: Sendable {
             k += 2
         }
         return hash
+    }
+
+    /// Whether `table` holds the word `bytes[start..<end]` folded as ``hash(_:_:_:)`` folds it (the caller has
+    /// hashed it, so every letter folds), without making a string: the folded bytes are written on the stack.
+    static func table(_ table: NameTable, holds bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
+        // A folded letter is never longer than its bytes, and at least half as long.
+        let longest = table.longest
+        guard end > start, end - start <= 2 * longest else { return false }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end - start) { folded in
+            var count = 0
+            var k = start
+            while k < end {
+                let b = bytes[k]
+                if b < 0x80 {
+                    folded[count] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+                    count += 1
+                    k += 1
+                    continue
+                }
+                guard b == 0xC3, k + 1 < end else { return false }
+                let letters = latin1Folds[Int(bytes[k + 1] & 0x3F)]
+                guard letters != 0 else { return false }
+                folded[count] = UInt8(letters & 0xFF)
+                count += 1
+                if letters > 0xFF {
+                    folded[count] = UInt8(letters >> 8)
+                    count += 1
+                }
+                k += 2
+            }
+            return count <= longest && table.contains(UnsafeRawBufferPointer(start: folded.baseAddress, count: count))
+        }
     }
 
     static func hash(_ word: [UInt8]) -> UInt64? {
