@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Screening
@@ -116,6 +117,23 @@ struct NameTableTests {
             #expect(fromTable.windows(in: bytes) == fromFiles.windows(in: bytes))
             #expect(!fromTable.windows(in: bytes).isEmpty)
         }
+    }
+
+    @Test("a gazetteer file's entries read by bytes are the entries read by Characters and Foundation's trimming")
+    func entriesByBytes() {
+        let texts =
+            EmbeddedGazetteers.files.map(\.text) + [
+                "", "\n\n", "# only a comment", "  Anna \t\r\nBob\r\n\r\n#x\n Carla", "A\u{0B}B\u{0C}C\rD",
+                "\tMary Ann  \n  # not a comment?\n#\n-\n", "Zoë\nAnna", "Anna\u{A0}\nBob", "Anna\u{2028}Bob",
+            ]
+        for text in texts {
+            let expected = text.split(whereSeparator: \.isNewline).compactMap { line in
+                let entry = line.trimmingCharacters(in: .whitespaces)
+                return entry.isEmpty || entry.hasPrefix("#") ? nil : entry
+            }
+            #expect(Gazetteers.entries(text) == expected, "\(text.prefix(40).debugDescription)")
+        }
+        #expect(Array("Zoë\nAnna".utf8).withUnsafeBytes { Gazetteers.asciiEntries($0) } == nil)
     }
 
     static func contains(_ table: NameTable, _ key: String) -> Bool { table.contains(bytes: Array(key.utf8)) }
