@@ -7,6 +7,8 @@ extension Validators {
     /// Regions a labelled number is tried in: the European ones of the national rule, North America, and the other
     /// regions whose residents the packs cover (Brazil, Mexico, Australia, India, Singapore, Korea, Thailand).
     static let labelledPhoneRegions = europeanRegions + ["US", "CA", "BR", "MX", "AU", "IN", "SG", "KR", "TH"]
+    /// ``labelledPhoneRegions`` packed for the library.
+    static let labelledPhoneCodes = PhoneRegions(labelledPhoneRegions)
 
     /// A number a phone label names: seven to fifteen digits that libphonenumber rates at least a possible length
     /// for one of ``labelledPhoneRegions``, in use or not. A number in a range that is not issued (a mistyped digit,
@@ -19,7 +21,7 @@ extension Validators {
         // Three zeros first is no number of any plan ("0000 123 456"); the library would still count its length.
         if digits(of: text).prefix(3) == [0, 0, 0] { return false }
         if text.utf8.filter({ $0 == 0x2E }).count == 3 && !text.utf8.contains(0x20) { return false }
-        return phoneGrade(text, regions: labelledPhoneRegions) != .invalid
+        return phoneGrade(text, regions: labelledPhoneCodes, enough: .plausible) != .invalid
     }
 
     /// Whether `text` is a date written with dashes: `2024-06-15` or `15-06-2024` (year four digits, month 1 to 12,

@@ -17,9 +17,12 @@ extension Validators {
     typealias GradedCheck = @Sendable (Substring) -> Grade
 
     /// Regions a national number (trunk `0`, or none) is tried in: those the Europe and UK pack covers and their
-    /// neighbours whose numbers residents give. The first region that rates it valid decides.
+    /// neighbours whose numbers residents give. A number valid in any of them is valid, so the order only decides
+    /// how soon a valid one is found: the plans that take the most numbers come first (Germany's open plan of 4 to
+    /// 15 digits, Italy's, Austria's, Luxembourg's; on the labelled corpus this halves the regions asked per
+    /// national candidate, 71,069 to 36,824 parses). A number valid in none is asked in all.
     static let europeanRegions = [
-        "GB", "IE", "NL", "BE", "LU", "DE", "AT", "CH", "FR", "ES", "PT", "IT", "DK", "SE", "NO", "FI", "PL",
+        "DE", "IT", "AT", "LU", "FR", "SE", "GB", "BE", "NL", "NO", "PT", "DK", "FI", "ES", "PL", "CH", "IE",
     ]
 
     /// Validators graded by libphonenumber, by the name a rule gives as `validator:`.
@@ -30,14 +33,14 @@ extension Validators {
         // A calendar date written with dots or slashes (`02.12.2026`, `19/01/2027`) has the digits of a short
         // number too; it is refused before the library is asked.
         "phone-national": { text in
-            !isDate(text) && phoneGrade(text, regions: europeanRegions) == .valid ? .valid : .invalid
+            !isDate(text) && phoneGrade(text, regions: europeanCodes, enough: .valid) == .valid ? .valid : .invalid
         },
         // International formats: `+44 20 7946 0958`, `0044 20 7946 0958`, `+33 (0)6 04 39 15 00`. The country code
         // names the region; "DE" only tells the library that `00` is the international prefix.
         // A number written with `00` rather than `+` must be valid: `00` and a few digits are also order and
         // account numbers.
         "phone-international": { text in
-            let grade = phoneGrade(text, regions: ["DE"])
+            let grade = phoneGrade(text, regions: internationalCodes, enough: .valid)
             return grade == .plausible && text.utf8.first == 0x30 ? .invalid : grade
         },
     ]
@@ -74,21 +77,51 @@ extension Validators {
         return (1...31).contains(a) && (1...12).contains(b) || (1...12).contains(a) && (1...31).contains(b)
     }
 
-    /// The best grade libphonenumber gives `text` in any of `regions`.
-    static func phoneGrade(_ text: Substring, regions: [String]) -> Grade {
-        var best = Grade.invalid
-        var text = String(text)
-        return text.withUTF8 { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                for region in regions {
-                    switch pg_phone_check(chars.baseAddress, chars.count, region) {
-                    case 2: return .valid
-                    case 1: best = .plausible
-                    default: continue
-                    }
-                }
-                return best
+    /// Regions to try a number in, as `pg_phone_grade` takes them: two-letter codes one after the other.
+    struct PhoneRegions: Sendable {
+        let codes: [CChar]
+        var count: Int { codes.count / 2 }
+
+        init(_ regions: [String]) {
+            precondition(regions.allSatisfy { $0.utf8.count == 2 }, "region codes have two letters")
+            codes = regions.flatMap { $0.utf8.map { CChar(bitPattern: $0) } }
+        }
+    }
+
+    /// ``europeanRegions`` packed for the library.
+    static let europeanCodes = PhoneRegions(europeanRegions)
+    /// The region whose rules read an international number: "DE" only says that `00` is the international prefix.
+    static let internationalCodes = PhoneRegions(["DE"])
+
+    /// The best grade libphonenumber gives `text` in any of `regions`, asking them in order until one gives `enough`
+    /// or better: the answer is `enough` or better exactly when some region's grade is, and below it the best of
+    /// all. `asWritten` parses the text as written, not as its digits (for the tests that compare the two readings;
+    /// see `pg_phone_grade`).
+    static func phoneGrade(_ text: Substring, regions: PhoneRegions, enough: Grade, asWritten: Bool = false) -> Grade {
+        let wanted: Int32 =
+            switch enough {
+            case .valid: 2
+            case .plausible: 1
+            case .invalid: 0
             }
+        func grade(_ text: UnsafeBufferPointer<UInt8>) -> Int32 {
+            text.withMemoryRebound(to: CChar.self) { text in
+                regions.codes.withUnsafeBufferPointer { codes in
+                    pg_phone_grade(
+                        text.baseAddress, text.count, codes.baseAddress, regions.count, wanted, asWritten ? 1 : 0)
+                }
+            }
+        }
+        let found =
+            text.utf8.withContiguousStorageIfAvailable(grade)
+            ?? {
+                var copy = String(text)
+                return copy.withUTF8(grade)
+            }()
+        switch found {
+        case 2: return .valid
+        case 1: return .plausible
+        default: return .invalid
         }
     }
 }

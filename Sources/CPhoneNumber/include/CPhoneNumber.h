@@ -19,6 +19,14 @@ int pg_phone_is_valid(const char *text, size_t length, const char *region);
 /// of its region can have (libphonenumber's "possible number": a new or unlisted range), 0 otherwise.
 int pg_phone_check(const char *text, size_t length, const char *region);
 
+/// The best grade of `pg_phone_check` for `text` over `count` regions, given as `2 * count` bytes of two-letter
+/// codes one after the other ("DEITGB"), tried in that order until one gives `enough` (2: valid, 1: possible) or
+/// more: the answer is `enough` or more exactly when some region's grade is, and below it the best of all, whatever
+/// the order. Text of digits and the separators ' ', '.', '-', '/', '(' and ')' only is parsed as its digits, which
+/// the library reads the same way at less cost; `as_written` non-zero parses the text as written (for the tests
+/// that compare the two).
+int pg_phone_grade(const char *text, size_t length, const char *regions, size_t count, int enough, int as_written);
+
 #ifdef __cplusplus
 }
 #endif
