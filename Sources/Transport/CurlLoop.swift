@@ -16,7 +16,7 @@ final class CurlLoop: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     // Loop-thread confined.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
-    /// Transfers whose head arrived in this round: their readers are woken once the round is over.
+    /// Transfers whose first body bytes arrived in this round: their head's readers are woken once the round is over.
     private var headsArrived: [Transfer] = []
 
     init(configuration: TransportConfiguration) {
@@ -97,11 +97,11 @@ final class CurlLoop: @unchecked Sendable {
         }
     }
 
-    /// Called by a transfer, on the loop thread, when its head has arrived.
+    /// Called by a transfer, on the loop thread, when the first bytes of its body have arrived.
     func wakeAfterRound(_ transfer: Transfer) { headsArrived.append(transfer) }
 
-    /// Wakes the readers of the heads that arrived in this round. Each reader is woken once, after the round has
-    /// queued what else came in with its head: a short answer is then read whole without waiting for the loop again.
+    /// Wakes the readers of the heads whose first body bytes arrived in this round. Each reader is woken once, after
+    /// the round has queued what else came in: a short answer is then read whole without waiting for the loop again.
     private func wakeHeadWaiters() {
         for transfer in headsArrived { transfer.wakeHeadWaiter() }
         headsArrived.removeAll(keepingCapacity: true)

@@ -27,6 +27,8 @@ final class Transfer: @unchecked Sendable {
         var pauses = 0
         /// Whether the transfer had ended when the task awaiting its head was woken (nil: no task waited).
         var headWaiterSawEnd: Bool?
+        /// Whether body bytes (or the end) were queued when the task awaiting its head was woken (nil: no task waited).
+        var headWaiterSawBody: Bool?
     }
 
     private let state = Mutex(State())
@@ -40,6 +42,8 @@ final class Transfer: @unchecked Sendable {
     private var pendingStatus = 0
     private var pendingHeaders = HTTPFields()
     private(set) var headDelivered = false
+    /// Whether the head's reader has been scheduled to wake (once body bytes came in). Loop-thread confined.
+    private var headWakeScheduled = false
     let firstByteDeadline: ContinuousClock.Instant
 
     init(request: HTTPClientRequest, configuration: TransportConfiguration, loop: CurlLoop) throws {
@@ -176,21 +180,25 @@ final class Transfer: @unchecked Sendable {
         return line.count
     }
 
-    /// Records the head. Whoever waits for it is woken by the loop once this round of `curl_multi_perform` is over
-    /// (``wakeHeadWaiter()``), so that the body bytes (and for a short answer, its end) that came in the same read
-    /// are queued by then: the reader takes them without waiting again, one thread hand-off for the whole answer.
+    /// Records the head. Whoever waits for it is not woken by the head alone (every reader reads the body next): it
+    /// is woken by the loop once the round of `curl_multi_perform` in which the first body bytes came in is over
+    /// (``wakeHeadWaiter()``), or by the end of the transfer. The body bytes (and for a short answer, its end) that
+    /// came in that round are queued by then: the reader takes them without waiting again, one thread hand-off for
+    /// the whole answer, also when the upstream sends its head and its body in separate writes.
     private func deliverHead() {
         headDelivered = true
         let head: Head = (pendingStatus, pendingHeaders)
         state.withLock { $0.head = .success(head) }
-        loop.wakeAfterRound(self)
     }
 
     /// Resumes the task waiting for the head, if one waits and the head is known. Loop thread.
     func wakeHeadWaiter() {
         let (waiter, head) = state.withLock { s in
             defer { if s.head != nil { s.headWaiter = nil } }
-            if s.head != nil, s.headWaiter != nil { s.headWaiterSawEnd = s.finished }
+            if s.head != nil, s.headWaiter != nil {
+                s.headWaiterSawEnd = s.finished
+                s.headWaiterSawBody = s.finished || s.chunkStart < s.chunks.count
+            }
             return (s.headWaiter, s.head)
         }
         if let waiter, let head { waiter.resume(with: head) }
@@ -198,6 +206,10 @@ final class Transfer: @unchecked Sendable {
 
     private func didReceiveBody(_ data: UnsafeRawBufferPointer) -> Int {
         if !headDelivered { deliverHead() }
+        if !headWakeScheduled {
+            headWakeScheduled = true
+            loop.wakeAfterRound(self)
+        }
         enum Outcome {
             case take, pause, abort
             case handTo(CheckedContinuation<[UInt8]?, any Error>)
@@ -240,7 +252,10 @@ final class Transfer: @unchecked Sendable {
             s.finished = true
             s.failure = error
             if s.head == nil, let error { s.head = .failure(error) }
-            if s.headWaiter != nil { s.headWaiterSawEnd = true }
+            if s.headWaiter != nil {
+                s.headWaiterSawEnd = true
+                s.headWaiterSawBody = true
+            }
             defer {
                 s.headWaiter = nil
                 s.bodyWaiter = nil
@@ -325,6 +340,10 @@ final class Transfer: @unchecked Sendable {
     /// Whether the transfer had ended when the task awaiting its head was woken (tests: a short answer is read whole
     /// after one hand-off).
     var headWaiterSawEnd: Bool? { state.withLock { $0.headWaiterSawEnd } }
+
+    /// Whether body bytes or the end were queued when the task awaiting its head was woken (tests: a head alone does
+    /// not wake its reader).
+    var headWaiterSawBody: Bool? { state.withLock { $0.headWaiterSawBody } }
 
     /// How many times the transfer paused because its reader fell behind.
     var pauseCount: Int { state.withLock { $0.pauses } }

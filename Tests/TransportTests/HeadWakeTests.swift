@@ -9,7 +9,8 @@ import Testing
 #endif
 
 /// A one-connection HTTP server on a raw socket that answers every request with the same bytes in one `send`, so
-/// that the client receives head and body in one read.
+/// that the client receives head and body in one read (or, with `bodyDelay`, the head in one `send` and the body in
+/// a second one after a pause, as servers that write them separately do).
 private final class OneSendServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
@@ -17,16 +18,23 @@ private final class OneSendServer: @unchecked Sendable {
 
     /// How long the server waits before answering, so that the reader is already waiting for the head.
     private let delay: useconds_t
+    /// How long the server waits between the head and the body (nil: one `send` for both).
+    private let bodyDelay: useconds_t?
 
-    init(answer: String, delay: Duration = .zero) throws {
+    init(answer: String, delay: Duration = .zero, bodyDelay: Duration? = nil) throws {
         self.answer = Array(answer.utf8)
-        self.delay = useconds_t(delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000)
+        self.delay = Self.microseconds(delay)
+        self.bodyDelay = bodyDelay.map(Self.microseconds)
         guard let (descriptor, port) = listenOnLoopback() else {
             throw TransportError.invalidRequest("test server: bind failed")
         }
         listener = descriptor
         self.port = port
         Thread { [self] in serve() }.start()
+    }
+
+    private static func microseconds(_ duration: Duration) -> useconds_t {
+        useconds_t(duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)
     }
 
     private func serve() {
@@ -43,7 +51,17 @@ private final class OneSendServer: @unchecked Sendable {
             while let end = received.indices.first(where: { received[$0...].starts(with: Array("\r\n\r\n".utf8)) }) {
                 received.removeFirst(end + 4)
                 if delay > 0 { usleep(delay) }
-                _ = answer.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                var parts = [answer[...]]
+                let separator = Array("\r\n\r\n".utf8)
+                if bodyDelay != nil,
+                    let headEnd = answer.indices.first(where: { answer[$0...].starts(with: separator) })
+                {
+                    parts = [answer[..<(headEnd + 4)], answer[(headEnd + 4)...]]
+                }
+                for (index, part) in parts.enumerated() {
+                    if index > 0, let bodyDelay { usleep(bodyDelay) }
+                    _ = part.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                }
             }
         }
     }
@@ -71,6 +89,26 @@ struct HeadWakeTests {
             let sawEnd = response.body.handle.transfer.headWaiterSawEnd
             #expect(sawEnd != false, "the reader was woken before the answer had ended")
             if sawEnd == true { waited += 1 }
+            #expect(String(decoding: try await response.body.collect(upTo: 1 << 16), as: UTF8.self) == body)
+        }
+        #expect(waited > 0, "no reader ever waited for a head")
+    }
+
+    @Test("head and body in separate writes: the head alone does not wake the reader; the body's arrival does")
+    func headAloneDoesNotWake() async throws {
+        let body = #"{"choices":[{"message":{"content":"hello"}}]}"#
+        let server = try OneSendServer(
+            answer: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+                + body, delay: .milliseconds(50), bodyDelay: .milliseconds(30))
+        let client = CurlClient()
+        defer { client.shutdown() }
+        var waited = 0
+        for _ in 0..<30 where waited < 3 {
+            let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+            #expect(response.status == 200)
+            let sawBody = response.body.handle.transfer.headWaiterSawBody
+            #expect(sawBody != false, "the reader was woken by the head alone, before any of the body had come")
+            if sawBody == true { waited += 1 }
             #expect(String(decoding: try await response.body.collect(upTo: 1 << 16), as: UTF8.self) == body)
         }
         #expect(waited > 0, "no reader ever waited for a head")
