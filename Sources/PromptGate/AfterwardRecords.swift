@@ -12,10 +12,11 @@ final class AfterwardRecords: Sendable {
 
     private let state = Mutex(State())
 
-    /// Starts `work` in a task of its own and counts it until it returns.
-    func start(_ work: @escaping @Sendable () async -> Void) {
+    /// Starts `work` in a task of its own, preferring `executor` (nil: the global pool), and counts it until it
+    /// returns.
+    func start(preferring executor: (any TaskExecutor)? = nil, _ work: @escaping @Sendable () async -> Void) {
         state.withLock { $0.running += 1 }
-        Task {
+        Task(executorPreference: executor) { [self] in
             await work()
             let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
                 s.running -= 1

@@ -318,7 +318,7 @@ extension Gate {
     /// `fsync`, so that it shares the next prompt's instead of costing one of its own. The prompt's own entry is
     /// already durable, so a failure here is reported to the operator rather than withheld from the employee.
     func recordAfterForwarding(_ entry: AuditEntry) {
-        afterward.start { [self] in
+        afterward.start(preferring: Self.afterwardExecutor) { [self] in
             do {
                 _ = try await auditLog.append(try await sealed(entry), durableWithin: Self.afterwardDurability)
                 metrics.auditAppend(ok: true, store: auditLog.storeKind)
@@ -335,6 +335,12 @@ extension Gate {
 extension Gate {
     /// How long an entry recorded after the prompt left (the answer's) may wait to become durable.
     static let afterwardDurability: Duration = .milliseconds(20)
+
+    /// The executor that the records made after an answer (its audit entry) prefer, for the task that handles the
+    /// request; `nil`: the global pool. A server that answers on the connection's event loop sets that loop: the
+    /// record's task then starts on the same thread once the answer has been written, instead of waking a thread
+    /// of the pool before the write.
+    @TaskLocal public static var afterwardExecutor: (any TaskExecutor)?
 }
 
 extension Duration {

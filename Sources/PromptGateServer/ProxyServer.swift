@@ -1,6 +1,7 @@
 import AuditLog
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import PromptGate
@@ -30,39 +31,60 @@ public struct ProxyServer: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
+        // Connections are served on their event loops (EventLoopConnection); what reads files or renders pages runs
+        // on the global pool instead, so that it does not stall the loop's other connections.
         router.get("/metrics") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: await gate.metricsExposition())))
+            await withTaskExecutorPreference(globalConcurrentExecutor) {
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: await gate.metricsExposition())))
+            }
         }
         // The live report for admins (users file `admin: true`): 401 without a key, 403 for other users.
         let admin = AdminPage(gate: gate)
-        router.get("/admin") { request, _ in await admin.response(headers: request.headers) }
+        router.get("/admin") { request, _ in
+            await withTaskExecutorPreference(globalConcurrentExecutor) {
+                await admin.response(headers: request.headers)
+            }
+        }
         // The audit log as a C2SP tlog-tiles tree, read-only and without a key: the published checkpoint and the
         // tiles of its tree, nothing else on disk (LogTileServer answers canonical tile paths only).
         if configuration.publishLog {
             let tiles = LogTileServer(directory: gate.configuration.dataDirectory)
             let logger = self.logger
-            router.get("/log/checkpoint") { _, _ in await Self.logResource(tiles, "checkpoint", logger: logger) }
+            router.get("/log/checkpoint") { _, _ in
+                await withTaskExecutorPreference(globalConcurrentExecutor) {
+                    await Self.logResource(tiles, "checkpoint", logger: logger)
+                }
+            }
             router.get("/log/tile/**") { request, _ in
-                await Self.logResource(tiles, String(request.uri.path.dropFirst("/log/".count)), logger: logger)
+                await withTaskExecutorPreference(globalConcurrentExecutor) {
+                    await Self.logResource(tiles, String(request.uri.path.dropFirst("/log/".count)), logger: logger)
+                }
             }
         }
         // The gate's table is the whole API: each route identifies the caller, holds the body to the limits and
         // answers every refusal in its protocol's shape, in the gate.
         for endpoint in Endpoint.all {
             router.on(RouterPath(endpoint.path), method: endpoint.method) { request, _ in
-                Self.response(
-                    await gate.handle(
-                        endpoint, headers: request.headers, body: request.body.map(\.readableBytesView),
-                        limits: limits))
+                // A small prompt is screened and recorded on the connection's event loop (no thread hand-off); a
+                // large one, or one of unknown length, on the global pool.
+                let onLoop = Self.servesOnEventLoop(request.headers)
+                return await withTaskExecutorPreference(onLoop ? nil : globalConcurrentExecutor) {
+                    await Gate.$afterwardExecutor.withValue(onLoop ? Gate.afterwardExecutor : nil) {
+                        Self.response(
+                            await gate.handle(
+                                endpoint, headers: request.headers, body: request.body.map(\.readableBytesView),
+                                limits: limits))
+                    }
+                }
             }
         }
         let idle = configuration.clientTimeout.components
         let app = Application(
             router: router,
             // Closes connections idle (or dribbling their headers) past the client timeout.
-            server: .http1(
+            server: .http1OnEventLoop(
                 configuration: .init(
                     idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
             configuration: .init(
@@ -95,6 +117,18 @@ public struct ProxyServer: Sendable {
                 status: status, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
+    }
+
+    /// The largest declared body screened on the connection's event loop: screening dense text runs at a few MB/s,
+    /// so this keeps the loop's other connections waiting a few milliseconds at most.
+    static let eventLoopBodyLimit = 16 * 1024
+
+    /// Whether a proxied request stays on its connection's event loop: no body, or a declared one up to
+    /// ``eventLoopBodyLimit``. A chunked body (no `Content-Length`) may be of any size.
+    static func servesOnEventLoop(_ headers: HTTPFields) -> Bool {
+        guard let declared = headers[.contentLength] else { return headers[.transferEncoding] == nil }
+        guard let length = Int(declared), length >= 0 else { return false }
+        return length <= eventLoopBodyLimit
     }
 
     static func response(_ answer: GateResponse) -> Response {
