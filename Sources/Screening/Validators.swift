@@ -141,12 +141,10 @@ public enum Validators {
         }
     }
 
-    /// IBAN: country letters, two check digits, BBAN; the mod-97 check equals 1; known country lengths.
-    static let iban: Check = { text in
-        // Spaces or dashes between the groups.
-        let chars = Array(text.uppercased().utf8.filter { $0 != 0x20 && $0 != 0x2D })
-        // The lengths of SWIFT's IBAN registry (as Presidio's iban_patterns give them): a known country's IBAN
-        // of another length is a part of a longer one, or no IBAN.
+    /// The lengths of SWIFT's IBAN registry (as Presidio's iban_patterns give them), by the country code's two
+    /// bytes: a known country's IBAN of another length is a part of a longer one, or no IBAN. Built once: a
+    /// dictionary literal in the check was built again for every candidate (1 % of a dense scan).
+    static let ibanLengths: [UInt16: Int] = {
         let lengths: [String: Int] = [
             "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
             "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
@@ -157,9 +155,21 @@ public enum Validators {
             "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TL": 23,
             "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
         ]
+        return Dictionary(
+            uniqueKeysWithValues: lengths.map { country, length in
+                let bytes = Array(country.utf8)
+                return (UInt16(bytes[0]) << 8 | UInt16(bytes[1]), length)
+            })
+    }()
+
+    /// IBAN: country letters, two check digits, BBAN; the mod-97 check equals 1; known country lengths.
+    static let iban: Check = { text in
+        // Spaces or dashes between the groups.
+        let chars = Array(text.uppercased().utf8.filter { $0 != 0x20 && $0 != 0x2D })
         guard chars.count >= 15, chars.count <= 34 else { return false }
-        let country = String(decoding: chars.prefix(2), as: UTF8.self)
-        if let expected = lengths[country], expected != chars.count { return false }
+        if let expected = ibanLengths[UInt16(chars[0]) << 8 | UInt16(chars[1])], expected != chars.count {
+            return false
+        }
         var remainder = 0
         for c in chars.dropFirst(4) + chars.prefix(4) {
             switch c {
