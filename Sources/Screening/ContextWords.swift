@@ -5,18 +5,31 @@
 /// words are matched whole (not inside a longer word), and the edges of the window count as word boundaries.
 struct ContextWords: Sendable {
     let words: [String]
-    private let needles: [[UInt8]]
-    /// For each byte, the indices (in list order) of the words that start with it.
-    private let byFirstByte: [[Int]]
+    /// The words' bytes one after the other: word `i` is `bytes[offsets[i]..<offsets[i + 1]]`.
+    private let bytes: [UInt8]
+    private let offsets: [Int]
+    /// The indices of the words (in list order) by first byte: those starting with byte `b` are
+    /// `order[firsts[b]..<firsts[b + 1]]`. Flat arrays, read through pointers: an array of arrays costs a retain
+    /// and release at every byte of the window.
+    private let order: [Int]
+    private let firsts: [Int]
 
     init(_ words: [String]) {
         self.words = words
-        needles = words.map { Array($0.utf8) }
-        var index = [[Int]](repeating: [], count: 256)
-        for (position, needle) in needles.enumerated() {
-            if let first = needle.first { index[Int(first)].append(position) }
+        var bytes: [UInt8] = []
+        var offsets = [0]
+        var byFirstByte = [[Int]](repeating: [], count: 256)
+        for (position, word) in words.enumerated() {
+            bytes += word.utf8
+            offsets.append(bytes.count)
+            if let first = word.utf8.first { byFirstByte[Int(first)].append(position) }
         }
-        byFirstByte = index
+        self.bytes = bytes
+        self.offsets = offsets
+        order = byFirstByte.flatMap { $0 }
+        var firsts = [0]
+        for list in byFirstByte { firsts.append(firsts[firsts.count - 1] + list.count) }
+        self.firsts = firsts
     }
 
     /// The first of the words in list order found in `bytes[lower..<upper]`, if any.
@@ -25,21 +38,45 @@ struct ContextWords: Sendable {
     }
 
     /// The first of the words in list order found in `bytes[lower..<upper]`, and where it is.
-    func match(in bytes: UnsafeRawBufferPointer, from lower: Int, to upper: Int) -> (word: String, at: Range<Int>)? {
-        guard !needles.isEmpty else { return nil }
+    func match(in text: UnsafeRawBufferPointer, from lower: Int, to upper: Int) -> (word: String, at: Range<Int>)? {
+        guard !words.isEmpty, lower < upper else { return nil }
+        let found = bytes.withUnsafeBufferPointer { needles in
+            offsets.withUnsafeBufferPointer { offsets in
+                order.withUnsafeBufferPointer { order in
+                    firsts.withUnsafeBufferPointer { firsts in
+                        Self.search(
+                            text, lower, upper, needles: needles, offsets: offsets, order: order, firsts: firsts)
+                    }
+                }
+            }
+        }
+        guard let (best, at) = found else { return nil }
+        return (words[best], at..<(at + offsets[best + 1] - offsets[best]))
+    }
+
+    /// The index of the first word in list order that occurs whole in `text[lower..<upper]`, and where.
+    private static func search(
+        _ text: UnsafeRawBufferPointer, _ lower: Int, _ upper: Int, needles: UnsafeBufferPointer<UInt8>,
+        offsets: UnsafeBufferPointer<Int>, order: UnsafeBufferPointer<Int>, firsts: UnsafeBufferPointer<Int>
+    ) -> (Int, Int)? {
         var best = Int.max
         var bestAt = 0
         var i = lower
         while i < upper {
-            let candidates = byFirstByte[Int(Self.folded(bytes[i]))]
-            if !candidates.isEmpty, i == lower || !Self.isWordByte(bytes[i - 1]) {
-                for index in candidates where index < best {
-                    let needle = needles[index]
-                    guard i + needle.count <= upper else { continue }
+            let first = Int(folded(text[i]))
+            let (from, to) = (firsts[first], firsts[first + 1])
+            if from < to, i == lower || !isWordByte(text[i - 1]) {
+                for slot in from..<to {
+                    let index = order[slot]
+                    // Candidates come in list order: none after a better one can be better.
+                    if index >= best { break }
+                    let (start, end) = (offsets[index], offsets[index + 1])
+                    let count = end - start
+                    guard i + count <= upper else { continue }
                     var k = 1
-                    while k < needle.count && Self.folded(bytes[i + k]) == needle[k] { k += 1 }
-                    if k == needle.count && (i + needle.count == upper || !Self.isWordByte(bytes[i + needle.count])) {
-                        // Candidates come in list order: the first that matches here is the best here.
+                    while k < count && folded(text[i + k]) == needles[start + k] { k += 1 }
+                    if k == count && (i + count == upper || !isWordByte(text[i + count])) {
+                        // The first that matches here is the best here.
                         best = index
                         bestAt = i
                         break
@@ -49,7 +86,7 @@ struct ContextWords: Sendable {
             }
             i += 1
         }
-        return best == Int.max ? nil : (words[best], bestAt..<(bestAt + needles[best].count))
+        return best == Int.max ? nil : (best, bestAt)
     }
 
     @inline(__always) private static func folded(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b + 0x20 : b }

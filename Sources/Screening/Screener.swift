@@ -14,6 +14,8 @@ public final class Screener: Sendable {
     private let validators: [Validators.Check?]
     /// Validators that grade rather than accept or refuse (libphonenumber's phone checks).
     private let gradedValidators: [Validators.GradedCheck?]
+    /// For each rule, whether its check is of national numbers (``Validators/national``), looked up once.
+    private let checksNational: [Bool]
     /// Each rule's context words and negative words in the form of a normalised column header or key.
     private let labelWords: [(words: ContextWords, negative: ContextWords)]
     /// Rules whose values are dates: their context words belong to the nearest date (see ``clippedAtDigits``).
@@ -70,6 +72,7 @@ public final class Screener: Sendable {
         self.patternRule = patternRule
         self.validators = rules.map { $0.validator.flatMap(Validators.named) }
         self.gradedValidators = rules.map { $0.validator.flatMap { Validators.graded[$0] } }
+        self.checksNational = rules.map { Validators.national.contains($0.validator ?? "") }
         self.labelWords = rules.map { rule in
             (
                 ContextWords(HeaderLabel.normalizedWords(rule.context?.words ?? [])),
@@ -320,7 +323,7 @@ public final class Screener: Sendable {
         var confidence = confidence
         var why = reason ?? reasons[ruleIndex].pattern
         if let graded = gradedValidators[ruleIndex] {
-            if start > 0, bytes[start - 1] == 0x2B, Validators.national.contains(rules[ruleIndex].validator ?? "") {
+            if start > 0, bytes[start - 1] == 0x2B, checksNational[ruleIndex] {
                 return .rejected
             }
             switch graded(value[...]) {
