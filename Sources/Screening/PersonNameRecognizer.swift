@@ -163,9 +163,10 @@ struct PersonNameRecognizer: Sendable {
     /// A name that is a whole field's value after a label that says it holds one (`Last name: Dulewicz`,
     /// `"first_name": "Telse"`, `nachname=Oderwald`): capitalised words up to the end of the field.
     private func fieldName(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Span? {
+        // The label first: it is read from the bytes and rules out almost every run before a word is folded.
+        guard run[0].isWord, let label = Self.nameLabel(bytes, run[0].start) else { return nil }
         let key = Gazetteers.fold(run[0].text)
-        guard run[0].isWord, !Self.titles.contains(key), !gazetteers.notNameWords.contains(key),
-            let label = Self.nameLabel(bytes, run[0].start),
+        guard !Self.titles.contains(key), !gazetteers.notNameWords.contains(key),
             let (last, knownSurname) = extend(run, from: 0), last == run.count - 1,
             Self.endsCell(bytes, run[last].end)
         else { return nil }
@@ -204,6 +205,10 @@ struct PersonNameRecognizer: Sendable {
     private func invertedName(_ runs: [[Token]], _ index: Int, _ bytes: UnsafeRawBufferPointer) -> Span? {
         guard index > 0, runs[index].count == 1, let surname = runs[index - 1].last else { return nil }
         let given = runs[index][0]
+        // The comma between them first: it rules out almost every pair of runs before anything is folded.
+        guard surname.coreEnd < bytes.count, bytes[surname.coreEnd] == 0x2C,
+            Self.oneDelimiterBetween(bytes, surname.coreEnd, given.start)
+        else { return nil }
         let key = Gazetteers.fold(surname.text)
         // An unknown surname is taken after "for" and its kin ("lookup … for Hertrampf, Simona"), read from the bytes:
         // the window may start at the surname.
@@ -236,32 +241,33 @@ struct PersonNameRecognizer: Sendable {
     /// the end of a question or exclamation (`Remember me, Emily?`), or starts its run before a verb (`Richard is a
     /// very sympathetic man`, `Veljko shouted`).
     private func speakerOrAddressee(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Span? {
-        guard run[0].isWord, !run[0].endsSentence, knownGivenName(run[0]) else { return nil }
+        guard run[0].isWord, !run[0].endsSentence else { return nil }
         let token = run[0]
         let after = token.coreEnd
         guard after < bytes.count else { return nil }
+        // Which of the three it would be is read from the bytes; only then is the word looked up.
+        let span: Span
         if run.count > 1, run[1].isLower,
             Self.verbsAfterName.contains(String(decoding: bytes[run[1].start..<run[1].coreEnd], as: UTF8.self))
         {
-            return Span(start: token.start, end: after, confidence: 0.6, reason: "a known given name before a verb")
-        }
-        guard run.count == 1 else { return nil }
-        // "Name: Text" with a capital after the colon: a line of dialogue, not a label ("Tel: (0117) …").
-        if after + 2 < bytes.count, bytes[after] == 0x3A, bytes[after + 1] == 0x20,
+            span = Span(start: token.start, end: after, confidence: 0.6, reason: "a known given name before a verb")
+        } else if run.count == 1, after + 2 < bytes.count, bytes[after] == 0x3A, bytes[after + 1] == 0x20,
             token.start == 0 || bytes[token.start - 1] == 0x0A,
             (bytes[after + 2] >= 0x41 && bytes[after + 2] <= 0x5A) || bytes[after + 2] == 0xC3
         {
-            return Span(
+            // "Name: Text" with a capital after the colon: a line of dialogue, not a label ("Tel: (0117) …").
+            span = Span(
                 start: token.start, end: after, confidence: 0.6,
                 reason: "a known given name that opens a line of dialogue")
-        }
-        if bytes[after] == 0x3F || bytes[after] == 0x21, token.start >= 2, bytes[token.start - 1] == 0x20,
-            bytes[token.start - 2] == 0x2C
+        } else if run.count == 1, bytes[after] == 0x3F || bytes[after] == 0x21, token.start >= 2,
+            bytes[token.start - 1] == 0x20, bytes[token.start - 2] == 0x2C
         {
-            return Span(
+            span = Span(
                 start: token.start, end: after, confidence: 0.6, reason: "a known given name addressed after a comma")
+        } else {
+            return nil
         }
-        return nil
+        return knownGivenName(token) ? span : nil
     }
 
     /// A known given name that is not also an everyday word.
@@ -272,9 +278,10 @@ struct PersonNameRecognizer: Sendable {
 
     /// A cell holding one capitalised word that may be part of a name.
     private func nameWordCell(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard run[0].isWord && !run[0].endsSentence && isCell(run, bytes) else { return false }
         let key = Gazetteers.fold(run[0].text)
-        return run[0].isWord && !run[0].endsSentence && isCell(run, bytes) && !gazetteers.notNameWords.contains(key)
-            && !Self.titles.contains(key) && !Self.greetings.contains(key) && !Self.roles.contains(key)
+        return !gazetteers.notNameWords.contains(key) && !Self.titles.contains(key) && !Self.greetings.contains(key)
+            && !Self.roles.contains(key)
     }
 
     private func isCell(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Bool {

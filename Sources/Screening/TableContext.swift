@@ -224,7 +224,10 @@ struct TableContext {
 
     /// The line's separator and header cells, when it reads as a header: two or more cells, each a label (a letter
     /// first; letters, digits, spaces, `_ - . # / ( )`; at most four words and ``maxLabel`` bytes).
-    private static func header(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) -> (UInt8, [Range<Int>])? {
+    /// `precheck` false skips ``mayBeHeader(_:_:)``, for the test that it never refuses a header.
+    static func header(
+        _ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, precheck: Bool = true
+    ) -> (UInt8, [Range<Int>])? {
         guard line.count >= 3 else { return nil }
         // A separator within the first label's length, found with memchr: most lines of prose have none.
         let head = line.lowerBound..<min(line.upperBound, line.lowerBound + maxLabel + 4)
@@ -248,7 +251,7 @@ struct TableContext {
             }
             i += 1
         }
-        guard i < line.upperBound else { return nil }
+        guard i < line.upperBound, !precheck || Self.mayBeHeader(bytes, line) else { return nil }
         var tabs = 0
         var pipes = 0
         var commas = 0
@@ -276,14 +279,66 @@ struct TableContext {
         } else {
             return nil
         }
-        let cells = cells(bytes, line, delimiter, 0x22, keepEmpty: true)
+        // Every cell is checked before any is kept: most lines with a separator are sentences, and fail at their
+        // second cell.
         var labels = 0
-        for cell in cells {
-            if cell.isEmpty { continue }
-            guard isLabel(bytes, cell) else { return nil }
+        var cellCount = 0
+        let failed = forEachCell(bytes, line, delimiter, 0x22) { cell in
+            cellCount += 1
+            if cell.isEmpty { return true }
             labels += 1
+            return isLabel(bytes, cell)
         }
-        return labels >= 2 ? (delimiter, cells) : nil
+        guard !failed, labels >= 2 else { return nil }
+        var cells: [Range<Int>] = []
+        cells.reserveCapacity(cellCount)
+        _ = forEachCell(bytes, line, delimiter, 0x22) { cell in
+            cells.append(cell)
+            return true
+        }
+        return (delimiter, cells)
+    }
+
+    /// A test every header line passes, made in one pass that stops early: most lines with a separator near their
+    /// start are sentences, and this rules them out before the separators are counted and the cells cut.
+    ///
+    /// Whichever separator the line's cells are cut at, each stretch between any two separators (`,` tab `|` `;`)
+    /// lies inside one cell, and the bytes of a stretch that trimming does not remove are in that cell's label. So
+    /// no header has, within a stretch: a byte that is neither a label byte nor one trimming removes; a quote,
+    /// bracket or backtick between two such bytes; more than ``maxLabel`` bytes from the first such byte to the
+    /// last; or four spaces between such bytes.
+    static func mayBeHeader(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) -> Bool {
+        var coreStart = -1
+        var spaces = 0
+        var pendingSpaces = 0
+        var pendingEdge = false
+        for k in line {
+            let b = bytes[k]
+            if b == 0x2C || b == 0x09 || b == 0x7C || b == 0x3B {
+                coreStart = -1
+                spaces = 0
+                pendingSpaces = 0
+                pendingEdge = false
+                continue
+            }
+            if b == 0x20 {
+                if coreStart >= 0 { pendingSpaces += 1 }
+                continue
+            }
+            if b == 0x22 || b == 0x27 || b == 0x60 || b == 0x5B || b == 0x5D {
+                if coreStart >= 0 { pendingEdge = true }
+                continue
+            }
+            guard isLabelByte(b), !pendingEdge else { return false }
+            if coreStart < 0 {
+                coreStart = k
+            } else {
+                spaces += pendingSpaces
+                guard k - coreStart < maxLabel, spaces < 4 else { return false }
+            }
+            pendingSpaces = 0
+        }
+        return true
     }
 
     /// Whether a cell reads as a column label: a letter first, label bytes only, at most three spaces, and at most
@@ -321,6 +376,20 @@ struct TableContext {
         keepEmpty: Bool = true
     ) -> [Range<Int>] {
         var cells: [Range<Int>] = []
+        _ = forEachCell(bytes, row, delimiter, quote) { cell in
+            if keepEmpty || !cell.isEmpty { cells.append(cell) }
+            return true
+        }
+        return cells
+    }
+
+    /// Calls `body` with each cell of a row as ``cells(_:_:_:_:keepEmpty:)`` cuts them (empty ones included) until
+    /// it returns false; returns whether it did.
+    @inline(__always)
+    private static func forEachCell(
+        _ bytes: UnsafeRawBufferPointer, _ row: Range<Int>, _ delimiter: UInt8, _ quote: UInt8,
+        _ body: (Range<Int>) -> Bool
+    ) -> Bool {
         var cellStart = row.lowerBound
         var quoted = false
         var i = row.lowerBound
@@ -328,13 +397,12 @@ struct TableContext {
             if i < row.upperBound && bytes[i] == quote {
                 quoted.toggle()
             } else if i == row.upperBound || (!quoted && bytes[i] == delimiter) {
-                let cell = trimmed(bytes, cellStart..<i, quote)
-                if keepEmpty || !cell.isEmpty { cells.append(cell) }
+                guard body(trimmed(bytes, cellStart..<i, quote)) else { return true }
                 cellStart = i + 1
             }
             i += 1
         }
-        return cells
+        return false
     }
 
     /// The column `offset` is in: the separators outside quotes between the row's start and it.
@@ -367,20 +435,22 @@ struct TableContext {
     /// Values after person-name keys on one line: `Last name: Smith`, `"first_name": "Anna"`, `NAME=Anna Smith`.
     /// The value runs to the next quote, separator or end of line.
     private mutating func keyedNames(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) {
-        // The next `:`, `=` and `-`, each found with memchr: the bytes between them are not read.
-        var next: [Int] = [0x3A, 0x3D, 0x2D].map { Self.next(bytes, $0, from: line.lowerBound, to: line.upperBound) }
+        // The next `:`, `=` and `-`, each found with memchr: the bytes between them are not read. (Three locals,
+        // not an array: this runs for every line of a text.)
+        var colon = Self.next(bytes, 0x3A, from: line.lowerBound, to: line.upperBound)
+        var equals = Self.next(bytes, 0x3D, from: line.lowerBound, to: line.upperBound)
+        var dash = Self.next(bytes, 0x2D, from: line.lowerBound, to: line.upperBound)
         var i = line.lowerBound
         while true {
-            let which = next[0] <= next[1] ? (next[0] <= next[2] ? 0 : 2) : (next[1] <= next[2] ? 1 : 2)
-            i = max(i, next[which])
+            i = max(i, min(colon, equals, dash))
             guard i < line.upperBound else { return }
-            for k in 0..<3 where next[k] <= i {
-                next[k] = Self.next(bytes, [0x3A, 0x3D, 0x2D][k], from: i + 1, to: line.upperBound)
-            }
+            if colon <= i { colon = Self.next(bytes, 0x3A, from: i + 1, to: line.upperBound) }
+            if equals <= i { equals = Self.next(bytes, 0x3D, from: i + 1, to: line.upperBound) }
+            if dash <= i { dash = Self.next(bytes, 0x2D, from: i + 1, to: line.upperBound) }
             let b = bytes[i]
             i += 1
-            let dash = b == 0x2D && i >= 2 && bytes[i - 2] == 0x20 && i < line.upperBound && bytes[i] == 0x20
-            guard b == 0x3A || b == 0x3D || dash else { continue }
+            let spacedDash = b == 0x2D && i >= 2 && bytes[i - 2] == 0x20 && i < line.upperBound && bytes[i] == 0x20
+            guard b == 0x3A || b == 0x3D || spacedDash else { continue }
             var valueStart = i
             while valueStart < line.upperBound && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09) {
                 valueStart += 1
