@@ -51,8 +51,11 @@ let package = Package(
         .systemLibrary(
             name: "CHyperscan", path: "Sources/CHyperscan", pkgConfig: "libhs",
             providers: [.apt(["libhyperscan-dev"])]),
-        // Google's libphonenumber (C++, Debian's libphonenumber-dev) behind one C function.
-        .target(name: "CPhoneNumber", path: "Sources/CPhoneNumber", linkerSettings: [.linkedLibrary("phonenumber")]),
+        // Google's libphonenumber (C++, Debian's libphonenumber-dev) behind C functions; protobuf (which
+        // libphonenumber-dev depends on) to read the library's metadata.
+        .target(
+            name: "CPhoneNumber", path: "Sources/CPhoneNumber",
+            linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("protobuf")]),
 
         // The engines: each knows nothing of the others, nor of HTTP servers.
         .target(name: "JSONCore", swiftSettings: swiftSettings),

@@ -2,15 +2,48 @@
 // compiled in) and safe to use from several threads: parsing and validation only read it.
 #include "CPhoneNumber.h"
 
+#include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
 #include <string>
+#include <unordered_set>
 
+using i18n::phonenumbers::PhoneMetadataCollection;
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
+namespace i18n {
+namespace phonenumbers {
+// libphonenumber's compiled-in metadata, a serialised PhoneMetadataCollection: the data PhoneNumberUtil loads
+// itself (LoadCompiledInMetadata). Defined in the library; its header (metadata.h) is not installed.
+int metadata_size();
+const void *metadata_get();
+}  // namespace phonenumbers
+}  // namespace i18n
+
 namespace {
+
+// The regions whose international dialling prefix is the pattern "00" exactly (most of Europe), read once from the
+// library's metadata.
+//
+// For such a region the library reads digits that start with "00" and a digit other than 0 as an international
+// number: it strips the "00" (ParsePrefixAsIdd), takes the country code from what follows, and from there on uses
+// only that country's data, never the region's. So such digits parse to the same number in all these regions, and
+// one parse answers for all of them ("001-601-344" asked in seventeen regions is one parse, not seventeen).
+const std::unordered_set<std::string> &doubleZeroRegions() {
+    static const std::unordered_set<std::string> *const regions = [] {
+        auto *found = new std::unordered_set<std::string>();
+        PhoneMetadataCollection collection;
+        if (collection.ParseFromArray(i18n::phonenumbers::metadata_get(), i18n::phonenumbers::metadata_size())) {
+            for (const auto &metadata : collection.metadata()) {
+                if (metadata.international_prefix() == "00") found->insert(metadata.id());
+            }
+        }
+        return found;
+    }();
+    return *regions;
+}
 
 const PhoneNumberUtil *util() {
     static const PhoneNumberUtil *const instance = PhoneNumberUtil::GetInstance();
@@ -61,13 +94,22 @@ int pg_phone_is_valid(const char *text, size_t length, const char *region) {
 int pg_phone_grade(const char *text, size_t length, const char *regions, size_t count, int enough, int as_written) {
     if (text == nullptr || regions == nullptr) return 0;
     std::string number = as_written ? std::string() : digitsOnly(text, length);
+    // Digits "00" and another digit: one grade for every region whose international prefix is "00".
+    const bool international = number.size() > 2 && number[0] == '0' && number[1] == '0' && number[2] != '0';
+    int doubleZero = -1;
     if (number.empty()) number.assign(text, length);
     std::string region(2, ' ');
     int best = 0;
     for (size_t i = 0; i < count && best < enough; i++) {
         region[0] = regions[2 * i];
         region[1] = regions[2 * i + 1];
-        const int found = grade(number, region);
+        int found;
+        if (international && doubleZeroRegions().count(region) != 0) {
+            if (doubleZero < 0) doubleZero = grade(number, region);
+            found = doubleZero;
+        } else {
+            found = grade(number, region);
+        }
         if (found > best) best = found;
     }
     return best;

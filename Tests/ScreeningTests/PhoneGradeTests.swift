@@ -46,6 +46,10 @@ struct PhoneGradeTests {
         "3471234567", "823.837.3528", "(757) 106-9104", "139.374.1899", "14 9549-4052", "(08483) 958546",
         "1-340-558-8498", "0044 20 7946 0958", "0031 20 624 1111", "00 33 6 04 39 15 00", "9900 123 4567",
         "0113 496 0000", "0 0 0", "(((0)))", "--0--",
+        // An international prefix: "00" and a country code, one parse for the regions whose prefix is "00".
+        "001-601-344", "001-644-574-4125", "0034369528", "(00716) 992680", "0021 660916", "001 8196056",
+        "000 1234 5678", "00 1 212 555 0134", "0061 2 9876 5432", "0082 2 312 3456", "0055 11 91234 5678", "00",
+        "001", "0011 44 20 7946 0958",
         // Read as written: a '+', an extension, letters, a comma, a '#', a tab, other digits.
         "+44 20 7946 0958", "+31(0)35-3645276", "587-791-6853 x813", "(942) 848-5931 ext. 736",
         "296.762.5981x898", "0800 FLOWERS", "020 7946 0958,,123", "020 7946 0958#", "020\t7946 0958",
@@ -86,6 +90,30 @@ struct PhoneGradeTests {
             let european = Validators.phoneGrade(text[...], regions: Validators.europeanCodes, enough: .valid)
             #expect((european == .valid) == each.prefix(Validators.europeanRegions.count).contains(.valid))
         }
+    }
+
+    @Test("a number after \"00\" gets in every pair of regions the better of its two grades, prefix \"00\" or not")
+    func internationalPrefix() {
+        let texts = Self.written.filter { $0.filter(\.isNumber).hasPrefix("00") }
+        #expect(texts.count >= 15)
+        let regions = Validators.labelledPhoneRegions
+        var differing: [String] = []
+        for text in texts {
+            let alone = regions.map {
+                Validators.phoneGrade(text[...], regions: Validators.PhoneRegions([$0]), enough: .valid)
+            }
+            for (i, first) in regions.enumerated() {
+                for (j, second) in regions.enumerated() where i != j {
+                    let pair = Validators.phoneGrade(
+                        text[...], regions: Validators.PhoneRegions([first, second]), enough: .valid)
+                    let better: Validators.Grade =
+                        alone[i] == .valid || alone[j] == .valid
+                        ? .valid : alone[i] == .plausible || alone[j] == .plausible ? .plausible : .invalid
+                    if pair != better { differing.append("\(first) \(second) \(text)") }
+                }
+            }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(20))")
     }
 
     /// The library's parse takes time quadratic in a text's digits (10,000 digits: over 3 s per region), so these

@@ -24,7 +24,8 @@ int pg_phone_check(const char *text, size_t length, const char *region);
 /// more: the answer is `enough` or more exactly when some region's grade is, and below it the best of all, whatever
 /// the order. Text of digits and the separators ' ', '.', '-', '/', '(' and ')' only is parsed as its digits, which
 /// the library reads the same way at less cost; `as_written` non-zero parses the text as written (for the tests
-/// that compare the two).
+/// that compare the two). Digits that start with "00" and another digit are parsed once for all the regions whose
+/// international prefix is "00": the library reads them as the same international number in each.
 int pg_phone_grade(const char *text, size_t length, const char *regions, size_t count, int enough, int as_written);
 
 #ifdef __cplusplus
