@@ -78,6 +78,8 @@ enum DatabaseCache {
     /// database is in the file (nil when it has none), to be deserialised when first used.
     struct DatabaseSet {
         var formAccepted: [Bool]
+        /// Per pattern: the pattern whose prefilter entry scans it (itself unless it shares one).
+        var owners: [Int]
         var widths: [(min: Int, max: Int)]
         var prefilters: [OpaquePointer]
         var confirmers: [Range<Int>?]
@@ -88,7 +90,7 @@ enum DatabaseCache {
     /// on (the expression, the prefilter form tried, flags, window and caseless group).
     static func setKey(_ patterns: [(String, String?, UInt32, Bool, Bool)]) -> String {
         var hasher = SHA256()
-        var bytes: [UInt8] = Array(String(cString: hs_version()).utf8) + Array("\u{0}set-1\u{0}".utf8)
+        var bytes: [UInt8] = Array(String(cString: hs_version()).utf8) + Array("\u{0}set-2\u{0}".utf8)
         for (expression, form, flags, window, caseless) in patterns {
             bytes += Array("\(flags):\(window ? 1 : 0):\(caseless ? 1 : 0):".utf8) + Array(expression.utf8) + [0]
             bytes += form.map { [1] + Array($0.utf8) } ?? [2]
@@ -105,13 +107,16 @@ enum DatabaseCache {
         var reader = SetReader(raw: file.bytes)
         guard reader.word() == setMagic, reader.word() == UInt64(patterns) else { return nil }
         var formAccepted: [Bool] = []
+        var owners: [Int] = []
         var widths: [(min: Int, max: Int)] = []
         var hasConfirmer: [Bool] = []
         for _ in 0..<patterns {
             guard let accepted = reader.word(), let low = reader.word(), let high = reader.word(),
                 let confirmed = reader.word()
             else { return nil }
-            formAccepted.append(accepted == 1)
+            guard accepted >> 1 < UInt64(patterns) else { return nil }
+            formAccepted.append(accepted & 1 == 1)
+            owners.append(Int(accepted >> 1))
             widths.append((Int(truncatingIfNeeded: low), Int(truncatingIfNeeded: high)))
             hasConfirmer.append(confirmed == 1)
         }
@@ -147,7 +152,8 @@ enum DatabaseCache {
             prefilters.append(database)
         }
         return DatabaseSet(
-            formAccepted: formAccepted, widths: widths, prefilters: prefilters, confirmers: confirmers, file: file)
+            formAccepted: formAccepted, owners: owners, widths: widths, prefilters: prefilters, confirmers: confirmers,
+            file: file)
     }
 
     /// The database serialised in `range` of `file`, nil if it does not load.
@@ -161,7 +167,7 @@ enum DatabaseCache {
 
     /// Stores a set under `key` in one file (written to a temporary file, then renamed; failures are ignored).
     static func storeSet(
-        _ key: String, formAccepted: [Bool], widths: [(min: Int, max: Int)], prefilters: [OpaquePointer],
+        _ key: String, formAccepted: [Bool], owners: [Int], widths: [(min: Int, max: Int)], prefilters: [OpaquePointer],
         confirmers: [OpaquePointer?]
     ) {
         guard let folder = current else { return }
@@ -179,7 +185,8 @@ enum DatabaseCache {
         word(setMagic)
         word(UInt64(widths.count))
         for index in widths.indices {
-            word(formAccepted[index] ? 1 : 0)
+            // Whether the form was kept (bit 0), and which pattern's prefilter entry scans this one.
+            word((formAccepted[index] ? 1 : 0) | UInt64(owners[index]) << 1)
             word(UInt64(truncatingIfNeeded: widths[index].min))
             word(UInt64(truncatingIfNeeded: widths[index].max))
             word(confirmers[index] == nil ? 0 : 1)

@@ -19,18 +19,20 @@ import Synchronization
 ///
 /// The prefilter scans a pattern in its cheaper ``PrefilterExpression`` form when it has one (`@…` for an e-mail
 /// address): that form matches at every end the pattern does, and the second pass, which then always runs, keeps
-/// only the pattern's own matches. Patterns marked `window` (a person-name rule's own patterns, if it has any: the
+/// only the pattern's own matches. Forms that differ only in one group of alternatives (the street-address patterns,
+/// split four ways to compile) share one entry with the alternatives joined (``PrefilterExpression/shares(_:flags:
+/// eligible:)``), and each end it reports is confirmed for each of them. Patterns marked `window` (a person-name rule's own patterns, if it has any: the
 /// recogniser tokenises their regions itself) skip the second pass: each merged window (``windowReach`` bytes before
 /// each end) is reported as one match.
 ///
 /// Patterns are matched byte-wise (not in UTF-8 mode), so invalid UTF-8 and NUL bytes are scanned safely and
 /// offsets are UTF-8 byte offsets.
-final class PatternDatabase: @unchecked Sendable {
+package final class PatternDatabase: @unchecked Sendable {
     /// A candidate: which pattern, and its byte range in the scanned text.
-    struct Match {
-        var pattern: Int
-        var start: Int
-        var end: Int
+    package struct Match {
+        package var pattern: Int
+        package var start: Int
+        package var end: Int
     }
 
     /// How far before its end an unbounded pattern's match may start (names, addresses, e-mail addresses).
@@ -59,6 +61,8 @@ final class PatternDatabase: @unchecked Sendable {
     private let prefixes: [FixedPrefix?]
     /// Per pattern: report merged windows instead of exact matches.
     private let windowed: [Bool]
+    /// Per pattern whose prefilter entry others share: those others, given each end it reports.
+    private let sharers: [[Int]]
     /// Per pattern: no match can hold a space, tab or line break (an e-mail address, an IP address), so a window
     /// need reach back only to the last whitespace before the end, not ``unboundedWindow`` bytes.
     private let withinWords: [Bool]
@@ -86,17 +90,20 @@ final class PatternDatabase: @unchecked Sendable {
     private static let compiled = Mutex<[String: PatternDatabase]>([:])
 
     /// The database for `patterns`, compiled once per process.
-    /// `prefilterForms: false` scans every pattern as written (for tests that compare the two).
-    static func make(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool = true)
-        throws(PatternCompileError) -> PatternDatabase
-    {
+    /// `prefilterForms: false` scans every pattern as written, `sharing: false` gives every pattern its own entry in
+    /// the prefilter (for tests and benchmarks that compare the ways).
+    package static func make(
+        patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool = true,
+        sharing: Bool = true
+    ) throws(PatternCompileError) -> PatternDatabase {
         if let problem = engineProblem { throw PatternCompileError(patternIndex: nil, message: problem) }
         let key =
-            (prefilterForms ? "" : "as written\u{0}")
+            (prefilterForms ? "" : "as written\u{0}") + (sharing ? "" : "unshared\u{0}")
             + patterns.map { ($0.caseInsensitive ? "i" : "s") + ($0.window ? "w:" : ":") + $0.expression }
             .joined(separator: "\u{0}")
         if let database = compiled.withLock({ $0[key] }) { return database }
-        let database = try PatternDatabase(patterns: patterns, prefilterForms: prefilterForms)
+        let database = try PatternDatabase(
+            patterns: patterns, prefilterForms: prefilterForms, sharing: sharing)
         compiled.withLock { $0[key] = database }
         return database
     }
@@ -128,10 +135,12 @@ final class PatternDatabase: @unchecked Sendable {
     }()
 
     /// Compiles `patterns`; the error names the pattern that failed and why, so the pack can be refused at load.
-    convenience init(patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool)
-        throws(PatternCompileError)
-    {
-        let (flags, syntaxes, forms, caseless, setKey) = Self.plan(patterns, prefilterForms: prefilterForms)
+    convenience init(
+        patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool,
+        sharing: Bool = true
+    ) throws(PatternCompileError) {
+        let (flags, syntaxes, forms, caseless, setKey) = Self.plan(
+            patterns, prefilterForms: prefilterForms, sharing: sharing)
         if let set = DatabaseCache.loadSet(setKey, patterns: patterns.count) {
             let accepted = set.formAccepted
             try self.init(
@@ -140,7 +149,7 @@ final class PatternDatabase: @unchecked Sendable {
                     accepted[$0] ? forms[$0] ?? patterns[$0].expression : patterns[$0].expression
                 },
                 prefilters: set.prefilters, confirmers: set.confirmers.map { _ in nil },
-                stored: (set.file, set.confirmers), widths: set.widths)
+                stored: (set.file, set.confirmers), widths: set.widths, owners: set.owners)
             return
         }
         // Each pattern alone with start tracking: refuses what the engine cannot run, and confirms starts later.
@@ -173,27 +182,42 @@ final class PatternDatabase: @unchecked Sendable {
             freeAll()
             throw failure
         }
+        // Forms that differ in one group of alternatives share one entry (see `PrefilterExpression.shares`).
+        var (owners, joined) = PrefilterExpression.shares(
+            scanned, flags: flags,
+            eligible: patterns.indices.map {
+                sharing && confirmers[$0] != nil && !patterns[$0].window && scanned[$0] != patterns[$0].expression
+            })
         var prefilters: [OpaquePointer] = []
-        do {
-            for group in [false, true] {
-                let members = patterns.indices.filter { caseless[$0] == group }
-                guard !members.isEmpty else { continue }
-                prefilters.append(
-                    try Self.compile(
-                        members.map { scanned[$0] }, flags: members.map { flags[$0] }, ids: members.map(UInt32.init),
-                        index: nil))
+        while true {
+            do {
+                for group in [false, true] {
+                    let members = patterns.indices.filter { caseless[$0] == group && owners[$0] == $0 }
+                    guard !members.isEmpty else { continue }
+                    prefilters.append(
+                        try Self.compile(
+                            members.map { joined[$0] ?? scanned[$0] }, flags: members.map { flags[$0] },
+                            ids: members.map(UInt32.init), index: nil))
+                }
+                break
+            } catch {
+                for database in prefilters { hs_free_database(database) }
+                prefilters = []
+                // A joined form the engine refuses: each pattern in its own entry, as without sharing.
+                guard joined.isEmpty else {
+                    (owners, joined) = (Array(patterns.indices), [:])
+                    continue
+                }
+                freeAll()
+                throw error
             }
-        } catch {
-            freeAll()
-            for database in prefilters { hs_free_database(database) }
-            throw error
         }
         DatabaseCache.storeSet(
-            setKey, formAccepted: patterns.indices.map { scanned[$0] != patterns[$0].expression }, widths: widths,
-            prefilters: prefilters, confirmers: confirmers)
+            setKey, formAccepted: patterns.indices.map { scanned[$0] != patterns[$0].expression }, owners: owners,
+            widths: widths, prefilters: prefilters, confirmers: confirmers)
         try self.init(
             patterns: patterns, syntaxes: syntaxes, flags: flags, scanned: scanned, prefilters: prefilters,
-            confirmers: confirmers, stored: nil, widths: widths)
+            confirmers: confirmers, stored: nil, widths: widths, owners: owners)
     }
 
     /// Each pattern read once: its flags, its syntax (whether it is caseless, whether a match can hold whitespace),
@@ -201,9 +225,10 @@ final class PatternDatabase: @unchecked Sendable {
     /// caseless prefilter; and the key of the whole set in the cache, which covers everything compiling depends on,
     /// so a process that starts with the same packs reads the set from one file instead of measuring and compiling
     /// each pattern again.
-    static func plan(_ patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool)
-        -> (flags: [UInt32], syntaxes: [PatternSyntax?], forms: [String?], caseless: [Bool], key: String)
-    {
+    static func plan(
+        _ patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool,
+        sharing: Bool = true
+    ) -> (flags: [UInt32], syntaxes: [PatternSyntax?], forms: [String?], caseless: [Bool], key: String) {
         let flags = patterns.map { $0.caseInsensitive ? UInt32(HS_FLAG_CASELESS) : 0 }
         let syntaxes = patterns.map { PatternSyntax($0.expression) }
         let forms = patterns.indices.map { index in
@@ -212,10 +237,11 @@ final class PatternDatabase: @unchecked Sendable {
         let caseless = patterns.indices.map { index in
             flags[index] & UInt32(HS_FLAG_CASELESS) != 0 || syntaxes[index]?.startsCaseless == true
         }
-        let key = DatabaseCache.setKey(
-            patterns.indices.map { index in
-                (patterns[index].expression, forms[index], flags[index], patterns[index].window, caseless[index])
-            })
+        let key =
+            DatabaseCache.setKey(
+                patterns.indices.map { index in
+                    (patterns[index].expression, forms[index], flags[index], patterns[index].window, caseless[index])
+                }) + (sharing ? "" : "-unshared")
         return (flags, syntaxes, forms, caseless, key)
     }
 
@@ -224,7 +250,7 @@ final class PatternDatabase: @unchecked Sendable {
     private init(
         patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], syntaxes: [PatternSyntax?],
         flags: [UInt32], scanned: [String], prefilters: [OpaquePointer], confirmers: [OpaquePointer?],
-        stored: (file: MappedFile, ranges: [Range<Int>?])?, widths: [(min: Int, max: Int)]
+        stored: (file: MappedFile, ranges: [Range<Int>?])?, widths: [(min: Int, max: Int)], owners: [Int]
     ) throws(PatternCompileError) {
         var scratch: OpaquePointer?
         var ok = true
@@ -247,6 +273,9 @@ final class PatternDatabase: @unchecked Sendable {
                 : Self.fixedPrefix(syntaxes[index], scanned: scanned[index], flags: flags[index], width: widths[index])
         }
         self.windowed = patterns.map(\.window)
+        var sharers = patterns.map { _ in [Int]() }
+        for (index, owner) in owners.enumerated() where owner != index { sharers[owner].append(index) }
+        self.sharers = sharers
         // Every end such a pattern reports is a real match's (anchored ones excepted: `^` means the window's start).
         self.scannedAsWritten = zip(scanned, patterns).enumerated().map { index, pair in
             pair.0 == pair.1.expression && syntaxes[index]?.hasLineAnchors == false
@@ -355,7 +384,7 @@ final class PatternDatabase: @unchecked Sendable {
 
     /// Every match in `bytes`, each with its leftmost start. Hyperscan reports each end offset a pattern matches
     /// at; the screener keeps the longest of overlapping ones.
-    func scan(_ bytes: UnsafeRawBufferPointer) throws(ScanFailure) -> [Match] {
+    package func scan(_ bytes: UnsafeRawBufferPointer) throws(ScanFailure) -> [Match] {
         guard bytes.count > 0, let base = bytes.baseAddress else { return [] }
         guard bytes.count <= Int(UInt32.max) else { throw ScanFailure(message: "text larger than 4 GiB") }
         guard let taken = takeScratch(), var scratch = OpaquePointer(bitPattern: taken.scratch) else {
@@ -389,6 +418,11 @@ final class PatternDatabase: @unchecked Sendable {
             try Self.run(prefilter, base, bytes.count, offset: 0, pattern: nil, scratch: scratch, into: &ends)
         }
         guard !ends.isEmpty else { return [] }
+        for index in ends.indices where !sharers[ends[index].pattern].isEmpty {
+            for member in sharers[ends[index].pattern] {
+                ends.append(Match(pattern: member, start: ends[index].start, end: ends[index].end))
+            }
+        }
         ends.sort { $0.pattern != $1.pattern ? $0.pattern < $1.pattern : $0.end < $1.end }
 
         var matches: [Match] = []
@@ -433,9 +467,9 @@ final class PatternDatabase: @unchecked Sendable {
             let width = widths[pattern]
             if confirmed[pattern] || windowed[pattern] {
                 // Rescan merged windows before the ends with start tracking (or report them, for `window`).
-                let confirmer = try confirmer(pattern)
                 let reach =
                     windowed[pattern] ? Self.windowReach : width.max == Int.max ? Self.unboundedWindow : width.max
+                let confirmer = try confirmer(pattern)
                 var windowStart = -1
                 var windowEnd = -1
                 for k in i..<next {
@@ -519,9 +553,9 @@ final class PatternDatabase: @unchecked Sendable {
     }
 }
 
-struct PatternCompileError: Error {
-    var patternIndex: Int?
-    var message: String
+package struct PatternCompileError: Error {
+    package var patternIndex: Int?
+    package var message: String
 }
 
 /// The engine failed to scan (out of memory): the caller must fail closed.
