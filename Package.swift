@@ -185,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "ScreeningTests",
             dependencies: [
-                "Screening", "CHyperscan", "PromptGate", "TestSupport",
+                "Screening", "CHyperscan", "CPhoneNumber", "PromptGate", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),

@@ -88,6 +88,10 @@ extension Validators {
         }
     }
 
+    /// More ASCII digits than any phone number can hold: an international prefix (at most 5), a calling code (3) and a
+    /// national significant number (at most 17, libphonenumber's limit), with room to spare.
+    static let maximumPhoneDigits = 30
+
     /// ``europeanRegions`` packed for the library.
     static let europeanCodes = PhoneRegions(europeanRegions)
     /// The region whose rules read an international number: "DE" only says that `00` is the international prefix.
@@ -98,6 +102,13 @@ extension Validators {
     /// all. `asWritten` parses the text as written, not as its digits (for the tests that compare the two readings;
     /// see `pg_phone_grade`).
     static func phoneGrade(_ text: Substring, regions: PhoneRegions, enough: Grade, asWritten: Bool = false) -> Grade {
+        // libphonenumber's parse takes time quadratic in the digits (10,000 digits: seconds per region); no number
+        // it rates even possible has more than ``maximumPhoneDigits``, so a longer run is refused before it is asked.
+        var digits = 0
+        for byte in text.utf8 where byte &- 0x30 < 10 {
+            digits += 1
+            if digits > maximumPhoneDigits { return .invalid }
+        }
         let wanted: Int32 =
             switch enough {
             case .valid: 2

@@ -1,3 +1,4 @@
+import CPhoneNumber
 import Testing
 
 @testable import Screening
@@ -135,6 +136,36 @@ struct PhoneGradeTests {
         if !text.contains("7946") {
             #expect(Validators.phoneGrade(text[...], regions: Validators.europeanCodes, enough: .valid) != .valid)
         }
+    }
+
+    @Test("a run of more digits than a phone number holds is refused without asking the library, as it would refuse it")
+    func tooManyDigits() {
+        let limit = Validators.maximumPhoneDigits
+        for count in Array((limit + 1)...(limit + 6)) + [40, 48, 64] {
+            let digits = String((0..<count).map { Character(String(($0 * 7 + 3) % 10)) })
+            for text in [
+                digits, "00" + digits, "0" + digits, digits.enumerated().map { "\($1)" }.joined(separator: " "),
+            ] {
+                // The library's own answer, every region asked, as written and as digits.
+                for asWritten: Int32 in [0, 1] {
+                    let answer = Validators.labelledPhoneCodes.codes.withUnsafeBufferPointer { codes in
+                        text.utf8CString.withUnsafeBufferPointer { text in
+                            pg_phone_grade(
+                                text.baseAddress, text.count - 1, codes.baseAddress,
+                                Validators.labelledPhoneCodes.count,
+                                1, asWritten)
+                        }
+                    }
+                    #expect(answer == 0, "\(text.utf8.count) bytes")
+                }
+                #expect(
+                    Validators.phoneGrade(text[...], regions: Validators.labelledPhoneCodes, enough: .valid) == .invalid
+                )
+            }
+        }
+        // Without the refusal this one takes seconds per region (the parse is quadratic in the digits).
+        let endless = String(repeating: "4", count: 10_000)
+        #expect(Validators.phoneGrade(endless[...], regions: Validators.labelledPhoneCodes, enough: .valid) == .invalid)
     }
 
     @Test("a substring is graded on its own bytes, not its whole string's")
