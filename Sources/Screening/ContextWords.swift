@@ -16,19 +16,33 @@ struct ContextWords: Sendable {
 
     init(_ words: [String]) {
         self.words = words
+        // Most rules have no negative words, some no context words: nothing to index (`match` reads none of it).
+        guard !words.isEmpty else {
+            (bytes, offsets, order, firsts) = ([], [0], [], [])
+            return
+        }
+        // A counting sort by first byte, stable so that each byte's words stay in list order. Every screener
+        // builds four of these per rule at start: no array per byte.
         var bytes: [UInt8] = []
         var offsets = [0]
-        var byFirstByte = [[Int]](repeating: [], count: 256)
-        for (position, word) in words.enumerated() {
+        offsets.reserveCapacity(words.count + 1)
+        var firsts = [Int](repeating: 0, count: 257)
+        for word in words {
             bytes += word.utf8
             offsets.append(bytes.count)
-            if let first = word.utf8.first { byFirstByte[Int(first)].append(position) }
+            if let first = word.utf8.first { firsts[Int(first) + 1] += 1 }
+        }
+        for byte in 0..<256 { firsts[byte + 1] += firsts[byte] }
+        var order = [Int](repeating: 0, count: firsts[256])
+        var next = firsts
+        for (position, word) in words.enumerated() {
+            guard let first = word.utf8.first else { continue }
+            order[next[Int(first)]] = position
+            next[Int(first)] += 1
         }
         self.bytes = bytes
         self.offsets = offsets
-        order = byFirstByte.flatMap { $0 }
-        var firsts = [0]
-        for list in byFirstByte { firsts.append(firsts[firsts.count - 1] + list.count) }
+        self.order = order
         self.firsts = firsts
     }
 
