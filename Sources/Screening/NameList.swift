@@ -8,7 +8,7 @@ import Synchronization
 /// Entries are compared folded (upper case, accents dropped; see ``Gazetteers``). A file's plain-ASCII entries that
 /// come in ascending folded order (as `scripts/build-gazetteers.py` writes them) are searched in place; any other
 /// entry (accented, or out of order, as in the hand-kept lists) goes into a small set. The built-in lists come as a
-/// ``NameTable`` as well, searched where it lies in the binary with nothing indexed at all.
+/// `NameTable` (internal) as well, searched where it lies in the binary with nothing indexed at all.
 public struct NameList: Sendable, Sequence {
     /// Entries folded ahead of time, searched in place; the texts hold the rest.
     let table: NameTable?
