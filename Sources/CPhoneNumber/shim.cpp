@@ -82,15 +82,6 @@ std::string digitsOnly(const char *text, size_t length) {
 
 }  // namespace
 
-int pg_phone_check(const char *text, size_t length, const char *region) {
-    if (text == nullptr || region == nullptr) return 0;
-    return grade(std::string(text, length), region);
-}
-
-int pg_phone_is_valid(const char *text, size_t length, const char *region) {
-    return pg_phone_check(text, length, region) == 2 ? 1 : 0;
-}
-
 int pg_phone_grade(const char *text, size_t length, const char *regions, size_t count, int enough, int as_written) {
     if (text == nullptr || regions == nullptr) return 0;
     std::string number = as_written ? std::string() : digitsOnly(text, length);
