@@ -238,57 +238,54 @@ struct NameTriggers: Sendable {
             | ((byte >= 0x41 && byte <= 0x5A) || byte == 0xC3 ? capital : 0)
     }
 
-    /// FNV-1a over the folded bytes of `bytes[start..<end]`; nil when a letter is beyond what the fast fold reads.
+    /// Calls `body` with each byte of `bytes[start..<end]` folded (ASCII letters upper case, the Latin-1 letters
+    /// through ``latin1Folds``); false, part-way, when a letter is beyond what this fast fold reads.
     @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> UInt64? {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    static func forEachFoldedByte(
+        _ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ body: (UInt8) -> Void
+    ) -> Bool {
         var k = start
         while k < end {
             let b = bytes[k]
             if b < 0x80 {
-                hash = (hash ^ UInt64(b >= 0x61 && b <= 0x7A ? b - 0x20 : b)) &* 0x0000_0100_0000_01b3
+                body(b >= 0x61 && b <= 0x7A ? b - 0x20 : b)
                 k += 1
                 continue
             }
-            guard b == 0xC3, k + 1 < end else { return nil }
+            guard b == 0xC3, k + 1 < end else { return false }
             let folded = latin1Folds[Int(bytes[k + 1] & 0x3F)]
-            guard folded != 0, bytes[k + 1] & 0xC0 == 0x80 else { return nil }
-            hash = (hash ^ UInt64(folded & 0xFF)) &* 0x0000_0100_0000_01b3
-            if folded > 0xFF { hash = (hash ^ UInt64(folded >> 8)) &* 0x0000_0100_0000_01b3 }
+            guard folded != 0, bytes[k + 1] & 0xC0 == 0x80 else { return false }
+            body(UInt8(folded & 0xFF))
+            if folded > 0xFF { body(UInt8(folded >> 8)) }
             k += 2
+        }
+        return true
+    }
+
+    /// FNV-1a over the folded bytes of `bytes[start..<end]`; nil when a letter is beyond what the fast fold reads.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> UInt64? {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        guard forEachFoldedByte(bytes, start, end, { hash = (hash ^ UInt64($0)) &* 0x0000_0100_0000_01b3 }) else {
+            return nil
         }
         return hash
     }
 
-    /// Whether `table` holds the word `bytes[start..<end]` folded as ``hash(_:_:_:)`` folds it (the caller has
-    /// hashed it, so every letter folds), without making a string: the folded bytes are written on the stack.
+    /// Whether `table` holds the word `bytes[start..<end]` folded as ``hash(_:_:_:)`` folds it, without making a
+    /// string: the folded bytes are written on the stack.
     static func table(_ table: NameTable, holds bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
         // A folded letter is never longer than its bytes, and at least half as long.
         let longest = table.longest
         guard end > start, end - start <= 2 * longest else { return false }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end - start) { folded in
             var count = 0
-            var k = start
-            while k < end {
-                let b = bytes[k]
-                if b < 0x80 {
-                    folded[count] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
-                    count += 1
-                    k += 1
-                    continue
-                }
-                guard b == 0xC3, k + 1 < end else { return false }
-                let letters = latin1Folds[Int(bytes[k + 1] & 0x3F)]
-                guard letters != 0 else { return false }
-                folded[count] = UInt8(letters & 0xFF)
+            let folds = forEachFoldedByte(bytes, start, end) { byte in
+                folded[count] = byte
                 count += 1
-                if letters > 0xFF {
-                    folded[count] = UInt8(letters >> 8)
-                    count += 1
-                }
-                k += 2
             }
-            return count <= longest && table.contains(UnsafeRawBufferPointer(start: folded.baseAddress, count: count))
+            return folds && count <= longest
+                && table.contains(UnsafeRawBufferPointer(start: folded.baseAddress, count: count))
         }
     }
 

@@ -20,10 +20,11 @@ import Synchronization
 /// The prefilter scans a pattern in its cheaper ``PrefilterExpression`` form when it has one (`@…` for an e-mail
 /// address): that form matches at every end the pattern does, and the second pass, which then always runs, keeps
 /// only the pattern's own matches. Forms that differ only in one group of alternatives (the street-address patterns,
-/// split four ways to compile) share one entry with the alternatives joined (``PrefilterExpression/shares(_:flags:
-/// eligible:)``), and each end it reports is confirmed for each of them. Patterns marked `window` (a person-name rule's own patterns, if it has any: the
-/// recogniser tokenises their regions itself) skip the second pass: each merged window (``windowReach`` bytes before
-/// each end) is reported as one match.
+/// split four ways to compile) share one entry with the alternatives joined
+/// (``PrefilterExpression/shares(_:flags:eligible:)``), and each end it reports is confirmed for each of them.
+/// Patterns marked `window` (a person-name rule's own patterns, if it has any: the recogniser tokenises their regions
+/// itself) skip the second pass: each merged window (``windowReach`` bytes before each end) is reported as one
+/// match.
 ///
 /// Patterns are matched byte-wise (not in UTF-8 mode), so invalid UTF-8 and NUL bytes are scanned safely and
 /// offsets are UTF-8 byte offsets.
