@@ -52,10 +52,14 @@ let package = Package(
             name: "CHyperscan", path: "Sources/CHyperscan", pkgConfig: "libhs",
             providers: [.apt(["libhyperscan-dev"])]),
         // Google's libphonenumber (C++, Debian's libphonenumber-dev) behind C functions; protobuf (which
-        // libphonenumber-dev depends on) to read the library's metadata.
+        // libphonenumber-dev depends on) to read the library's metadata, and ICU (its regular expressions) to match
+        // the metadata's patterns as the library does.
         .target(
             name: "CPhoneNumber", path: "Sources/CPhoneNumber",
-            linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("protobuf")]),
+            linkerSettings: [
+                .linkedLibrary("phonenumber"), .linkedLibrary("protobuf"), .linkedLibrary("icui18n"),
+                .linkedLibrary("icuuc"),
+            ]),
 
         // The engines: each knows nothing of the others, nor of HTTP servers.
         .target(name: "JSONCore", swiftSettings: swiftSettings),
