@@ -11,15 +11,26 @@ public struct Gazetteers: Sendable {
     /// Surnames (over 100,000 built in), searched in place.
     public var surnames: NameList
     /// Given names that start a name only before a known surname or after a title ("May", "Will", "Jordan").
-    public var ambiguousGivenNames: Set<String>
+    public var ambiguousGivenNames: Set<String> {
+        didSet { ambiguousGivenNameSet = FoldedSet(ambiguousGivenNames) }
+    }
     /// Capitalised words that end a name ("Street", "Department").
-    public var notNameWords: Set<String>
+    public var notNameWords: Set<String> {
+        didSet { notNameWordSet = FoldedSet(notNameWords) }
+    }
+    /// The two sets above, for look-ups by a word's folded bytes; kept in step with them.
+    private(set) var ambiguousGivenNameSet: FoldedSet
+    private(set) var notNameWordSet: FoldedSet
 
     public init(givenNames: [String], surnames: [String], ambiguousGivenNames: [String], notNameWords: [String]) {
         self.givenNames = NameList(givenNames)
         self.surnames = NameList(surnames)
-        self.ambiguousGivenNames = Set(ambiguousGivenNames.map { Self.fold($0[...]) })
-        self.notNameWords = Set(notNameWords.map { Self.fold($0[...]) })
+        let ambiguous = Set(ambiguousGivenNames.map { Self.fold($0[...]) })
+        let notNames = Set(notNameWords.map { Self.fold($0[...]) })
+        self.ambiguousGivenNames = ambiguous
+        self.notNameWords = notNames
+        ambiguousGivenNameSet = FoldedSet(ambiguous)
+        notNameWordSet = FoldedSet(notNames)
     }
 
     /// Lists read from gazetteer files' texts (one entry a line, `#` comments); the long sorted ones are searched
@@ -28,8 +39,12 @@ public struct Gazetteers: Sendable {
     {
         self.givenNames = NameList(files: givenNameFiles)
         self.surnames = NameList(files: surnameFiles)
-        self.ambiguousGivenNames = Set(ambiguousGivenNames.map { Self.fold($0[...]) })
-        self.notNameWords = Set(notNameWords.map { Self.fold($0[...]) })
+        let ambiguous = Set(ambiguousGivenNames.map { Self.fold($0[...]) })
+        let notNames = Set(notNameWords.map { Self.fold($0[...]) })
+        self.ambiguousGivenNames = ambiguous
+        self.notNameWords = notNames
+        ambiguousGivenNameSet = FoldedSet(ambiguous)
+        notNameWordSet = FoldedSet(notNames)
     }
 
     /// The lists built into the binary from `guidelines/gazetteers/`. The given names and surnames are tables

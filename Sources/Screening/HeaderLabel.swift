@@ -121,4 +121,93 @@ enum HeaderLabel {
         return texts.dropLast().contains { notPersonNamePrefixes.contains($0) } ? nil : (joined, false)
     }
 
+    /// ``personNameLabel(_:)`` of the words of `bytes[range]` (see ``words(_:_:)``), read on the stack: nothing is
+    /// allocated and no string made unless the label names a person's name. A label with bytes ≥ 0x80 (whose
+    /// words compare as strings) or longer than 256 bytes takes the string path.
+    static func personNameLabel(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> (label: String, role: Bool)? {
+        guard range.count <= 256 else { return personNameLabel(words(bytes, range)) }
+        for i in range where bytes[i] >= 0x80 { return personNameLabel(words(bytes, range)) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, range.count)) { letters in
+            // The words run together in `letters`; `ends[k]` is where word k ends (at most four are kept).
+            var ends: (Int, Int, Int, Int) = (0, 0, 0, 0)
+            var wordCount = 0
+            var count = 0
+            var inWord = false
+            var previousLower = false
+            for i in range {
+                let b = bytes[i]
+                let upper = b >= 0x41 && b <= 0x5A
+                let lower = b >= 0x61 && b <= 0x7A
+                let letter = upper || lower || (b >= 0x30 && b <= 0x39)
+                if inWord && (!letter || (upper && previousLower)) {
+                    guard wordCount < 4 else { return nil }
+                    Self.set(&ends, wordCount, count)
+                    wordCount += 1
+                    inWord = false
+                }
+                if letter {
+                    // A fifth word makes the label too long, as the string path says.
+                    if !inWord && wordCount == 4 { return nil }
+                    letters[count] = upper ? b + 0x20 : b
+                    count += 1
+                    inWord = true
+                }
+                previousLower = lower
+            }
+            if inWord {
+                Self.set(&ends, wordCount, count)
+                wordCount += 1
+            }
+            guard wordCount > 0 else { return nil }
+            let all = UnsafeRawBufferPointer(start: letters.baseAddress, count: count)
+            func word(_ k: Int) -> UnsafeRawBufferPointer {
+                let start = k == 0 ? 0 : Self.get(ends, k - 1)
+                return UnsafeRawBufferPointer(rebasing: all[start..<Self.get(ends, k)])
+            }
+            func label() -> String { String(decoding: all, as: UTF8.self) }
+            if nameLabelSet.contains(all) { return (label(), false) }
+            if roleLabelSet.contains(all) { return (label(), true) }
+            var allNameWords = true
+            var someNameWord = false
+            for k in 0..<wordCount {
+                let isNameWord = nameWordSet.contains(word(k))
+                someNameWord = someNameWord || isNameWord
+                if !isNameWord && !nameConnectorSet.contains(word(k)) {
+                    allNameWords = false
+                    break
+                }
+            }
+            if allNameWords && someNameWord { return (label(), false) }
+            guard wordCount > 1, finalNameWordSet.contains(word(wordCount - 1)) else { return nil }
+            for k in 0..<(wordCount - 1) where notPersonNamePrefixSet.contains(word(k)) { return nil }
+            return (label(), false)
+        }
+    }
+
+    @inline(__always)
+    private static func set(_ ends: inout (Int, Int, Int, Int), _ k: Int, _ value: Int) {
+        switch k {
+        case 0: ends.0 = value
+        case 1: ends.1 = value
+        case 2: ends.2 = value
+        default: ends.3 = value
+        }
+    }
+
+    @inline(__always)
+    private static func get(_ ends: (Int, Int, Int, Int), _ k: Int) -> Int {
+        switch k {
+        case 0: ends.0
+        case 1: ends.1
+        case 2: ends.2
+        default: ends.3
+        }
+    }
+
+    private static let nameLabelSet = WordSet(nameLabels)
+    private static let roleLabelSet = WordSet(roleLabels)
+    private static let nameWordSet = WordSet(nameWords)
+    private static let nameConnectorSet = WordSet(nameConnectors)
+    private static let finalNameWordSet = WordSet(["name", "names"])
+    private static let notPersonNamePrefixSet = WordSet(notPersonNamePrefixes)
 }

@@ -34,21 +34,30 @@ enum NameContext {
         "struct", "enum", "protocol", "extension", "typealias", "associatedtype", "func", "interface", "def",
         "extends", "implements", "import",
     ]
+    /// The lists above, for look-ups by bytes.
+    static let functionWordSet = FoldedSet(functionWords)
+    static let everydayWordSet = FoldedSet(everydayWords)
+    static let articleSet = WordSet(articles)
+    static let declarationKeywordSet = WordSet(declarationKeywords)
 
     /// Whether the name found at `bytes[start..<end]` stands where it cannot be one (see ``NameContext``).
     static func isNotAName(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int, gazetteers: Gazetteers) -> Bool {
         let words = Self.words(bytes, start, end)
         guard let first = words.first, let last = words.last else { return false }
-        let folded = words.map { Gazetteers.fold(Substring(String(decoding: bytes[$0], as: UTF8.self))) }
         if words.contains(where: { isIdentifier(bytes, $0, gazetteers: gazetteers) }) { return true }
-        if functionWords.contains(folded[0]) { return true }
+        let firstKey = FoldedKey(bytes, first.lowerBound, first.upperBound)
+        if functionWordSet.contains(firstKey) { return true }
         if followedByNotNameWord(bytes, last.upperBound, gazetteers: gazetteers) { return true }
-        let knownSurnameAfter = folded.dropFirst().contains { gazetteers.surnames.contains($0) }
-        if everydayWords.contains(folded[0]) && !knownSurnameAfter && !afterTitleOrGreeting(bytes, first.lowerBound) {
+        if everydayWordSet.contains(firstKey)
+            && !words.dropFirst().contains(where: {
+                gazetteers.surnames.contains(FoldedKey(bytes, $0.lowerBound, $0.upperBound))
+            })
+            && !afterTitleOrGreeting(bytes, first.lowerBound)
+        {
             return true
         }
         if let before = wordBefore(bytes, first.lowerBound),
-            articles.contains(before) || declarationKeywords.contains(before)
+            articleSet.contains(bytes, before) || declarationKeywordSet.contains(bytes, before)
         {
             return true
         }
@@ -56,9 +65,11 @@ enum NameContext {
         if onHeading(bytes, start) && !afterTitleOrGreeting(bytes, first.lowerBound) {
             // A heading is a title: only a known given name and a known surname make it a person's.
             let knownGiven =
-                gazetteers.givenNames.contains(folded[0]) && !gazetteers.ambiguousGivenNames.contains(folded[0])
-                && !gazetteers.notNameWords.contains(folded[0])
-            if !(words.count >= 2 && knownGiven && gazetteers.surnames.contains(folded[folded.count - 1])) {
+                gazetteers.givenNames.contains(firstKey) && !gazetteers.ambiguousGivenNameSet.contains(firstKey)
+                && !gazetteers.notNameWordSet.contains(firstKey)
+            if !(words.count >= 2 && knownGiven
+                && gazetteers.surnames.contains(FoldedKey(bytes, last.lowerBound, last.upperBound)))
+            {
                 return true
             }
         }
@@ -69,7 +80,7 @@ enum NameContext {
             // (`createUser(name: "Alice")`, not `.executableTarget(name: "Server")`).
             if !argument.quoted && !argument.equals && words.count == 1 { return true }
             if PersonNameRecognizer.bareNameLabels.contains(argument.label)
-                && !(gazetteers.givenNames.contains(folded[0]) && !gazetteers.ambiguousGivenNames.contains(folded[0]))
+                && !(gazetteers.givenNames.contains(firstKey) && !gazetteers.ambiguousGivenNameSet.contains(firstKey))
             {
                 return true
             }
@@ -110,7 +121,7 @@ enum NameContext {
             k += 1
         }
         guard inner else { return false }
-        let folded = Gazetteers.fold(Substring(String(decoding: bytes[word], as: UTF8.self)))
+        let folded = FoldedKey(bytes, word.lowerBound, word.upperBound)
         return !gazetteers.givenNames.contains(folded) && !gazetteers.surnames.contains(folded)
     }
 
@@ -122,17 +133,17 @@ enum NameContext {
         var i = end
         while i > 0 && end - i < 16 && PersonNameRecognizer.isTokenByte(bytes[i - 1]) && bytes[i - 1] != 0x2E { i -= 1 }
         guard i < end else { return false }
-        let word = Gazetteers.fold(Substring(String(decoding: bytes[i..<end], as: UTF8.self)))
-        return PersonNameRecognizer.titles.contains(word) || PersonNameRecognizer.greetings.contains(word)
+        let word = FoldedKey(bytes, i, end)
+        return PersonNameRecognizer.titleSet.contains(word) || PersonNameRecognizer.greetingSet.contains(word)
     }
 
-    /// The lower-case word right before `index`, one space between (nil when there is none).
-    static func wordBefore(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> String? {
+    /// The lower-case word right before `index`, one space between (nil when there is none): its bytes' range.
+    static func wordBefore(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Range<Int>? {
         guard index >= 2, bytes[index - 1] == 0x20 else { return nil }
         var i = index - 1
         while i > 0 && index - 1 - i < 16 && bytes[i - 1] >= 0x61 && bytes[i - 1] <= 0x7A { i -= 1 }
         guard i < index - 1, i == 0 || !PersonNameRecognizer.isTokenByte(bytes[i - 1]) else { return nil }
-        return String(decoding: bytes[i..<(index - 1)], as: UTF8.self)
+        return i..<(index - 1)
     }
 
     /// A word that never continues a name right after the name, one space between ("GNU General Public License",
@@ -146,8 +157,7 @@ enum NameContext {
         while i < bytes.count && i - wordStart < 32 && PersonNameRecognizer.isTokenByte(bytes[i]) { i += 1 }
         let (coreEnd, _) = PersonNameRecognizer.core(bytes, wordStart, i)
         guard coreEnd > wordStart, bytes[wordStart] >= 0x41 && bytes[wordStart] <= 0x5A else { return false }
-        let word = Gazetteers.fold(Substring(String(decoding: bytes[wordStart..<coreEnd], as: UTF8.self)))
-        return gazetteers.notNameWords.contains(word)
+        return gazetteers.notNameWordSet.contains(FoldedKey(bytes, wordStart, coreEnd))
     }
 
     /// Code right after a word: a call or generic (`URL(`, `Box<`) or a member (`Logger.info`).

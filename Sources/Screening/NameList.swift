@@ -58,12 +58,14 @@ private final class Index: Sendable {
     /// Each text's bytes and the byte ranges of its sorted entries, as (start, end) pairs in one array: a probe
     /// of the search reads one pair, and no line end is looked for.
     let texts: [(bytes: [UInt8], bounds: [Int32])]
-    /// Folded entries that cannot be searched in place.
+    /// Folded entries that cannot be searched in place, and the same for a look-up by bytes.
     let others: Set<String>
+    let otherWords: WordSet
 
     init(texts: [(bytes: [UInt8], bounds: [Int32])], others: Set<String>) {
         self.texts = texts
         self.others = others
+        otherWords = WordSet(others)
     }
 
     convenience init(files: [String]) {
@@ -131,6 +133,15 @@ extension NameList {
             return found
         }
         return Array(folded.utf8).withUnsafeBytes { Self.search(index.texts, $0) }
+    }
+
+    /// Whether the list holds `key`, a word folded with `Gazetteers.fold(_:)` whose bytes are all ASCII: as
+    /// `contains(_:)` answers for its string, without one.
+    func contains(asciiFolded key: UnsafeRawBufferPointer) -> Bool {
+        if let table, table.contains(key) { return true }
+        let index = holder.index
+        if !index.others.isEmpty && index.otherWords.contains(key) { return true }
+        return Self.search(index.texts, key)
     }
 
     /// Whether a sorted text holds `key` (folded bytes), by halving.

@@ -6,6 +6,9 @@
 /// It reads only the windows the pattern database reports around capitalised words, so it stays linear in the text.
 struct PersonNameRecognizer: Sendable {
     let gazetteers: Gazetteers
+    /// The gazetteers' sets of words, for look-ups by a token's folded bytes.
+    private var notNameWords: FoldedSet { gazetteers.notNameWordSet }
+    private var ambiguousGivenNames: FoldedSet { gazetteers.ambiguousGivenNameSet }
 
     /// A name found, in byte offsets of the scanned text.
     struct Span: Equatable {
@@ -85,8 +88,18 @@ struct PersonNameRecognizer: Sendable {
         /// End of the token's bytes, trailing punctuation included.
         var end: Int
         var shape: Shape
-        var text: Substring
+        /// Whether the token is a capitalised word, an initial, a particle or a title in lower case: only these
+        /// have a text (`bytes[start..<coreEnd]`) and a folded key (empty for the others).
+        var hasText: Bool
+        var key: FoldedKey
         var isParticle: Bool
+
+        /// The token's text (see ``hasText``).
+        func text(_ bytes: UnsafeRawBufferPointer) -> Substring {
+            hasText
+                ? Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<coreEnd]), as: UTF8.self))
+                : ""
+        }
 
         /// End of the word without trailing `.`, `'s` or `’s`.
         var coreEnd: Int { shape.coreEnd }
@@ -118,7 +131,7 @@ struct PersonNameRecognizer: Sendable {
                 found.append(span)
                 continue
             }
-            found += names(in: run)
+            found += names(in: run, bytes)
         }
         return found.filter { !Self.partOfPlace(bytes, $0) }
     }
@@ -139,6 +152,18 @@ struct PersonNameRecognizer: Sendable {
                 wordStart -= 1
             }
             guard wordStart < wordEnd else { break }
+            var ascii = true
+            for k in wordStart..<wordEnd where bytes[k] >= 0x80 { ascii = false }
+            if ascii {
+                // The same, by the bytes: an ASCII word's last character is its last byte.
+                let end = bytes[wordEnd - 1] == 0x2E ? wordEnd - 1 : wordEnd
+                if particleSet.contains(bytes, wordStart..<end) {
+                    index = wordStart
+                    continue
+                }
+                if placeWordSet.contains(FoldedKey(bytes, wordStart, end)) { return true }
+                break
+            }
             var word = Substring(String(decoding: bytes[wordStart..<wordEnd], as: UTF8.self))
             if word.hasSuffix(".") { word = word.dropLast() }
             if particles.contains(String(word)) {
@@ -165,8 +190,8 @@ struct PersonNameRecognizer: Sendable {
     private func fieldName(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Span? {
         // The label first: it is read from the bytes and rules out almost every run before a word is folded.
         guard run[0].isWord, let label = Self.nameLabel(bytes, run[0].start) else { return nil }
-        let key = Gazetteers.fold(run[0].text)
-        guard !Self.titles.contains(key), !gazetteers.notNameWords.contains(key),
+        let key = run[0].key
+        guard !Self.titleSet.contains(key), !notNameWords.contains(key),
             let (last, knownSurname) = extend(run, from: 0), last == run.count - 1,
             Self.endsCell(bytes, run[last].end)
         else { return nil }
@@ -209,7 +234,7 @@ struct PersonNameRecognizer: Sendable {
         guard surname.coreEnd < bytes.count, bytes[surname.coreEnd] == 0x2C,
             Self.oneDelimiterBetween(bytes, surname.coreEnd, given.start)
         else { return nil }
-        let key = Gazetteers.fold(surname.text)
+        let key = surname.key
         // An unknown surname is taken after "for" and its kin ("lookup … for Hertrampf, Simona"), read from the bytes:
         // the window may start at the surname.
         var wordStart = surname.start - 1
@@ -221,13 +246,12 @@ struct PersonNameRecognizer: Sendable {
         let afterFor =
             surname.start >= 2 && bytes[surname.start - 1] == 0x20 && wordStart < surname.start - 1
             && (wordStart == 0 || !Self.isTokenByte(bytes[wordStart - 1]))
-            && Self.wordsBeforeInvertedName.contains(
-                String(decoding: bytes[wordStart..<(surname.start - 1)], as: UTF8.self))
+            && Self.wordsBeforeInvertedNameSet.contains(bytes, wordStart..<(surname.start - 1))
         guard given.isWord, !given.endsSentence, knownGivenName(given), Self.endsCell(bytes, given.end),
             surname.isWord, surname.shape.upperStart, !surname.endsSentence,
             afterFor || gazetteers.surnames.contains(key),
-            !gazetteers.notNameWords.contains(key), !Self.titles.contains(key), !Self.roles.contains(key),
-            !Self.greetings.contains(key), bytes[surname.coreEnd] == 0x2C,
+            !notNameWords.contains(key), !Self.titleSet.contains(key), !Self.roleSet.contains(key),
+            !Self.greetingSet.contains(key), bytes[surname.coreEnd] == 0x2C,
             Self.oneDelimiterBetween(bytes, surname.coreEnd, given.start)
         else { return nil }
         return Span(
@@ -248,7 +272,7 @@ struct PersonNameRecognizer: Sendable {
         // Which of the three it would be is read from the bytes; only then is the word looked up.
         let span: Span
         if run.count > 1, run[1].isLower,
-            Self.verbsAfterName.contains(String(decoding: bytes[run[1].start..<run[1].coreEnd], as: UTF8.self))
+            Self.verbsAfterNameSet.contains(bytes, run[1].start..<run[1].coreEnd)
         {
             span = Span(start: token.start, end: after, confidence: 0.6, reason: "a known given name before a verb")
         } else if run.count == 1, after + 2 < bytes.count, bytes[after] == 0x3A, bytes[after + 1] == 0x20,
@@ -272,16 +296,15 @@ struct PersonNameRecognizer: Sendable {
 
     /// A known given name that is not also an everyday word.
     private func knownGivenName(_ token: Token) -> Bool {
-        let key = Gazetteers.fold(token.text)
-        return gazetteers.givenNames.contains(key) && !gazetteers.ambiguousGivenNames.contains(key)
+        gazetteers.givenNames.contains(token.key) && !ambiguousGivenNames.contains(token.key)
     }
 
     /// A cell holding one capitalised word that may be part of a name.
     private func nameWordCell(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Bool {
         guard run[0].isWord && !run[0].endsSentence && isCell(run, bytes) else { return false }
-        let key = Gazetteers.fold(run[0].text)
-        return !gazetteers.notNameWords.contains(key) && !Self.titles.contains(key) && !Self.greetings.contains(key)
-            && !Self.roles.contains(key)
+        let key = run[0].key
+        return !notNameWords.contains(key) && !Self.titleSet.contains(key) && !Self.greetingSet.contains(key)
+            && !Self.roleSet.contains(key)
     }
 
     private func isCell(_ run: [Token], _ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -382,6 +405,23 @@ struct PersonNameRecognizer: Sendable {
         }
         guard i < labelEnd, words <= 4, i == 0 || isCellDelimiter(bytes[i - 1]) || bytes[i - 1] == 0x20 && i == 1
         else { return nil }
+        // An ASCII label (at most 32 bytes) is folded and looked up on the stack; only a label found is a string.
+        var ascii = true
+        for k in i..<labelEnd where bytes[k] >= 0x80 { ascii = false }
+        if ascii {
+            var folded: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            return withUnsafeMutableBytes(of: &folded) { buffer in
+                var count = 0
+                for k in i..<labelEnd where bytes[k] != 0x20 && bytes[k] != 0x5F && bytes[k] != 0x2D && bytes[k] != 0x2E
+                {
+                    let b = bytes[k]
+                    buffer[count] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+                    count += 1
+                }
+                let label = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                return nameLabelSet.contains(label) ? String(decoding: label, as: UTF8.self) : nil
+            }
+        }
         var letters: [UInt8] = []
         for k in i..<labelEnd where bytes[k] != 0x20 && bytes[k] != 0x5F && bytes[k] != 0x2D && bytes[k] != 0x2E {
             letters.append(bytes[k])
@@ -390,17 +430,17 @@ struct PersonNameRecognizer: Sendable {
         return nameLabels.contains(label) ? label : nil
     }
 
-    private func names(in tokens: [Token]) -> [Span] {
+    private func names(in tokens: [Token], _ bytes: UnsafeRawBufferPointer) -> [Span] {
         var found: [Span] = []
         var i = 0
         while i < tokens.count {
             let token = tokens[i]
-            guard !token.text.isEmpty else {
+            guard token.hasText else {
                 i += 1
                 continue
             }
-            let key = Gazetteers.fold(token.text)
-            if (Self.titles.contains(key) && !token.isParticle) || (token.isInitial && key == "M") {
+            let key = token.key
+            if (Self.titleSet.contains(key) && !token.isParticle) || (token.isInitial && key.is("M")) {
                 // "dhr. van der Berg", "Mr. O'Neil", and with initials "dhr. J. de Vries" (an initial alone is not
                 // enough: the run must reach a word).
                 if let (last, _) = extend(tokens, from: i + 1, afterTitle: true),
@@ -409,36 +449,38 @@ struct PersonNameRecognizer: Sendable {
                     found.append(
                         Span(
                             start: tokens[i + 1].start, end: tokens[last].coreEnd, confidence: 0.85,
-                            reason: "follows the title '\(token.text)'"))
+                            reason: "follows the title '\(token.text(bytes))'"))
                     i = last + 1
                     continue
                 }
             }
             // A greeting or role word that ends a sentence ("Thanks. Please …") introduces nobody.
-            if token.isWord, !token.endsSentence, Self.greetings.contains(key) || Self.roles.contains(key),
+            if token.isWord, !token.endsSentence, Self.greetingSet.contains(key) || Self.roleSet.contains(key),
                 i + 1 < tokens.count,
                 tokens[i + 1].isWord
             {
-                let next = Gazetteers.fold(tokens[i + 1].text)
-                let known = gazetteers.givenNames.contains(next) && !gazetteers.ambiguousGivenNames.contains(next)
+                let next = tokens[i + 1].key
+                let known = gazetteers.givenNames.contains(next) && !ambiguousGivenNames.contains(next)
                 let extended = extend(tokens, from: i + 2)
                 // After a greeting a single capitalised word is a name; after a role word it takes two.
-                if !gazetteers.notNameWords.contains(next), !Self.notAddressees.contains(next),
-                    !Self.titles.contains(next),
-                    known || Self.greetings.contains(key) || extended != nil
+                if !notNameWords.contains(next), !Self.notAddresseeSet.contains(next),
+                    !Self.titleSet.contains(next),
+                    known || Self.greetingSet.contains(key) || extended != nil
                 {
                     let last = extended?.last ?? i + 1
                     found.append(
                         Span(
                             start: tokens[i + 1].start, end: tokens[last].coreEnd, confidence: known ? 0.8 : 0.65,
-                            reason: "follows the \(Self.greetings.contains(key) ? "greeting" : "word") '\(token.text)'")
+                            reason:
+                                "follows the \(Self.greetingSet.contains(key) ? "greeting" : "word") '\(token.text(bytes))'"
+                        )
                     )
                     i = last + 1
                     continue
                 }
             }
             if token.isWord, gazetteers.givenNames.contains(key) {
-                let ambiguous = gazetteers.ambiguousGivenNames.contains(key)
+                let ambiguous = ambiguousGivenNames.contains(key)
                 // Inside a longer capitalised run ("San José Generative AI") only a known surname makes a name.
                 let insideRun = i > 0 && tokens[i - 1].isWord
                 if !token.endsSentence, let (last, knownSurname) = extend(tokens, from: i + 1),
@@ -462,14 +504,15 @@ struct PersonNameRecognizer: Sendable {
             }
             // An unknown given name before a Dutch or German particle and a capitalised word.
             if token.isWord, !token.endsSentence, i + 2 < tokens.count,
-                Self.surnameParticles.contains(String(tokens[i + 1].text)),
-                !gazetteers.notNameWords.contains(key), !gazetteers.ambiguousGivenNames.contains(key),
+                tokens[i + 1].shape.lowerMatch,
+                Self.surnameParticleSet.contains(bytes, tokens[i + 1].start..<tokens[i + 1].coreEnd),
+                !notNameWords.contains(key), !ambiguousGivenNames.contains(key),
                 let (last, _) = extend(tokens, from: i + 1)
             {
                 found.append(
                     Span(
                         start: token.start, end: tokens[last].coreEnd, confidence: 0.7,
-                        reason: "a capitalised word, the particle '\(tokens[i + 1].text)' and a surname"))
+                        reason: "a capitalised word, the particle '\(tokens[i + 1].text(bytes))' and a surname"))
                 i = last + 1
                 continue
             }
@@ -497,11 +540,11 @@ struct PersonNameRecognizer: Sendable {
                 continue
             }
             guard token.isWord || token.isInitial else { break }
-            let key = Gazetteers.fold(token.text)
+            let key = token.key
             let isSurname = token.isWord && gazetteers.surnames.contains(key)
-            if gazetteers.notNameWords.contains(key) && !(afterTitle && j == first) {
+            if notNameWords.contains(key) && !(afterTitle && j == first) {
                 let endsRun = j + 1 == tokens.count || !(tokens[j + 1].isWord || tokens[j + 1].isInitial)
-                guard Self.surnameLikeNotNameWords.contains(key) && endsRun && parts == 0 else { break }
+                guard Self.surnameLikeNotNameWordSet.contains(key) && endsRun && parts == 0 else { break }
             }
             if isSurname { knownSurname = true }
             last = j
@@ -628,16 +671,27 @@ struct PersonNameRecognizer: Sendable {
 
     private static func token(_ bytes: UnsafeRawBufferPointer, _ tokenStart: Int, _ tokenEnd: Int) -> Token? {
         guard let shape = shape(bytes, tokenStart, tokenEnd) else { return nil }
-        // Most tokens are ordinary lower-case words: only capitalised ones, particles and titles need their text.
-        let text =
-            shape.isWord || shape.isInitial || shape.lowerMatch
-            ? Substring(
-                String(decoding: UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<shape.coreEnd]), as: UTF8.self))
-            : ""
+        // Most tokens are ordinary lower-case words: only capitalised ones, particles and titles need their key.
+        // (A particle or title in lower case is one of ``lowerWords``, so its bytes are ASCII.)
+        let hasText = shape.isWord || shape.isInitial || shape.lowerMatch
         return Token(
-            start: tokenStart, end: tokenEnd, shape: shape, text: text,
-            isParticle: shape.lowerMatch && particles.contains(String(text)))
+            start: tokenStart, end: tokenEnd, shape: shape, hasText: hasText,
+            key: hasText ? FoldedKey(bytes, tokenStart, shape.coreEnd) : .inline((0, 0, 0), count: 0),
+            isParticle: shape.lowerMatch && particleSet.contains(bytes, tokenStart..<shape.coreEnd))
     }
+
+    /// The word lists above, for look-ups by bytes.
+    static let titleSet = FoldedSet(titles)
+    static let greetingSet = FoldedSet(greetings)
+    static let roleSet = FoldedSet(roles)
+    static let notAddresseeSet = FoldedSet(notAddressees)
+    static let surnameLikeNotNameWordSet = FoldedSet(surnameLikeNotNameWords)
+    static let placeWordSet = FoldedSet(placeWords)
+    static let nameLabelSet = WordSet(nameLabels)
+    static let particleSet = WordSet(particles)
+    static let surnameParticleSet = WordSet(surnameParticles)
+    static let verbsAfterNameSet = RawWordSet(verbsAfterName)
+    static let wordsBeforeInvertedNameSet = RawWordSet(wordsBeforeInvertedName)
 
     /// The particles and the titles written in lower case ("dhr.", "mevr."), as bytes.
     static let lowerWords: [[UInt8]] = (particles.union(titles.map { $0.lowercased() })).map { Array($0.utf8) }

@@ -25,8 +25,10 @@ enum PlacePhrases {
         var folded: String
     }
 
-    /// Whether the name at `start..<end` is part of a place phrase.
-    static func isPlace(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
+    /// Whether the name at `start..<end` is part of a place phrase. `precheck` false skips
+    /// ``mayBePlace(_:start:end:)``, for the test that it never refuses a place.
+    static func isPlace(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int, precheck: Bool = true) -> Bool {
+        guard !precheck || mayBePlace(bytes, start: start, end: end) else { return false }
         let before = words(bytes, from: start, forward: false)
         if introduces(before, at: 0) { return true }
         // "corner of Washington and [Main]": capitalised words and a connector between the phrase and the name.
@@ -54,6 +56,45 @@ enum PlacePhrases {
         }
         return false
     }
+
+    /// A test every place phrase passes, made on the one word on either side of the name without making a
+    /// string: every phrase above needs the word before it to introduce a place or be a connector, or the word
+    /// after it to be a connector. A word with bytes ≥ 0x80 (lower-cased as a string) is not ruled out.
+    static func mayBePlace(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
+        func isWordByte(_ b: UInt8) -> Bool {
+            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80 || b == 0x26 || b == 0x27 || b == 0x2E
+        }
+        /// Whether `bytes[range]`, without trailing `.` and `'` and in lower case, may be in `set`.
+        func mayBe(_ range: Range<Int>, in set: WordSet) -> Bool {
+            for k in range where bytes[k] >= 0x80 { return true }
+            var end = range.upperBound
+            while end > range.lowerBound && (bytes[end - 1] == 0x2E || bytes[end - 1] == 0x27) { end -= 1 }
+            guard end - range.lowerBound <= 8 else { return false }
+            var word: UInt64 = 0
+            return withUnsafeMutableBytes(of: &word) { buffer in
+                for k in range.lowerBound..<end {
+                    let b = bytes[k]
+                    buffer[k - range.lowerBound] = b >= 0x41 && b <= 0x5A ? b + 0x20 : b
+                }
+                return set.contains(UnsafeRawBufferPointer(rebasing: buffer[0..<(end - range.lowerBound)]))
+            }
+        }
+        var i = start
+        while i > 0 && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x2C) { i -= 1 }
+        let beforeEnd = i
+        while i > 0 && isWordByte(bytes[i - 1]) { i -= 1 }
+        if i < beforeEnd && mayBe(i..<beforeEnd, in: wordsBefore) { return true }
+        i = end
+        while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x2C) { i += 1 }
+        let afterStart = i
+        while i < bytes.count && isWordByte(bytes[i]) { i += 1 }
+        return afterStart < i && mayBe(afterStart..<i, in: connectorSet)
+    }
+
+    /// Words that may stand right before a name in a place phrase: an introducer's last word, or a connector.
+    private static let wordsBefore = WordSet(
+        Set(introducers.keys).union(singleIntroducers).union(connectors))
+    private static let connectorSet = WordSet(connectors)
 
     private static func introduces(_ words: [Word], at i: Int) -> Bool {
         guard i < words.count else { return false }

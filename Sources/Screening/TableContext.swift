@@ -112,7 +112,7 @@ struct TableContext {
     ) -> [Int: (label: String, role: Bool)] {
         var columns: [Int: (label: String, role: Bool)] = [:]
         for (column, header) in headers.enumerated() {
-            if let name = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, header)) { columns[column] = name }
+            if let name = HeaderLabel.personNameLabel(bytes, header) { columns[column] = name }
         }
         return columns
     }
@@ -464,7 +464,7 @@ struct TableContext {
             guard valueStart < line.upperBound, Self.isLetter(bytes[valueStart]),
                 bytes[valueStart] < 0x61 || Self.startsParticle(bytes, valueStart, line.upperBound),
                 let key = Self.key(before: valueStart, in: bytes),
-                let name = HeaderLabel.personNameLabel(HeaderLabel.words(bytes, key))
+                let name = HeaderLabel.personNameLabel(bytes, key)
             else { continue }
             var valueEnd = valueStart
             while valueEnd < line.upperBound {
@@ -558,8 +558,7 @@ struct TableContext {
         var i = offset
         while i < end && bytes[i] >= 0x61 && bytes[i] <= 0x7A && i - offset < 4 { i += 1 }
         guard i < end, bytes[i] == 0x20, i > offset else { return false }
-        return PersonNameRecognizer.particles.contains(
-            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<i]), as: UTF8.self))
+        return PersonNameRecognizer.particleSet.contains(bytes, offset..<i)
     }
 
     /// Whether `bytes` at `offset` spell `word` (ASCII letters in any case).
