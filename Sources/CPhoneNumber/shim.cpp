@@ -1,6 +1,7 @@
 // libphonenumber behind a C function. PhoneNumberUtil is a process-wide singleton, built once (its metadata is
 // compiled in) and safe to use from several threads: parsing and validation only read it.
 #include "CPhoneNumber.h"
+#include "digit_grader.h"
 
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumber.pb.h>
@@ -50,8 +51,13 @@ const PhoneNumberUtil *util() {
     return instance;
 }
 
-// The grade of `number` (as the library is to read it) in `region`: 2 valid, 1 possible, 0 neither.
-int grade(const std::string &number, const std::string &region) {
+// The grade of `number` (as the library is to read it) in `region`: 2 valid, 1 possible, 0 neither. `digits`: the
+// number is ASCII digits only, which `promptgate::gradeDigits` reads without the library's parse when it can.
+int grade(const std::string &number, const std::string &region, bool digits) {
+    if (digits) {
+        const int read = promptgate::gradeDigits(number, region);
+        if (read >= 0) return read;
+    }
     PhoneNumber parsed;
     if (util()->Parse(number, region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) return 0;
     if (util()->IsValidNumber(parsed)) return 2;
@@ -85,6 +91,7 @@ std::string digitsOnly(const char *text, size_t length) {
 int pg_phone_grade(const char *text, size_t length, const char *regions, size_t count, int enough, int as_written) {
     if (text == nullptr || regions == nullptr) return 0;
     std::string number = as_written ? std::string() : digitsOnly(text, length);
+    const bool digits = !number.empty();
     // Digits "00" and another digit: one grade for every region whose international prefix is "00".
     const bool international = number.size() > 2 && number[0] == '0' && number[1] == '0' && number[2] != '0';
     int doubleZero = -1;
@@ -96,10 +103,10 @@ int pg_phone_grade(const char *text, size_t length, const char *regions, size_t 
         region[1] = regions[2 * i + 1];
         int found;
         if (international && doubleZeroRegions().count(region) != 0) {
-            if (doubleZero < 0) doubleZero = grade(number, region);
+            if (doubleZero < 0) doubleZero = grade(number, region, digits);
             found = doubleZero;
         } else {
-            found = grade(number, region);
+            found = grade(number, region, digits);
         }
         if (found > best) best = found;
     }
