@@ -3,7 +3,10 @@
 /// The words are indexed by their first byte, so a window is read once, whatever the number of words: at each
 /// word start in the window only the words beginning with that byte are compared. Comparison ignores ASCII case;
 /// words are matched whole (not inside a longer word), and the edges of the window count as word boundaries.
-struct ContextWords: Sendable {
+///
+/// A class, not a struct: the screener reads a rule's words for every candidate, and a copy of a struct of five
+/// arrays costs five retains and releases where a reference costs one.
+final class ContextWords: Sendable {
     let words: [String]
     /// The words' bytes one after the other: word `i` is `bytes[offsets[i]..<offsets[i + 1]]`.
     private let bytes: [UInt8]
