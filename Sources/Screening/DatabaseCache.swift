@@ -82,6 +82,8 @@ enum DatabaseCache {
         var owners: [Int]
         var widths: [(min: Int, max: Int)]
         var prefilters: [OpaquePointer]
+        /// The widest match of an entry scanned near digits only (the last prefilter is theirs), 0 when none is.
+        var gateWidth: Int
         var confirmers: [Range<Int>?]
         var file: MappedFile
     }
@@ -90,7 +92,7 @@ enum DatabaseCache {
     /// on (the expression, the prefilter form tried, flags, window and caseless group).
     static func setKey(_ patterns: [(String, String?, UInt32, Bool, Bool)]) -> String {
         var hasher = SHA256()
-        var bytes: [UInt8] = Array(String(cString: hs_version()).utf8) + Array("\u{0}set-2\u{0}".utf8)
+        var bytes: [UInt8] = Array(String(cString: hs_version()).utf8) + Array("\u{0}set-3\u{0}".utf8)
         for (expression, form, flags, window, caseless) in patterns {
             bytes += Array("\(flags):\(window ? 1 : 0):\(caseless ? 1 : 0):".utf8) + Array(expression.utf8) + [0]
             bytes += form.map { [1] + Array($0.utf8) } ?? [2]
@@ -126,7 +128,9 @@ enum DatabaseCache {
             }
             return range
         }
-        guard let count = reader.word(), count <= 2 else { return nil }
+        guard let gateWidth = reader.word(), gateWidth <= UInt64(DigitGate.widest), let count = reader.word(),
+            count <= 3, gateWidth == 0 || count >= 1
+        else { return nil }
         var prefilterRanges: [Range<Int>] = []
         for _ in 0..<count {
             guard let range = range() else { return nil }
@@ -152,8 +156,8 @@ enum DatabaseCache {
             prefilters.append(database)
         }
         return DatabaseSet(
-            formAccepted: formAccepted, owners: owners, widths: widths, prefilters: prefilters, confirmers: confirmers,
-            file: file)
+            formAccepted: formAccepted, owners: owners, widths: widths, prefilters: prefilters,
+            gateWidth: Int(gateWidth), confirmers: confirmers, file: file)
     }
 
     /// The database serialised in `range` of `file`, nil if it does not load.
@@ -168,7 +172,7 @@ enum DatabaseCache {
     /// Stores a set under `key` in one file (written to a temporary file, then renamed; failures are ignored).
     static func storeSet(
         _ key: String, formAccepted: [Bool], owners: [Int], widths: [(min: Int, max: Int)], prefilters: [OpaquePointer],
-        confirmers: [OpaquePointer?]
+        gateWidth: Int, confirmers: [OpaquePointer?]
     ) {
         guard let folder = current else { return }
         var out: [UInt8] = []
@@ -191,6 +195,7 @@ enum DatabaseCache {
             word(UInt64(truncatingIfNeeded: widths[index].max))
             word(confirmers[index] == nil ? 0 : 1)
         }
+        word(UInt64(gateWidth))
         word(UInt64(prefilters.count))
         for prefilter in prefilters { guard database(prefilter) else { return } }
         for case let confirmer? in confirmers { guard database(confirmer) else { return } }

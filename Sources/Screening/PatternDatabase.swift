@@ -22,6 +22,9 @@ import Synchronization
 /// only the pattern's own matches. Forms that differ only in one group of alternatives (the street-address patterns,
 /// split four ways to compile) share one entry with the alternatives joined
 /// (``PrefilterExpression/shares(_:flags:eligible:)``), and each end it reports is confirmed for each of them.
+/// Entries that cannot match without an ASCII digit and span at most ``DigitGate/widest`` bytes (identifiers, phone
+/// numbers, dates) are scanned in a database of their own over the parts of the text near digits only, joined
+/// (``DigitGate``): the same ends, at a fraction of the cost on prose.
 /// Patterns marked `window` (a person-name rule's own patterns, if it has any: the recogniser tokenises their regions
 /// itself) skip the second pass: each merged window (``windowReach`` bytes before each end) is reported as one
 /// match.
@@ -44,10 +47,13 @@ package final class PatternDatabase: @unchecked Sendable {
     /// hold (a private key block): past it the match is left to the rule's shorter patterns.
     static let longestMissedMatch = 64 << 10
 
-    /// The prefilter pass, in two databases: case-sensitive patterns, and case-insensitive ones (a flag or a leading
-    /// `(?i)`: words and phrases). Hyperscan runs both faster apart than mixed in one (~12 % on prose), because
-    /// caseless literals slow the literal matcher that the identifiers' patterns share.
+    /// The prefilter pass over the whole text, in two databases: case-sensitive patterns, and case-insensitive ones
+    /// (a flag or a leading `(?i)`: words and phrases). Hyperscan runs both faster apart than mixed in one (~12 % on
+    /// prose), because caseless literals slow the literal matcher that the identifiers' patterns share.
     private let prefilters: [OpaquePointer]
+    /// The prefilter entries that cannot match without a digit, scanned only near digits (see ``DigitGate``), with
+    /// the gate that finds those parts; nil when no entry is gated.
+    private let gated: (database: OpaquePointer, gate: DigitGate)?
     /// Per pattern: whether it has a start-tracking database (not when its width is fixed and it is scanned as
     /// written). Those loaded from a cached set are deserialised at first use: most never run in a process that
     /// screens one short text, and the biggest take megabytes.
@@ -92,19 +98,21 @@ package final class PatternDatabase: @unchecked Sendable {
 
     /// The database for `patterns`, compiled once per process.
     /// `prefilterForms: false` scans every pattern as written, `sharing: false` gives every pattern its own entry in
-    /// the prefilter (for tests and benchmarks that compare the ways).
+    /// the prefilter, `gating: false` scans every entry over the whole text (for tests and benchmarks that compare the
+    /// ways).
     package static func make(
         patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool = true,
-        sharing: Bool = true
+        sharing: Bool = true, gating: Bool = true
     ) throws(PatternCompileError) -> PatternDatabase {
         if let problem = engineProblem { throw PatternCompileError(patternIndex: nil, message: problem) }
         let key =
             (prefilterForms ? "" : "as written\u{0}") + (sharing ? "" : "unshared\u{0}")
+            + (gating ? "" : "ungated\u{0}")
             + patterns.map { ($0.caseInsensitive ? "i" : "s") + ($0.window ? "w:" : ":") + $0.expression }
             .joined(separator: "\u{0}")
         if let database = compiled.withLock({ $0[key] }) { return database }
         let database = try PatternDatabase(
-            patterns: patterns, prefilterForms: prefilterForms, sharing: sharing)
+            patterns: patterns, prefilterForms: prefilterForms, sharing: sharing, gating: gating)
         compiled.withLock { $0[key] = database }
         return database
     }
@@ -121,7 +129,9 @@ package final class PatternDatabase: @unchecked Sendable {
         for probe in probes {
             let found: [Match]
             do {
-                let database = try PatternDatabase(patterns: [(probe.pattern, false, false)], prefilterForms: false)
+                // Not gated: the probes place their matches where the engine went wrong, which joining would move.
+                let database = try PatternDatabase(
+                    patterns: [(probe.pattern, false, false)], prefilterForms: false, gating: false)
                 found = try Array(probe.text.utf8).withUnsafeBytes { try database.scan($0) }
             } catch {
                 return "the pattern-matching library failed its self-test: \(error)"
@@ -138,10 +148,10 @@ package final class PatternDatabase: @unchecked Sendable {
     /// Compiles `patterns`; the error names the pattern that failed and why, so the pack can be refused at load.
     convenience init(
         patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool,
-        sharing: Bool = true
+        sharing: Bool = true, gating: Bool = true
     ) throws(PatternCompileError) {
         let (flags, syntaxes, forms, caseless, setKey) = Self.plan(
-            patterns, prefilterForms: prefilterForms, sharing: sharing)
+            patterns, prefilterForms: prefilterForms, sharing: sharing, gating: gating)
         if let set = DatabaseCache.loadSet(setKey, patterns: patterns.count) {
             let accepted = set.formAccepted
             try self.init(
@@ -149,7 +159,7 @@ package final class PatternDatabase: @unchecked Sendable {
                 scanned: patterns.indices.map {
                     accepted[$0] ? forms[$0] ?? patterns[$0].expression : patterns[$0].expression
                 },
-                prefilters: set.prefilters, confirmers: set.confirmers.map { _ in nil },
+                prefilters: set.prefilters, gateWidth: set.gateWidth, confirmers: set.confirmers.map { _ in nil },
                 stored: (set.file, set.confirmers), widths: set.widths, owners: set.owners)
             return
         }
@@ -190,10 +200,27 @@ package final class PatternDatabase: @unchecked Sendable {
                 sharing && confirmers[$0] != nil && !patterns[$0].window && scanned[$0] != patterns[$0].expression
             })
         var prefilters: [OpaquePointer] = []
+        var gateWidth = 0
         while true {
             do {
-                for group in [false, true] {
-                    let members = patterns.indices.filter { caseless[$0] == group && owners[$0] == $0 }
+                // Entries that cannot match without a digit and are narrow go to a database of their own, scanned
+                // near digits only (see `DigitGate`): each entry read as it is scanned, joined or not.
+                var gatedEntry = patterns.map { _ in false }
+                gateWidth = 0
+                for entry in patterns.indices where gating && owners[entry] == entry && !patterns[entry].window {
+                    let expression = joined[entry] ?? scanned[entry]
+                    guard let syntax = PatternSyntax(expression),
+                        let width = try? Self.width(expression, flags: flags[entry], index: entry),
+                        DigitGate.admits(syntax, maximumWidth: width.max)
+                    else { continue }
+                    gatedEntry[entry] = true
+                    gateWidth = max(gateWidth, width.max)
+                }
+                for group in [0, 1, 2] {
+                    let members = patterns.indices.filter { index in
+                        owners[index] == index
+                            && (gatedEntry[index] ? group == 2 : group == (caseless[index] ? 1 : 0))
+                    }
                     guard !members.isEmpty else { continue }
                     prefilters.append(
                         try Self.compile(
@@ -215,10 +242,10 @@ package final class PatternDatabase: @unchecked Sendable {
         }
         DatabaseCache.storeSet(
             setKey, formAccepted: patterns.indices.map { scanned[$0] != patterns[$0].expression }, owners: owners,
-            widths: widths, prefilters: prefilters, confirmers: confirmers)
+            widths: widths, prefilters: prefilters, gateWidth: gateWidth, confirmers: confirmers)
         try self.init(
             patterns: patterns, syntaxes: syntaxes, flags: flags, scanned: scanned, prefilters: prefilters,
-            confirmers: confirmers, stored: nil, widths: widths, owners: owners)
+            gateWidth: gateWidth, confirmers: confirmers, stored: nil, widths: widths, owners: owners)
     }
 
     /// Each pattern read once: its flags, its syntax (whether it is caseless, whether a match can hold whitespace),
@@ -228,7 +255,7 @@ package final class PatternDatabase: @unchecked Sendable {
     /// each pattern again.
     static func plan(
         _ patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool,
-        sharing: Bool = true
+        sharing: Bool = true, gating: Bool = true
     ) -> (flags: [UInt32], syntaxes: [PatternSyntax?], forms: [String?], caseless: [Bool], key: String) {
         let flags = patterns.map { $0.caseInsensitive ? UInt32(HS_FLAG_CASELESS) : 0 }
         let syntaxes = patterns.map { PatternSyntax($0.expression) }
@@ -242,15 +269,16 @@ package final class PatternDatabase: @unchecked Sendable {
             DatabaseCache.setKey(
                 patterns.indices.map { index in
                     (patterns[index].expression, forms[index], flags[index], patterns[index].window, caseless[index])
-                }) + (sharing ? "" : "-unshared")
+                }) + (sharing ? "" : "-unshared") + (gating ? "" : "-ungated")
         return (flags, syntaxes, forms, caseless, key)
     }
 
-    /// A database of compiled (or loaded) parts: `scanned` is each pattern as the prefilter scans it.
+    /// A database of compiled (or loaded) parts: `scanned` is each pattern as the prefilter scans it; the last of
+    /// `prefilters` is the gated one when `gateWidth` (the widest match of a gated entry) is not 0.
     /// `confirmers` are those loaded; `stored` holds the others' bytes (a pattern with neither has none).
     private init(
         patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], syntaxes: [PatternSyntax?],
-        flags: [UInt32], scanned: [String], prefilters: [OpaquePointer], confirmers: [OpaquePointer?],
+        flags: [UInt32], scanned: [String], prefilters: [OpaquePointer], gateWidth: Int, confirmers: [OpaquePointer?],
         stored: (file: MappedFile, ranges: [Range<Int>?])?, widths: [(min: Int, max: Int)], owners: [Int]
     ) throws(PatternCompileError) {
         var scratch: OpaquePointer?
@@ -263,7 +291,13 @@ package final class PatternDatabase: @unchecked Sendable {
             for database in prefilters { hs_free_database(database) }
             throw PatternCompileError(patternIndex: nil, message: "could not allocate scanning memory")
         }
-        self.prefilters = prefilters
+        if gateWidth > 0, let last = prefilters.last {
+            self.prefilters = prefilters.dropLast()
+            self.gated = (last, DigitGate(width: gateWidth))
+        } else {
+            self.prefilters = prefilters
+            self.gated = nil
+        }
         self.confirmed = patterns.indices.map { confirmers[$0] != nil || stored?.ranges[$0] != nil }
         self.sources = patterns.indices.map { (patterns[$0].expression, flags[$0]) }
         self.stored = stored
@@ -414,17 +448,8 @@ package final class PatternDatabase: @unchecked Sendable {
         }
         try grow()
 
-        var ends: [Match] = []
-        for prefilter in prefilters {
-            try Self.run(prefilter, base, bytes.count, offset: 0, pattern: nil, scratch: scratch, into: &ends)
-        }
+        let ends = try prefilterEnds(bytes, scratch: scratch)
         guard !ends.isEmpty else { return [] }
-        for index in ends.indices where !sharers[ends[index].pattern].isEmpty {
-            for member in sharers[ends[index].pattern] {
-                ends.append(Match(pattern: member, start: ends[index].start, end: ends[index].end))
-            }
-        }
-        ends.sort { $0.pattern != $1.pattern ? $0.pattern < $1.pattern : $0.end < $1.end }
 
         var matches: [Match] = []
         matches.reserveCapacity(ends.count)
@@ -508,6 +533,81 @@ package final class PatternDatabase: @unchecked Sendable {
             i = next
         }
         return matches
+    }
+
+    /// Where the prefilter reports matches ending, per pattern (an entry's ends given to each pattern sharing it),
+    /// ordered by pattern, then end; `bytes` is not empty.
+    private func prefilterEnds(_ bytes: UnsafeRawBufferPointer, scratch: OpaquePointer) throws(ScanFailure) -> [Match] {
+        var ends: [Match] = []
+        for prefilter in prefilters {
+            try Self.run(
+                prefilter, bytes.baseAddress!, bytes.count, offset: 0, pattern: nil, scratch: scratch, into: &ends)
+        }
+        if let gated {
+            if let segments = gated.gate.segments(of: bytes) {
+                if !segments.isEmpty {
+                    // The segments near digits, joined: their ends moved back to where they are in the text.
+                    let (joined, starts) = DigitGate.join(segments, of: bytes)
+                    defer { joined.deallocate() }
+                    var found: [Match] = []
+                    try Self.run(
+                        gated.database, UnsafeRawPointer(joined.baseAddress!), joined.count, offset: 0, pattern: nil,
+                        scratch: scratch, into: &found)
+                    for match in found {
+                        let end = DigitGate.textOffset(ofJoined: match.end, segments: segments, starts: starts)
+                        ends.append(Match(pattern: match.pattern, start: end, end: end))
+                    }
+                }
+            } else {
+                try Self.run(
+                    gated.database, bytes.baseAddress!, bytes.count, offset: 0, pattern: nil, scratch: scratch,
+                    into: &ends)
+            }
+        }
+        guard !ends.isEmpty else { return [] }
+        for index in ends.indices where !sharers[ends[index].pattern].isEmpty {
+            for member in sharers[ends[index].pattern] {
+                ends.append(Match(pattern: member, start: ends[index].start, end: ends[index].end))
+            }
+        }
+        return Self.byPatternThenEnd(ends, patterns: widths.count)
+    }
+
+    /// The prefilter's ends in `bytes` (``prefilterEnds(_:scratch:)``), for tests that compare ways of scanning.
+    func reportedEnds(_ bytes: UnsafeRawBufferPointer) throws(ScanFailure) -> [Match] {
+        guard bytes.count > 0 else { return [] }
+        guard let taken = takeScratch(), let scratch = OpaquePointer(bitPattern: taken.scratch) else {
+            throw ScanFailure(message: "out of memory for scanning")
+        }
+        // Scratch spaces are always grown for the prefilters, the first databases loaded.
+        defer { loaded.withLock { $0.idle.append((Int(bitPattern: scratch), taken.grown)) } }
+        return try prefilterEnds(bytes, scratch: scratch)
+    }
+
+    /// The widest match of a prefilter entry scanned near digits only, nil when none is (see ``DigitGate``).
+    var gateWidth: Int? { gated?.gate.width }
+
+    /// `ends` ordered by pattern, then end: counted into one run per pattern (in the order the engine reported them,
+    /// which is by end almost always), each run sorted by end only if it is not already. Cheaper than sorting the
+    /// whole list on dense text, where there are tens of thousands. Two ends of one pattern at the same offset are
+    /// interchangeable (only the pattern and the end are read), so the order is the one a full sort gives.
+    static func byPatternThenEnd(_ ends: [Match], patterns: Int) -> [Match] {
+        var firsts = [Int](repeating: 0, count: patterns + 1)
+        for end in ends { firsts[end.pattern + 1] += 1 }
+        for pattern in 0..<patterns { firsts[pattern + 1] += firsts[pattern] }
+        var next = firsts
+        var ordered = [Match](repeating: Match(pattern: 0, start: 0, end: 0), count: ends.count)
+        for end in ends {
+            ordered[next[end.pattern]] = end
+            next[end.pattern] += 1
+        }
+        for pattern in 0..<patterns where firsts[pattern + 1] - firsts[pattern] > 1 {
+            let run = firsts[pattern]..<firsts[pattern + 1]
+            if zip(ordered[run].dropFirst(), ordered[run]).contains(where: { $0.end < $1.end }) {
+                ordered[run].sort { $0.end < $1.end }
+            }
+        }
+        return ordered
     }
 
     /// What a fixed-width pattern's shorter form leaves out, when it can be checked byte by byte (not caseless:

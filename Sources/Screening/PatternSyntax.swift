@@ -32,6 +32,11 @@ struct PatternSyntax {
     /// Whether the pattern uses `^`, `$`, `\A`, `\z` or `\Z`, which mean something else at the edge of a window.
     var hasLineAnchors: Bool { top.hasLineAnchors }
 
+    /// Whether every match holds at least one byte of `set`, as far as the syntax shows: some atom that must occur
+    /// (not optional) matches only bytes of `set`, or is a group each of whose alternatives holds such an atom.
+    /// False when unsure.
+    func mustMatch(_ set: ByteSet) -> Bool { top.mustMatch(set) }
+
     /// Whether the leading flags turn case-insensitive matching on (`(?i)`, `(?im)`; not `(?-i)`).
     var startsCaseless: Bool {
         String(decoding: leadingFlags, as: UTF8.self).split(separator: "-").first?.contains("i") ?? false
@@ -130,6 +135,16 @@ struct Atom {
         return false
     }
 
+    /// Whether every match of this atom holds a byte of `set` (see ``PatternSyntax/mustMatch(_:)``).
+    func mustMatch(_ set: ByteSet) -> Bool {
+        guard minimum >= 1 else { return false }
+        switch kind {
+        case .assertion, .flags: return false
+        case .bytes(let bytes, _): return bytes != ByteSet() && bytes.isSubset(of: set)
+        case .group(_, let content): return content.mustMatch(set)
+        }
+    }
+
     func canMatch(_ set: ByteSet) -> Bool {
         if quantifier?.max == 0 { return false }
         switch kind {
@@ -145,6 +160,9 @@ struct Alternation {
     var alternatives: [[Atom]]
 
     func canMatch(_ set: ByteSet) -> Bool { alternatives.contains { $0.contains { $0.canMatch(set) } } }
+
+    /// Whether every alternative holds an atom that must match a byte of `set`.
+    func mustMatch(_ set: ByteSet) -> Bool { alternatives.allSatisfy { $0.contains { $0.mustMatch(set) } } }
 
     var hasLineAnchors: Bool {
         alternatives.contains { atoms in
