@@ -13,8 +13,10 @@ engine=libvectorscan-dev
 if [ "$(dpkg --print-architecture)" = "amd64" ]; then
   engine=libhyperscan-dev
 fi
-# libphonenumber-dev: Google's phone number library (C++), which the Screening module's phone checks call.
-packages=(libcurl4-openssl-dev "$engine" pkg-config libphonenumber-dev)
+# libphonenumber-dev: Google's phone number library (C++), which the Screening module's phone checks call; libicu-dev:
+# ICU's regular expressions, which that library matches its metadata with and the phone checks call directly too
+# (libphonenumber-dev does not pull in ICU's headers).
+packages=(libcurl4-openssl-dev "$engine" pkg-config libphonenumber-dev libicu-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(util-linux openssl)
   python3 -m venv --help >/dev/null 2>&1 || packages+=(python3-venv)
