@@ -393,28 +393,58 @@ public final class Screener: Sendable {
     }
 
     /// Keeps the longest of overlapping findings, then the one of highest priority, then the earliest.
-    /// Candidates are taken in that order and kept when none of the bytes they cover is taken yet; the bytes are
-    /// counted between the candidates' own ends (each distinct start or end is one slot), so the check costs the
-    /// number of other candidates' edges inside a span, not its length: O(k log k) for k candidates however they
-    /// interleave (a table of 100,000 rows of names and numbers).
+    ///
+    /// Candidates are taken in that order and kept when none of the bytes they cover is taken yet. Only candidates
+    /// that overlap can take each other's bytes, so the candidates are first cut into clusters (runs that overlap,
+    /// in the order of their starts): a candidate alone in its cluster is kept without being ordered, and each
+    /// cluster is resolved on its own, in the same order, with the same result as all of them at once.
     static func resolveOverlaps(_ candidates: [Finding]) -> [Finding] {
         guard candidates.count > 1 else { return candidates }
-        // Positions are sorted, not the findings (each a dozen fields, copied at every swap); ties keep the
-        // candidates' order, as a stable sort of the findings would.
-        let keys = candidates.map { (length: $0.length, priority: $0.priority, start: $0.start) }
-        let ordered = candidates.indices.sorted { i, j in
-            let (a, b) = (keys[i], keys[j])
+        // Positions are sorted, not the findings (each a dozen fields, copied at every swap).
+        var spans = candidates.indices.map { (start: candidates[$0].start, end: candidates[$0].end, index: $0) }
+        spans.sort { $0.start != $1.start ? $0.start < $1.start : $0.index < $1.index }
+        var kept: [Int] = []
+        kept.reserveCapacity(candidates.count)
+        var cluster: [Int] = []
+        var clusterEnd = Int.min
+        func flush() {
+            if cluster.count == 1 {
+                kept.append(cluster[0])
+            } else if !cluster.isEmpty {
+                kept += resolveCluster(cluster, candidates).sorted { candidates[$0].start < candidates[$1].start }
+            }
+            cluster.removeAll(keepingCapacity: true)
+        }
+        for span in spans {
+            if span.start >= clusterEnd { flush() }
+            cluster.append(span.index)
+            clusterEnd = cluster.count == 1 ? span.end : max(clusterEnd, span.end)
+        }
+        flush()
+        return kept.map { candidates[$0] }
+    }
+
+    /// The candidates of one cluster (indices into `candidates`) that are kept: taken longest first, then of
+    /// highest priority, then earliest (then by rule id and order, so the order is total), each kept when none of
+    /// its bytes is taken yet. The bytes are counted between the candidates' own ends (each distinct start or end
+    /// is one slot), so the check costs the number of other candidates' edges inside a span, not its length:
+    /// O(k log k) for k candidates however they interleave (a table of 100,000 rows of names and numbers).
+    private static func resolveCluster(_ cluster: [Int], _ candidates: [Finding]) -> [Int] {
+        let keys = cluster.map { (length: candidates[$0].length, priority: candidates[$0].priority) }
+        let ordered = cluster.indices.sorted { x, y in
+            let (a, b) = (keys[x], keys[y])
             if a.length != b.length { return a.length > b.length }
             if a.priority != b.priority { return a.priority > b.priority }
-            if a.start != b.start { return a.start < b.start }
+            let (i, j) = (cluster[x], cluster[y])
+            if candidates[i].start != candidates[j].start { return candidates[i].start < candidates[j].start }
             if candidates[i].ruleID != candidates[j].ruleID { return candidates[i].ruleID < candidates[j].ruleID }
             return i < j
-        }
+        }.map { cluster[$0] }
         var edges: [Int] = []
-        edges.reserveCapacity(candidates.count * 2)
-        for candidate in candidates {
-            edges.append(candidate.start)
-            edges.append(candidate.end)
+        edges.reserveCapacity(cluster.count * 2)
+        for index in cluster {
+            edges.append(candidates[index].start)
+            edges.append(candidates[index].end)
         }
         edges.sort()
         edges = edges.indices.compactMap { $0 == 0 || edges[$0] != edges[$0 - 1] ? edges[$0] : nil }
@@ -436,6 +466,6 @@ public final class Screener: Sendable {
             for i in first..<last { taken[i] = true }
             kept.append(index)
         }
-        return kept.sorted { candidates[$0].start < candidates[$1].start }.map { candidates[$0] }
+        return kept
     }
 }
