@@ -16,13 +16,13 @@ struct NameTriggers: Sendable {
     /// Hashes of the folded capitalised triggers, and a bit per hash's low bits in front of them. When the given
     /// names come as a ``NameTable`` with its hash bits (the built-in lists), the set holds only the other
     /// triggers and the given names are looked up in the table: nothing is hashed per entry at start.
-    private let upper: Set<UInt64>
+    private let upper: HashSet64
     private let upperBits: [UInt64]
     private let givenNames: NameTable?
     /// Hashes of titles written in lower case, of all particles, and of the surname particles.
-    private let lowerTitles: Set<UInt64>
-    private let particles: Set<UInt64>
-    private let surnameParticles: Set<UInt64>
+    private let lowerTitles: HashSet64
+    private let particles: HashSet64
+    private let surnameParticles: HashSet64
     /// A bit per low bits of all three, so most lower-case words are passed over without a set look-up.
     private let lowerBits: [UInt64]
     /// Tokens after a trigger that its window covers: a name runs over at most four more parts and three particles.
@@ -41,14 +41,17 @@ struct NameTriggers: Sendable {
         gazetteers.givenNames.forEachEntry(includingTable: table == nil) { bytes, start, end in
             if let hash = Self.hash(bytes, start, end) { upper.insert(hash) }
         }
-        self.upper = upper
+        self.upper = HashSet64(upper)
         givenNames = table
         var bits = table?.hashBits ?? [UInt64](repeating: 0, count: wordCount)
         for hash in upper { bits[Int((hash & Self.bitsMask) >> 6)] |= 1 << (hash & 63) }
         upperBits = bits
-        lowerTitles = hashes(PersonNameRecognizer.titles)
-        particles = hashes(PersonNameRecognizer.particles)
-        surnameParticles = hashes(PersonNameRecognizer.surnameParticles)
+        let lowerTitles = hashes(PersonNameRecognizer.titles)
+        let particles = hashes(PersonNameRecognizer.particles)
+        let surnameParticles = hashes(PersonNameRecognizer.surnameParticles)
+        self.lowerTitles = HashSet64(lowerTitles)
+        self.particles = HashSet64(particles)
+        self.surnameParticles = HashSet64(surnameParticles)
         var lower = [UInt64](repeating: 0, count: Int(Self.lowerBitsMask + 1) / 64)
         for hash in lowerTitles.union(particles).union(surnameParticles) {
             lower[Int((hash & Self.lowerBitsMask) >> 6)] |= 1 << (hash & 63)
@@ -192,7 +195,11 @@ struct NameTriggers: Sendable {
                 }
             }
             // The value of a field labelled as a name: "Last name: Dulewicz", "nachname=Oderwald".
-            if !trigger && start > 0 && PersonNameRecognizer.followsNameLabel(bytes, start) { trigger = true }
+            if !trigger && start > 0 && Self.mayFollowLabel(bytes, start)
+                && PersonNameRecognizer.followsNameLabel(bytes, start)
+            {
+                trigger = true
+            }
             guard trigger else { continue }
             from = min(from, previous?.lowerBound ?? start)
             previous = nil
@@ -213,6 +220,19 @@ struct NameTriggers: Sendable {
             windows.append(from..<windowEnd)
         }
         return windows
+    }
+
+    /// Whether a label's `:` or `=` stands before `index`, at most three spaces, tabs or quotes between: the first
+    /// test of ``PersonNameRecognizer/followsNameLabel(_:_:)``, made here without a call.
+    @inline(__always)
+    static func mayFollowLabel(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Bool {
+        var i = index
+        var skipped = 0
+        while i > 0 && skipped < 3 && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x09 || bytes[i - 1] == 0x22) {
+            i -= 1
+            skipped += 1
+        }
+        return i > 0 && (bytes[i - 1] == 0x3A || bytes[i - 1] == 0x3D)
     }
 
     /// For eight bytes (the first in the low byte): the high bit of each byte that is `A`…`Z` or ≥ 0xC0, computed

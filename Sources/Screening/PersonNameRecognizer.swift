@@ -607,6 +607,7 @@ struct PersonNameRecognizer: Sendable {
     }
 
     /// Reads the token `bytes[tokenStart..<tokenEnd]`; nil when nothing is left once trailing punctuation is cut.
+    @inline(__always)
     static func shape(_ bytes: UnsafeRawBufferPointer, _ tokenStart: Int, _ tokenEnd: Int) -> Shape? {
         let (coreEnd, endsWithDot) = core(bytes, tokenStart, tokenEnd)
         guard coreEnd > tokenStart else { return nil }
@@ -634,9 +635,7 @@ struct PersonNameRecognizer: Sendable {
         // Only the few lower-case particles and titles need comparing, byte by byte, without making a string.
         var lowerMatch = false
         if lowerStart && length <= maxLowerWord {
-            lowerMatch = lowerWords.contains { word in
-                word.count == length && word.indices.allSatisfy { word[$0] == bytes[tokenStart + $0] }
-            }
+            lowerMatch = lowerWordSet.contains(bytes, tokenStart..<coreEnd)
         }
         return Shape(
             coreEnd: coreEnd, endsWithDot: endsWithDot, upperStart: upperStart, lowerStart: lowerStart,
@@ -696,6 +695,8 @@ struct PersonNameRecognizer: Sendable {
     /// The particles and the titles written in lower case ("dhr.", "mevr."), as bytes.
     static let lowerWords: [[UInt8]] = (particles.union(titles.map { $0.lowercased() })).map { Array($0.utf8) }
     private static let maxLowerWord = lowerWords.map(\.count).max() ?? 0
+    /// ``lowerWords`` for a look-up by bytes (all of them ASCII, so a byte-for-byte match either way).
+    private static let lowerWordSet = WordSet(lowerWords.map { String(decoding: $0, as: UTF8.self) })
 
     /// Letters (any byte ≥ 0x80 counts), apostrophe, hyphen and full stop.
     static func isTokenByte(_ b: UInt8) -> Bool {

@@ -55,8 +55,32 @@ struct TableContext {
         var lineStart = 0
         var table: Table?
         var nameColumns: [Int: (label: String, role: Bool)] = [:]
+        // Where the next `,` tab `|` `;` and the next `:` `=` `-` are, each found with memchr over the rest of the
+        // text and looked for again only once passed: a line is tested for them by comparing offsets, and most
+        // lines of prose have no separator near their start (all ``header(_:_:precheck:)`` reads) and no key's
+        // byte (all ``keyedNames(_:_:)`` reads).
+        var ahead: (comma: Int, tab: Int, pipe: Int, semicolon: Int, colon: Int, equals: Int, dash: Int) =
+            (-1, -1, -1, -1, -1, -1, -1)
+        @inline(__always) func advance(_ cursor: inout Int, _ byte: UInt8, from offset: Int) {
+            if cursor < offset { cursor = Self.next(bytes, byte, from: offset, to: count) }
+        }
         while lineStart < count {
             let lineEnd = Self.lineEnd(bytes, from: lineStart)
+            var separatorInHead = true
+            var keyByte = true
+            if table == nil {
+                advance(&ahead.comma, 0x2C, from: lineStart)
+                advance(&ahead.tab, 0x09, from: lineStart)
+                advance(&ahead.pipe, 0x7C, from: lineStart)
+                advance(&ahead.semicolon, 0x3B, from: lineStart)
+                advance(&ahead.colon, 0x3A, from: lineStart)
+                advance(&ahead.equals, 0x3D, from: lineStart)
+                advance(&ahead.dash, 0x2D, from: lineStart)
+                separatorInHead =
+                    min(ahead.comma, ahead.tab, ahead.pipe, ahead.semicolon)
+                    < min(lineEnd, lineStart + Self.maxLabel + 4)
+                keyByte = min(ahead.colon, ahead.equals, ahead.dash) < lineEnd
+            }
             var contentEnd = lineEnd
             if contentEnd > lineStart && bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
             let line = lineStart..<contentEnd
@@ -85,7 +109,7 @@ struct TableContext {
                 lineStart = statementEnd + 1
                 continue
             }
-            if let (delimiter, headers) = Self.header(bytes, line) {
+            if separatorInHead, let (delimiter, headers) = Self.header(bytes, line) {
                 // The first row may have one cell (no separator): then the row after it must have one.
                 let next = lineEnd < count ? Self.lineEnd(bytes, from: lineEnd + 1) : count
                 if Self.nextLineContains(bytes, after: lineEnd, delimiter)
@@ -98,7 +122,7 @@ struct TableContext {
                     continue
                 }
             }
-            if names { keyedNames(bytes, line) }
+            if names && keyByte { keyedNames(bytes, line) }
             lineStart = lineEnd + 1
         }
         if let table { tables.append(table) }

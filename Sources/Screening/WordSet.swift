@@ -85,3 +85,45 @@ struct WordSet: Sendable {
         return Int(truncatingIfNeeded: hash ^ (hash >> 29))
     }
 }
+
+/// A set of 64-bit hashes, probed at their high bits: a look-up is a load or two, with no hashing of its own (the
+/// values are hashes already).
+struct HashSet64: Sendable {
+    private let slots: [UInt64]
+    private let mask: Int
+    /// Zero marks an empty slot, so whether the set holds zero is kept apart.
+    private let holdsZero: Bool
+
+    init(_ values: some Sequence<UInt64>) {
+        let distinct = Set(values)
+        var size = 16
+        while size < 4 * distinct.count { size *= 2 }
+        var slots = [UInt64](repeating: 0, count: size)
+        for value in distinct where value != 0 {
+            var slot = Self.slot(value, size - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = value
+        }
+        self.slots = slots
+        mask = size - 1
+        holdsZero = distinct.contains(0)
+    }
+
+    @inline(__always)
+    private static func slot(_ value: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: value >> 37) & mask }
+
+    /// Whether the set holds `value`.
+    @inline(__always)
+    func contains(_ value: UInt64) -> Bool {
+        guard value != 0 else { return holdsZero }
+        return slots.withUnsafeBufferPointer { slots in
+            var slot = Self.slot(value, mask)
+            while true {
+                let stored = slots[slot]
+                if stored == value { return true }
+                if stored == 0 { return false }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+}
