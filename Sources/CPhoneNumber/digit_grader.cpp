@@ -183,6 +183,9 @@ public:
     bool usable() const { return usable_; }
 
     const Region *region(const std::string &code) const {
+        // Two capital letters, as every region code is: a slot of the table, without a search.
+        if (code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z')
+            return byLetters_[(code[0] - 'A') * 26 + (code[1] - 'A')];
         auto found = regions_.find(code);
         return found == regions_.end() ? nullptr : found->second;
     }
@@ -190,8 +193,7 @@ public:
     // GetMetadataForRegionOrCallingCode.
     const Region *regionOrCallingCode(int countryCode, const std::string &code) const {
         if (code == "001") {
-            auto found = nonGeographical_.find(countryCode);
-            return found == nonGeographical_.end() ? nullptr : found->second;
+            return countryCode > 0 && countryCode < 1000 ? nonGeographical_[countryCode] : nullptr;
         }
         return region(code);
     }
@@ -211,14 +213,19 @@ private:
             return;
         const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
         byCountryCode_.resize(1000);
+        nonGeographical_.assign(1000, nullptr);
+        byLetters_.assign(26 * 26, nullptr);
         // As the library reads its metadata: "ZZ" skipped, the first entry of a region kept.
         for (const PhoneMetadata &metadata : collection.metadata()) {
             if (metadata.id() == "ZZ") continue;
             auto *region = new Region(read(metadata));
-            if (metadata.id() == "001") {
-                nonGeographical_.emplace(metadata.country_code(), region);
-            } else {
-                regions_.emplace(metadata.id(), region);
+            const std::string &id = metadata.id();
+            if (id == "001") {
+                const int code = metadata.country_code();
+                if (code > 0 && code < 1000 && nonGeographical_[code] == nullptr) nonGeographical_[code] = region;
+            } else if (regions_.emplace(id, region).second && id.size() == 2 && id[0] >= 'A' && id[0] <= 'Z'
+                       && id[1] >= 'A' && id[1] <= 'Z') {
+                byLetters_[(id[0] - 'A') * 26 + (id[1] - 'A')] = region;
             }
             // The regions of a calling code: the library's own list (it has one only for the codes of its metadata).
             const int code = metadata.country_code();
@@ -282,7 +289,8 @@ private:
     std::map<std::string, const Pattern *> patterns_;
     std::vector<const Pattern *> ordered_;
     std::map<std::string, const Region *> regions_;
-    std::map<int, const Region *> nonGeographical_;
+    std::vector<const Region *> byLetters_;        // by two-letter code: (first - 'A') * 26 + (second - 'A')
+    std::vector<const Region *> nonGeographical_;  // by country calling code
     std::vector<std::vector<std::string>> byCountryCode_;
 };
 
