@@ -58,7 +58,7 @@ struct TableContext {
         // Where the next `,` tab `|` `;` and the next `:` `=` `-` are, each found with memchr over the rest of the
         // text and looked for again only once passed: a line is tested for them by comparing offsets, and most
         // lines of prose have no separator near their start (all ``header(_:_:precheck:)`` reads) and no key's
-        // byte (all ``keyedNames(_:_:)`` reads).
+        // byte (all ``keyedNames(_:_:first:)`` reads).
         var ahead: (comma: Int, tab: Int, pipe: Int, semicolon: Int, colon: Int, equals: Int, dash: Int) =
             (-1, -1, -1, -1, -1, -1, -1)
         @inline(__always) func advance(_ cursor: inout Int, _ byte: UInt8, from offset: Int) {
@@ -68,7 +68,8 @@ struct TableContext {
             let lineEnd = Self.lineEnd(bytes, from: lineStart)
             var separatorInHead = true
             var keyByte = true
-            if table == nil {
+            let cursorsRead = table == nil
+            if cursorsRead {
                 advance(&ahead.comma, 0x2C, from: lineStart)
                 advance(&ahead.tab, 0x09, from: lineStart)
                 advance(&ahead.pipe, 0x7C, from: lineStart)
@@ -122,7 +123,15 @@ struct TableContext {
                     continue
                 }
             }
-            if names && keyByte { keyedNames(bytes, line) }
+            if names && keyByte {
+                keyedNames(
+                    bytes, line,
+                    first: cursorsRead
+                        ? (
+                            min(ahead.colon, line.upperBound), min(ahead.equals, line.upperBound),
+                            min(ahead.dash, line.upperBound)
+                        ) : nil)
+            }
             lineStart = lineEnd + 1
         }
         if let table { tables.append(table) }
@@ -458,12 +467,15 @@ struct TableContext {
 
     /// Values after person-name keys on one line: `Last name: Smith`, `"first_name": "Anna"`, `NAME=Anna Smith`.
     /// The value runs to the next quote, separator or end of line.
-    private mutating func keyedNames(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) {
+    /// `first`, when given, holds where the line's first `:`, `=` and `-` are (its end for none).
+    private mutating func keyedNames(
+        _ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, first: (colon: Int, equals: Int, dash: Int)? = nil
+    ) {
         // The next `:`, `=` and `-`, each found with memchr: the bytes between them are not read. (Three locals,
         // not an array: this runs for every line of a text.)
-        var colon = Self.next(bytes, 0x3A, from: line.lowerBound, to: line.upperBound)
-        var equals = Self.next(bytes, 0x3D, from: line.lowerBound, to: line.upperBound)
-        var dash = Self.next(bytes, 0x2D, from: line.lowerBound, to: line.upperBound)
+        var colon = first?.colon ?? Self.next(bytes, 0x3A, from: line.lowerBound, to: line.upperBound)
+        var equals = first?.equals ?? Self.next(bytes, 0x3D, from: line.lowerBound, to: line.upperBound)
+        var dash = first?.dash ?? Self.next(bytes, 0x2D, from: line.lowerBound, to: line.upperBound)
         var i = line.lowerBound
         while true {
             i = max(i, min(colon, equals, dash))
