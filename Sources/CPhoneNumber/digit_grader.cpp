@@ -349,9 +349,46 @@ void stripNationalPrefix(const Region &region, std::string &number) {
     number = std::move(rest);
 }
 
+// ExtractCountryCode: the calling code `national` starts with (removed from it), or 0 when none does.
+int extractCountryCode(const Metadata &metadata, std::string &national) {
+    if (national.empty() || national[0] == '0') return 0;
+    for (size_t i = 1; i <= kMaxLengthCountryCode; i++) {
+        const int code = std::atoi(national.substr(0, i).c_str());
+        if (!metadata.regionsFor(code).empty()) {
+            national.erase(0, i);
+            return code;
+        }
+    }
+    return 0;
+}
+
+// MaybeExtractCountryCode for digits without a '+', in `home`: the calling code found and removed (0 when the number
+// is national), or -1 when the library reports an error (an international prefix without a known calling code).
+int extractFromDigits(const Metadata &metadata, const Region &home, std::string &national) {
+    const int idd = home.internationalPrefix->lookingAt(national);
+    // ParsePrefixAsIdd: a country calling code never starts with 0.
+    if (idd >= 0 && (static_cast<size_t>(idd) == national.size() || national[static_cast<size_t>(idd)] != '0')) {
+        national.erase(0, static_cast<size_t>(idd));
+        if (national.size() <= kMinLengthForNsn) return -1;  // TOO_SHORT_AFTER_IDD
+        const int code = extractCountryCode(metadata, national);
+        return code == 0 ? -1 : code;  // INVALID_COUNTRY_CODE_ERROR
+    }
+    if (national.compare(0, home.countryCodeText.size(), home.countryCodeText) == 0) {
+        // The region's own country calling code written without '+'.
+        std::string potential = national.substr(home.countryCodeText.size());
+        stripNationalPrefix(home, potential);
+        if ((!isMatch(national, home.general) && isMatch(potential, home.general))
+            || testLength(national.size(), home) == Length::tooLong) {
+            national = std::move(potential);
+            return home.countryCode;
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
-int gradeDigits(const std::string &digits, const std::string &regionCode) {
+int gradeDigits(const std::string &digits, bool plus, const std::string &regionCode) {
     const Metadata &metadata = Metadata::shared();
     if (!metadata.usable()) return -1;
     const Region *home = metadata.region(regionCode);
@@ -360,30 +397,20 @@ int gradeDigits(const std::string &digits, const std::string &regionCode) {
     // MaybeExtractCountryCode.
     std::string national = digits;
     int countryCode = 0;
-    const int idd = home->internationalPrefix->lookingAt(national);
-    // ParsePrefixAsIdd: a country calling code never starts with 0.
-    if (idd >= 0 && (static_cast<size_t>(idd) == national.size() || national[static_cast<size_t>(idd)] != '0')) {
-        national.erase(0, static_cast<size_t>(idd));
+    if (plus) {
+        // MaybeStripInternationalPrefixAndNormalize removes the '+' and keeps the digits.
         if (national.size() <= kMinLengthForNsn) return 0;  // TOO_SHORT_AFTER_IDD
-        // ExtractCountryCode (the first digit is not 0).
-        for (size_t i = 1; i <= kMaxLengthCountryCode; i++) {
-            const int code = std::atoi(national.substr(0, i).c_str());
-            if (!metadata.regionsFor(code).empty()) {
-                national.erase(0, i);
-                countryCode = code;
-                break;
-            }
+        countryCode = extractCountryCode(metadata, national);
+        if (countryCode == 0) {
+            // INVALID_COUNTRY_CODE_ERROR: ParseHelper drops the '+' and extracts again as from digits alone, and
+            // refuses the number unless that finds a calling code.
+            national = digits;
+            countryCode = extractFromDigits(metadata, *home, national);
+            if (countryCode <= 0) return 0;
         }
-        if (countryCode == 0) return 0;  // INVALID_COUNTRY_CODE_ERROR: no '+' to strip and try again
-    } else if (national.compare(0, home->countryCodeText.size(), home->countryCodeText) == 0) {
-        // The region's own country calling code written without '+'.
-        std::string potential = national.substr(home->countryCodeText.size());
-        stripNationalPrefix(*home, potential);
-        if ((!isMatch(national, home->general) && isMatch(potential, home->general))
-            || testLength(national.size(), *home) == Length::tooLong) {
-            national = std::move(potential);
-            countryCode = home->countryCode;
-        }
+    } else {
+        countryCode = extractFromDigits(metadata, *home, national);
+        if (countryCode < 0) return 0;
     }
 
     // ParseHelper, after the country calling code.

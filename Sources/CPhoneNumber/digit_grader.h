@@ -8,13 +8,12 @@
 
 namespace promptgate {
 
-// The grade libphonenumber gives `digits` (ASCII digits only, at least three) in `region`: 2 when Parse succeeds and
-// IsValidNumber holds, 1 when it is not valid but IsPossibleNumber holds, 0 otherwise. Computed by the library's own
-// steps over its own metadata and regular expressions (ICU, compiled as the library compiles them), without the
-// steps that only read punctuation, letters, '+' and extensions, which digits never have. -1 when the reading needs
-// a part of the library this does not repeat (a national prefix transform rule, an unknown region, a pattern ICU
-// refuses): the caller asks the library.
-int gradeDigits(const std::string &digits, const std::string &region);
+// The grade libphonenumber gives `digits` (ASCII digits only, at least three; written after a '+' when `plus`) in
+// `region`: 2 when Parse succeeds and IsValidNumber holds, 1 when it is not valid but IsPossibleNumber holds, 0
+// otherwise. Computed by the library's own steps over its own metadata, without the steps that only read punctuation,
+// letters and extensions, which such a number never has. -1 when the reading needs a part of the library this does not
+// repeat (a national prefix transform rule, an unknown region): the caller asks the library.
+int gradeDigits(const std::string &digits, bool plus, const std::string &region);
 
 // The metadata's patterns as `gradeDigits` reads them, numbered, for the tests that compare the automata with ICU.
 size_t patternCount();

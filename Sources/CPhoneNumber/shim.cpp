@@ -51,15 +51,16 @@ const PhoneNumberUtil *util() {
     return instance;
 }
 
-// The grade of `number` (as the library is to read it) in `region`: 2 valid, 1 possible, 0 neither. `digits`: the
-// number is ASCII digits only, which `promptgate::gradeDigits` reads without the library's parse when it can.
-int grade(const std::string &number, const std::string &region, bool digits) {
-    if (digits) {
-        const int read = promptgate::gradeDigits(number, region);
+// The grade of a number in `region`: 2 valid, 1 possible, 0 neither. `digits` (ASCII digits, after a '+' when
+// `plus`; empty when the text has anything else) is read by `promptgate::gradeDigits` when it can; otherwise the
+// library parses `written`.
+int grade(const std::string &written, const std::string &digits, bool plus, const std::string &region) {
+    if (!digits.empty()) {
+        const int read = promptgate::gradeDigits(digits, plus, region);
         if (read >= 0) return read;
     }
     PhoneNumber parsed;
-    if (util()->Parse(number, region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) return 0;
+    if (util()->Parse(written, region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) return 0;
     if (util()->IsValidNumber(parsed)) return 2;
     return util()->IsPossibleNumber(parsed) ? 1 : 0;
 }
@@ -72,10 +73,15 @@ int grade(const std::string &number, const std::string &region, bool digits) {
 // or '~'), no '+' and no letters, and then normalises it to its digits before anything region-specific reads it
 // (MaybeStripInternationalPrefixAndNormalize). Parsing the digits skips most of the regular expressions those
 // steps run on the text as written; PhoneGradeTests compares both readings.
-std::string digitsOnly(const char *text, size_t length) {
+//
+// One '+' first (`plus`) is read the same way: the library starts the possible number at it, finds it viable with
+// separators and digits after it, strips it and keeps the digits that follow (MaybeStripInternationalPrefixAndNormalize
+// again, FROM_NUMBER_WITH_PLUS_SIGN).
+std::string digitsOnly(const char *text, size_t length, bool &plus) {
     std::string digits;
     digits.reserve(length);
-    for (size_t i = 0; i < length; i++) {
+    plus = length > 0 && text[0] == '+';
+    for (size_t i = plus ? 1 : 0; i < length; i++) {
         const char c = text[i];
         if (c >= '0' && c <= '9') {
             digits.push_back(c);
@@ -90,12 +96,13 @@ std::string digitsOnly(const char *text, size_t length) {
 
 int pg_phone_grade(const char *text, size_t length, const char *regions, size_t count, int enough, int as_written) {
     if (text == nullptr || regions == nullptr) return 0;
-    std::string number = as_written ? std::string() : digitsOnly(text, length);
-    const bool digits = !number.empty();
+    bool plus = false;
+    const std::string digits = as_written ? std::string() : digitsOnly(text, length, plus);
+    // The library reads digits alone as it reads them written with separators; after a '+', the text as written.
+    const std::string written = digits.empty() || plus ? std::string(text, length) : digits;
     // Digits "00" and another digit: one grade for every region whose international prefix is "00".
-    const bool international = number.size() > 2 && number[0] == '0' && number[1] == '0' && number[2] != '0';
+    const bool international = !plus && digits.size() > 2 && digits[0] == '0' && digits[1] == '0' && digits[2] != '0';
     int doubleZero = -1;
-    if (number.empty()) number.assign(text, length);
     std::string region(2, ' ');
     int best = 0;
     for (size_t i = 0; i < count && best < enough; i++) {
@@ -103,10 +110,10 @@ int pg_phone_grade(const char *text, size_t length, const char *regions, size_t 
         region[1] = regions[2 * i + 1];
         int found;
         if (international && doubleZeroRegions().count(region) != 0) {
-            if (doubleZero < 0) doubleZero = grade(number, region, digits);
+            if (doubleZero < 0) doubleZero = grade(written, digits, plus, region);
             found = doubleZero;
         } else {
-            found = grade(number, region, digits);
+            found = grade(written, digits, plus, region);
         }
         if (found > best) best = found;
     }

@@ -19,9 +19,9 @@ extern "C" {
 ///
 /// The regions are tried in order until one gives `enough` (2: valid, 1: possible) or more: the answer is `enough` or
 /// more exactly when some region's grade is, and below it the best of all, whatever the order. Text of digits and the
-/// separators ' ', '.', '-', '/', '(' and ')' only is read as its digits, which the library reads the same way at
-/// less cost: the library's steps for a region are repeated over its metadata without its parse, whose other steps
-/// read only what digits do not have; `as_written` non-zero parses the text as written with the library itself (for
+/// separators ' ', '.', '-', '/', '(' and ')' only, after at most one '+' first, is read as its digits (and the '+'),
+/// which the library reads the same way at less cost: the library's steps for a region are repeated over its metadata
+/// without its parse, whose other steps read only what such text does not have; `as_written` non-zero parses the text as written with the library itself (for
 /// the tests that compare the two). Digits that start with "00" and another digit are graded once for all the regions
 /// whose international prefix is "00": the library reads them as the same international number in each.
 int pg_phone_grade(const char *text, size_t length, const char *regions, size_t count, int enough, int as_written);
