@@ -37,9 +37,18 @@ private final class OneSendServer: @unchecked Sendable {
         useconds_t(duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)
     }
 
+    /// Serves every connection on a thread of its own: the client normally reuses its first connection, but on a
+    /// loaded machine it may open another before the first is back in its pool (a server of one connection would
+    /// leave that request unanswered until the client's first-byte timeout).
     private func serve() {
-        let connection = accept(listener, nil, nil)
-        guard connection >= 0 else { return }
+        while true {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            Thread { [self] in answer(on: connection) }.start()
+        }
+    }
+
+    private func answer(on connection: Int32) {
         defer { close(connection) }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
