@@ -9,6 +9,7 @@
 // calls them (lookingAt). PhoneGradeTests compare the two readings over every region the library knows, and the
 // automata with ICU over every pattern.
 #include "digit_grader.h"
+#include "compiled_metadata.h"
 #include "digit_pattern.h"
 
 #include <phonenumbers/phonemetadata.pb.h>
@@ -24,14 +25,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-namespace i18n {
-namespace phonenumbers {
-// libphonenumber's compiled-in metadata (see shim.cpp).
-int metadata_size();
-const void *metadata_get();
-}  // namespace phonenumbers
-}  // namespace i18n
 
 namespace promptgate {
 namespace {

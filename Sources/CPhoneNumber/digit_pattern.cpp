@@ -293,19 +293,23 @@ bool intersects(const uint64_t *x, const uint64_t *y, size_t words) {
 }
 }  // namespace
 
+bool DigitPattern::start(int digit, uint64_t *state) const {
+    const uint64_t *accepting = &byDigit_[static_cast<size_t>(digit) * words_];
+    uint64_t any = 0;
+    for (size_t w = 0; w < words_; w++) {
+        state[w] = first_[w] & accepting[w];
+        any |= state[w];
+    }
+    return any != 0;
+}
+
 bool DigitPattern::matches(const char *digits, size_t length) const {
     if (length == 0) return nullable_;
     if (positions_ == 0) return false;
     Scratch scratch(words_);
     uint64_t *state = scratch.a;
     uint64_t *next = scratch.b;
-    const uint64_t *accepting = &byDigit_[static_cast<size_t>(digits[0] - '0') * words_];
-    uint64_t any = 0;
-    for (size_t w = 0; w < words_; w++) {
-        state[w] = first_[w] & accepting[w];
-        any |= state[w];
-    }
-    if (any == 0) return false;
+    if (!start(digits[0] - '0', state)) return false;
     for (size_t i = 1; i < length; i++) {
         if (!step(state, digits[i] - '0', next)) return false;
         std::swap(state, next);
@@ -319,13 +323,7 @@ bool DigitPattern::matchesPrefix(const char *digits, size_t length) const {
     Scratch scratch(words_);
     uint64_t *state = scratch.a;
     uint64_t *next = scratch.b;
-    const uint64_t *accepting = &byDigit_[static_cast<size_t>(digits[0] - '0') * words_];
-    uint64_t any = 0;
-    for (size_t w = 0; w < words_; w++) {
-        state[w] = first_[w] & accepting[w];
-        any |= state[w];
-    }
-    if (any == 0) return false;
+    if (!start(digits[0] - '0', state)) return false;
     if (intersects(state, last_.data(), words_)) return true;
     for (size_t i = 1; i < length; i++) {
         if (!step(state, digits[i] - '0', next)) return false;

@@ -31,6 +31,8 @@ public:
 private:
     DigitPattern() = default;
 
+    // The positions a text can start with that accept `digit`, into `state`. Returns whether any does.
+    bool start(int digit, uint64_t *state) const;
     // Reads one step: the positions reachable from `state` by the digit `digit`, into `next`. Returns whether any is.
     bool step(const uint64_t *state, int digit, uint64_t *next) const;
 

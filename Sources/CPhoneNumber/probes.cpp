@@ -1,6 +1,7 @@
 // What the tests that compare the digit reading (digit_grader.cpp) with the library read: the regions libphonenumber
 // knows, digit strings worth asking in each, and the metadata's patterns matched both ways.
 #include "CPhoneNumber.h"
+#include "compiled_metadata.h"
 #include "digit_grader.h"
 
 #include <phonenumbers/phonemetadata.pb.h>
@@ -12,14 +13,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-namespace i18n {
-namespace phonenumbers {
-// libphonenumber's compiled-in metadata (see shim.cpp).
-int metadata_size();
-const void *metadata_get();
-}  // namespace phonenumbers
-}  // namespace i18n
 
 using i18n::phonenumbers::PhoneMetadata;
 using i18n::phonenumbers::PhoneMetadataCollection;

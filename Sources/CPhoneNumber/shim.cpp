@@ -1,6 +1,7 @@
 // libphonenumber behind a C function. PhoneNumberUtil is a process-wide singleton, built once (its metadata is
 // compiled in) and safe to use from several threads: parsing and validation only read it.
 #include "CPhoneNumber.h"
+#include "compiled_metadata.h"
 #include "digit_grader.h"
 
 #include <phonenumbers/phonemetadata.pb.h>
@@ -13,15 +14,6 @@
 using i18n::phonenumbers::PhoneMetadataCollection;
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
-
-namespace i18n {
-namespace phonenumbers {
-// libphonenumber's compiled-in metadata, a serialised PhoneMetadataCollection: the data PhoneNumberUtil loads
-// itself (LoadCompiledInMetadata). Defined in the library; its header (metadata.h) is not installed.
-int metadata_size();
-const void *metadata_get();
-}  // namespace phonenumbers
-}  // namespace i18n
 
 namespace {
 

@@ -23,22 +23,23 @@ public struct Gazetteers: Sendable {
     private(set) var notNameWordSet: FoldedSet
 
     public init(givenNames: [String], surnames: [String], ambiguousGivenNames: [String], notNameWords: [String]) {
-        self.givenNames = NameList(givenNames)
-        self.surnames = NameList(surnames)
-        let ambiguous = Set(ambiguousGivenNames.map { Self.fold($0[...]) })
-        let notNames = Set(notNameWords.map { Self.fold($0[...]) })
-        self.ambiguousGivenNames = ambiguous
-        self.notNameWords = notNames
-        ambiguousGivenNameSet = FoldedSet(ambiguous)
-        notNameWordSet = FoldedSet(notNames)
+        self.init(
+            given: NameList(givenNames), surnames: NameList(surnames), ambiguousGivenNames: ambiguousGivenNames,
+            notNameWords: notNameWords)
     }
 
     /// Lists read from gazetteer files' texts (one entry a line, `#` comments); the long sorted ones are searched
     /// in place rather than loaded into sets.
     public init(givenNameFiles: [String], surnameFiles: [String], ambiguousGivenNames: [String], notNameWords: [String])
     {
-        self.givenNames = NameList(files: givenNameFiles)
-        self.surnames = NameList(files: surnameFiles)
+        self.init(
+            given: NameList(files: givenNameFiles), surnames: NameList(files: surnameFiles),
+            ambiguousGivenNames: ambiguousGivenNames, notNameWords: notNameWords)
+    }
+
+    private init(given: NameList, surnames: NameList, ambiguousGivenNames: [String], notNameWords: [String]) {
+        givenNames = given
+        self.surnames = surnames
         let ambiguous = Set(ambiguousGivenNames.map { Self.fold($0[...]) })
         let notNames = Set(notNameWords.map { Self.fold($0[...]) })
         self.ambiguousGivenNames = ambiguous
