@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Screening
@@ -6,15 +7,6 @@ import Testing
 /// string form it replaces.
 @Suite("Screening: word look-ups by bytes answer as the string sets")
 struct ByteLookupTests {
-    /// A random generator with a fixed seed, so a failure repeats.
-    struct Random {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        mutating func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
-    }
-
     @Test("a word set holds what the set of strings holds, for ASCII keys, canonical equivalents included")
     func wordSet() {
         let strings: Set<String> = ["van", "DE", "prénom", "\u{212A}", "a'b", "", "longer-word.x"]
@@ -54,11 +46,11 @@ struct ByteLookupTests {
             "first", "Name", "name", "_", " ", "-", "Last", "nom", "e", "cognome", "file", "Customer", "contact",
             "support", "Prénom", "imię", "x", "2", "NAMES", "emergency", "of", "voornaam", "and", "given", "names.",
         ]
-        var random = Random()
+        var random = SplitMix(seed: 0x9E37_79B9_7F4A_7C15)
         var named = 0
         for _ in 0..<20_000 {
             var label = ""
-            for _ in 0..<(1 + random.next(6)) { label += pieces[random.next(pieces.count)] }
+            for _ in 0..<(1 + random.below(6)) { label += pieces[random.below(pieces.count)] }
             Array(label.utf8).withUnsafeBytes { raw in
                 let slow = HeaderLabel.personNameLabel(HeaderLabel.words(raw, 0..<raw.count))
                 let fast = HeaderLabel.personNameLabel(raw, 0..<raw.count)
@@ -75,14 +67,14 @@ struct ByteLookupTests {
             "corner of ", "Washington", " and ", "Main", " streets", "esquina de ", "Alcalá", " y ", "Ecke ", " und ",
             "hoek van ", "the ", "Anna", " ", ", ", "St.", " & ", "intersection", " of ", "Ave", "et ", "Çağ",
         ]
-        var random = Random()
+        var random = SplitMix(seed: 0x9E37_79B9_7F4A_7C15)
         var places = 0
         for _ in 0..<20_000 {
             var text = ""
-            for _ in 0..<(1 + random.next(8)) { text += pieces[random.next(pieces.count)] }
+            for _ in 0..<(1 + random.below(8)) { text += pieces[random.below(pieces.count)] }
             let bytes = Array(text.utf8)
-            let start = random.next(bytes.count + 1)
-            let end = start + random.next(bytes.count - start + 1)
+            let start = random.below(bytes.count + 1)
+            let end = start + random.below(bytes.count - start + 1)
             bytes.withUnsafeBytes { raw in
                 let place = PlacePhrases.isPlace(raw, start: start, end: end, precheck: false)
                 #expect(PlacePhrases.isPlace(raw, start: start, end: end) == place, "\(text.debugDescription) \(start)")

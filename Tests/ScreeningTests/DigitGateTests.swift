@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Screening
@@ -29,24 +30,11 @@ struct DigitGateTests {
         (#"[0-9a-f]{4}"#, false, false),
     ]
 
-    /// A seeded generator (SplitMix64), so a failure names a text that can be made again.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
-
     /// Adversarial texts: digit runs of every length up to 40 (some touching the text's start or end), words,
     /// punctuation, line breaks, NUL (the separator itself) and 0xFF, non-ASCII digits (Arabic-Indic, full-width) and
     /// Unicode spaces (no-break, em, ideographic), numbers close enough for their windows to touch or overlap.
     static func texts(count: Int, seed: UInt64) -> [[UInt8]] {
-        var generator = Generator(state: seed)
+        var generator = SplitMix(seed: seed)
         let pieces: [[UInt8]] = [
             Array("the".utf8), Array("cat".utf8), Array("AB".utf8), Array("x".utf8), Array("_".utf8), [0x20],
             [0x20], [0x0A], [0x09], Array("-".utf8), Array(".".utf8), Array("/".utf8), Array("(".utf8), [0x00],

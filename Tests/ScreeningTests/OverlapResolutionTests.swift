@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Screening
@@ -36,7 +37,7 @@ struct OverlapResolutionTests {
 
     @Test("random candidates: the same findings, in the same order, as the plain rule", arguments: [3, 29, 71, 113])
     func random(seed: UInt64) {
-        var random = PhoneGradeTests.Generator(state: seed)
+        var random = SplitMix(seed: seed)
         for round in 0..<300 {
             // Dense (many overlaps), sparse (mostly alone) and ties (same spans under several rules).
             let count = Int(random.next() % 40)

@@ -1,4 +1,5 @@
 import CPhoneNumber
+import TestSupport
 import Testing
 
 @testable import Screening
@@ -27,7 +28,7 @@ struct PhoneDigitReadingTests {
 
     /// Random digit strings of 3 to 18 digits, some after a trunk `0` or an international `00`.
     static func digits(count: Int, seed: UInt64) -> [String] {
-        var random = PhoneGradeTests.Generator(state: seed)
+        var random = SplitMix(seed: seed)
         return (0..<count).map { index in
             let length = Int.random(in: 3...18, using: &random)
             let body = (0..<length).map { _ in String(Int.random(in: 0...9, using: &random)) }.joined()
@@ -72,7 +73,7 @@ struct PhoneDigitReadingTests {
         _ = Validators.phoneGrade("030 1234567"[...], regions: Validators.europeanCodes, enough: .valid)
         let count = pg_phone_pattern_count()
         #expect(count > 1_000)
-        var random = PhoneGradeTests.Generator(state: 23)
+        var random = SplitMix(seed: 23)
         var automata = 0
         var differing: [String] = []
         var matched = 0

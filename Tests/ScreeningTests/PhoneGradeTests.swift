@@ -1,4 +1,5 @@
 import CPhoneNumber
+import TestSupport
 import Testing
 
 @testable import Screening
@@ -8,22 +9,10 @@ import Testing
 /// first region that gives enough.
 @Suite("Screening: phone grades read as digits and asked in order")
 struct PhoneGradeTests {
-    /// A deterministic generator (SplitMix64), so a failure names a text that reproduces.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Numbers in the shapes the phone rules match: a trunk `0` or none, groups of digits joined by a space, dot,
     /// dash or slash, an area code in brackets.
     static func numbers(count: Int, seed: UInt64) -> [String] {
-        var random = Generator(state: seed)
+        var random = SplitMix(seed: seed)
         let separators = [" ", ".", "-", "/", "", " - ", ") ", "-"]
         return (0..<count).map { _ in
             var text = ""

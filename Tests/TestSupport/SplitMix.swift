@@ -9,4 +9,7 @@ package struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A number in `0..<bound` (the modulo's bias is of no concern to tests).
+    package mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
