@@ -15,7 +15,7 @@ struct Check: ParsableCommand {
             With --batch the input is JSON Lines, one {"id": …, "text": …} per line, and the output is one line per \
             input: {"id": …, "decision": …, "findings": [{"type", "rule", "start", "end", "action"}]} — so a \
             labelled corpus can be scored. A line that is not such an object gets {"id": …, "error": …} and the \
-            rest go on.
+            rest go on. Lines are screened on every core (--jobs) and written in the input's order.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -34,7 +34,18 @@ struct Check: ParsableCommand {
     @Flag(help: "Read JSON Lines {\"id\", \"text\"} and write one JSON line of findings per input.")
     var batch = false
 
+    @Option(
+        help: ArgumentHelp(
+            "With --batch, screen this many pieces of the input at once (default: one per processor core).",
+            valueName: "n"))
+    var jobs: Int?
+
     @OptionGroup var guidelines: GuidelineOptions
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if jobs != nil, !batch { throw ValidationError("--jobs applies to --batch only") }
+    }
 
     func run() throws {
         let screener: Screener
@@ -55,33 +66,15 @@ struct Check: ParsableCommand {
         }
     }
 
-    /// Screens each JSON line of the input and writes one JSON line per input line, in order.
-    ///
-    /// Lines are found with `memchr` in the input's bytes and parsed where they lie; each output line is written
-    /// straight into one buffer, flushed every 64 KB, without a JSON value built for it.
+    /// Screens each JSON line of the input and writes one JSON line per input line, in order (``BatchScreening``).
     private func runBatch(_ screener: Screener) throws {
         let data = try readData()
+        let batch = BatchScreening(screener: screener, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         var out: [UInt8] = []
         out.reserveCapacity(1 << 17)
-        let policy = Policy()
         data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var start = 0
-            var number = 0
-            // As splitting at every line feed would: the last piece is what follows the last one (often nothing).
-            while start <= bytes.count {
-                var end = bytes.count
-                if start < bytes.count, let base = bytes.baseAddress,
-                    let found = memchr(base + start, 0x0A, bytes.count - start)
-                {
-                    end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                }
-                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
-                    writeResult(line, number: number, screener: screener, policy: policy, into: &out)
-                }
-                number += 1
-                start = end + 1
+            batch.run(raw.bindMemory(to: UInt8.self)) { wave in
+                out.append(contentsOf: wave)
                 if out.count > 1 << 16 {
                     FileHandle.standardOutput.write(Data(out))
                     out.removeAll(keepingCapacity: true)
@@ -89,49 +82,6 @@ struct Check: ParsableCommand {
             }
         }
         FileHandle.standardOutput.write(Data(out))
-    }
-
-    /// Appends the result line of one input line: `{"id","decision","findings"}`, or `{"id","error"}` (the id null
-    /// when the line is no JSON), members and numbers written as the JSON value of them would be.
-    private func writeResult(
-        _ line: UnsafeBufferPointer<UInt8>, number: Int, screener: Screener, policy: Policy, into out: inout [UInt8]
-    ) {
-        var id: JSONValue?
-        do {
-            let value = try JSONParser.parse(line)
-            id = value["id"] ?? .null
-            guard let text = value["text"]?.stringValue else {
-                throw CLIError("expected an object with a \"text\" string")
-            }
-            let findings = try screener.scan(text)
-            out.append(contentsOf: #"{"id":"#.utf8)
-            (id ?? .null).write(into: &out)
-            out.append(contentsOf: #","decision":"#.utf8)
-            JSONValue.writeString(policy.decide(findings).rawValue, into: &out)
-            out.append(contentsOf: #","findings":["#.utf8)
-            for (index, f) in findings.enumerated() {
-                out.append(contentsOf: (index == 0 ? #"{"type":"# : #",{"type":"#).utf8)
-                JSONValue.writeString(f.entity, into: &out)
-                out.append(contentsOf: #","rule":"#.utf8)
-                JSONValue.writeString(f.ruleID, into: &out)
-                out.append(contentsOf: #","start":"#.utf8)
-                out.append(contentsOf: String(f.start).utf8)
-                out.append(contentsOf: #","end":"#.utf8)
-                out.append(contentsOf: String(f.end).utf8)
-                out.append(contentsOf: #","action":"#.utf8)
-                JSONValue.writeString(f.action.rawValue, into: &out)
-                out.append(contentsOf: #","confidence":"#.utf8)
-                out.append(contentsOf: String(f.confidence).utf8)
-                out.append(UInt8(ascii: "}"))
-            }
-            out.append(contentsOf: "]}\n".utf8)
-        } catch {
-            out.append(contentsOf: #"{"id":"#.utf8)
-            (id ?? .null).write(into: &out)
-            out.append(contentsOf: #","error":"#.utf8)
-            JSONValue.writeString("line \(number + 1): \(error)", into: &out)
-            out.append(contentsOf: "}\n".utf8)
-        }
     }
 
     private func readInput() throws -> String {

@@ -66,6 +66,33 @@ def test_batch_mode_keeps_going_past_bad_lines(promptgate_bin):
     assert out[3] == {"id": 4, "decision": "allowed", "findings": []}
 
 
+def test_batch_mode_keeps_order_and_line_numbers_on_every_core(promptgate_bin):
+    """Lines are screened in pieces on several cores: the output must still be one line per input line, in order,
+    the same whatever --jobs, with the right line number in each error, across many pieces."""
+    lines = []
+    for n in range(6000):
+        if n % 997 == 5:
+            lines.append("{not json")
+        elif n % 1499 == 7:
+            lines.append("   ")
+        else:
+            lines.append(json.dumps({"id": n, "text": f"row {n}: call 617-555-{n % 10000:04d} or mail p{n}@example.org "
+                                     + "x" * (n % 300)}))
+    text = "\n".join(lines) + "\n"
+    outputs = [run(promptgate_bin, "check", "--batch", "--jobs", str(jobs), stdin=text) for jobs in (1, 2, 7)]
+    assert all(o.returncode == 0 for o in outputs), [o.stderr for o in outputs]
+    assert outputs[0].stdout == outputs[1].stdout == outputs[2].stdout
+    out = [json.loads(line) for line in outputs[0].stdout.splitlines()]
+    expected = [n for n in range(6000) if n % 1499 != 7 or n % 997 == 5]
+    assert len(out) == len(expected)
+    for n, result in zip(expected, out):
+        if n % 997 == 5:
+            assert result == {"id": None, "error": result["error"]} and result["error"].startswith(f"line {n + 1}:")
+        else:
+            assert result["id"] == n and {f["type"] for f in result["findings"]} >= {"EMAIL_ADDRESS"}
+    assert run(promptgate_bin, "check", "--batch", "--jobs", "0", stdin=text).returncode != 0
+
+
 def test_the_labelled_corpus_meets_the_accuracy_targets(promptgate_bin, tmp_path):
     corpus = ROOT / "Benchmarks" / "eval" / "corpus.jsonl"
     result = run(promptgate_bin, "check", "--batch", "--file", str(corpus))
