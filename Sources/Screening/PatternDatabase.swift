@@ -9,8 +9,9 @@ import Synchronization
 /// is split in two:
 /// 1. a *prefilter* pass over all patterns without start tracking scans the whole text and reports, per pattern,
 ///    where matches end;
-/// 2. only around those ends, a per-pattern database with start tracking finds the leftmost starts. A pattern of
-///    fixed width needs no second pass (start = end − width; when it is scanned in a shorter form, what the
+/// 2. only around those ends, a per-pattern database with start tracking finds the leftmost starts (or, for a
+///    pattern simple enough to read into one, its ``PositionAutomaton``, which finds the same starts without the
+///    engine). A pattern of fixed width needs no second pass (start = end − width; when it is scanned in a shorter form, what the
 ///    form leaves out is checked byte by byte: ``FixedPrefix``); a bounded one is rescanned over its maximum width
 ///    before each end; an unbounded one over ``unboundedWindow`` bytes. Windows begin after whitespace so `\b` and
 ///    `^` mean what they mean in the whole text — for a pattern whose matches cannot hold whitespace, just after
@@ -68,6 +69,9 @@ package final class PatternDatabase: @unchecked Sendable {
     private let prefixes: [FixedPrefix?]
     /// Per pattern: report merged windows instead of exact matches.
     private let windowed: [Bool]
+    /// Per pattern confirmed in windows: its automaton, which confirms in place of the start-tracking database when
+    /// the pattern is simple enough to read into one (see ``PositionAutomaton``).
+    private let automata: [PositionAutomaton?]
     /// Per pattern whose prefilter entry others share: those others, given each end it reports.
     private let sharers: [[Int]]
     /// Per pattern: no match can hold a space, tab or line break (an e-mail address, an IP address), so a window
@@ -308,6 +312,11 @@ package final class PatternDatabase: @unchecked Sendable {
                 : Self.fixedPrefix(syntaxes[index], scanned: scanned[index], flags: flags[index], width: widths[index])
         }
         self.windowed = patterns.map(\.window)
+        let confirmed = self.confirmed
+        self.automata = patterns.indices.map { index in
+            guard confirmed[index], !patterns[index].window, let syntax = syntaxes[index] else { return nil }
+            return PositionAutomaton(syntax, caseless: flags[index] & UInt32(HS_FLAG_CASELESS) != 0)
+        }
         var sharers = patterns.map { _ in [Int]() }
         for (index, owner) in owners.enumerated() where owner != index { sharers[owner].append(index) }
         self.sharers = sharers
@@ -420,6 +429,12 @@ package final class PatternDatabase: @unchecked Sendable {
     /// Every match in `bytes`, each with its leftmost start. Hyperscan reports each end offset a pattern matches
     /// at; the screener keeps the longest of overlapping ones.
     package func scan(_ bytes: UnsafeRawBufferPointer) throws(ScanFailure) -> [Match] {
+        try scan(bytes, automata: true)
+    }
+
+    /// ``scan(_:)``, confirming with the start-tracking databases only when `automata` is false (for tests that
+    /// compare the two).
+    func scan(_ bytes: UnsafeRawBufferPointer, automata useAutomata: Bool) throws(ScanFailure) -> [Match] {
         guard bytes.count > 0, let base = bytes.baseAddress else { return [] }
         guard bytes.count <= Int(UInt32.max) else { throw ScanFailure(message: "text larger than 4 GiB") }
         guard let taken = takeScratch(), var scratch = OpaquePointer(bitPattern: taken.scratch) else {
@@ -453,16 +468,26 @@ package final class PatternDatabase: @unchecked Sendable {
 
         var matches: [Match] = []
         matches.reserveCapacity(ends.count)
-        func confirm(_ confirmer: OpaquePointer?, _ pattern: Int, _ start: Int, _ end: Int) throws(ScanFailure) {
-            guard let confirmer else { return matches.append(Match(pattern: pattern, start: start, end: end)) }
+        func confirm(
+            _ confirmer: OpaquePointer?, _ automaton: PositionAutomaton?, _ pattern: Int, _ start: Int, _ end: Int
+        ) throws(ScanFailure) {
+            guard confirmer != nil || automaton != nil else {
+                return matches.append(Match(pattern: pattern, start: start, end: end))
+            }
             // One byte past the last end, so an assertion there (`\b` after "fe80::" before a letter) sees the byte
             // that follows, as in the whole text; a match ending on that byte is confirmed in its own window.
             let before = matches.count
             var start = start
             while true {
-                try Self.run(
-                    confirmer, base + start, min(end + 1, bytes.count) - start, offset: start,
-                    pattern: pattern, scratch: scratch, into: &matches)
+                if let automaton {
+                    automaton.matches(
+                        in: UnsafeRawBufferPointer(rebasing: bytes[start..<min(end + 1, bytes.count)]), offset: start,
+                        pattern: pattern, into: &matches)
+                } else if let confirmer {
+                    try Self.run(
+                        confirmer, base + start, min(end + 1, bytes.count) - start, offset: start,
+                        pattern: pattern, scratch: scratch, into: &matches)
+                }
                 // A match that starts where the window starts may have been cut by it (a 1,000-byte e-mail address
                 // in a 320-byte window): reach back twice as far and confirm again, until the match starts inside
                 // the window or the window starts the text. Its whole value is then replaced, never only its tail.
@@ -495,7 +520,8 @@ package final class PatternDatabase: @unchecked Sendable {
                 // Rescan merged windows before the ends with start tracking (or report them, for `window`).
                 let reach =
                     windowed[pattern] ? Self.windowReach : width.max == Int.max ? Self.unboundedWindow : width.max
-                let confirmer = try confirmer(pattern)
+                let automaton = useAutomata ? automata[pattern] : nil
+                let confirmer = automaton == nil ? try confirmer(pattern) : nil
                 var windowStart = -1
                 var windowEnd = -1
                 for k in i..<next {
@@ -512,14 +538,14 @@ package final class PatternDatabase: @unchecked Sendable {
                         windowEnd = end
                     } else {
                         if windowEnd > windowStart {
-                            try confirm(confirmer, pattern, windowStart, windowEnd)
+                            try confirm(confirmer, automaton, pattern, windowStart, windowEnd)
                         }
                         windowStart = low
                         windowEnd = end
                     }
                 }
                 if windowEnd > windowStart {
-                    try confirm(confirmer, pattern, windowStart, windowEnd)
+                    try confirm(confirmer, automaton, pattern, windowStart, windowEnd)
                 }
             } else if let prefix = prefixes[pattern] {
                 for k in i..<next where ends[k].end >= width.min && prefix.matches(bytes, at: ends[k].end - width.min) {
