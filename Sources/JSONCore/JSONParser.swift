@@ -29,6 +29,39 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
+    /// The values of the members named `names` in a complete JSON text that is an object (nil for a name it does
+    /// not have, and for every name when the text is not an object), without building the other members' values.
+    ///
+    /// The text is checked exactly as ``parse(_:)`` checks it, with the same errors: only what is built differs. For
+    /// reading a few members of records whose other members are large (`check --batch` reads `id` and `text` of
+    /// corpus lines that also hold their labels).
+    public static func members(_ names: [String], of bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError)
+        -> [JSONValue?]
+    {
+        var values = [JSONValue?](repeating: nil, count: names.count)
+        var parser = Cursor(bytes: bytes)
+        parser.skipWhitespace()
+        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") {
+            var keys: [String] = []
+            var seen: Set<String>?
+            try parser.readObject(depth: 1) { key in
+                Cursor.isDuplicate(key, among: keys, seen: &seen)
+            } value: { cursor, key throws(JSONParseError) in
+                keys.append(key)
+                if let slot = names.firstIndex(of: key) {
+                    values[slot] = try cursor.parseValue(depth: 1)
+                } else {
+                    try cursor.skipValue(depth: 1)
+                }
+            }
+        } else {
+            try parser.skipValue(depth: 0)
+        }
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected data after the JSON value") }
+        return values
+    }
+
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
@@ -78,15 +111,67 @@ public struct JSONParser {
         }
 
         mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+            var members: [(key: String, value: JSONValue)] = []
+            var seen: Set<String>?
+            try readObject(depth: depth) { key in
+                Self.isDuplicate(key, among: members.lazy.map(\.key), seen: &seen)
+            } value: { cursor, key throws(JSONParseError) in
+                members.append((key, try cursor.parseValue(depth: depth)))
+            }
+            return .object(members)
+        }
+
+        mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+            var elements: [JSONValue] = []
+            try readArray(depth: depth) { cursor throws(JSONParseError) in
+                elements.append(try cursor.parseValue(depth: depth))
+            }
+            return .array(elements)
+        }
+
+        /// Checks a value as ``parseValue(depth:)`` does, with the same errors, and moves past it without building
+        /// it (strings and numbers are still read, to check them).
+        mutating func skipValue(depth: Int) throws(JSONParseError) {
+            guard index < bytes.count else { throw error("unexpected end of JSON") }
+            switch bytes[index] {
+            case UInt8(ascii: "{"):
+                var keys: [String] = []
+                var seen: Set<String>?
+                try readObject(depth: depth + 1) { key in
+                    Self.isDuplicate(key, among: keys, seen: &seen)
+                } value: { cursor, key throws(JSONParseError) in
+                    keys.append(key)
+                    try cursor.skipValue(depth: depth + 1)
+                }
+            case UInt8(ascii: "["):
+                try readArray(depth: depth + 1) { cursor throws(JSONParseError) in
+                    try cursor.skipValue(depth: depth + 1)
+                }
+            default:
+                _ = try parseValue(depth: depth)
+            }
+        }
+
+        /// Whether `key` is already among an object's `keys`: a linear look through the few members most objects
+        /// have; a set past that.
+        static func isDuplicate(_ key: String, among keys: some Collection<String>, seen: inout Set<String>?) -> Bool {
+            if keys.count < 16 { return keys.contains(key) }
+            if seen == nil { seen = Set(keys) }
+            return !seen!.insert(key).inserted
+        }
+
+        /// Reads an object from its `{`: each member's name, refused when `isDuplicate` says so, then `value`
+        /// reads the member's value; nesting, names and separators are checked here.
+        mutating func readObject(
+            depth: Int, isDuplicate: (String) -> Bool,
+            value: (inout Cursor, String) throws(JSONParseError) -> Void
+        ) throws(JSONParseError) {
             guard depth <= JSONParser.maxDepth else { throw error("JSON nested deeper than \(JSONParser.maxDepth)") }
             index += 1
-            var members: [(key: String, value: JSONValue)] = []
-            // Duplicate keys: a linear look through the few members most objects have; a set past that.
-            var seen: Set<String>?
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return
             }
             while true {
                 skipWhitespace()
@@ -95,53 +180,48 @@ public struct JSONParser {
                 }
                 let keyOffset = index
                 let key = try parseString()
-                let duplicate: Bool
-                if members.count < 16 {
-                    duplicate = members.contains { $0.key == key }
-                } else {
-                    if seen == nil { seen = Set(members.map(\.key)) }
-                    duplicate = !seen!.insert(key).inserted
-                }
-                guard !duplicate else {
+                guard !isDuplicate(key) else {
                     throw JSONParseError(message: "duplicate member \"\(key)\"", offset: keyOffset)
                 }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
                 skipWhitespace()
-                members.append((key, try parseValue(depth: depth)))
+                try value(&self, key)
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of JSON in an object") }
                 if bytes[index] == UInt8(ascii: ",") {
                     index += 1
                 } else if bytes[index] == UInt8(ascii: "}") {
                     index += 1
-                    return .object(members)
+                    return
                 } else {
                     throw error("expected ',' or '}'")
                 }
             }
         }
 
-        mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+        /// Reads an array from its `[`, `element` reading each element; nesting and separators are checked here.
+        mutating func readArray(depth: Int, element: (inout Cursor) throws(JSONParseError) -> Void)
+            throws(JSONParseError)
+        {
             guard depth <= JSONParser.maxDepth else { throw error("JSON nested deeper than \(JSONParser.maxDepth)") }
             index += 1
-            var elements: [JSONValue] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
                 index += 1
-                return .array(elements)
+                return
             }
             while true {
                 skipWhitespace()
-                elements.append(try parseValue(depth: depth))
+                try element(&self)
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of JSON in an array") }
                 if bytes[index] == UInt8(ascii: ",") {
                     index += 1
                 } else if bytes[index] == UInt8(ascii: "]") {
                     index += 1
-                    return .array(elements)
+                    return
                 } else {
                     throw error("expected ',' or ']'")
                 }

@@ -7,7 +7,7 @@ import Screening
 /// `check --batch`: JSON Lines in, one result line per input line out, in the input's order, the lines screened on
 /// several cores at once.
 ///
-/// Lines are found with `memchr` in the input's bytes and parsed where they lie. Consecutive lines are grouped into
+/// Lines are found with `memchr` in the input's bytes and parsed where they lie, only their `id` and `text` built. Consecutive lines are grouped into
 /// pieces of about ``pieceBytes``; a wave of pieces (a few per core) is screened at once, each piece into its own
 /// buffer, and the wave's buffers are written in order before the next wave starts, so the output keeps the input's
 /// order and memory stays bounded by a wave whatever the input's size. Each output line is written straight into its
@@ -88,9 +88,10 @@ struct BatchScreening {
     private func writeResult(_ line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8]) {
         var id: JSONValue?
         do {
-            let value = try JSONParser.parse(line)
-            id = value["id"] ?? .null
-            guard let text = value["text"]?.stringValue else {
+            // Only the two members are built: a labelled corpus line also holds its labels.
+            let members = try JSONParser.members(["id", "text"], of: line)
+            id = members[0] ?? .null
+            guard let text = members[1]?.stringValue else {
                 throw CLIError("expected an object with a \"text\" string")
             }
             let findings = try screener.scan(text)

@@ -77,6 +77,46 @@ struct JSONCoreTests {
         }
     }
 
+    @Test("members reads the named members and refuses exactly what parse refuses, with the same error")
+    func members() throws {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        let seeds = [
+            #"{"id":"a-1","locale":"en","text":"Call 617-555-0134\n","entities":[{"type":"PHONE","start":5,"end":17}]}"#,
+            #"{"entities":[{"a":{"b":[1,2.5e3,-0,true,false,null]}}],"text":"x\u00e9\ud83d\ude00","id":7}"#,
+            #"  {"id":null,"text":"","k0":1,"k1":1,"k2":1,"k3":1,"k4":1,"k5":1,"k6":1,"k7":1,"k8":1,"k9":1,"k10":1,"k11":1,"k12":1,"k13":1,"k14":1,"k15":{"x":1,"x":2}}  "#,
+            #"["not","an","object",{"id":1}]"#, #""text""#, "12", "{}", "[]",
+            #"{"id":1,"x":"# + deep + "}", #"{"id":1,"x":{"y":"# + deep + "}}",
+        ]
+        let mutations: [UInt8] = Array(#"",}]:\[{1 e"#.utf8) + [0xC3, 0xFF, 0x01, 0x0A]
+        var texts: [[UInt8]] = []
+        for seed in seeds.map({ Array($0.utf8) }) {
+            texts.append(seed)
+            for cut in stride(from: 0, to: seed.count, by: max(1, seed.count / 40)) {
+                texts.append(Array(seed[..<cut]))
+                for byte in mutations {
+                    var mutated = seed
+                    mutated[cut] = byte
+                    texts.append(mutated)
+                }
+            }
+        }
+        for text in texts {
+            let expected: Result<[JSONValue?], JSONParseError> = Result {
+                () throws(JSONParseError) in
+                let value = try JSONParser.parse(text)
+                guard case .object = value else { return [nil, nil] }
+                return [value["id"], value["text"]]
+            }
+            let got = Result { () throws(JSONParseError) in
+                try text.withUnsafeBufferPointer { bytes throws(JSONParseError) in
+                    try JSONParser.members(["id", "text"], of: bytes)
+                }
+            }
+            #expect(got == expected, "\(String(decoding: text, as: UTF8.self).debugDescription)")
+        }
+        #expect(texts.count > 1000)
+    }
+
     @Test("strings with and without escapes round-trip through the writer and the parser")
     func stringPaths() throws {
         let samples = ["", "plain", "é and 😀", "tab\there", "quote \" inside", "back\\slash", "line\nbreak", "mixé\n😀"]
