@@ -14,9 +14,10 @@ What it does with each gitleaks rule:
 - `entropy` becomes the validator `entropy-N` (Shannon entropy of the secret, bits per character); gitleaks'
   generic-api-key becomes `generic-secret` (entropy 3.5 and, as its allow-list says, not letters and `_.-` only;
   3.0 for a hexadecimal key, whose alphabet holds 4 bits a character at most).
-- `keywords` are gitleaks' prefilter: Hyperscan factors the literals out of every pattern and does that job, so
-  they are kept as a comment on the rule, not as context words (whole-word context words would never match
-  `akia` inside `AKIA…`).
+- `keywords` are gitleaks' prefilter (a rule's regex runs only where one of them occurs) and are kept as the rule's
+  `keywords:`, not as context words (whole-word context words would never match `akia` inside `AKIA…`). The
+  screener scans a rule only around its keywords where the pattern's syntax proves every match holds one, and
+  over the whole text otherwise, so a keyword can never lose a match.
 - A pattern Hyperscan refuses as too large (a repeat such as `{109,269}`) is tried with its large upper bounds
   made open (`{109,}`), then with large lower bounds cut to 40; the pack's header lists each rule so widened, and
   each rule still refused.
@@ -334,6 +335,8 @@ def main():
         "# Translation: see scripts/import-gitleaks.py. Gitleaks' per-rule allow-lists (regular expressions over the",
         "# secret or the line, and stop words) are not carried over: a rule's allow-list here holds exact values only.",
         "# The generic-api-key rule keeps the one that matters most (a secret of letters and _.- only is a word).",
+        "# Each rule's `keywords` are gitleaks' own: the rule is scanned only around them where its pattern proves that",
+        "# every match holds one (see guidelines/README.md), and over the whole text otherwise.",
         f"# Rules not imported ({len(skipped)}):",
     ]
     lines += [f"#   {rid}: {why}" for rid, why in skipped]
@@ -356,7 +359,7 @@ def main():
         lines.append("    category: credentials")
         lines.append(f"    entity: {ENTITIES.get(rule['id'], 'API_KEY')}")
         if rule.get("keywords"):
-            lines.append(f"    # gitleaks keywords (prefilter): {', '.join(rule['keywords'])}")
+            lines.append(f"    keywords: [{', '.join(dq(k) for k in rule['keywords'])}]")
         lines.append("    patterns:")
         lines.append(f"      - {quote(pattern)}")
         if validator:

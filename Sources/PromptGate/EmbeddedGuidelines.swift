@@ -432,6 +432,8 @@ rules:
 # Translation: see scripts/import-gitleaks.py. Gitleaks' per-rule allow-lists (regular expressions over the
 # secret or the line, and stop words) are not carried over: a rule's allow-list here holds exact values only.
 # The generic-api-key rule keeps the one that matters most (a secret of letters and _.- only is a word).
+# Each rule's `keywords` are gitleaks' own: the rule is scanned only around them where its pattern proves that
+# every match holds one (see guidelines/README.md), and over the whole text otherwise.
 # Rules not imported (32):
 #   airtable-personnal-access-token: refused by the engine: rule 'airtable-personnal-access-token' does not find its match example "patm]]]]]]]]]]]]]].5b4c57d1fbdc048ba1459e9a17a9af4d7abdc8c82e50093873436b1f40d14b74" (fo
 #   anthropic-admin-api-key: the credentials pack's rule api-secret-key finds the same values
@@ -482,7 +484,7 @@ rules:
     title: "Uncovered a possible 1Password secret key, potentially compromising access to secrets in vaults"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): a3-
+    keywords: ["a3-"]
     patterns:
       - '\bA3-[A-Z0-9]{6}-(?:(?:[A-Z0-9]{11})|(?:[A-Z0-9]{6}-[A-Z0-9]{5}))-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\b'
     validator: entropy-3.8
@@ -502,7 +504,7 @@ rules:
     title: "Uncovered a possible 1Password service account token, potentially compromising access to secrets in vaults"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): ops_
+    keywords: ["ops_"]
     patterns:
       - 'ops_eyJ[a-zA-Z0-9+/]{250,}={0,3}'
     validator: entropy-4
@@ -517,7 +519,7 @@ rules:
     title: "Identified a potential Adafruit API Key, which could lead to unauthorized access to Adafruit services and sensitive data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): adafruit
+    keywords: ["adafruit"]
     patterns:
       - '(?i)(?:adafruit)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{32})\b'
     action: block
@@ -531,7 +533,7 @@ rules:
     title: "Detected a pattern that resembles an Adobe OAuth Web Client ID, posing a risk of compromised Adobe integrations and data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): adobe
+    keywords: ["adobe"]
     patterns:
       - '(?i)(?:adobe)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})\b'
     validator: entropy-2
@@ -547,7 +549,7 @@ rules:
     title: "Discovered a potential Adobe Client Secret, which, if exposed, could allow unauthorized Adobe service access and data manipulation"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): p8e-
+    keywords: ["p8e-"]
     patterns:
       - '\b(p8e-(?i)[a-z0-9]{32})\b'
     validator: entropy-2
@@ -562,7 +564,7 @@ rules:
     title: "Discovered a potential Age encryption tool secret key, risking data decryption and unauthorized access to sensitive information"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): age-secret-key-1
+    keywords: ["age-secret-key-1"]
     patterns:
       - 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}'
     action: block
@@ -576,7 +578,7 @@ rules:
     title: "Uncovered a possible Airtable API Key, potentially compromising database access and leading to data leakage or alteration"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): airtable
+    keywords: ["airtable"]
     patterns:
       - '(?i)(?:airtable)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{17})\b'
     action: block
@@ -590,7 +592,7 @@ rules:
     title: "Identified an Algolia API Key, which could result in unauthorized search operations and data exposure on Algolia-managed platforms"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): algolia
+    keywords: ["algolia"]
     patterns:
       - '(?i)(?:algolia)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
@@ -604,7 +606,7 @@ rules:
     title: "Detected an Alibaba Cloud AccessKey ID, posing a risk of unauthorized cloud resource access and potential data compromise"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): ltai
+    keywords: ["ltai"]
     patterns:
       - '\b(LTAI(?i)[a-z0-9]{20})\b'
     validator: entropy-2
@@ -619,7 +621,7 @@ rules:
     title: "Discovered a potential Alibaba Cloud Secret Key, potentially allowing unauthorized operations and data access within Alibaba Cloud"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): alibaba
+    keywords: ["alibaba"]
     patterns:
       - '(?i)(?:alibaba)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})\b'
     validator: entropy-2
@@ -635,7 +637,7 @@ rules:
     title: "Detected an Artifactory api key, posing a risk unauthorized access to the central repository"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): akcp
+    keywords: ["akcp"]
     patterns:
       - '\bAKCp[A-Za-z0-9]{69}\b'
     validator: entropy-4.5
@@ -650,7 +652,7 @@ rules:
     title: "Detected an Artifactory reference token, posing a risk of impersonation and unauthorized access to the central repository"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): cmvmd
+    keywords: ["cmvmd"]
     patterns:
       - '\bcmVmd[A-Za-z0-9]{59}\b'
     validator: entropy-4.5
@@ -665,7 +667,7 @@ rules:
     title: "Discovered a potential Asana Client ID, risking unauthorized access to Asana projects and sensitive task information"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): asana
+    keywords: ["asana"]
     patterns:
       - '(?i)(?:asana)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{16})\b'
     action: block
@@ -679,7 +681,7 @@ rules:
     title: "Identified an Asana Client Secret, which could lead to compromised project management integrity and unauthorized access"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): asana
+    keywords: ["asana"]
     patterns:
       - '(?i)(?:asana)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
@@ -693,7 +695,7 @@ rules:
     title: "Detected an Atlassian API token, posing a threat to project management and collaboration tool security and data confidentiality"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): atlassian, confluence, jira, atatt3
+    keywords: ["atlassian", "confluence", "jira", "atatt3"]
     patterns:
       - '(?i)(?:(?-i:ATLASSIAN|[Aa]tlassian)|(?-i:CONFLUENCE|[Cc]onfluence)|(?-i:JIRA|[Jj]ira))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20}[a-f0-9]{4})(?:[\x60''"\s;]|\\[nr]|$)|\b(ATATT3[A-Za-z0-9_\-=]{186})\b'
     validator: entropy-3.5
@@ -708,7 +710,7 @@ rules:
     title: "Uncovered a possible Authress Service Client Access Key, which may compromise access control services and sensitive data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sc_, ext_, scauth_, authress_
+    keywords: ["sc_", "ext_", "scauth_", "authress_"]
     patterns:
       - '\b((?:sc|ext|scauth|authress)_(?i)[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.(?-i:acc)[_-][a-z0-9-]{10,32}\.[a-z0-9+/_=-]{30,120})\b'
     validator: entropy-2
@@ -723,7 +725,7 @@ rules:
     title: "Identified a pattern that may indicate short-lived Amazon Bedrock API keys, risking unauthorized Amazon Bedrock usage"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): bedrock-api-key-
+    keywords: ["bedrock-api-key-"]
     patterns:
       - 'bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t'
     validator: entropy-3
@@ -738,7 +740,7 @@ rules:
     title: "Azure AD Client Secret"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): q~
+    keywords: ["q~"]
     patterns:
       - '(?:^|[\\''"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\''"\x60\s<),])'
     validator: entropy-3
@@ -753,7 +755,7 @@ rules:
     title: "Detected a Beamer API token, potentially compromising content management and exposing sensitive notifications and updates"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): beamer
+    keywords: ["beamer"]
     patterns:
       - '(?i)(?:beamer)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(b_[a-z0-9=_\-]{44})\b'
     action: block
@@ -767,7 +769,7 @@ rules:
     title: "Discovered a potential Bitbucket Client ID, risking unauthorized repository access and potential codebase exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): bitbucket
+    keywords: ["bitbucket"]
     patterns:
       - '(?i)(?:bitbucket)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
@@ -781,7 +783,7 @@ rules:
     title: "Discovered a potential Bitbucket Client Secret, posing a risk of compromised code repositories and unauthorized access"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): bitbucket
+    keywords: ["bitbucket"]
     patterns:
       - '(?i)(?:bitbucket)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{64})\b'
     action: block
@@ -795,7 +797,7 @@ rules:
     title: "Identified a Bittrex Access Key, which could lead to unauthorized access to cryptocurrency trading accounts and financial loss"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): bittrex
+    keywords: ["bittrex"]
     patterns:
       - '(?i)(?:bittrex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
@@ -809,7 +811,7 @@ rules:
     title: "Cisco Meraki is a cloud-managed IT solution that provides networking, security, and device management through an easy-to-use interface"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): meraki
+    keywords: ["meraki"]
     patterns:
       - '(?i:(?:(?-i:[Mm]eraki|MERAKI))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{40})\b'
     validator: entropy-3
@@ -825,7 +827,7 @@ rules:
     title: "Identified a pattern that may indicate clickhouse cloud API secret key, risking unauthorized clickhouse cloud api access and data breaches on ClickHouse Cloud platforms"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): 4b1d
+    keywords: ["4b1d"]
     patterns:
       - '\b(4b1d[A-Za-z0-9]{38})\b'
     validator: entropy-3
@@ -840,7 +842,7 @@ rules:
     title: "Uncovered a possible Clojars API token, risking unauthorized access to Clojure libraries and potential code manipulation"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): clojars_
+    keywords: ["clojars_"]
     patterns:
       - '(?i)CLOJARS_[a-z0-9]{60}'
     validator: entropy-2
@@ -855,7 +857,7 @@ rules:
     title: "Detected a Cloudflare API Key, potentially compromising cloud application deployments and operational security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): cloudflare
+    keywords: ["cloudflare"]
     patterns:
       - '(?i)(?:cloudflare)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{40})\b'
     validator: entropy-2
@@ -871,7 +873,7 @@ rules:
     title: "Detected a Cloudflare Global API Key, potentially compromising cloud application deployments and operational security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): cloudflare
+    keywords: ["cloudflare"]
     patterns:
       - '(?i)(?:cloudflare)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{37})\b'
     validator: entropy-2
@@ -887,7 +889,7 @@ rules:
     title: "Detected a Cloudflare Origin CA Key, potentially compromising cloud application deployments and operational security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): cloudflare, v1.0-
+    keywords: ["cloudflare", "v1.0-"]
     patterns:
       - '\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b'
     validator: entropy-2
@@ -902,7 +904,7 @@ rules:
     title: "Found a pattern resembling a Codecov Access Token, posing a risk of unauthorized access to code coverage reports and sensitive data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): codecov
+    keywords: ["codecov"]
     patterns:
       - '(?i)(?:codecov)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
@@ -916,7 +918,7 @@ rules:
     title: "Identified a Cohere Token, posing a risk of unauthorized access to AI services and data manipulation"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): cohere, co_api_key
+    keywords: ["cohere", "co_api_key"]
     patterns:
       - '(?i:(?:cohere|CO_API_KEY)(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-zA-Z0-9]{40})\b'
     validator: entropy-4
@@ -932,7 +934,7 @@ rules:
     title: "Detected a Coinbase Access Token, posing a risk of unauthorized access to cryptocurrency accounts and financial transactions"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): coinbase
+    keywords: ["coinbase"]
     patterns:
       - '(?i)(?:coinbase)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{64})\b'
     action: block
@@ -946,7 +948,7 @@ rules:
     title: "Identified a Confluent Access Token, which could compromise access to streaming data platforms and sensitive data flow"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): confluent
+    keywords: ["confluent"]
     patterns:
       - '(?i)(?:confluent)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{16})\b'
     action: block
@@ -960,7 +962,7 @@ rules:
     title: "Found a Confluent Secret Key, potentially risking unauthorized operations and data access within Confluent services"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): confluent
+    keywords: ["confluent"]
     patterns:
       - '(?i)(?:confluent)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})\b'
     action: block
@@ -974,7 +976,7 @@ rules:
     title: "Discovered a Contentful delivery API token, posing a risk to content management systems and data integrity"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): contentful
+    keywords: ["contentful"]
     patterns:
       - '(?i)(?:contentful)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{43})\b'
     action: block
@@ -988,7 +990,7 @@ rules:
     title: "Discovered a potential authorization token provided in a curl command header, which could compromise the curl accessed resource"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): curl
+    keywords: ["curl"]
     patterns:
       - '\bcurl\b(?:.*?|.*?(?:[\r\n]{1,2}.*?){1,5})[ \t\n\r](?:-H|--header)(?:=|[ \t]{0,5})(?:"(?i)(?:Authorization:[ \t]{0,5}(?:Basic[ \t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \t]([\w=~@.+/-]{8,})|([\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \t]{0,5}([\w=~@.+/-]{8,}))"|''(?i)(?:Authorization:[ \t]{0,5}(?:Basic[ \t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \t]([\w=~@.+/-]{8,})|([\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \t]{0,5}([\w=~@.+/-]{8,}))'')(?:\B|\s|$)'
     validator: entropy-2.75
@@ -1004,7 +1006,7 @@ rules:
     title: "Uncovered a Databricks API token, which may compromise big data analytics platforms and sensitive data processing"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): dapi
+    keywords: ["dapi"]
     patterns:
       - '\b(dapi[a-f0-9]{32}(?:-\d)?)\b'
     validator: entropy-3
@@ -1019,7 +1021,7 @@ rules:
     title: "Detected a Datadog Access Token, potentially risking monitoring and analytics data exposure and manipulation"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): datadog
+    keywords: ["datadog"]
     patterns:
       - '(?i)(?:datadog)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{40})\b'
     action: block
@@ -1033,7 +1035,7 @@ rules:
     title: "Identified a Defined Networking API token, which could lead to unauthorized network operations and data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): dnkey
+    keywords: ["dnkey"]
     patterns:
       - '(?i)(?:dnkey)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52})\b'
     action: block
@@ -1047,7 +1049,7 @@ rules:
     title: "Found a DigitalOcean OAuth Access Token, risking unauthorized cloud resource access and data compromise"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): doo_v1_
+    keywords: ["doo_v1_"]
     patterns:
       - '\b(doo_v1_[a-f0-9]{64})\b'
     validator: entropy-3
@@ -1062,7 +1064,7 @@ rules:
     title: "Discovered a DigitalOcean Personal Access Token, posing a threat to cloud infrastructure security and data privacy"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): dop_v1_
+    keywords: ["dop_v1_"]
     patterns:
       - '\b(dop_v1_[a-f0-9]{64})\b'
     validator: entropy-3
@@ -1077,7 +1079,7 @@ rules:
     title: "Uncovered a DigitalOcean OAuth Refresh Token, which could allow prolonged unauthorized access and resource manipulation"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): dor_v1_
+    keywords: ["dor_v1_"]
     patterns:
       - '(?i)\b(dor_v1_[a-f0-9]{64})\b'
     action: block
@@ -1091,7 +1093,7 @@ rules:
     title: "Detected a Discord API key, potentially compromising communication channels and user data privacy on Discord"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): discord
+    keywords: ["discord"]
     patterns:
       - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{64})\b'
     action: block
@@ -1105,7 +1107,7 @@ rules:
     title: "Identified a Discord client ID, which may lead to unauthorized integrations and data exposure in Discord applications"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): discord
+    keywords: ["discord"]
     patterns:
       - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{18})\b'
     validator: entropy-2
@@ -1121,7 +1123,7 @@ rules:
     title: "Discovered a potential Discord client secret, risking compromised Discord bot integrations and data leaks"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): discord
+    keywords: ["discord"]
     patterns:
       - '(?i)(?:discord)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})\b'
     validator: entropy-2
@@ -1137,7 +1139,7 @@ rules:
     title: "Discovered a Doppler API token, posing a risk to environment and secrets management security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): dp.pt.
+    keywords: ["dp.pt."]
     patterns:
       - 'dp\.pt\.(?i)[a-z0-9]{43}'
     validator: entropy-2
@@ -1152,7 +1154,7 @@ rules:
     title: "Detected a Droneci Access Token, potentially compromising continuous integration and deployment workflows"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): droneci
+    keywords: ["droneci"]
     patterns:
       - '(?i)(?:droneci)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
@@ -1166,7 +1168,7 @@ rules:
     title: "Identified a Dropbox API secret, which could lead to unauthorized file access and data breaches in Dropbox storage"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): dropbox
+    keywords: ["dropbox"]
     patterns:
       - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{15})\b'
     action: block
@@ -1180,7 +1182,7 @@ rules:
     title: "Found a Dropbox long-lived API token, risking prolonged unauthorized access to cloud storage and sensitive data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): dropbox
+    keywords: ["dropbox"]
     patterns:
       - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{11}(AAAAAAAAAA)[a-z0-9\-_=]{43})\b'
     action: block
@@ -1194,7 +1196,7 @@ rules:
     title: "Discovered a Dropbox short-lived API token, posing a risk of temporary but potentially harmful data access and manipulation"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): dropbox
+    keywords: ["dropbox"]
     patterns:
       - '(?i)(?:dropbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(sl\.[a-z0-9\-=_]{135})\b'
     action: block
@@ -1208,7 +1210,7 @@ rules:
     title: "Uncovered a Duffel API token, which may compromise travel platform integrations and sensitive customer data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): duffel_
+    keywords: ["duffel_"]
     patterns:
       - 'duffel_(?:test|live)_(?i)[a-z0-9_\-=]{43}'
     validator: entropy-2
@@ -1223,7 +1225,7 @@ rules:
     title: "Detected a Dynatrace API token, potentially risking application performance monitoring and data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): dt0c01.
+    keywords: ["dt0c01."]
     patterns:
       - 'dt0c01\.(?i)[a-z0-9]{24}\.[a-z0-9]{64}'
     validator: entropy-4
@@ -1238,7 +1240,7 @@ rules:
     title: "Identified an EasyPost API token, which could lead to unauthorized postal and shipment service access and data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): ezak
+    keywords: ["ezak"]
     patterns:
       - '\bEZAK(?i)[a-z0-9]{54}\b'
     validator: entropy-2
@@ -1253,7 +1255,7 @@ rules:
     title: "Detected an EasyPost test API token, risking exposure of test environments and potentially sensitive shipment data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): eztk
+    keywords: ["eztk"]
     patterns:
       - '\bEZTK(?i)[a-z0-9]{54}\b'
     validator: entropy-2
@@ -1268,7 +1270,7 @@ rules:
     title: "Found an Etsy Access Token, potentially compromising Etsy shop management and customer data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): etsy
+    keywords: ["etsy"]
     patterns:
       - '(?i)(?:(?-i:ETSY|[Ee]tsy))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})\b'
     validator: entropy-3
@@ -1284,7 +1286,7 @@ rules:
     title: "Discovered a Facebook Access Token, posing a risk of unauthorized access to Facebook accounts and personal data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): facebook
+    keywords: ["facebook"]
     patterns:
       - '(?i)\b(\d{15,16}(\||%)[0-9a-z\-_]{27,40})\b'
     validator: entropy-3
@@ -1299,7 +1301,7 @@ rules:
     title: "Discovered a Facebook Page Access Token, posing a risk of unauthorized access to Facebook accounts and personal data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): eaam, eaac
+    keywords: ["eaam", "eaac"]
     patterns:
       - '\b(EAA[MC](?i)[a-z0-9]{100,})\b'
     validator: entropy-4
@@ -1314,7 +1316,7 @@ rules:
     title: "Discovered a Facebook Application secret, posing a risk of unauthorized access to Facebook accounts and personal data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): facebook
+    keywords: ["facebook"]
     patterns:
       - '(?i)(?:facebook)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})\b'
     validator: entropy-3
@@ -1330,7 +1332,7 @@ rules:
     title: "Uncovered a Fastly API key, which may compromise CDN and edge cloud services, leading to content delivery and security issues"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): fastly
+    keywords: ["fastly"]
     patterns:
       - '(?i)(?:fastly)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})\b'
     action: block
@@ -1344,7 +1346,7 @@ rules:
     title: "Detected a Finicity API token, potentially risking financial data access and unauthorized financial operations"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): finicity
+    keywords: ["finicity"]
     patterns:
       - '(?i)(?:finicity)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})\b'
     action: block
@@ -1358,7 +1360,7 @@ rules:
     title: "Identified a Finicity Client Secret, which could lead to compromised financial service integrations and data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): finicity
+    keywords: ["finicity"]
     patterns:
       - '(?i)(?:finicity)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})\b'
     action: block
@@ -1372,7 +1374,7 @@ rules:
     title: "Found a Finnhub Access Token, risking unauthorized access to financial market data and analytics"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): finnhub
+    keywords: ["finnhub"]
     patterns:
       - '(?i)(?:finnhub)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})\b'
     action: block
@@ -1386,7 +1388,7 @@ rules:
     title: "Discovered a Flickr Access Token, posing a risk of unauthorized photo management and potential data leakage"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): flickr
+    keywords: ["flickr"]
     patterns:
       - '(?i)(?:flickr)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     action: block
@@ -1400,7 +1402,7 @@ rules:
     title: "Uncovered a Flutterwave Encryption Key, which may compromise payment processing and sensitive financial information"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): flwseck_test
+    keywords: ["flwseck_test"]
     patterns:
       - 'FLWSECK_TEST-(?i)[a-h0-9]{12}'
     validator: entropy-2
@@ -1415,7 +1417,7 @@ rules:
     title: "Detected a Finicity Public Key, potentially exposing public cryptographic operations and integrations"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): flwpubk_test
+    keywords: ["flwpubk_test"]
     patterns:
       - 'FLWPUBK_TEST-(?i)[a-h0-9]{32}-X'
     validator: entropy-2
@@ -1430,7 +1432,7 @@ rules:
     title: "Identified a Flutterwave Secret Key, risking unauthorized financial transactions and data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): flwseck_test
+    keywords: ["flwseck_test"]
     patterns:
       - 'FLWSECK_TEST-(?i)[a-h0-9]{32}-X'
     validator: entropy-2
@@ -1445,7 +1447,7 @@ rules:
     title: "Uncovered a Fly.io API key"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): fo1_, fm1, fm2_
+    keywords: ["fo1_", "fm1", "fm2_"]
     patterns:
       - '\b((?:fo1_[\w-]{43}|fm1[ar]_[a-zA-Z0-9+\/]{100,}={0,3}|fm2_[a-zA-Z0-9+\/]{100,}={0,3}))\b'
     validator: entropy-4
@@ -1460,7 +1462,7 @@ rules:
     title: "Found a Frame.io API token, potentially compromising video collaboration and project management"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): fio-u-
+    keywords: ["fio-u-"]
     patterns:
       - 'fio-u-(?i)[a-z0-9\-_=]{64}'
     action: block
@@ -1474,7 +1476,7 @@ rules:
     title: "Discovered a Freshbooks Access Token, posing a risk to accounting software access and sensitive financial data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): freshbooks
+    keywords: ["freshbooks"]
     patterns:
       - '(?i)(?:freshbooks)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})\b'
     action: block
@@ -1488,7 +1490,7 @@ rules:
     title: "Detected a Generic API Key, potentially exposing access to various services and sensitive operations"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): access, api, auth, key, credential, creds, passwd, password, secret, token
+    keywords: ["access", "api", "auth", "key", "credential", "creds", "passwd", "password", "secret", "token"]
     patterns:
       - '(?i)(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([\w.=-]{10,}|[a-z0-9][a-z0-9+/]{11,}={0,3})\b'
     validator: generic-secret
@@ -1504,7 +1506,7 @@ rules:
     title: "Identified a GitLab CI/CD Job Token, potential access to projects and some APIs on behalf of a user while the CI job is running"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glcbt-
+    keywords: ["glcbt-"]
     patterns:
       - 'glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}'
     validator: entropy-3
@@ -1519,7 +1521,7 @@ rules:
     title: "Identified a GitLab Deploy Token, risking access to repositories, packages and containers with write access"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): gldt-
+    keywords: ["gldt-"]
     patterns:
       - 'gldt-[0-9a-zA-Z_\-]{20}'
     validator: entropy-3
@@ -1534,7 +1536,7 @@ rules:
     title: "Identified a GitLab feature flag client token, risks exposing user lists and features flags used by an application"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glffct-
+    keywords: ["glffct-"]
     patterns:
       - 'glffct-[0-9a-zA-Z_\-]{20}'
     validator: entropy-3
@@ -1549,7 +1551,7 @@ rules:
     title: "Identified a GitLab feed token, risking exposure of user data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glft-
+    keywords: ["glft-"]
     patterns:
       - 'glft-[0-9a-zA-Z_\-]{20}'
     validator: entropy-3
@@ -1564,7 +1566,7 @@ rules:
     title: "Identified a GitLab incoming mail token, risking manipulation of data sent by mail"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glimt-
+    keywords: ["glimt-"]
     patterns:
       - 'glimt-[0-9a-zA-Z_\-]{25}'
     validator: entropy-3
@@ -1579,7 +1581,7 @@ rules:
     title: "Identified a GitLab Kubernetes Agent token, risking access to repos and registry of projects connected via agent"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glagent-
+    keywords: ["glagent-"]
     patterns:
       - 'glagent-[0-9a-zA-Z_\-]{50}'
     validator: entropy-3
@@ -1594,7 +1596,7 @@ rules:
     title: "Identified a GitLab OIDC Application Secret, risking access to apps using GitLab as authentication provider"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): gloas-
+    keywords: ["gloas-"]
     patterns:
       - 'gloas-[0-9a-zA-Z_\-]{64}'
     validator: entropy-3
@@ -1609,7 +1611,7 @@ rules:
     title: "Identified a GitLab Personal Access Token, risking unauthorized access to GitLab repositories and codebase exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glpat-
+    keywords: ["glpat-"]
     patterns:
       - 'glpat-[\w-]{20}'
     validator: entropy-3
@@ -1624,7 +1626,7 @@ rules:
     title: "Identified a GitLab Personal Access Token (routable), risking unauthorized access to GitLab repositories and codebase exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glpat-
+    keywords: ["glpat-"]
     patterns:
       - '\bglpat-[0-9a-zA-Z_-]{27,}\.[0-9a-z]{2}[0-9a-z]{7}\b'
     validator: entropy-4
@@ -1639,7 +1641,7 @@ rules:
     title: "Found a GitLab Pipeline Trigger Token, potentially compromising continuous integration workflows and project security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glptt-
+    keywords: ["glptt-"]
     patterns:
       - 'glptt-[0-9a-f]{40}'
     validator: entropy-3
@@ -1654,7 +1656,7 @@ rules:
     title: "Discovered a GitLab Runner Registration Token, posing a risk to CI/CD pipeline integrity and unauthorized access"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): gr1348941
+    keywords: ["gr1348941"]
     patterns:
       - 'GR1348941[\w-]{20}'
     validator: entropy-3
@@ -1669,7 +1671,7 @@ rules:
     title: "Discovered a GitLab Runner Authentication Token, posing a risk to CI/CD pipeline integrity and unauthorized access"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glrt-
+    keywords: ["glrt-"]
     patterns:
       - 'glrt-[0-9a-zA-Z_\-]{20}'
     validator: entropy-3
@@ -1684,7 +1686,7 @@ rules:
     title: "Discovered a GitLab Runner Authentication Token (Routable), posing a risk to CI/CD pipeline integrity and unauthorized access"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glrt-
+    keywords: ["glrt-"]
     patterns:
       - '\bglrt-t\d_[0-9a-zA-Z_\-]{27,}\.[0-9a-z]{2}[0-9a-z]{7}\b'
     validator: entropy-4
@@ -1699,7 +1701,7 @@ rules:
     title: "Discovered a GitLab SCIM Token, posing a risk to unauthorized access for a organization or instance"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glsoat-
+    keywords: ["glsoat-"]
     patterns:
       - 'glsoat-[0-9a-zA-Z_\-]{20}'
     validator: entropy-3
@@ -1714,7 +1716,7 @@ rules:
     title: "Discovered a GitLab Session Cookie, posing a risk to unauthorized access to a user account"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): _gitlab_session=
+    keywords: ["_gitlab_session="]
     patterns:
       - '_gitlab_session=[0-9a-z]{32}'
     validator: entropy-3
@@ -1729,7 +1731,7 @@ rules:
     title: "Uncovered a Gitter Access Token, which may lead to unauthorized access to chat and communication services"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): gitter
+    keywords: ["gitter"]
     patterns:
       - '(?i)(?:gitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{40})\b'
     action: block
@@ -1743,7 +1745,7 @@ rules:
     title: "Detected a GoCardless API token, potentially risking unauthorized direct debit payment operations and financial data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): live_, gocardless
+    keywords: ["live_", "gocardless"]
     patterns:
       - '(?i)(?:gocardless)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(live_(?i)[a-z0-9\-_=]{40})\b'
     action: block
@@ -1757,7 +1759,7 @@ rules:
     title: "Identified a Grafana API key, which could compromise monitoring dashboards and sensitive data analytics"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): eyjrijoi
+    keywords: ["eyjrijoi"]
     patterns:
       - '(?i)\b(eyJrIjoi[A-Za-z0-9]{70,}={0,3})\b'
     validator: entropy-3
@@ -1772,7 +1774,7 @@ rules:
     title: "Found a Grafana cloud API token, risking unauthorized access to cloud-based monitoring services and data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glc_
+    keywords: ["glc_"]
     patterns:
       - '(?i)\b(glc_[A-Za-z0-9+/]{32,400}={0,3})\b'
     validator: entropy-3
@@ -1787,7 +1789,7 @@ rules:
     title: "Discovered a Grafana service account token, posing a risk of compromised monitoring services and data integrity"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): glsa_
+    keywords: ["glsa_"]
     patterns:
       - '(?i)\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\b'
     validator: entropy-3
@@ -1802,7 +1804,7 @@ rules:
     title: "Identified a Harness Access Token (PAT or SAT), risking unauthorized access to a Harness account"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): pat., sat.
+    keywords: ["pat.", "sat."]
     patterns:
       - '(?:pat|sat)\.[a-zA-Z0-9_-]{22}\.[a-zA-Z0-9]{24}\.[a-zA-Z0-9]{20}'
     action: block
@@ -1816,7 +1818,7 @@ rules:
     title: "Uncovered a HashiCorp Terraform user/org API token, which may lead to unauthorized infrastructure management and security breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): atlasv1
+    keywords: ["atlasv1"]
     patterns:
       - '(?i)[a-z0-9]{14}\.(?-i:atlasv1)\.[a-z0-9\-_=]{60,70}'
     validator: entropy-3.5
@@ -1831,7 +1833,7 @@ rules:
     title: "Detected a Heroku API Key, potentially compromising cloud application deployments and operational security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): heroku
+    keywords: ["heroku"]
     patterns:
       - '(?i)(?:heroku)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
@@ -1845,7 +1847,7 @@ rules:
     title: "Detected a Heroku API Key, potentially compromising cloud application deployments and operational security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): hrku-aa
+    keywords: ["hrku-aa"]
     patterns:
       - '\b((HRKU-AA[0-9a-zA-Z_-]{58}))\b'
     validator: entropy-4
@@ -1860,7 +1862,7 @@ rules:
     title: "Found a HubSpot API Token, posing a risk to CRM data integrity and unauthorized marketing operations"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): hubspot
+    keywords: ["hubspot"]
     patterns:
       - '(?i)(?:hubspot)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\b'
     action: block
@@ -1874,7 +1876,7 @@ rules:
     title: "Discovered a Hugging Face Access token, which could lead to unauthorized access to AI models and sensitive data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): hf_
+    keywords: ["hf_"]
     patterns:
       - '\b(hf_(?i:[a-z]{34}))\b'
     validator: entropy-2
@@ -1889,7 +1891,7 @@ rules:
     title: "Uncovered a Hugging Face Organization API token, potentially compromising AI organization accounts and associated data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): api_org_
+    keywords: ["api_org_"]
     patterns:
       - '\b(api_org_(?i:[a-z]{34}))\b'
     validator: entropy-2
@@ -1904,7 +1906,7 @@ rules:
     title: "Detected an Infracost API Token, risking unauthorized access to cloud cost estimation tools and financial data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): ico-
+    keywords: ["ico-"]
     patterns:
       - '\b(ico-[a-zA-Z0-9]{32})\b'
     validator: entropy-3
@@ -1919,7 +1921,7 @@ rules:
     title: "Identified an Intercom API Token, which could compromise customer communication channels and data privacy"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): intercom
+    keywords: ["intercom"]
     patterns:
       - '(?i)(?:intercom)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{60})\b'
     action: block
@@ -1933,7 +1935,7 @@ rules:
     title: "Found a Intra42 client secret, which could lead to unauthorized access to the 42School API and sensitive data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): intra, s-s4t2ud-, s-s4t2af-
+    keywords: ["intra", "s-s4t2ud-", "s-s4t2af-"]
     patterns:
       - '\b(s-s4t2(?:ud|af)-(?i)[abcdef0123456789]{64})\b'
     validator: entropy-3
@@ -1948,7 +1950,7 @@ rules:
     title: "Found a JFrog API Key, posing a risk of unauthorized access to software artifact repositories and build pipelines"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): jfrog, artifactory, bintray, xray
+    keywords: ["jfrog", "artifactory", "bintray", "xray"]
     patterns:
       - '(?i)(?:jfrog|artifactory|bintray|xray)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{73})\b'
     action: block
@@ -1962,7 +1964,7 @@ rules:
     title: "Discovered a JFrog Identity Token, potentially compromising access to JFrog services and sensitive software artifacts"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): jfrog, artifactory, bintray, xray
+    keywords: ["jfrog", "artifactory", "bintray", "xray"]
     patterns:
       - '(?i)(?:jfrog|artifactory|bintray|xray)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})\b'
     action: block
@@ -1976,7 +1978,7 @@ rules:
     title: "Detected a Base64-encoded JSON Web Token, posing a risk of exposing encoded authentication and data exchange information"
     category: credentials
     entity: JWT
-    # gitleaks keywords (prefilter): zxlk
+    keywords: ["zxlk"]
     patterns:
       - '\bZXlK(?:(?P<alg>aGJHY2lPaU)|(?P<apu>aGNIVWlPaU)|(?P<apv>aGNIWWlPaU)|(?P<aud>aGRXUWlPaU)|(?P<b64>aU5qUWlP)|(?P<crit>amNtbDBJanBi)|(?P<cty>amRIa2lPaU)|(?P<epk>bGNHc2lPbn)|(?P<enc>bGJtTWlPaU)|(?P<jku>cWEzVWlPaU)|(?P<jwk>cWQyc2lPb)|(?P<iss>cGMzTWlPaU)|(?P<iv>cGRpSTZJ)|(?P<kid>cmFXUWlP)|(?P<key_ops>clpYbGZiM0J6SWpwY)|(?P<kty>cmRIa2lPaUp)|(?P<nonce>dWIyNWpaU0k2)|(?P<p2c>d01tTWlP)|(?P<p2s>d01uTWlPaU)|(?P<ppt>d2NIUWlPaU)|(?P<sub>emRXSWlPaU)|(?P<svt>emRuUWlP)|(?P<tag>MFlXY2lPaU)|(?P<typ>MGVYQWlPaUp)|(?P<url>MWNtd2l)|(?P<use>MWMyVWlPaUp)|(?P<ver>MlpYSWlPaU)|(?P<version>MlpYSnphVzl1SWpv)|(?P<x>NElqb2)|(?P<x5c>NE5XTWlP)|(?P<x5t>NE5YUWlPaU)|(?P<x5ts256>NE5YUWpVekkxTmlJNkl)|(?P<x5u>NE5YVWlPaU)|(?P<zip>NmFYQWlPaU))[a-zA-Z0-9\/\\_+\-\r\n]{40,}={0,2}'
     validator: entropy-2
@@ -1991,7 +1993,7 @@ rules:
     title: "Found a Kucoin Access Token, risking unauthorized access to cryptocurrency exchange services and transactions"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): kucoin
+    keywords: ["kucoin"]
     patterns:
       - '(?i)(?:kucoin)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{24})\b'
     action: block
@@ -2005,7 +2007,7 @@ rules:
     title: "Discovered a Kucoin Secret Key, which could lead to compromised cryptocurrency operations and financial data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): kucoin
+    keywords: ["kucoin"]
     patterns:
       - '(?i)(?:kucoin)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
@@ -2019,7 +2021,7 @@ rules:
     title: "Uncovered a Launchdarkly Access Token, potentially compromising feature flag management and application functionality"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): launchdarkly
+    keywords: ["launchdarkly"]
     patterns:
       - '(?i)(?:launchdarkly)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{40})\b'
     action: block
@@ -2033,7 +2035,7 @@ rules:
     title: "Detected a Linear API Token, posing a risk to project management tools and sensitive task data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): lin_api_
+    keywords: ["lin_api_"]
     patterns:
       - 'lin_api_(?i)[a-z0-9]{40}'
     validator: entropy-2
@@ -2048,7 +2050,7 @@ rules:
     title: "Identified a Linear Client Secret, which may compromise secure integrations and sensitive project management data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): linear
+    keywords: ["linear"]
     patterns:
       - '(?i)(?:linear)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32})\b'
     validator: entropy-2
@@ -2064,7 +2066,7 @@ rules:
     title: "Found a LinkedIn Client ID, risking unauthorized access to LinkedIn integrations and professional data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): linkedin, linked_in, linked-in
+    keywords: ["linkedin", "linked_in", "linked-in"]
     patterns:
       - '(?i)(?:linked[_-]?in)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{14})\b'
     validator: entropy-2
@@ -2080,7 +2082,7 @@ rules:
     title: "Discovered a LinkedIn Client secret, potentially compromising LinkedIn application integrations and user data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): linkedin, linked_in, linked-in
+    keywords: ["linkedin", "linked_in", "linked-in"]
     patterns:
       - '(?i)(?:linked[_-]?in)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{16})\b'
     validator: entropy-2
@@ -2096,7 +2098,7 @@ rules:
     title: "Uncovered a Lob API Key, which could lead to unauthorized access to mailing and address verification services"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): test_, live_
+    keywords: ["test_", "live_"]
     patterns:
       - '(?i)(?:lob)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((live|test)_[a-f0-9]{35})\b'
     action: block
@@ -2110,7 +2112,7 @@ rules:
     title: "Detected a Lob Publishable API Key, posing a risk of exposing mail and print service integrations"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): test_pub, live_pub, _pub
+    keywords: ["test_pub", "live_pub", "_pub"]
     patterns:
       - '(?i)(?:lob)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((test|live)_pub_[a-f0-9]{31})\b'
     action: block
@@ -2124,7 +2126,7 @@ rules:
     title: "Found a Looker Client ID, risking unauthorized access to a Looker account and exposing sensitive data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): looker
+    keywords: ["looker"]
     patterns:
       - '(?i)(?:looker)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{20})\b'
     action: block
@@ -2138,7 +2140,7 @@ rules:
     title: "Found a Looker Client Secret, risking unauthorized access to a Looker account and exposing sensitive data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): looker
+    keywords: ["looker"]
     patterns:
       - '(?i)(?:looker)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})\b'
     action: block
@@ -2152,7 +2154,7 @@ rules:
     title: "Identified a Mailchimp API key, potentially compromising email marketing campaigns and subscriber data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): mailchimp
+    keywords: ["mailchimp"]
     patterns:
       - '(?i)(?:MailchimpSDK.initialize|mailchimp)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{32}-us\d\d)\b'
     action: block
@@ -2166,7 +2168,7 @@ rules:
     title: "Found a Mailgun private API token, risking unauthorized email service operations and data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): mailgun
+    keywords: ["mailgun"]
     patterns:
       - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(key-[a-f0-9]{32})\b'
     action: block
@@ -2180,7 +2182,7 @@ rules:
     title: "Discovered a Mailgun public validation key, which could expose email verification processes and associated data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): mailgun
+    keywords: ["mailgun"]
     patterns:
       - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(pubkey-[a-f0-9]{32})\b'
     action: block
@@ -2194,7 +2196,7 @@ rules:
     title: "Uncovered a Mailgun webhook signing key, potentially compromising email automation and data integrity"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): mailgun
+    keywords: ["mailgun"]
     patterns:
       - '(?i)(?:mailgun)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})\b'
     action: block
@@ -2208,7 +2210,7 @@ rules:
     title: "Detected a MapBox API token, posing a risk to geospatial services and sensitive location data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): mapbox
+    keywords: ["mapbox"]
     patterns:
       - '(?i)(?:mapbox)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(pk\.[a-z0-9]{60}\.[a-z0-9]{22})\b'
     action: block
@@ -2222,7 +2224,7 @@ rules:
     title: "Identified a Mattermost Access Token, which may compromise team communication channels and data privacy"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): mattermost
+    keywords: ["mattermost"]
     patterns:
       - '(?i)(?:mattermost)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{26})\b'
     action: block
@@ -2236,7 +2238,7 @@ rules:
     title: "Discovered a potential MaxMind license key"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): _mmk
+    keywords: ["_mmk"]
     patterns:
       - '\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)\b'
     validator: entropy-4
@@ -2251,7 +2253,7 @@ rules:
     title: "Found a MessageBird API token, risking unauthorized access to communication platforms and message data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): messagebird, message-bird, message_bird
+    keywords: ["messagebird", "message-bird", "message_bird"]
     patterns:
       - '(?i)(?:message[_-]?bird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{25})\b'
     action: block
@@ -2265,7 +2267,7 @@ rules:
     title: "Discovered a MessageBird client ID, potentially compromising API integrations and sensitive communication data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): messagebird, message-bird, message_bird
+    keywords: ["messagebird", "message-bird", "message_bird"]
     patterns:
       - '(?i)(?:message[_-]?bird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
@@ -2279,7 +2281,7 @@ rules:
     title: "Uncovered a Microsoft Teams Webhook, which could lead to unauthorized access to team collaboration tools and data leaks"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): webhook.office.com, webhookb2, incomingwebhook
+    keywords: ["webhook.office.com", "webhookb2", "incomingwebhook"]
     patterns:
       - 'https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}@[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}'
     action: block
@@ -2293,7 +2295,7 @@ rules:
     title: "Detected a Netlify Access Token, potentially compromising web hosting services and site management"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): netlify
+    keywords: ["netlify"]
     patterns:
       - '(?i)(?:netlify)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{40,46})\b'
     action: block
@@ -2307,7 +2309,7 @@ rules:
     title: "Identified a New Relic ingest browser API token, risking unauthorized access to application performance data and analytics"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): nrjs-
+    keywords: ["nrjs-"]
     patterns:
       - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRJS-[a-f0-9]{19})\b'
     action: block
@@ -2321,7 +2323,7 @@ rules:
     title: "Discovered a New Relic insight insert key, compromising data injection into the platform"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): nrii-
+    keywords: ["nrii-"]
     patterns:
       - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRII-[a-z0-9-]{32})\b'
     action: block
@@ -2335,7 +2337,7 @@ rules:
     title: "Found a New Relic user API ID, posing a risk to application monitoring services and data integrity"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): new-relic, newrelic, new_relic
+    keywords: ["new-relic", "newrelic", "new_relic"]
     patterns:
       - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})\b'
     action: block
@@ -2349,7 +2351,7 @@ rules:
     title: "Discovered a New Relic user API Key, which could lead to compromised application insights and performance monitoring"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): nrak
+    keywords: ["nrak"]
     patterns:
       - '(?i)(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(NRAK-[a-z0-9]{27})\b'
     action: block
@@ -2363,7 +2365,7 @@ rules:
     title: "Notion API token"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): ntn_
+    keywords: ["ntn_"]
     patterns:
       - '\b(ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3})\b'
     validator: entropy-4
@@ -2378,7 +2380,7 @@ rules:
     title: "Uncovered an npm access token, potentially compromising package management and code repository access"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): npm_
+    keywords: ["npm_"]
     patterns:
       - '(?i)\b(npm_[a-z0-9]{36})\b'
     validator: entropy-2
@@ -2393,7 +2395,7 @@ rules:
     title: "Detected a Nytimes Access Token, risking unauthorized access to New York Times APIs and content services"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): nytimes, new-york-times, newyorktimes
+    keywords: ["nytimes", "new-york-times", "newyorktimes"]
     patterns:
       - '(?i)(?:nytimes|new-york-times,|newyorktimes)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9=_\-]{32})\b'
     action: block
@@ -2407,7 +2409,7 @@ rules:
     title: "Discovered a potential Octopus Deploy API key, risking application deployments and operational security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): api-
+    keywords: ["api-"]
     patterns:
       - '\b(API-[A-Z0-9]{26})\b'
     validator: entropy-3
@@ -2422,7 +2424,7 @@ rules:
     title: "Identified an Okta Access Token, which may compromise identity management services and user authentication data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): okta
+    keywords: ["okta"]
     patterns:
       - '(?i:(?:(?-i:[Oo]kta|OKTA))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(00[\w=\-]{40})\b'
     validator: entropy-4
@@ -2438,7 +2440,7 @@ rules:
     title: "Found an OpenShift user token, potentially compromising an OpenShift/Kubernetes cluster"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sha256~
+    keywords: ["sha256~"]
     patterns:
       - '\b(sha256~[\w-]{43})(?:[^\w-]|$)'
     validator: entropy-3.5
@@ -2453,7 +2455,7 @@ rules:
     title: "Detected a Perplexity API key, which could lead to unauthorized access to Perplexity AI services and data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): pplx-
+    keywords: ["pplx-"]
     patterns:
       - '\b(pplx-[a-zA-Z0-9]{48})(?:[\x60''"\s;]|\\[nr]|$|\b)'
     validator: entropy-4
@@ -2468,7 +2470,7 @@ rules:
     title: "Discovered a Plaid API Token, potentially compromising financial data aggregation and banking services"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): plaid
+    keywords: ["plaid"]
     patterns:
       - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
@@ -2482,7 +2484,7 @@ rules:
     title: "Uncovered a Plaid Client ID, which could lead to unauthorized financial service integrations and data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): plaid
+    keywords: ["plaid"]
     patterns:
       - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{24})\b'
     validator: entropy-3.5
@@ -2498,7 +2500,7 @@ rules:
     title: "Detected a Plaid Secret key, risking unauthorized access to financial accounts and sensitive transaction data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): plaid
+    keywords: ["plaid"]
     patterns:
       - '(?i)(?:plaid)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})\b'
     validator: entropy-3.5
@@ -2514,7 +2516,7 @@ rules:
     title: "Identified a PlanetScale API token, potentially compromising database management and operations"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): pscale_tkn_
+    keywords: ["pscale_tkn_"]
     patterns:
       - '\b(pscale_tkn_(?i)[\w=\.-]{32,64})\b'
     validator: entropy-3
@@ -2529,7 +2531,7 @@ rules:
     title: "Found a PlanetScale OAuth token, posing a risk to database access control and sensitive data integrity"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): pscale_oauth_
+    keywords: ["pscale_oauth_"]
     patterns:
       - '\b(pscale_oauth_[\w=\.-]{32,64})\b'
     validator: entropy-3
@@ -2544,7 +2546,7 @@ rules:
     title: "Discovered a PlanetScale password, which could lead to unauthorized database operations and data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): pscale_pw_
+    keywords: ["pscale_pw_"]
     patterns:
       - '(?i)\b(pscale_pw_(?i)[\w=\.-]{32,64})\b'
     validator: entropy-3
@@ -2559,7 +2561,7 @@ rules:
     title: "Uncovered a Postman API token, potentially compromising API testing and development workflows"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): pmak-
+    keywords: ["pmak-"]
     patterns:
       - '\b(PMAK-(?i)[a-f0-9]{24}\-[a-f0-9]{34})\b'
     validator: entropy-3
@@ -2574,7 +2576,7 @@ rules:
     title: "Detected a Prefect API token, risking unauthorized access to workflow management and automation services"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): pnu_
+    keywords: ["pnu_"]
     patterns:
       - '\b(pnu_[a-zA-Z0-9]{36})\b'
     validator: entropy-2
@@ -2589,7 +2591,7 @@ rules:
     title: "Identified a PrivateAI Token, posing a risk of unauthorized access to AI services and data manipulation"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): privateai, private_ai, private-ai
+    keywords: ["privateai", "private_ai", "private-ai"]
     patterns:
       - '(?i:(?:private[_-]?ai)(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{32})\b'
     validator: entropy-3
@@ -2605,7 +2607,7 @@ rules:
     title: "Found a Pulumi API token, posing a risk to infrastructure as code services and cloud resource management"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): pul-
+    keywords: ["pul-"]
     patterns:
       - '\b(pul-[a-f0-9]{40})\b'
     validator: entropy-2
@@ -2620,7 +2622,7 @@ rules:
     title: "Discovered a PyPI upload token, potentially compromising Python package distribution and repository integrity"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): pypi-ageichlwas5vcmc
+    keywords: ["pypi-ageichlwas5vcmc"]
     patterns:
       - 'pypi-AgEIcHlwaS5vcmc[\w-]{50,}'
     validator: entropy-3
@@ -2635,7 +2637,7 @@ rules:
     title: "Uncovered a RapidAPI Access Token, which could lead to unauthorized access to various APIs and data services"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): rapidapi
+    keywords: ["rapidapi"]
     patterns:
       - '(?i)(?:rapidapi)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9_-]{50})\b'
     action: block
@@ -2649,7 +2651,7 @@ rules:
     title: "Detected a Readme API token, risking unauthorized documentation management and content exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): rdme_
+    keywords: ["rdme_"]
     patterns:
       - '\b(rdme_[a-z0-9]{70})\b'
     validator: entropy-2
@@ -2664,7 +2666,7 @@ rules:
     title: "Identified a Rubygem API token, potentially compromising Ruby library distribution and package management"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): rubygems_
+    keywords: ["rubygems_"]
     patterns:
       - '\b(rubygems_[a-f0-9]{48})\b'
     validator: entropy-2
@@ -2679,7 +2681,7 @@ rules:
     title: "Found a Scalingo API token, posing a risk to cloud platform services and application deployment security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): tk-us-
+    keywords: ["tk-us-"]
     patterns:
       - '\b(tk-us-[\w-]{48})\b'
     validator: entropy-2
@@ -2694,7 +2696,7 @@ rules:
     title: "Discovered a Sendbird Access ID, which could compromise chat and messaging platform integrations"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sendbird
+    keywords: ["sendbird"]
     patterns:
       - '(?i)(?:sendbird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
@@ -2708,7 +2710,7 @@ rules:
     title: "Uncovered a Sendbird Access Token, potentially risking unauthorized access to communication services and user data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sendbird
+    keywords: ["sendbird"]
     patterns:
       - '(?i)(?:sendbird)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{40})\b'
     action: block
@@ -2722,7 +2724,7 @@ rules:
     title: "Detected a SendGrid API token, posing a risk of unauthorized email service operations and data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sg.
+    keywords: ["sg."]
     patterns:
       - '\b(SG\.(?i)[a-z0-9=_\-\.]{66})\b'
     validator: entropy-2
@@ -2737,7 +2739,7 @@ rules:
     title: "Identified a Sendinblue API token, which may compromise email marketing services and subscriber data privacy"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): xkeysib-
+    keywords: ["xkeysib-"]
     patterns:
       - '\b(xkeysib-[a-f0-9]{64}\-(?i)[a-z0-9]{16})\b'
     validator: entropy-2
@@ -2752,7 +2754,7 @@ rules:
     title: "Found a Sentry.io Access Token (old format), risking unauthorized access to error tracking services and sensitive application data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sentry
+    keywords: ["sentry"]
     patterns:
       - '(?i)(?:sentry)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{64})\b'
     validator: entropy-3
@@ -2768,7 +2770,7 @@ rules:
     title: "Found a Sentry.io Organization Token, risking unauthorized access to error tracking services and sensitive application data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sntrys_eyjpyxqio
+    keywords: ["sntrys_eyjpyxqio"]
     patterns:
       - '\bsntrys_eyJpYXQiO[a-zA-Z0-9+/]{10,200}(?:LCJyZWdpb25fdXJs|InJlZ2lvbl91cmwi|cmVnaW9uX3VybCI6)[a-zA-Z0-9+/]{10,200}={0,2}_[a-zA-Z0-9+/]{43}(?:[^a-zA-Z0-9+/]|$)'
     validator: entropy-4.5
@@ -2783,7 +2785,7 @@ rules:
     title: "Found a Sentry.io User Token, risking unauthorized access to error tracking services and sensitive application data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sntryu_
+    keywords: ["sntryu_"]
     patterns:
       - '\b(sntryu_[a-f0-9]{64})\b'
     validator: entropy-3.5
@@ -2798,7 +2800,7 @@ rules:
     title: "Found a Settlemint Application Access Token"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sm_aat
+    keywords: ["sm_aat"]
     patterns:
       - '\b(sm_aat_[a-zA-Z0-9]{16})\b'
     validator: entropy-3
@@ -2813,7 +2815,7 @@ rules:
     title: "Found a Settlemint Personal Access Token"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sm_pat
+    keywords: ["sm_pat"]
     patterns:
       - '\b(sm_pat_[a-zA-Z0-9]{16})\b'
     validator: entropy-3
@@ -2828,7 +2830,7 @@ rules:
     title: "Found a Settlemint Service Access Token"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sm_sat
+    keywords: ["sm_sat"]
     patterns:
       - '\b(sm_sat_[a-zA-Z0-9]{16})\b'
     validator: entropy-3
@@ -2843,7 +2845,7 @@ rules:
     title: "Discovered a Shippo API token, potentially compromising shipping services and customer order data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): shippo_
+    keywords: ["shippo_"]
     patterns:
       - '\b(shippo_(?:live|test)_[a-fA-F0-9]{40})\b'
     validator: entropy-2
@@ -2858,7 +2860,7 @@ rules:
     title: "Uncovered a Shopify access token, which could lead to unauthorized e-commerce platform access and data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): shpat_
+    keywords: ["shpat_"]
     patterns:
       - 'shpat_[a-fA-F0-9]{32}'
     validator: entropy-2
@@ -2873,7 +2875,7 @@ rules:
     title: "Detected a Shopify custom access token, potentially compromising custom app integrations and e-commerce data security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): shpca_
+    keywords: ["shpca_"]
     patterns:
       - 'shpca_[a-fA-F0-9]{32}'
     validator: entropy-2
@@ -2888,7 +2890,7 @@ rules:
     title: "Identified a Shopify private app access token, risking unauthorized access to private app data and store operations"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): shppa_
+    keywords: ["shppa_"]
     patterns:
       - 'shppa_[a-fA-F0-9]{32}'
     validator: entropy-2
@@ -2903,7 +2905,7 @@ rules:
     title: "Found a Shopify shared secret, posing a risk to application authentication and e-commerce platform security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): shpss_
+    keywords: ["shpss_"]
     patterns:
       - 'shpss_[a-fA-F0-9]{32}'
     validator: entropy-2
@@ -2918,7 +2920,7 @@ rules:
     title: "Discovered a Sidekiq Secret, which could lead to compromised background job processing and application data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): bundle_enterprise__contribsys__com, bundle_gems__contribsys__com
+    keywords: ["bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com"]
     patterns:
       - '(?i)(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})\b'
     action: block
@@ -2932,7 +2934,7 @@ rules:
     title: "Discovered a Slack Webhook, which could lead to unauthorized message posting and data leakage in Slack channels"
     category: credentials
     entity: SLACK_TOKEN
-    # gitleaks keywords (prefilter): hooks.slack.com
+    keywords: ["hooks.slack.com"]
     patterns:
       - '(?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}'
     action: block
@@ -2946,7 +2948,7 @@ rules:
     title: "Uncovered a Snyk API token, potentially compromising software vulnerability scanning and code security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): snyk
+    keywords: ["snyk"]
     patterns:
       - '(?i)(?:snyk[_.-]?(?:(?:api|oauth)[_.-]?)?(?:key|token))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
@@ -2960,7 +2962,7 @@ rules:
     title: "Uncovered a Sonar API token, potentially compromising software vulnerability scanning and code security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sonar
+    keywords: ["sonar"]
     patterns:
       - '(?i)(?:sonar[_.-]?(login|token))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}((?:squ_|sqp_|sqa_)?[a-z0-9=_\-]{40})\b'
     action: block
@@ -2974,7 +2976,7 @@ rules:
     title: "Sourcegraph is a code search and navigation engine"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sgp_, sourcegraph
+    keywords: ["sgp_", "sourcegraph"]
     patterns:
       - '(?i)\b(\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40})\b)\b'
     validator: entropy-3
@@ -2989,7 +2991,7 @@ rules:
     title: "Detected a Square Access Token, risking unauthorized payment processing and financial transaction exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sq0atp-, eaaa
+    keywords: ["sq0atp-", "eaaa"]
     patterns:
       - '\b((?:EAAA|sq0atp-)[\w-]{22,60})\b'
     validator: entropy-2
@@ -3004,7 +3006,7 @@ rules:
     title: "Identified a Squarespace Access Token, which may compromise website management and content control on Squarespace"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): squarespace
+    keywords: ["squarespace"]
     patterns:
       - '(?i)(?:squarespace)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'
     action: block
@@ -3018,7 +3020,7 @@ rules:
     title: "Discovered a SumoLogic Access ID, potentially compromising log management services and data analytics integrity"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sumo
+    keywords: ["sumo"]
     patterns:
       - '(?i:(?:(?-i:[Ss]umo|SUMO))(?:[ \t\w.-]{0,20})[\s''"]{0,3})(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(su[a-zA-Z0-9]{12})\b'
     validator: entropy-3
@@ -3033,7 +3035,7 @@ rules:
     title: "Uncovered a SumoLogic Access Token, which could lead to unauthorized access to log data and analytics insights"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sumo
+    keywords: ["sumo"]
     patterns:
       - '(?i)(?:(?-i:[Ss]umo|SUMO))(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{64})\b'
     validator: entropy-3
@@ -3049,7 +3051,7 @@ rules:
     title: "Detected a Telegram Bot API Token, risking unauthorized bot operations and message interception on Telegram"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): telegr
+    keywords: ["telegr"]
     patterns:
       - '(?i)(?:telegr)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{5,16}:(?-i:A)[a-z0-9_\-]{34})\b'
     action: block
@@ -3063,7 +3065,7 @@ rules:
     title: "Identified a Travis CI Access Token, potentially compromising continuous integration services and codebase security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): travis
+    keywords: ["travis"]
     patterns:
       - '(?i)(?:travis)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{22})\b'
     action: block
@@ -3077,7 +3079,7 @@ rules:
     title: "Found a Twilio API Key, posing a risk to communication services and sensitive customer interaction data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): sk
+    keywords: ["sk"]
     patterns:
       - 'SK[0-9a-fA-F]{32}'
     validator: entropy-3
@@ -3092,7 +3094,7 @@ rules:
     title: "Discovered a Twitch API token, which could compromise streaming services and account integrations"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): twitch
+    keywords: ["twitch"]
     patterns:
       - '(?i)(?:twitch)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{30})\b'
     action: block
@@ -3106,7 +3108,7 @@ rules:
     title: "Uncovered a Twitter Access Secret, potentially risking unauthorized Twitter integrations and data breaches"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): twitter
+    keywords: ["twitter"]
     patterns:
       - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{45})\b'
     action: block
@@ -3120,7 +3122,7 @@ rules:
     title: "Detected a Twitter Access Token, posing a risk of unauthorized account operations and social media data exposure"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): twitter
+    keywords: ["twitter"]
     patterns:
       - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([0-9]{15,25}-[a-zA-Z0-9]{20,40})\b'
     action: block
@@ -3134,7 +3136,7 @@ rules:
     title: "Identified a Twitter API Key, which may compromise Twitter application integrations and user data security"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): twitter
+    keywords: ["twitter"]
     patterns:
       - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{25})\b'
     action: block
@@ -3148,7 +3150,7 @@ rules:
     title: "Found a Twitter API Secret, risking the security of Twitter app integrations and sensitive data access"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): twitter
+    keywords: ["twitter"]
     patterns:
       - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{50})\b'
     action: block
@@ -3162,7 +3164,7 @@ rules:
     title: "Discovered a Twitter Bearer Token, potentially compromising API access and data retrieval from Twitter"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): twitter
+    keywords: ["twitter"]
     patterns:
       - '(?i)(?:twitter)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(A{22}[a-zA-Z0-9%]{80,100})\b'
     action: block
@@ -3176,7 +3178,7 @@ rules:
     title: "Uncovered a Typeform API token, which could lead to unauthorized survey management and data collection"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): tfp_
+    keywords: ["tfp_"]
     patterns:
       - '(?i)(?:typeform)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(tfp_[a-z0-9\-_\.=]{59})\b'
     action: block
@@ -3190,7 +3192,7 @@ rules:
     title: "Detected a Vault Batch Token, risking unauthorized access to secret management services and sensitive data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): hvb.
+    keywords: ["hvb."]
     patterns:
       - '\b(hvb\.[\w-]{138,300})\b'
     validator: entropy-4
@@ -3205,7 +3207,7 @@ rules:
     title: "Identified a Vault Service Token, potentially compromising infrastructure security and access to sensitive credentials"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): hvs., s.
+    keywords: ["hvs.", "s."]
     patterns:
       - '\b((?:hvs\.[\w-]{90,120}|s\.(?i:[a-z0-9]{24})))\b'
     validator: entropy-3.5
@@ -3220,7 +3222,7 @@ rules:
     title: "Found a Yandex Access Token, posing a risk to Yandex service integrations and user data privacy"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): yandex
+    keywords: ["yandex"]
     patterns:
       - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(t1\.[A-Z0-9a-z_-]+[=]{0,2}\.[A-Z0-9a-z_-]{86}[=]{0,2})\b'
     action: block
@@ -3234,7 +3236,7 @@ rules:
     title: "Discovered a Yandex API Key, which could lead to unauthorized access to Yandex services and data manipulation"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): yandex
+    keywords: ["yandex"]
     patterns:
       - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(AQVN[A-Za-z0-9_\-]{35,38})\b'
     action: block
@@ -3248,7 +3250,7 @@ rules:
     title: "Uncovered a Yandex AWS Access Token, potentially compromising cloud resource access and data security on Yandex Cloud"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): yandex
+    keywords: ["yandex"]
     patterns:
       - '(?i)(?:yandex)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}(YC[a-zA-Z0-9_\-]{38})\b'
     action: block
@@ -3262,7 +3264,7 @@ rules:
     title: "Detected a Zendesk Secret Key, risking unauthorized access to customer support services and sensitive ticketing data"
     category: credentials
     entity: API_KEY
-    # gitleaks keywords (prefilter): zendesk
+    keywords: ["zendesk"]
     patterns:
       - '(?i)(?:zendesk)(?:[ \t\w.-]{0,20})[\s''"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60''"\s=]{0,5}([a-z0-9]{40})\b'
     action: block

@@ -84,19 +84,23 @@ enum DatabaseCache {
         var prefilters: [OpaquePointer]
         /// The widest match of an entry scanned near digits only (the last prefilter is theirs), 0 when none is.
         var gateWidth: Int
+        /// The keyword gate's keywords (the last two prefilters are its literal and gated databases), none when no
+        /// entry is gated by keywords.
+        var keywords: [KeywordGate.Keyword]
         var confirmers: [Range<Int>?]
         var file: MappedFile
     }
 
     /// The key of a whole set: the library's version and, per pattern, everything its databases and widths depend
-    /// on (the expression, the prefilter form tried, flags, window and caseless group).
-    static func setKey(_ patterns: [(String, String?, UInt32, Bool, Bool)]) -> String {
+    /// on (the expression, the prefilter form tried, flags, window and caseless group, its rule's keywords).
+    static func setKey(_ patterns: [(String, String?, UInt32, Bool, Bool, [String])]) -> String {
         var hasher = SHA256()
-        var bytes: [UInt8] = Array(String(cString: hs_version()).utf8) + Array("\u{0}set-3\u{0}".utf8)
-        for (expression, form, flags, window, caseless) in patterns {
+        var bytes: [UInt8] = Array(String(cString: hs_version()).utf8) + Array("\u{0}set-4\u{0}".utf8)
+        for (expression, form, flags, window, caseless, keywords) in patterns {
             bytes += Array("\(flags):\(window ? 1 : 0):\(caseless ? 1 : 0):".utf8) + Array(expression.utf8) + [0]
             bytes += form.map { [1] + Array($0.utf8) } ?? [2]
             bytes.append(0)
+            for keyword in keywords { bytes += Array("k\(keyword.utf8.count):".utf8) + Array(keyword.utf8) }
         }
         hasher.update(data: bytes)
         return hex(hasher.finalize())
@@ -128,8 +132,21 @@ enum DatabaseCache {
             }
             return range
         }
-        guard let gateWidth = reader.word(), gateWidth <= UInt64(DigitGate.widest), let count = reader.word(),
-            count <= 3, gateWidth == 0 || count >= 1
+        guard let gateWidth = reader.word(), gateWidth <= UInt64(DigitGate.widest), let keywordCount = reader.word(),
+            keywordCount <= UInt64(patterns) * 64
+        else { return nil }
+        var keywords: [KeywordGate.Keyword] = []
+        for _ in 0..<keywordCount {
+            guard let reach = reader.word(), reach < UInt64(Int32.max), let whole = reader.word(), whole <= 1,
+                let length = reader.word(), length >= 1, let range = reader.skip(Int(truncatingIfNeeded: length))
+            else { return nil }
+            keywords.append(
+                KeywordGate.Keyword(
+                    bytes: Array(UnsafeRawBufferPointer(rebasing: file.bytes[range])), reach: Int(reach),
+                    wholeText: whole == 1))
+        }
+        guard let count = reader.word(), count <= 5,
+            count >= (gateWidth == 0 ? 0 : 1) + (keywords.isEmpty ? 0 : 2)
         else { return nil }
         var prefilterRanges: [Range<Int>] = []
         for _ in 0..<count {
@@ -157,7 +174,7 @@ enum DatabaseCache {
         }
         return DatabaseSet(
             formAccepted: formAccepted, owners: owners, widths: widths, prefilters: prefilters,
-            gateWidth: Int(gateWidth), confirmers: confirmers, file: file)
+            gateWidth: Int(gateWidth), keywords: keywords, confirmers: confirmers, file: file)
     }
 
     /// The database serialised in `range` of `file`, nil if it does not load.
@@ -172,7 +189,7 @@ enum DatabaseCache {
     /// Stores a set under `key` in one file (written to a temporary file, then renamed; failures are ignored).
     static func storeSet(
         _ key: String, formAccepted: [Bool], owners: [Int], widths: [(min: Int, max: Int)], prefilters: [OpaquePointer],
-        gateWidth: Int, confirmers: [OpaquePointer?]
+        gateWidth: Int, keywords: [KeywordGate.Keyword], confirmers: [OpaquePointer?]
     ) {
         guard let folder = current else { return }
         var out: [UInt8] = []
@@ -196,6 +213,13 @@ enum DatabaseCache {
             word(confirmers[index] == nil ? 0 : 1)
         }
         word(UInt64(gateWidth))
+        word(UInt64(keywords.count))
+        for keyword in keywords {
+            word(UInt64(keyword.reach))
+            word(keyword.wholeText ? 1 : 0)
+            word(UInt64(keyword.bytes.count))
+            out += keyword.bytes
+        }
         word(UInt64(prefilters.count))
         for prefilter in prefilters { guard database(prefilter) else { return } }
         for case let confirmer? in confirmers { guard database(confirmer) else { return } }

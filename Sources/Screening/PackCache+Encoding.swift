@@ -12,7 +12,7 @@
 /// lost on a cached start (`PackEncodingTests` compares every shipped pack read back with the one read from YAML).
 enum PackEncoding {
     /// The format's version; a changed layout is a new version (the cache key carries it too).
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     private static let magic: [UInt8] = Array("PGPK".utf8)
 
     /// The bytes of `pack` in this form.
@@ -84,6 +84,7 @@ enum PackEncoding {
             string(rule.entity)
             strings(rule.patterns)
             bool(rule.caseInsensitive)
+            strings(rule.keywords)
             optional(rule.validator)
             string(rule.whenCheckFails.rawValue)
             bool(rule.context != nil)
@@ -181,6 +182,7 @@ enum PackEncoding {
         mutating func rule() -> Rule? {
             guard let id = string(), let title = string(), let category = value(RuleCategory.self),
                 let entity = string(), let patterns = strings(), let caseInsensitive = bool(),
+                let keywords = strings(),
                 let validator = optional(), let whenCheckFails = value(FailedCheck.self), let context = context(),
                 let allow = strings(), let action = value(RuleAction.self),
                 let redaction = value(RedactionStyle.self), let priority = int(), let message = string(),
@@ -189,7 +191,8 @@ enum PackEncoding {
             else { return nil }
             return Rule(
                 id: id, title: title, category: category, entity: entity, patterns: patterns,
-                caseInsensitive: caseInsensitive, validator: validator, whenCheckFails: whenCheckFails,
+                caseInsensitive: caseInsensitive, keywords: keywords, validator: validator,
+                whenCheckFails: whenCheckFails,
                 context: context, allow: allow, action: action, redaction: redaction, priority: priority,
                 message: message, source: RuleSource(title: sourceTitle, url: sourceURL, clause: clause),
                 examples: RuleExamples(match: match, noMatch: noMatch), location: location)

@@ -171,8 +171,9 @@ public struct NodeReader {
     }
 
     static let ruleKeys: Set<String> = [
-        "id", "title", "category", "entity", "patterns", "case_insensitive", "validator", "when_check_fails", "context",
-        "allow", "action", "redaction", "priority", "message", "source", "examples",
+        "id", "title", "category", "entity", "patterns", "case_insensitive", "keywords", "validator",
+        "when_check_fails",
+        "context", "allow", "action", "redaction", "priority", "message", "source", "examples",
     ]
 
     func rule(_ node: Node) throws(PackError) -> Rule {
@@ -233,6 +234,7 @@ public struct NodeReader {
             entity: try string(map, "entity", in: what, parent: node),
             patterns: patterns,
             caseInsensitive: caseInsensitive,
+            keywords: try keywords(map["keywords"], what: what),
             validator: validator,
             whenCheckFails: whenCheckFails,
             context: try context(map["context"], what: what),
@@ -244,6 +246,23 @@ public struct NodeReader {
             source: try source(map["source"], what: what, parent: node),
             examples: try examples(map["examples"], what: what),
             location: "\(origin):\(node.mark?.line ?? 0)")
+    }
+
+    /// `keywords`: a non-empty list of non-empty text, one of which every match holds (see ``Rule/keywords``).
+    func keywords(_ node: Node?, what: String) throws(PackError) -> [String] {
+        guard let node else { return [] }
+        guard case .sequence(let sequence) = node, !sequence.isEmpty else {
+            throw fail(node, "\(what): 'keywords' must be a non-empty list of text")
+        }
+        var keywords: [String] = []
+        for item in sequence {
+            guard case .scalar(let scalar) = item, item.tag.description == Tag.Name.str.rawValue else {
+                throw fail(item, "\(what): 'keywords' items must be text")
+            }
+            guard !scalar.string.isEmpty else { throw fail(item, "\(what): a keyword must not be empty") }
+            keywords.append(scalar.string)
+        }
+        return keywords
     }
 
     /// `when_check_fails`: what a candidate the validator refuses is. Only a rule with a check (not a recogniser)

@@ -103,6 +103,10 @@ public struct Rule: Sendable, Hashable, Codable {
     /// Hyperscan-compatible patterns (no backreferences or lookaround: they cannot run in linear time).
     public var patterns: [String]
     public var caseInsensitive: Bool
+    /// Literals one of which every match holds, compared ASCII-case-insensitively (gitleaks' `keywords`). Where the
+    /// patterns' syntax proves it (``PatternSyntax/mustContain(oneOf:)``), the patterns are scanned only near them
+    /// (``KeywordGate``); a keyword the syntax does not prove required changes nothing. Empty: none given.
+    public var keywords: [String] = []
     /// The name of a check-digit or range validator run on each candidate.
     public var validator: String?
     /// What a candidate that fails the validator is: not this type (dropped), or still personal data (kept).

@@ -48,16 +48,18 @@ public final class Screener: Sendable {
             }
         }
         var patterns: [(expression: String, caseInsensitive: Bool, window: Bool)] = []
+        var keywords: [[String]] = []
         var patternRule: [Int] = []
         for (index, rule) in rules.enumerated() {
             for pattern in rule.patterns {
                 patterns.append((pattern, rule.caseInsensitive, rule.validator == "person-name"))
+                keywords.append(rule.keywords)
                 patternRule.append(index)
             }
         }
         guard !rules.isEmpty else { throw PackError(file: "guidelines", message: "no rules to screen with") }
         do {
-            database = patterns.isEmpty ? nil : try PatternDatabase.make(patterns: patterns)
+            database = patterns.isEmpty ? nil : try PatternDatabase.make(patterns: patterns, keywords: keywords)
         } catch {
             if let index = error.patternIndex {
                 let rule = rules[patternRule[index]]

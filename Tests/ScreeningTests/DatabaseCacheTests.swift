@@ -100,17 +100,21 @@ struct DatabaseCacheTests {
 
     @Test("a set's key changes with an expression, its prefilter form, flags, window or caseless group")
     func setKeys() {
-        let base = DatabaseCache.setKey([("a+b", nil, 0, false, false)])
-        #expect(base == DatabaseCache.setKey([("a+b", nil, 0, false, false)]))
-        #expect(base != DatabaseCache.setKey([("a+c", nil, 0, false, false)]))
-        #expect(base != DatabaseCache.setKey([("a+b", "b", 0, false, false)]))
-        #expect(base != DatabaseCache.setKey([("a+b", "", 0, false, false)]))
-        #expect(base != DatabaseCache.setKey([("a+b", nil, 1, false, false)]))
-        #expect(base != DatabaseCache.setKey([("a+b", nil, 0, true, false)]))
-        #expect(base != DatabaseCache.setKey([("a+b", nil, 0, false, true)]))
+        let base = DatabaseCache.setKey([("a+b", nil, 0, false, false, [])])
+        #expect(base == DatabaseCache.setKey([("a+b", nil, 0, false, false, [])]))
+        #expect(base != DatabaseCache.setKey([("a+c", nil, 0, false, false, [])]))
+        #expect(base != DatabaseCache.setKey([("a+b", "b", 0, false, false, [])]))
+        #expect(base != DatabaseCache.setKey([("a+b", "", 0, false, false, [])]))
+        #expect(base != DatabaseCache.setKey([("a+b", nil, 1, false, false, [])]))
+        #expect(base != DatabaseCache.setKey([("a+b", nil, 0, true, false, [])]))
+        #expect(base != DatabaseCache.setKey([("a+b", nil, 0, false, true, [])]))
+        #expect(base != DatabaseCache.setKey([("a+b", nil, 0, false, false, ["a"])]))
         #expect(
-            DatabaseCache.setKey([("ab", nil, 0, false, false), ("c", nil, 0, false, false)])
-                != DatabaseCache.setKey([("a", nil, 0, false, false), ("bc", nil, 0, false, false)]))
+            DatabaseCache.setKey([("a+b", nil, 0, false, false, ["a", "b"])])
+                != DatabaseCache.setKey([("a+b", nil, 0, false, false, ["ab"])]))
+        #expect(
+            DatabaseCache.setKey([("ab", nil, 0, false, false, []), ("c", nil, 0, false, false, [])])
+                != DatabaseCache.setKey([("a", nil, 0, false, false, []), ("bc", nil, 0, false, false, [])]))
     }
 
     @Test("a pack read back from the cache is the pack read from its YAML; a damaged cache file is read past")
