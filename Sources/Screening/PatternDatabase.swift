@@ -25,7 +25,9 @@ import Synchronization
 /// (``PrefilterExpression/shares(_:flags:eligible:)``), and each end it reports is confirmed for each of them.
 /// Entries that cannot match without an ASCII digit and span at most ``DigitGate/widest`` bytes (identifiers, phone
 /// numbers, dates) are scanned in a database of their own over the parts of the text near digits only, joined
-/// (``DigitGate``): the same ends, at a fraction of the cost on prose.
+/// (``DigitGate``): the same ends, at a fraction of the cost on prose. Entries of rules with `keywords` (gitleaks'
+/// ~190 credential rules) whose syntax proves every match holds one of them are scanned likewise, in one more
+/// database, only around the keywords a literal database finds (``KeywordGate``).
 /// Patterns marked `window` (a person-name rule's own patterns, if it has any: the recogniser tokenises their regions
 /// itself) skip the second pass: each merged window (``windowReach`` bytes before each end) is reported as one
 /// match.
@@ -55,6 +57,9 @@ package final class PatternDatabase: @unchecked Sendable {
     /// The prefilter entries that cannot match without a digit, scanned only near digits (see ``DigitGate``), with
     /// the gate that finds those parts; nil when no entry is gated.
     private let gated: (database: OpaquePointer, gate: DigitGate)?
+    /// The prefilter entries scanned only around their keywords, the literal database that finds those keywords, and
+    /// the gate that turns them into segments (see ``KeywordGate``); nil when no entry is gated so.
+    private let keywordGated: (database: OpaquePointer, literals: OpaquePointer, gate: KeywordGate)?
     /// Per pattern: whether it has a start-tracking database (not when its width is fixed and it is scanned as
     /// written). Those loaded from a cached set are deserialised at first use: most never run in a process that
     /// screens one short text, and the biggest take megabytes.
@@ -104,19 +109,25 @@ package final class PatternDatabase: @unchecked Sendable {
     /// `prefilterForms: false` scans every pattern as written, `sharing: false` gives every pattern its own entry in
     /// the prefilter, `gating: false` scans every entry over the whole text (for tests and benchmarks that compare the
     /// ways).
+    /// `keywords` (per pattern, empty for none; all empty when not given) are its rule's keywords
+    /// (``Rule/keywords``).
     package static func make(
-        patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool = true,
-        sharing: Bool = true, gating: Bool = true
+        patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], keywords: [[String]]? = nil,
+        prefilterForms: Bool = true, sharing: Bool = true, gating: Bool = true
     ) throws(PatternCompileError) -> PatternDatabase {
         if let problem = engineProblem { throw PatternCompileError(patternIndex: nil, message: problem) }
         let key =
             (prefilterForms ? "" : "as written\u{0}") + (sharing ? "" : "unshared\u{0}")
             + (gating ? "" : "ungated\u{0}")
-            + patterns.map { ($0.caseInsensitive ? "i" : "s") + ($0.window ? "w:" : ":") + $0.expression }
+            + patterns.indices.map { index in
+                let pattern = patterns[index]
+                return (pattern.caseInsensitive ? "i" : "s") + (pattern.window ? "w" : "")
+                    + (keywords?[index].map { "\u{1}" + $0 }.joined() ?? "") + ":" + pattern.expression
+            }
             .joined(separator: "\u{0}")
         if let database = compiled.withLock({ $0[key] }) { return database }
         let database = try PatternDatabase(
-            patterns: patterns, prefilterForms: prefilterForms, sharing: sharing, gating: gating)
+            patterns: patterns, keywords: keywords, prefilterForms: prefilterForms, sharing: sharing, gating: gating)
         compiled.withLock { $0[key] = database }
         return database
     }
@@ -151,11 +162,13 @@ package final class PatternDatabase: @unchecked Sendable {
 
     /// Compiles `patterns`; the error names the pattern that failed and why, so the pack can be refused at load.
     convenience init(
-        patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool,
-        sharing: Bool = true, gating: Bool = true
+        patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], keywords: [[String]]? = nil,
+        prefilterForms: Bool, sharing: Bool = true, gating: Bool = true
     ) throws(PatternCompileError) {
+        let keywords = keywords ?? patterns.map { _ in [] }
+        precondition(keywords.count == patterns.count, "one list of keywords per pattern")
         let (flags, syntaxes, forms, caseless, setKey) = Self.plan(
-            patterns, prefilterForms: prefilterForms, sharing: sharing, gating: gating)
+            patterns, keywords: keywords, prefilterForms: prefilterForms, sharing: sharing, gating: gating)
         if let set = DatabaseCache.loadSet(setKey, patterns: patterns.count) {
             let accepted = set.formAccepted
             try self.init(
@@ -163,7 +176,8 @@ package final class PatternDatabase: @unchecked Sendable {
                 scanned: patterns.indices.map {
                     accepted[$0] ? forms[$0] ?? patterns[$0].expression : patterns[$0].expression
                 },
-                prefilters: set.prefilters, gateWidth: set.gateWidth, confirmers: set.confirmers.map { _ in nil },
+                prefilters: set.prefilters, gateWidth: set.gateWidth, keywords: set.keywords,
+                confirmers: set.confirmers.map { _ in nil },
                 stored: (set.file, set.confirmers), widths: set.widths, owners: set.owners)
             return
         }
@@ -205,27 +219,29 @@ package final class PatternDatabase: @unchecked Sendable {
             })
         var prefilters: [OpaquePointer] = []
         var gateWidth = 0
+        var gateKeywords: [KeywordGate.Keyword] = []
         while true {
             do {
-                // Entries that cannot match without a digit and are narrow go to a database of their own, scanned
-                // near digits only (see `DigitGate`): each entry read as it is scanned, joined or not.
-                var gatedEntry = patterns.map { _ in false }
-                gateWidth = 0
-                for entry in patterns.indices where gating && owners[entry] == entry && !patterns[entry].window {
-                    let expression = joined[entry] ?? scanned[entry]
-                    guard let syntax = PatternSyntax(expression),
-                        let width = try? Self.width(expression, flags: flags[entry], index: entry),
-                        DigitGate.admits(syntax, maximumWidth: width.max)
-                    else { continue }
-                    gatedEntry[entry] = true
-                    gateWidth = max(gateWidth, width.max)
-                }
-                for group in [0, 1, 2] {
+                // Entries whose every match holds one of their rule's keywords go to a database scanned around those
+                // keywords only (see `KeywordGate`); of the others, those that cannot match without a digit and are
+                // narrow go to one scanned near digits only (see `DigitGate`): each entry read as it is scanned,
+                // joined or not.
+                let gates = Self.gates(
+                    patterns, keywords: keywords, entries: patterns.indices.map { joined[$0] ?? scanned[$0] },
+                    owners: owners, flags: flags, gating: gating)
+                gateWidth = gates.digitWidth
+                gateKeywords = gates.keywords
+                for group in [0, 1, 2, 3] {
                     let members = patterns.indices.filter { index in
-                        owners[index] == index
-                            && (gatedEntry[index] ? group == 2 : group == (caseless[index] ? 1 : 0))
+                        owners[index] == index && (gates.group[index] ?? (caseless[index] ? 1 : 0)) == group
                     }
                     guard !members.isEmpty else { continue }
+                    if group == 3 {
+                        // The keywords first: the literal database, then the entries gated by them.
+                        let literals = KeywordGate.expressions(gateKeywords)
+                        prefilters.append(
+                            try Self.compile(literals, flags: literals.map { _ in 0 }, index: nil))
+                    }
                     prefilters.append(
                         try Self.compile(
                             members.map { joined[$0] ?? scanned[$0] }, flags: members.map { flags[$0] },
@@ -246,10 +262,12 @@ package final class PatternDatabase: @unchecked Sendable {
         }
         DatabaseCache.storeSet(
             setKey, formAccepted: patterns.indices.map { scanned[$0] != patterns[$0].expression }, owners: owners,
-            widths: widths, prefilters: prefilters, gateWidth: gateWidth, confirmers: confirmers)
+            widths: widths, prefilters: prefilters, gateWidth: gateWidth, keywords: gateKeywords,
+            confirmers: confirmers)
         try self.init(
             patterns: patterns, syntaxes: syntaxes, flags: flags, scanned: scanned, prefilters: prefilters,
-            gateWidth: gateWidth, confirmers: confirmers, stored: nil, widths: widths, owners: owners)
+            gateWidth: gateWidth, keywords: gateKeywords, confirmers: confirmers, stored: nil, widths: widths,
+            owners: owners)
     }
 
     /// Each pattern read once: its flags, its syntax (whether it is caseless, whether a match can hold whitespace),
@@ -258,9 +276,10 @@ package final class PatternDatabase: @unchecked Sendable {
     /// so a process that starts with the same packs reads the set from one file instead of measuring and compiling
     /// each pattern again.
     static func plan(
-        _ patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], prefilterForms: Bool,
-        sharing: Bool = true, gating: Bool = true
+        _ patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], keywords: [[String]]? = nil,
+        prefilterForms: Bool, sharing: Bool = true, gating: Bool = true
     ) -> (flags: [UInt32], syntaxes: [PatternSyntax?], forms: [String?], caseless: [Bool], key: String) {
+        let keywords = keywords ?? patterns.map { _ in [] }
         let flags = patterns.map { $0.caseInsensitive ? UInt32(HS_FLAG_CASELESS) : 0 }
         let syntaxes = patterns.map { PatternSyntax($0.expression) }
         let forms = patterns.indices.map { index in
@@ -272,17 +291,54 @@ package final class PatternDatabase: @unchecked Sendable {
         let key =
             DatabaseCache.setKey(
                 patterns.indices.map { index in
-                    (patterns[index].expression, forms[index], flags[index], patterns[index].window, caseless[index])
+                    (
+                        patterns[index].expression, forms[index], flags[index], patterns[index].window,
+                        caseless[index], keywords[index]
+                    )
                 }) + (sharing ? "" : "-unshared") + (gating ? "" : "-ungated")
         return (flags, syntaxes, forms, caseless, key)
     }
 
-    /// A database of compiled (or loaded) parts: `scanned` is each pattern as the prefilter scans it; the last of
-    /// `prefilters` is the gated one when `gateWidth` (the widest match of a gated entry) is not 0.
+    /// Which prefilter database each entry goes to (by pattern, for entries: 0 case-sensitive, 1 caseless, 2 near
+    /// digits, 3 around keywords; nil: by its case), the widest match of an entry scanned near digits (0: none),
+    /// and the keyword gate's keywords (none: no entry is gated by keywords).
+    static func gates(
+        _ patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], keywords: [[String]],
+        entries: [String], owners: [Int], flags: [UInt32], gating: Bool
+    ) -> (group: [Int?], digitWidth: Int, keywords: [KeywordGate.Keyword]) {
+        var group: [Int?] = patterns.map { _ in nil }
+        guard gating else { return (group, 0, []) }
+        // An entry's keywords: those of every pattern it scans (none if one of them has none).
+        var entryKeywords: [[String]?] = patterns.indices.map { keywords[$0] }
+        for (index, owner) in owners.enumerated() where owner != index {
+            entryKeywords[owner] = keywords[index].isEmpty ? nil : entryKeywords[owner].map { $0 + keywords[index] }
+        }
+        var digitWidth = 0
+        var keyed: [(keywords: [String], maximumWidth: Int)] = []
+        for entry in patterns.indices where owners[entry] == entry && !patterns[entry].window {
+            let expression = entries[entry]
+            guard let width = try? Self.width(expression, flags: flags[entry], index: entry) else { continue }
+            if let words = entryKeywords[entry], !words.isEmpty, let syntax = PatternSyntax.caseBlind(expression),
+                KeywordGate.admits(syntax, keywords: words, maximumWidth: width.max)
+            {
+                group[entry] = 3
+                keyed.append((words, width.max))
+            } else if let syntax = PatternSyntax(expression), DigitGate.admits(syntax, maximumWidth: width.max) {
+                group[entry] = 2
+                digitWidth = max(digitWidth, width.max)
+            }
+        }
+        return (group, digitWidth, KeywordGate.keywords(of: keyed))
+    }
+
+    /// A database of compiled (or loaded) parts: `scanned` is each pattern as the prefilter scans it; the last two
+    /// of `prefilters` are the keyword gate's literal and gated databases when `keywords` is not empty, and the one
+    /// before them the digit-gated one when `gateWidth` (the widest match of an entry gated so) is not 0.
     /// `confirmers` are those loaded; `stored` holds the others' bytes (a pattern with neither has none).
     private init(
         patterns: [(expression: String, caseInsensitive: Bool, window: Bool)], syntaxes: [PatternSyntax?],
-        flags: [UInt32], scanned: [String], prefilters: [OpaquePointer], gateWidth: Int, confirmers: [OpaquePointer?],
+        flags: [UInt32], scanned: [String], prefilters: [OpaquePointer], gateWidth: Int,
+        keywords: [KeywordGate.Keyword], confirmers: [OpaquePointer?],
         stored: (file: MappedFile, ranges: [Range<Int>?])?, widths: [(min: Int, max: Int)], owners: [Int]
     ) throws(PatternCompileError) {
         var scratch: OpaquePointer?
@@ -295,11 +351,18 @@ package final class PatternDatabase: @unchecked Sendable {
             for database in prefilters { hs_free_database(database) }
             throw PatternCompileError(patternIndex: nil, message: "could not allocate scanning memory")
         }
-        if gateWidth > 0, let last = prefilters.last {
-            self.prefilters = prefilters.dropLast()
+        var whole = prefilters
+        if !keywords.isEmpty, whole.count >= 2 {
+            let database = whole.removeLast()
+            self.keywordGated = (database, whole.removeLast(), KeywordGate(keywords: keywords))
+        } else {
+            self.keywordGated = nil
+        }
+        if gateWidth > 0, let last = whole.last {
+            self.prefilters = whole.dropLast()
             self.gated = (last, DigitGate(width: gateWidth))
         } else {
-            self.prefilters = prefilters
+            self.prefilters = whole
             self.gated = nil
         }
         self.confirmed = patterns.indices.map { confirmers[$0] != nil || stored?.ranges[$0] != nil }
@@ -570,24 +633,17 @@ package final class PatternDatabase: @unchecked Sendable {
                 prefilter, bytes.baseAddress!, bytes.count, offset: 0, pattern: nil, scratch: scratch, into: &ends)
         }
         if let gated {
-            if let segments = gated.gate.segments(of: bytes) {
-                if !segments.isEmpty {
-                    // The segments near digits, joined: their ends moved back to where they are in the text.
-                    let (joined, starts) = DigitGate.join(segments, of: bytes)
-                    defer { joined.deallocate() }
-                    var found: [Match] = []
-                    try Self.run(
-                        gated.database, UnsafeRawPointer(joined.baseAddress!), joined.count, offset: 0, pattern: nil,
-                        scratch: scratch, into: &found)
-                    for match in found {
-                        let end = DigitGate.textOffset(ofJoined: match.end, segments: segments, starts: starts)
-                        ends.append(Match(pattern: match.pattern, start: end, end: end))
-                    }
-                }
-            } else {
-                try Self.run(
-                    gated.database, bytes.baseAddress!, bytes.count, offset: 0, pattern: nil, scratch: scratch,
-                    into: &ends)
+            try scanGated(gated.database, gated.gate.segments(of: bytes), bytes, scratch: scratch, into: &ends)
+        }
+        if let keywordGated {
+            var hits: [Match] = []
+            try Self.run(
+                keywordGated.literals, bytes.baseAddress!, bytes.count, offset: 0, pattern: nil, scratch: scratch,
+                into: &hits)
+            if !hits.isEmpty {
+                try scanGated(
+                    keywordGated.database, keywordGated.gate.segments(around: hits, count: bytes.count), bytes,
+                    scratch: scratch, into: &ends)
             }
         }
         guard !ends.isEmpty else { return [] }
@@ -597,6 +653,30 @@ package final class PatternDatabase: @unchecked Sendable {
             }
         }
         return Self.byPatternThenEnd(ends, patterns: widths.count)
+    }
+
+    /// Scans a gated database over `segments` of `bytes` joined by a byte none of its entries can match (the same for
+    /// both gates: NUL), or over the whole text when `segments` is nil, appending the ends it reports in the text.
+    private func scanGated(
+        _ database: OpaquePointer, _ segments: [Range<Int>]?, _ bytes: UnsafeRawBufferPointer, scratch: OpaquePointer,
+        into ends: inout [Match]
+    ) throws(ScanFailure) {
+        guard let segments else {
+            return try Self.run(
+                database, bytes.baseAddress!, bytes.count, offset: 0, pattern: nil, scratch: scratch, into: &ends)
+        }
+        guard !segments.isEmpty else { return }
+        // The segments, joined: their ends moved back to where they are in the text.
+        let (joined, starts) = DigitGate.join(segments, of: bytes)
+        defer { joined.deallocate() }
+        var found: [Match] = []
+        try Self.run(
+            database, UnsafeRawPointer(joined.baseAddress!), joined.count, offset: 0, pattern: nil, scratch: scratch,
+            into: &found)
+        for match in found {
+            let end = DigitGate.textOffset(ofJoined: match.end, segments: segments, starts: starts)
+            ends.append(Match(pattern: match.pattern, start: end, end: end))
+        }
     }
 
     /// The prefilter's ends in `bytes` (``prefilterEnds(_:scratch:)``), for tests that compare ways of scanning.
@@ -612,6 +692,9 @@ package final class PatternDatabase: @unchecked Sendable {
 
     /// The widest match of a prefilter entry scanned near digits only, nil when none is (see ``DigitGate``).
     var gateWidth: Int? { gated?.gate.width }
+
+    /// The keywords gated entries are scanned around, empty when none is (see ``KeywordGate``).
+    var gateKeywords: [KeywordGate.Keyword] { keywordGated?.gate.keywords ?? [] }
 
     /// `ends` ordered by pattern, then end: counted into one run per pattern (in the order the engine reported them,
     /// which is by end almost always), each run sorted by end only if it is not already. Cheaper than sorting the
