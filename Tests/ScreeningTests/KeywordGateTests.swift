@@ -134,6 +134,8 @@ struct KeywordGateTests {
     static let edgePatterns: [(pattern: Pattern, keywords: [String])] = [
         ((#"\bzq[a-z0-9]{0,6}\b"#, false, false), ["zq"]),
         ((#"[0-9]{0,5}zq\b"#, false, false), ["zq"]),
+        ((#"\b[0-9]{3}zq"#, false, false), ["zq"]),
+        ((#"\B[a-z]{2}Mu_"#, false, false), ["mu_"]),
         ((#"\Bab-c[a-z0-9]{2,4}"#, false, false), ["ab-c"]),
         ((#"[a-z]{1,3}ab-c\B"#, false, false), ["ab-c"]),
         ((#"(?i)qx(?:[ \t\w.-]{0,10})[=:]\s{0,2}([a-z0-9]{4,8})\b"#, false, false), ["qx"]),
@@ -217,7 +219,7 @@ struct KeywordGateTests {
                 }
             }
         }
-        #expect(gatedSets >= 16)
+        #expect(gatedSets >= 20)
         #expect(reported > 20_000)
     }
 
@@ -287,5 +289,59 @@ struct KeywordGateTests {
             reported += expected.count
         }
         #expect(reported > 1_000)
+    }
+
+    /// A one-rule pack with `keywords` written as `field` (the rule's line is 5, the field's 9).
+    static func pack(_ field: String) -> String {
+        """
+        pack: p
+        title: t
+        version: "1"
+        rules:
+          - id: r
+            title: t
+            category: credentials
+            entity: API_KEY
+        \(field)
+            patterns: ['zq_[a-z0-9]{8}\\b']
+            action: block
+            message: m
+            source: {title: s, url: u}
+        """
+    }
+
+    @Test("a rule's keywords are read from its pack, kept by the pack cache's encoding, and gate its pattern")
+    func packField() throws {
+        let pack = try PackLoader.load(bytes: Array(Self.pack("    keywords: [ZQ_, 'other']").utf8), origin: "p.yaml")
+        #expect(pack.rules.first?.keywords == ["ZQ_", "other"])
+        let plain = try PackLoader.load(bytes: Array(Self.pack("").utf8), origin: "p.yaml")
+        #expect(plain.rules.first?.keywords == [])
+        let encoded = PackEncoding.encode(pack)
+        #expect(encoded.withUnsafeBytes { PackEncoding.decode($0) }?.rules.first?.keywords == ["ZQ_", "other"])
+        let screener = try Screener(packs: [pack])
+        #expect(try screener.scan("the key zq_a1b2c3d4 leaked").count == 1)
+        #expect(try screener.scan("the key ZQ_A1B2C3D4 leaked").isEmpty)  // the pattern is case-sensitive
+    }
+
+    @Test(
+        "bad keywords are refused at their file and line",
+        arguments: [
+            (pack("    keywords: []"), "bad.yaml:9", "'keywords' must be a non-empty list of text"),
+            (pack("    keywords: zq_"), "bad.yaml:9", "'keywords' must be a non-empty list of text"),
+            (pack("    keywords: ['']"), "bad.yaml:9", "a keyword must not be empty"),
+            (pack("    keywords: [zq_, 12]"), "bad.yaml:9", "'keywords' items must be text"),
+            (pack("    keywords: [zq_, true]"), "bad.yaml:9", "'keywords' items must be text"),
+            (pack("    keywords: [zq_, ~]"), "bad.yaml:9", "'keywords' items must be text"),
+            (pack("    keywords: [[zq_]]"), "bad.yaml:9", "'keywords' items must be text"),
+            (pack("    keywords: [{a: b}]"), "bad.yaml:9", "'keywords' items must be text"),
+        ])
+    func badKeywords(yaml: String, place: String, message: String) {
+        do {
+            _ = try PackLoader.load(bytes: Array(yaml.utf8), origin: "bad.yaml")
+            Issue.record("accepted \(yaml)")
+        } catch {
+            #expect(error.description.hasPrefix(place + ":"), "\(error)")
+            #expect(error.description.contains("rule 'r'") && error.description.contains(message), "\(error)")
+        }
     }
 }
