@@ -532,7 +532,8 @@ package final class PatternDatabase: @unchecked Sendable {
         var matches: [Match] = []
         matches.reserveCapacity(ends.count)
         func confirm(
-            _ confirmer: OpaquePointer?, _ automaton: PositionAutomaton?, _ pattern: Int, _ start: Int, _ end: Int
+            _ confirmer: OpaquePointer?, _ automaton: PositionAutomaton?, _ pattern: Int, _ start: Int, _ end: Int,
+            reported: Range<Int>
         ) throws(ScanFailure) {
             guard confirmer != nil || automaton != nil else {
                 return matches.append(Match(pattern: pattern, start: start, end: end))
@@ -544,7 +545,7 @@ package final class PatternDatabase: @unchecked Sendable {
             while true {
                 if let automaton {
                     automaton.matches(
-                        in: UnsafeRawBufferPointer(rebasing: bytes[start..<min(end + 1, bytes.count)]), offset: start,
+                        in: bytes, window: start..<min(end + 1, bytes.count), ends: ends[reported].lazy.map(\.end),
                         pattern: pattern, into: &matches)
                 } else if let confirmer {
                     try Self.run(
@@ -587,6 +588,7 @@ package final class PatternDatabase: @unchecked Sendable {
                 let confirmer = automaton == nil ? try confirmer(pattern) : nil
                 var windowStart = -1
                 var windowEnd = -1
+                var windowFirst = i
                 for k in i..<next {
                     let end = ends[k].end
                     var low = max(0, end - reach)
@@ -601,14 +603,16 @@ package final class PatternDatabase: @unchecked Sendable {
                         windowEnd = end
                     } else {
                         if windowEnd > windowStart {
-                            try confirm(confirmer, automaton, pattern, windowStart, windowEnd)
+                            try confirm(
+                                confirmer, automaton, pattern, windowStart, windowEnd, reported: windowFirst..<k)
                         }
                         windowStart = low
                         windowEnd = end
+                        windowFirst = k
                     }
                 }
                 if windowEnd > windowStart {
-                    try confirm(confirmer, automaton, pattern, windowStart, windowEnd)
+                    try confirm(confirmer, automaton, pattern, windowStart, windowEnd, reported: windowFirst..<next)
                 }
             } else if let prefix = prefixes[pattern] {
                 for k in i..<next where ends[k].end >= width.min && prefix.matches(bytes, at: ends[k].end - width.min) {

@@ -96,6 +96,25 @@ struct PositionAutomaton {
     private(set) var last: Split
     /// Per position: the positions that may follow it, by whether a word boundary is between their bytes.
     private(set) var follow: [Split]
+    /// What walking back reads, in one allocation: ``reach``, then `first` and `last` without and with a
+    /// boundary, then each position's predecessors (`follow` read backwards) without and with one.
+    private let backward: Table
+
+    /// A fixed block of position sets, freed with the automaton.
+    final class Table: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Positions>
+
+        init(count: Int) {
+            base = .allocate(capacity: count)
+            base.initialize(repeating: Positions(), count: count)
+        }
+
+        deinit { base.deallocate() }
+
+        static let first = 256
+        static let last = 258
+        static let precede = 260
+    }
 
     /// The number of positions.
     var count: Int { follow.count }
@@ -115,6 +134,74 @@ struct PositionAutomaton {
         self.first = whole.first
         self.last = whole.last
         self.follow = builder.follow
+        let table = Table(count: Table.precede + 2 * builder.follow.count)
+        let base = table.base
+        for byte in 0..<256 { base[byte] = reach[byte] }
+        (base[Table.first], base[Table.first + 1]) = (whole.first.without, whole.first.with)
+        (base[Table.last], base[Table.last + 1]) = (whole.last.without, whole.last.with)
+        for (position, next) in builder.follow.enumerated() {
+            for target in next.without {
+                base[Table.precede + 2 * target] = base[Table.precede + 2 * target] | .single(position)
+            }
+            for target in next.with {
+                base[Table.precede + 2 * target + 1] = base[Table.precede + 2 * target + 1] | .single(position)
+            }
+        }
+        self.backward = table
+    }
+
+    /// The matches a start-tracking scan of `text[window]` finds (see ``matches(in:offset:pattern:into:)``), given
+    /// `ends`, ascending: every offset in the window where a match of the pattern ends in the whole text (the
+    /// prefilter's ends, and maybe more). When the byte before the window is not a word byte, the window reads as the
+    /// whole text does for every match inside it, so its matches end only at `ends` and each is found by walking
+    /// back from its end (at most the pattern's width, or to the window's start); else, or when walking back costs
+    /// more than a few passes over the window would, the window is read forwards.
+    func matches(
+        in text: UnsafeRawBufferPointer, window: Range<Int>, ends: some Sequence<Int>, pattern: Int,
+        into list: inout [PatternDatabase.Match]
+    ) {
+        let low = window.lowerBound
+        if low == 0 || !Self.isWord(text[low - 1]) {
+            let before = list.count
+            var budget = 4 * window.count + 256
+            var previous = -1
+            for end in ends where end != previous && end > low && end <= window.upperBound {
+                previous = end
+                if let start = leftmostStart(in: text, from: low, to: end, budget: &budget) {
+                    list.append(PatternDatabase.Match(pattern: pattern, start: start, end: end))
+                }
+                guard budget > 0 else {
+                    list.removeSubrange(before...)
+                    break
+                }
+            }
+            if budget > 0 { return }
+        }
+        matches(in: UnsafeRawBufferPointer(rebasing: text[window]), offset: low, pattern: pattern, into: &list)
+    }
+
+    /// The leftmost start at or after `low` of a match ending at `end` in `text`, nil when none ends there; each byte
+    /// walked back costs one of `budget`.
+    private func leftmostStart(in text: UnsafeRawBufferPointer, from low: Int, to end: Int, budget: inout Int) -> Int? {
+        let table = backward.base
+        let after = end < text.count && Self.isWord(text[end])
+        var word = Self.isWord(text[end - 1])
+        var state = table[Table.last + (word != after ? 1 : 0)] & table[Int(text[end - 1])]
+        var leftmost: Int?
+        var index = end - 1
+        while !state.isEmpty {
+            let wordBefore = index > low && Self.isWord(text[index - 1])
+            let boundary = wordBefore != word ? 1 : 0
+            if !(state & table[Table.first + boundary]).isEmpty { leftmost = index }
+            guard index > low else { break }
+            budget -= 1
+            var previous = Positions()
+            for position in state { previous = previous | table[Table.precede + 2 * position + boundary] }
+            index -= 1
+            state = previous & table[Int(text[index])]
+            word = wordBefore
+        }
+        return leftmost
     }
 
     @inline(__always)

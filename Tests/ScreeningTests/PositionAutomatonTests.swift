@@ -130,6 +130,16 @@ struct PositionAutomatonTests {
                     Set(got) == expected,
                     "\(patterns[index].expression) in \(text): lost \(expected.subtracting(got).sorted()), gained \(Set(got).subtracting(expected).sorted())"
                 )
+                // Walking back from given ends (the engine's, and others where nothing may end) finds the same.
+                var ends = Set(expected.compactMap { $0.split(separator: "-").last.flatMap { Int($0) } })
+                for _ in 0..<4 where !text.isEmpty { ends.insert(1 + generator.below(text.count)) }
+                var list: [PatternDatabase.Match] = []
+                text.withUnsafeBytes {
+                    automaton.matches(in: $0, window: 0..<text.count, ends: ends.sorted(), pattern: 0, into: &list)
+                }
+                #expect(
+                    Set(list.map { "\($0.pattern):\($0.start)-\($0.end)" }) == expected,
+                    "walking back, \(patterns[index].expression) in \(text)")
                 found += expected.count
             }
         }
