@@ -160,6 +160,34 @@ public struct AuditEntry: Sendable, Equatable {
         var seconds = time_t(millis / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
+        // Every entry is stamped (and each append reads the day): the digits are written as bytes, not built from
+        // padded strings. Years outside 1000–9999 and times before 1970 take the general path below.
+        let year = parts.tm_year + 1900
+        if (1000...9999).contains(year), millis >= 0 {
+            var out = [UInt8](repeating: UInt8(ascii: "0"), count: 24)
+            func put(_ value: Int32, at end: Int, width: Int) {
+                var value = value
+                for i in stride(from: end - 1, through: end - width, by: -1) {
+                    out[i] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, at: 4, width: 4)
+            out[4] = UInt8(ascii: "-")
+            put(parts.tm_mon + 1, at: 7, width: 2)
+            out[7] = UInt8(ascii: "-")
+            put(parts.tm_mday, at: 10, width: 2)
+            out[10] = UInt8(ascii: "T")
+            put(parts.tm_hour, at: 13, width: 2)
+            out[13] = UInt8(ascii: ":")
+            put(parts.tm_min, at: 16, width: 2)
+            out[16] = UInt8(ascii: ":")
+            put(parts.tm_sec, at: 19, width: 2)
+            out[19] = UInt8(ascii: ".")
+            put(Int32(millis % 1000), at: 23, width: 3)
+            out[23] = UInt8(ascii: "Z")
+            return String(decoding: out, as: UTF8.self)
+        }
         func pad(_ v: Int32, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s

@@ -5,15 +5,17 @@ import Foundation
 /// Keyed fingerprints of original values (HMAC-SHA-256), so an auditor holding the key can tell that a value
 /// recurs without the log holding it. Never a bare hash: short values could be guessed back from it.
 public struct Fingerprinter: Sendable {
-    private let key: SymmetricKey
+    /// HMAC keyed once: each fingerprint continues from a copy of it instead of keying HMAC again.
+    private let keyed: HMAC<SHA256>
     /// The key for rules with `redaction: pseudonym`, derived from the fingerprint key (HKDF-SHA-256, its own
     /// label) so the pseudonyms sent upstream never equal the fingerprints in the audit log.
     public let pseudonymKey: SymmetricKey
 
     public init(key: [UInt8]) {
-        self.key = SymmetricKey(data: key)
+        let key = SymmetricKey(data: key)
+        self.keyed = HMAC<SHA256>(key: key)
         self.pseudonymKey = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: self.key, info: Array("promptgate pseudonym v1".utf8), outputByteCount: 32)
+            inputKeyMaterial: key, info: Array("promptgate pseudonym v1".utf8), outputByteCount: 32)
     }
 
     /// Loads the key at `path`, creating a random 32-byte key (mode 0600) on first run.
@@ -44,8 +46,9 @@ public struct Fingerprinter: Sendable {
 
     /// The same for raw bytes (an attachment that could not be screened).
     public func fingerprint(bytes: [UInt8], type: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(type.utf8) + [0] + bytes, using: key)
-        return hexString(Array(mac).prefix(16))
+        var hmac = keyed
+        hmac.update(data: Array(type.utf8) + [0] + bytes)
+        return hexString(Array(hmac.finalize()).prefix(16))
     }
 }
 

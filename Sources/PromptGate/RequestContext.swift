@@ -1,3 +1,4 @@
+import AuditLog
 import Foundation
 import HTTPTypes
 
@@ -32,14 +33,12 @@ public struct RequestContext: Sendable {
 
     /// `pg-` followed by 24 random hex digits.
     public static func newRequestID() -> String {
-        // Two draws (one system call each), not one per digit: 96 of the 128 bits become 24 hex digits.
-        var generator = SystemRandomNumberGenerator()
-        let bits = (generator.next() as UInt64, generator.next() as UInt64)
+        // 12 bytes of the kernel's generator, drawn from a pool (no system call per request).
         let digits = Array("0123456789abcdef".utf8)
         var id = Array("pg-".utf8)
-        for i in 0..<24 {
-            let word = i < 16 ? bits.0 : bits.1
-            id.append(digits[Int((word >> UInt64(4 * (i % 16))) & 0xF)])
+        for byte in RandomPool.bytes(12) {
+            id.append(digits[Int(byte >> 4)])
+            id.append(digits[Int(byte & 0xF)])
         }
         return String(decoding: id, as: UTF8.self)
     }

@@ -290,51 +290,74 @@ final class Transfer: @unchecked Sendable {
     }
 
     func nextChunk() async throws -> [UInt8]? {
-        try await withTaskCancellationHandler {
+        // What is already queued (a short answer is whole by the time its head's reader wakes) is taken without
+        // suspending: no continuation, no cancellation handler, no trip through the reader's executor queue.
+        switch takeQueued() {
+        case .chunk(let chunk, let unpause):
+            if unpause { loop.unpause(self) }
+            return chunk
+        case .end: return nil
+        case .fail(let error): throw error
+        case .empty: break
+        }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<[UInt8]?, any Error>) in
-                enum Outcome {
-                    case chunk([UInt8], unpause: Bool)
-                    case end
-                    case fail(any Error)
-                    case wait
+                let queued = state.withLock { s -> Queued in
+                    let queued = Self.take(&s, maxBuffered: maxBuffered)
+                    if case .empty = queued { s.bodyWaiter = waiter }
+                    return queued
                 }
-                let outcome = state.withLock { s -> Outcome in
-                    if s.chunkStart < s.chunks.count {
-                        // Taken chunks are released at once: a reader that never quite catches up would otherwise
-                        // keep every chunk it read alive until the queue ran empty (the stream's whole length).
-                        let chunk = s.chunks[s.chunkStart]
-                        s.chunks[s.chunkStart] = []
-                        s.chunkStart += 1
-                        if s.chunkStart == s.chunks.count {
-                            s.chunks.removeAll(keepingCapacity: true)
-                            s.chunkStart = 0
-                        } else if s.chunkStart >= 256 {
-                            s.chunks.removeFirst(s.chunkStart)
-                            s.chunkStart = 0
-                        }
-                        s.buffered -= chunk.count
-                        let unpause = s.writePaused && s.buffered <= maxBuffered / 2
-                        if unpause { s.writePaused = false }
-                        return .chunk(chunk, unpause: unpause)
-                    }
-                    if let failure = s.failure { return .fail(failure) }
-                    if s.finished { return .end }
-                    if s.cancelRequested { return .fail(TransportError.cancelled) }
-                    s.bodyWaiter = waiter
-                    return .wait
-                }
-                switch outcome {
+                switch queued {
                 case .chunk(let chunk, let unpause):
                     if unpause { loop.unpause(self) }
                     waiter.resume(returning: chunk)
                 case .end: waiter.resume(returning: nil)
                 case .fail(let error): waiter.resume(throwing: error)
-                case .wait: break
+                case .empty: break
                 }
             }
         } onCancel: {
             cancel()
         }
+    }
+
+    /// What a reader finds in the queue.
+    private enum Queued {
+        case chunk([UInt8], unpause: Bool)
+        case end
+        case fail(any Error)
+        /// Nothing yet: the reader must wait.
+        case empty
+    }
+
+    /// Takes the next queued chunk, the end or the failure, without waiting.
+    private func takeQueued() -> Queued {
+        state.withLock { Self.take(&$0, maxBuffered: maxBuffered) }
+    }
+
+    private static func take(_ s: inout State, maxBuffered: Int) -> Queued {
+        if s.chunkStart < s.chunks.count {
+            // Taken chunks are released at once: a reader that never quite catches up would otherwise keep every
+            // chunk it read alive until the queue ran empty (the stream's whole length).
+            let chunk = s.chunks[s.chunkStart]
+            s.chunks[s.chunkStart] = []
+            s.chunkStart += 1
+            if s.chunkStart == s.chunks.count {
+                s.chunks.removeAll(keepingCapacity: true)
+                s.chunkStart = 0
+            } else if s.chunkStart >= 256 {
+                s.chunks.removeFirst(s.chunkStart)
+                s.chunkStart = 0
+            }
+            s.buffered -= chunk.count
+            let unpause = s.writePaused && s.buffered <= maxBuffered / 2
+            if unpause { s.writePaused = false }
+            return .chunk(chunk, unpause: unpause)
+        }
+        if let failure = s.failure { return .fail(failure) }
+        if s.finished { return .end }
+        if s.cancelRequested { return .fail(TransportError.cancelled) }
+        return .empty
     }
 
     /// Whether the transfer had ended when the task awaiting its head was woken (tests: a short answer is read whole

@@ -33,14 +33,16 @@ public enum SealedText {
     public static func seal(_ text: String, field: String, seq: Int, with seal: TextSeal) -> JSONValue {
         let keyID = seal.keyID.description
         let aad = associatedData(seq: seq, field: field, keyID: keyID)
-        let nonce = AES.GCM.Nonce()
+        let nonceBytes = RandomPool.bytes(12)
         // Sealing with a 256-bit key and a fresh 12-byte nonce cannot fail.
-        guard let box = try? AES.GCM.seal(Array(text.utf8), using: seal.key, nonce: nonce, authenticating: aad) else {
+        guard let nonce = try? AES.GCM.Nonce(data: nonceBytes),
+            let box = try? AES.GCM.seal(Array(text.utf8), using: seal.key, nonce: nonce, authenticating: aad)
+        else {
             preconditionFailure("AES-GCM sealing failed")
         }
         return .object([
             ("key", .string(keyID)),
-            ("nonce", .string(Data(nonce).base64EncodedString())),
+            ("nonce", .string(Data(nonceBytes).base64EncodedString())),
             ("ct", .string((box.ciphertext + box.tag).base64EncodedString())),
         ])
     }
