@@ -133,14 +133,16 @@ func benchScreen() throws {
 /// machine's speed drifts; the fastest round is the least disturbed), and the matches.
 func benchPatternPass(_ rules: [Rule], _ joined: [UInt8]) throws {
     var patterns: [(expression: String, caseInsensitive: Bool, window: Bool)] = []
+    var keywords: [[String]] = []
     for rule in rules {
         for pattern in rule.patterns {
             patterns.append((pattern, rule.caseInsensitive, rule.validator == "person-name"))
+            keywords.append(rule.keywords)
         }
     }
     let databases = [
-        ("shared", try PatternDatabase.make(patterns: patterns)),
-        ("unshared", try PatternDatabase.make(patterns: patterns, sharing: false)),
+        ("shared", try PatternDatabase.make(patterns: patterns, keywords: keywords)),
+        ("unshared", try PatternDatabase.make(patterns: patterns, keywords: keywords, sharing: false)),
     ]
     let prompts = (0..<32).map { index in
         (0..<10_000).map { joined[(index * 7_919 + $0) % joined.count] }
