@@ -129,6 +129,8 @@ lines = [
 lines += table("givenNames", [gazetteers / "first-names.txt", gazetteers / "first-names-europe.txt"],
                "The given names of first-names.txt and first-names-europe.txt, with the name triggers' hash bits.",
                hash_bits=True)
-lines += table("surnames", [gazetteers / "surnames.txt"], "The surnames of surnames.txt.", hash_bits=False)
+lines += table("surnames", [gazetteers / "surnames.txt"],
+               "The surnames of surnames.txt, with hash bits that rule most other words out before a search.",
+               hash_bits=True)
 lines.append("}")
 write(root / "Sources/Screening/EmbeddedNameTables.swift", "\n".join(lines) + "\n")

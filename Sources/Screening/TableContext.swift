@@ -50,37 +50,29 @@ struct TableContext {
     ///
     /// One pass over the lines: most lines of prose are dismissed by their first few bytes (a header's first cell
     /// is a short label; a key's value a capitalised name; an SQL statement starts its line with `INSERT INTO`).
-    init(_ bytes: UnsafeRawBufferPointer, names: Bool) {
+    /// `plain` reads each line byte by byte, for the test that the sixteen-byte scans of ``lineFacts(_:from:plain:)``
+    /// and ``nextKeyByte(_:from:to:plain:)`` read the same structure.
+    init(_ bytes: UnsafeRawBufferPointer, names: Bool, plain: Bool = false) {
         let count = bytes.count
         var lineStart = 0
         var table: Table?
         var nameColumns: [Int: (label: String, role: Bool)] = [:]
-        // Where the next `,` tab `|` `;` and the next `:` `=` `-` are, each found with memchr over the rest of the
-        // text and looked for again only once passed: a line is tested for them by comparing offsets, and most
-        // lines of prose have no separator near their start (all ``header(_:_:precheck:)`` reads) and no key's
-        // byte (all ``keyedNames(_:_:first:)`` reads).
-        var ahead: (comma: Int, tab: Int, pipe: Int, semicolon: Int, colon: Int, equals: Int, dash: Int) =
-            (-1, -1, -1, -1, -1, -1, -1)
-        @inline(__always) func advance(_ cursor: inout Int, _ byte: UInt8, from offset: Int) {
-            if cursor < offset { cursor = Self.next(bytes, byte, from: offset, to: count) }
-        }
         while lineStart < count {
-            let lineEnd = Self.lineEnd(bytes, from: lineStart)
+            // A line's end, first separator and first key byte, found in one pass over it, sixteen bytes at a time:
+            // most lines of prose have no separator near their start (all ``header(_:_:precheck:)`` reads) and no
+            // key's byte (all ``keyedNames(_:_:first:plain:)`` reads).
+            let lineEnd: Int
             var separatorInHead = true
             var keyByte = true
-            let cursorsRead = table == nil
-            if cursorsRead {
-                advance(&ahead.comma, 0x2C, from: lineStart)
-                advance(&ahead.tab, 0x09, from: lineStart)
-                advance(&ahead.pipe, 0x7C, from: lineStart)
-                advance(&ahead.semicolon, 0x3B, from: lineStart)
-                advance(&ahead.colon, 0x3A, from: lineStart)
-                advance(&ahead.equals, 0x3D, from: lineStart)
-                advance(&ahead.dash, 0x2D, from: lineStart)
-                separatorInHead =
-                    min(ahead.comma, ahead.tab, ahead.pipe, ahead.semicolon)
-                    < min(lineEnd, lineStart + Self.maxLabel + 4)
-                keyByte = min(ahead.colon, ahead.equals, ahead.dash) < lineEnd
+            var facts: LineFacts?
+            if table == nil {
+                let found = Self.lineFacts(bytes, from: lineStart, plain: plain)
+                lineEnd = found.end
+                separatorInHead = found.separatorInHead
+                keyByte = found.key < lineEnd
+                facts = found
+            } else {
+                lineEnd = Self.lineEnd(bytes, from: lineStart)
             }
             var contentEnd = lineEnd
             if contentEnd > lineStart && bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
@@ -110,7 +102,7 @@ struct TableContext {
                 lineStart = statementEnd + 1
                 continue
             }
-            if separatorInHead, let (delimiter, headers) = Self.header(bytes, line) {
+            if separatorInHead, let (delimiter, headers) = Self.header(bytes, line, headChecked: facts != nil) {
                 // The first row may have one cell (no separator): then the row after it must have one.
                 let next = lineEnd < count ? Self.lineEnd(bytes, from: lineEnd + 1) : count
                 if Self.nextLineContains(bytes, after: lineEnd, delimiter)
@@ -124,13 +116,9 @@ struct TableContext {
                 }
             }
             if names && keyByte {
+                // The line's first key byte: it has no other before it.
                 keyedNames(
-                    bytes, line,
-                    first: cursorsRead
-                        ? (
-                            min(ahead.colon, line.upperBound), min(ahead.equals, line.upperBound),
-                            min(ahead.dash, line.upperBound)
-                        ) : nil)
+                    bytes, line, first: facts.map { min($0.key, line.upperBound) }, plain: plain)
             }
             lineStart = lineEnd + 1
         }
@@ -257,15 +245,16 @@ struct TableContext {
 
     /// The line's separator and header cells, when it reads as a header: two or more cells, each a label (a letter
     /// first; letters, digits, spaces, `_ - . # / ( )`; at most four words and ``maxLabel`` bytes).
-    /// `precheck` false skips ``mayBeHeader(_:_:)``, for the test that it never refuses a header.
+    /// `precheck` false skips ``mayBeHeader(_:_:)``, for the test that it never refuses a header; `headChecked`
+    /// says the caller knows a separator stands within the first label's length.
     static func header(
-        _ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, precheck: Bool = true
+        _ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, precheck: Bool = true, headChecked: Bool = false
     ) -> (UInt8, [Range<Int>])? {
         guard line.count >= 3 else { return nil }
         // A separator within the first label's length, found with memchr: most lines of prose have none.
         let head = line.lowerBound..<min(line.upperBound, line.lowerBound + maxLabel + 4)
         guard
-            contains(bytes, head, 0x2C) || contains(bytes, head, 0x09) || contains(bytes, head, 0x7C)
+            headChecked || contains(bytes, head, 0x2C) || contains(bytes, head, 0x09) || contains(bytes, head, 0x7C)
                 || contains(bytes, head, 0x3B)
         else { return nil }
         // The first cell first: a sentence is dismissed by its first words.
@@ -276,8 +265,12 @@ struct TableContext {
         var spaces = 0
         while i < line.upperBound {
             let b = bytes[i]
-            if b == 0x2C || b == 0x09 || b == 0x7C || b == 0x3B || b == 0x22 { break }
-            guard isLabelByte(b), i - first <= maxLabel else { return nil }
+            // Label bytes first (most bytes of a first cell); the bytes that end the cell are none of them.
+            guard isLabelByte(b) else {
+                if b == 0x2C || b == 0x09 || b == 0x7C || b == 0x3B || b == 0x22 { break }
+                return nil
+            }
+            guard i - first <= maxLabel else { return nil }
             if b == 0x20 {
                 spaces += 1
                 guard spaces < 5 else { return nil }
@@ -346,23 +339,28 @@ struct TableContext {
         var pendingSpaces = 0
         var pendingEdge = false
         for k in line {
+            // Spaces, label bytes, separators and the bytes trimming removes are four disjoint kinds: the common
+            // ones are told first.
             let b = bytes[k]
-            if b == 0x2C || b == 0x09 || b == 0x7C || b == 0x3B {
-                coreStart = -1
-                spaces = 0
-                pendingSpaces = 0
-                pendingEdge = false
-                continue
-            }
             if b == 0x20 {
                 if coreStart >= 0 { pendingSpaces += 1 }
                 continue
             }
-            if b == 0x22 || b == 0x27 || b == 0x60 || b == 0x5B || b == 0x5D {
-                if coreStart >= 0 { pendingEdge = true }
-                continue
+            guard isLabelByte(b) else {
+                if b == 0x2C || b == 0x09 || b == 0x7C || b == 0x3B {
+                    coreStart = -1
+                    spaces = 0
+                    pendingSpaces = 0
+                    pendingEdge = false
+                    continue
+                }
+                if b == 0x22 || b == 0x27 || b == 0x60 || b == 0x5B || b == 0x5D {
+                    if coreStart >= 0 { pendingEdge = true }
+                    continue
+                }
+                return false
             }
-            guard isLabelByte(b), !pendingEdge else { return false }
+            guard !pendingEdge else { return false }
             if coreStart < 0 {
                 coreStart = k
             } else {
@@ -467,22 +465,17 @@ struct TableContext {
 
     /// Values after person-name keys on one line: `Last name: Smith`, `"first_name": "Anna"`, `NAME=Anna Smith`.
     /// The value runs to the next quote, separator or end of line.
-    /// `first`, when given, holds where the line's first `:`, `=` and `-` are (its end for none).
+    /// `first`, when given, is where the line's first `:`, `=` or `-` is (its end for none).
     private mutating func keyedNames(
-        _ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, first: (colon: Int, equals: Int, dash: Int)? = nil
+        _ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, first: Int? = nil, plain: Bool
     ) {
-        // The next `:`, `=` and `-`, each found with memchr: the bytes between them are not read. (Three locals,
-        // not an array: this runs for every line of a text.)
-        var colon = first?.colon ?? Self.next(bytes, 0x3A, from: line.lowerBound, to: line.upperBound)
-        var equals = first?.equals ?? Self.next(bytes, 0x3D, from: line.lowerBound, to: line.upperBound)
-        var dash = first?.dash ?? Self.next(bytes, 0x2D, from: line.lowerBound, to: line.upperBound)
+        // Only the line's `:`, `=` and `-` are visited: the bytes between them are not read one by one.
         var i = line.lowerBound
+        var next = first ?? Self.nextKeyByte(bytes, from: i, to: line.upperBound, plain: plain)
         while true {
-            i = max(i, min(colon, equals, dash))
+            if next < i { next = Self.nextKeyByte(bytes, from: i, to: line.upperBound, plain: plain) }
+            i = next
             guard i < line.upperBound else { return }
-            if colon <= i { colon = Self.next(bytes, 0x3A, from: i + 1, to: line.upperBound) }
-            if equals <= i { equals = Self.next(bytes, 0x3D, from: i + 1, to: line.upperBound) }
-            if dash <= i { dash = Self.next(bytes, 0x2D, from: i + 1, to: line.upperBound) }
             let b = bytes[i]
             i += 1
             let spacedDash = b == 0x2D && i >= 2 && bytes[i - 2] == 0x20 && i < line.upperBound && bytes[i] == 0x20
@@ -581,12 +574,81 @@ struct TableContext {
         return table.end
     }
 
-    /// Where `byte` next occurs in `bytes[from..<to]`, or `to`.
-    private static func next(_ bytes: UnsafeRawBufferPointer, _ byte: UInt8, from: Int, to: Int) -> Int {
-        guard from < to, let base = bytes.baseAddress, let found = memchr(base + from, Int32(byte), to - from) else {
-            return to
+    /// Where a line ends, whether a cell separator stands near its start, and where its first key byte is.
+    struct LineFacts: Equatable {
+        /// The line break that ends the line, or the text's end.
+        var end: Int
+        /// Whether a `,` tab `|` or `;` stands within the line's first ``maxLabel`` + 4 bytes (all
+        /// ``header(_:_:precheck:headChecked:)`` reads).
+        var separatorInHead: Bool
+        /// The line's first `:`, `=` or `-`; `end` when it has none.
+        var key: Int
+    }
+
+    /// The facts of the line starting at `start`, read sixteen bytes at a time (byte by byte when `plain`, for the
+    /// test that both read the same).
+    static func lineFacts(_ bytes: UnsafeRawBufferPointer, from start: Int, plain: Bool = false) -> LineFacts {
+        let count = bytes.count
+        let headEnd = start + maxLabel + 4
+        var separatorInHead = false
+        // Only the first separator counts, and only until the head's end.
+        var lookForSeparator = true
+        var key = count
+        var i = start
+        if !plain, let base = bytes.baseAddress {
+            while i + 16 <= count {
+                let chunk = ByteMask.load(base + i)
+                let end = i + ByteMask.first(ByteMask.lineBreaks(chunk))
+                if lookForSeparator {
+                    let separator = i + ByteMask.first(ByteMask.separators(chunk))
+                    if separator < i + 16 {
+                        lookForSeparator = false
+                        separatorInHead = separator < min(end, headEnd)
+                    } else if i + 16 >= headEnd {
+                        lookForSeparator = false
+                    }
+                }
+                if key == count {
+                    let found = i + ByteMask.first(ByteMask.keyBytes(chunk))
+                    if found < i + 16 { key = found }
+                }
+                if end < i + 16 { return LineFacts(end: end, separatorInHead: separatorInHead, key: min(key, end)) }
+                i += 16
+            }
         }
-        return base.distance(to: UnsafeRawPointer(found))
+        while i < count {
+            switch bytes[i] {
+            case 0x0A: return LineFacts(end: i, separatorInHead: separatorInHead, key: min(key, i))
+            case 0x2C, 0x09, 0x7C, 0x3B:
+                if lookForSeparator {
+                    lookForSeparator = false
+                    separatorInHead = i < headEnd
+                }
+            case 0x3A, 0x3D, 0x2D: key = min(key, i)
+            default: break
+            }
+            i += 1
+        }
+        return LineFacts(end: count, separatorInHead: separatorInHead, key: key)
+    }
+
+    /// Where the next `:`, `=` or `-` is in `bytes[from..<to]`, or `to`; sixteen bytes at a time unless `plain`.
+    static func nextKeyByte(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int, plain: Bool = false) -> Int {
+        var i = from
+        if !plain, let base = bytes.baseAddress {
+            // Whole chunks may read past `to` (not past the text): a byte found there is not taken.
+            while i < to && i + 16 <= bytes.count {
+                let found = ByteMask.first(ByteMask.keyBytes(ByteMask.load(base + i)))
+                if found < 16 { return min(i + found, to) }
+                i += 16
+            }
+        }
+        while i < to {
+            let b = bytes[i]
+            if b == 0x3A || b == 0x3D || b == 0x2D { return i }
+            i += 1
+        }
+        return to
     }
 
     /// Whether a lower-case particle that starts names ("van", "de", "von") starts at `offset`, followed by a space.
@@ -608,9 +670,9 @@ struct TableContext {
         (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
     }
 
-    /// Letters, digits and the punctuation labels use: space, `_ - . # / ( )`.
+    /// Letters, digits and the punctuation labels use: space, `_ - . # / ( )`. Read from a bit per byte value
+    /// below 0x80 (a test compares it with the comparisons it stands for).
     @inline(__always) static func isLabelByte(_ b: UInt8) -> Bool {
-        isLetter(b) || (b >= 0x30 && b <= 0x39) || b == 0x20 || b == 0x5F || b == 0x2D || b == 0x2E || b == 0x23
-            || b == 0x2F || b == 0x28 || b == 0x29
+        b >= 0x80 || ((b < 0x40 ? 0x03FF_E309_0000_0000 : 0x07FF_FFFE_87FF_FFFE) as UInt64) &>> UInt64(b) & 1 != 0
     }
 }

@@ -42,20 +42,6 @@ struct NameTriggerTests {
         }
     }
 
-    @Test("eight bytes at a time: exactly the capitals and the bytes from 0xC0 are flagged, wherever they are")
-    func wordFlags() {
-        for value in 0...255 {
-            for position in 0..<8 {
-                var bytes = [UInt8](repeating: 0x61, count: 8)
-                bytes[position] = UInt8(value)
-                let word = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-                let flagged = NameTriggers.mayStartCapital(word)
-                let expected = (0x41...0x5A).contains(value) || value >= 0xC0
-                #expect(flagged == (expected ? UInt64(0x80) << (8 * position) : 0), "byte \(value) at \(position)")
-            }
-        }
-    }
-
     /// The names the recogniser finds reading the whole text, and reading only the trigger windows.
     func bothWays(_ text: String) -> (whole: [PersonNameRecognizer.Span], windows: [PersonNameRecognizer.Span]) {
         Array(text.utf8).withUnsafeBytes { bytes in
