@@ -79,10 +79,19 @@ final class ContextWords: Sendable {
         var best = Int.max
         var bestAt = 0
         var i = lower
+        // Whether the byte before `i` is a word byte (the window's edge counts as a boundary): carried along, so
+        // each byte is read once, and a byte inside a word is passed over without looking its words up.
+        var afterWordByte = false
         while i < upper {
-            let first = Int(folded(text[i]))
+            let byte = text[i]
+            defer {
+                afterWordByte = isWordByte(byte)
+                i += 1
+            }
+            if afterWordByte { continue }
+            let first = Int(folded(byte))
             let (from, to) = (firsts[first], firsts[first + 1])
-            if from < to, i == lower || !isWordByte(text[i - 1]) {
+            if from < to {
                 for slot in from..<to {
                     let index = order[slot]
                     // Candidates come in list order: none after a better one can be better.
@@ -101,7 +110,6 @@ final class ContextWords: Sendable {
                 }
                 if best == 0 { break }
             }
-            i += 1
         }
         return best == Int.max ? nil : (best, bestAt)
     }

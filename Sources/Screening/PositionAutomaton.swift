@@ -14,7 +14,7 @@
 /// What it does not read (line anchors, possessive quantifiers, a pattern that can match the empty text, anything
 /// ``PatternSyntax`` does not read, more positions than ``capacity``) it refuses, and the engine confirms the pattern
 /// as before.
-struct PositionAutomaton {
+final class PositionAutomaton: Sendable {
     /// The most positions an automaton holds.
     static let capacity = 128
 
@@ -89,13 +89,13 @@ struct PositionAutomaton {
     }
 
     /// Per byte: the positions that match it.
-    private(set) var reach: [Positions]
+    let reach: [Positions]
     /// Where a match may start, by whether a word boundary is before its first byte.
-    private(set) var first: Split
+    let first: Split
     /// Where a match may end, by whether a word boundary is after its last byte.
-    private(set) var last: Split
+    let last: Split
     /// Per position: the positions that may follow it, by whether a word boundary is between their bytes.
-    private(set) var follow: [Split]
+    let follow: [Split]
     /// What walking back reads, in one allocation: ``reach``, then `first` and `last` without and with a
     /// boundary, then each position's predecessors (`follow` read backwards) without and with one.
     private let backward: Table
