@@ -3,15 +3,15 @@
 /// Gitleaks gives most of its rules `keywords`: literals one of which every secret's text holds (`adafruit`,
 /// `glpat-`, `hooks.slack.com`). An entry is *gated* by its rule's keywords when its syntax, read as it is scanned
 /// (its prefilter form, or the joined alternatives of a shared entry), proves that every match holds one of them
-/// ASCII-case-insensitively (``PatternSyntax/mustContain(oneOf:)``, conservative: when unsure it is not), it has no
-/// line anchor (`^`, `$`, `\A`, `\z`, `\Z`), no match can hold the ``separator`` byte, and none of its keywords is
-/// ``tooCommon`` in prose. A keyword the syntax does not prove required gates nothing: the entry is scanned over the
+/// ASCII-case-insensitively (``PatternSyntax/mustContain(oneOf:)``, conservative: when unsure it is not), no match
+/// can hold the ``separator`` byte, and none of its keywords is ``tooCommon`` in prose. A keyword the syntax does not prove required gates nothing: the entry is scanned over the
 /// whole text as before.
 ///
 /// Gated entries share one database. One caseless literal database of all their keywords scans the whole text
 /// (cheap: literals only); around each keyword found, ending at `e` and `n` bytes long, the bytes
-/// `e − reach − 1 ..< e − n + reach + 1` (`reach` the widest bounded gated entry with that keyword) are kept,
-/// merged where they overlap or touch, and joined by the separator as ``DigitGate`` joins its segments.
+/// `e − reach − 1 ..< e − n + reach + 1` (`reach` the widest bounded gated entry with that keyword) are kept, and
+/// the text's first and last byte, merged where they overlap or touch, and joined by the separator as ``DigitGate``
+/// joins its segments.
 ///
 /// Why the joined segments report exactly the ends a whole-text scan does:
 /// - a match of a gated entry holds one of its keywords, found at some `e − n ..< e`, and spans at most `reach`
@@ -21,7 +21,11 @@
 /// - no match can hold the separator, so every match in the joined text lies within one segment; it holds one of
 ///   its keywords, whose whole occurrence is then in the segment and was found in the text, so the match lies,
 ///   with the byte either side, within that occurrence's bytes: a match of the text;
-/// - segments are disjoint, so each end is reported once.
+/// - segments are disjoint, so each end is reported once;
+/// - the joined text starts where the text starts and ends where it ends (the first and last byte are always
+///   kept), so `^`, `\A` and `$`, `\z`, `\Z` (the end, or before a line feed that ends the text) hold at its edges
+///   exactly where they hold in the text, and nowhere else but where a byte either side decides them (`(?m)`).
+///   When no keyword occurs, no gated entry can match, and nothing is scanned.
 ///
 /// An entry whose matches are unbounded (`[A-Za-z0-9+/]{250,}`) has no reach: when one of its keywords occurs, the
 /// gated database scans the whole text. So does it when the segments cover half the text or more.
@@ -57,7 +61,7 @@ struct KeywordGate {
     static func admits(_ syntax: PatternSyntax, keywords: [String], maximumWidth: Int) -> Bool {
         maximumWidth >= 1 && !keywords.isEmpty
             && !keywords.contains(where: { tooCommon.contains(String(decoding: lowered($0), as: UTF8.self)) })
-            && !syntax.hasLineAnchors && !syntax.top.canMatch(ByteSet(bytes: [separator]))
+            && !syntax.top.canMatch(ByteSet(bytes: [separator]))
             && syntax.mustContain(oneOf: keywords.map { Array($0.utf8) })
     }
 
@@ -105,11 +109,14 @@ struct KeywordGate {
     }
 
     /// The segments of a text of `count` bytes a gated entry can match in, given the keywords found (`pattern`: the
-    /// keyword, `end`: where it ends), in order, disjoint and not touching; nil when the whole text must be scanned
-    /// (a keyword of an unbounded entry, or segments covering half the text or more).
+    /// keyword, `end`: where it ends), in order, disjoint and not touching, the first starting the text and the last
+    /// ending it; nil when the whole text must be scanned (a keyword of an unbounded entry, or segments covering half
+    /// the text or more); empty when no keyword was found.
     func segments(around hits: [PatternDatabase.Match], count: Int) -> [Range<Int>]? {
-        var windows: [Range<Int>] = []
-        windows.reserveCapacity(hits.count)
+        guard !hits.isEmpty, count > 0 else { return [] }
+        // The text's first and last byte, so the joined text's edges are the text's (line anchors).
+        var windows: [Range<Int>] = [0..<1]
+        windows.reserveCapacity(hits.count + 2)
         for hit in hits {
             let keyword = keywords[hit.pattern]
             if keyword.wholeText { return nil }
@@ -117,6 +124,7 @@ struct KeywordGate {
             let high = min(count, hit.end - keyword.bytes.count + keyword.reach + 1)
             if low < high { windows.append(low..<high) }
         }
+        windows.append((count - 1)..<count)
         // Hits come by end, and reaches differ by keyword: order by start before merging.
         if zip(windows.dropFirst(), windows).contains(where: { $0.lowerBound < $1.lowerBound }) {
             windows.sort { $0.lowerBound < $1.lowerBound }
