@@ -76,15 +76,15 @@ extension Screener {
         var i = cell.lowerBound
         var end: Int?
         var words = 0
-        var only = ""
+        var only: FoldedKey?
         while i < cell.upperBound && words < 5 {
             let start = i
             while i < cell.upperBound && PersonNameRecognizer.isTokenByte(bytes[i]) { i += 1 }
             guard i > start, let shape = PersonNameRecognizer.shape(bytes, start, i) else { break }
-            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<shape.coreEnd]), as: UTF8.self)
-            guard shape.upperStart || PersonNameRecognizer.particles.contains(text) else { break }
-            let folded = Gazetteers.fold(text[...])
-            if gazetteers.notNameWords.contains(folded) && !gazetteers.surnames.contains(folded)
+            // Each word is looked up by its bytes, folded on the stack (``FoldedKey``): no string is made.
+            guard shape.upperStart || particleWords.contains(bytes, start..<shape.coreEnd) else { break }
+            let folded = FoldedKey(bytes, start, shape.coreEnd)
+            if gazetteers.notNameWordSet.contains(folded) && !gazetteers.surnames.contains(folded)
                 && !gazetteers.givenNames.contains(folded)
             {
                 return nil
@@ -95,7 +95,8 @@ extension Screener {
             guard i < cell.upperBound, bytes[i] == 0x20 else { break }
             i += 1
         }
-        guard let end, words >= minimumWords, !(words == 1 && placeholders.contains(only)) else { return nil }
+        guard let end, words >= minimumWords, !(words == 1 && only.map { placeholderSet.contains($0) } ?? false)
+        else { return nil }
         return cell.lowerBound..<end
     }
 
@@ -104,6 +105,10 @@ extension Screener {
         "N", "NA", "NONE", "NULL", "NIL", "UNKNOWN", "TBD", "TBC", "TEST", "ANONYMOUS", "REDACTED", "WITHHELD",
         "NAME", "FIRST", "LAST", "SURNAME", "ONBEKEND", "INCONNU", "DESCONOCIDO", "UNBEKANNT", "NV", "ND",
     ]
+    /// ``placeholders`` for a look-up by a word's folded bytes.
+    static let placeholderSet = FoldedSet(placeholders)
+    /// The particles, for a look-up by a word's bytes as written (as the set of strings answers for them).
+    static let particleWords = RawWordSet(PersonNameRecognizer.particles)
 }
 
 extension Screener {

@@ -177,4 +177,70 @@ struct SixteenByteScanTests {
             }
         }
     }
+
+    /// ``Screener/nameInCell(_:_:gazetteers:minimumWords:)`` as it read before its words were looked up by their
+    /// bytes: each word decoded, folded into a string and looked up in sets of strings.
+    static func nameInCellByStrings(
+        _ bytes: UnsafeRawBufferPointer, _ cell: Range<Int>, gazetteers: Gazetteers, minimumWords: Int
+    ) -> Range<Int>? {
+        var i = cell.lowerBound
+        var end: Int?
+        var words = 0
+        var only = ""
+        while i < cell.upperBound && words < 5 {
+            let start = i
+            while i < cell.upperBound && PersonNameRecognizer.isTokenByte(bytes[i]) { i += 1 }
+            guard i > start, let shape = PersonNameRecognizer.shape(bytes, start, i) else { break }
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<shape.coreEnd]), as: UTF8.self)
+            guard shape.upperStart || PersonNameRecognizer.particles.contains(text) else { break }
+            let folded = Gazetteers.fold(text[...])
+            if gazetteers.notNameWords.contains(folded) && !gazetteers.surnames.contains(folded)
+                && !gazetteers.givenNames.contains(folded)
+            {
+                return nil
+            }
+            if shape.upperStart { end = shape.coreEnd }
+            only = folded
+            words += 1
+            guard i < cell.upperBound, bytes[i] == 0x20 else { break }
+            i += 1
+        }
+        guard let end, words >= minimumWords, !(words == 1 && Screener.placeholders.contains(only)) else { return nil }
+        return cell.lowerBound..<end
+    }
+
+    @Test("a name cell's name is read by the words' bytes as it was by their folded strings")
+    func nameInCell() {
+        let gazetteers = Gazetteers.embedded
+        let words =
+            Array(gazetteers.notNameWords.prefix(40)) + Array(Screener.placeholders)
+            + Array(PersonNameRecognizer.particles)
+            + [
+                "Anna", "Smith", "Hall", "Park", "Town", "N/A", "Unknown", "unbekannt", "Ünal", "ÆRØ", "Zoë", "Straße",
+                "O'Neil", "O’Neill", "McDonald", "dé", "Van", "VAN", "ʼt", "\u{212A}elvin", "e\u{301}mile", "Émile",
+                "X.",
+                "M.", "AI", "42", "-", "'", ".", "x", "Ĳssel", "Łukasz", "none", "Test", "TBD", "\u{FFFD}",
+            ]
+        var random = SplitMix(seed: 0x5EED_0005)
+        var names = 0
+        for _ in 0..<20_000 {
+            var cell: [UInt8] = []
+            for k in 0..<(1 + random.below(6)) {
+                if k > 0 { cell += random.below(8) == 0 ? [0x2C] : [0x20] }
+                cell +=
+                    random.below(30) == 0
+                    ? [UInt8(0x80 + random.below(128))] : Array(words[random.below(words.count)].utf8)
+            }
+            let minimumWords = 1 + random.below(2)
+            cell.withUnsafeBytes { bytes in
+                let expected = Self.nameInCellByStrings(
+                    bytes, 0..<bytes.count, gazetteers: gazetteers, minimumWords: minimumWords)
+                let found = Screener.nameInCell(
+                    bytes, 0..<bytes.count, gazetteers: gazetteers, minimumWords: minimumWords)
+                #expect(found == expected, "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+                if expected != nil { names += 1 }
+            }
+        }
+        #expect(names > 2_000, "\(names) names")
+    }
 }
