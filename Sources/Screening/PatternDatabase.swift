@@ -75,8 +75,8 @@ package final class PatternDatabase: @unchecked Sendable {
     /// Per pattern: report merged windows instead of exact matches.
     private let windowed: [Bool]
     /// Per pattern confirmed in windows: its automaton, which confirms in place of the start-tracking database when
-    /// the pattern is simple enough to read into one (see ``PositionAutomaton``).
-    private let automata: [PositionAutomaton?]
+    /// the pattern is simple enough to read into one (see ``PositionAutomaton``), built at first use.
+    private let automata: PositionAutomaton.Set
     /// Per pattern whose prefilter entry others share: those others, given each end it reports.
     private let sharers: [[Int]]
     /// Per pattern: no match can hold a space, tab or line break (an e-mail address, an IP address), so a window
@@ -376,10 +376,11 @@ package final class PatternDatabase: @unchecked Sendable {
         }
         self.windowed = patterns.map(\.window)
         let confirmed = self.confirmed
-        self.automata = patterns.indices.map { index in
-            guard confirmed[index], !patterns[index].window, let syntax = syntaxes[index] else { return nil }
-            return PositionAutomaton(syntax, caseless: flags[index] & UInt32(HS_FLAG_CASELESS) != 0)
-        }
+        self.automata = PositionAutomaton.Set(
+            patterns.indices.map { index in
+                guard confirmed[index], !patterns[index].window, let syntax = syntaxes[index] else { return nil }
+                return (syntax, flags[index] & UInt32(HS_FLAG_CASELESS) != 0)
+            })
         var sharers = patterns.map { _ in [Int]() }
         for (index, owner) in owners.enumerated() where owner != index { sharers[owner].append(index) }
         self.sharers = sharers
@@ -505,6 +506,7 @@ package final class PatternDatabase: @unchecked Sendable {
         }
         var grown = taken.grown
         var (loadedConfirmers, databases) = (taken.confirmers, taken.databases)
+        var builtAutomata = automata.built
         defer { loaded.withLock { $0.idle.append((Int(bitPattern: scratch), grown)) } }
         /// The scratch space grown for every database loaded (another scan may have loaded one since it was).
         func grow() throws(ScanFailure) {
@@ -584,7 +586,7 @@ package final class PatternDatabase: @unchecked Sendable {
                 // Rescan merged windows before the ends with start tracking (or report them, for `window`).
                 let reach =
                     windowed[pattern] ? Self.windowReach : width.max == Int.max ? Self.unboundedWindow : width.max
-                let automaton = useAutomata ? automata[pattern] : nil
+                let automaton = useAutomata ? automata.automaton(pattern, built: &builtAutomata) : nil
                 let confirmer = automaton == nil ? try confirmer(pattern) : nil
                 var windowStart = -1
                 var windowEnd = -1

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A pattern read fully into a position (Glushkov) automaton over bytes, which finds what a start-tracking
 /// (`HS_FLAG_SOM_LEFTMOST`) Hyperscan database finds in a buffer: every offset a match ends at, once, with the
 /// leftmost start of a match ending there. ``PatternDatabase`` confirms a window with it instead of with the engine
@@ -260,6 +262,52 @@ final class PositionAutomaton: Sendable {
                         word = wordAfter
                     }
                 }
+            }
+        }
+    }
+}
+
+extension PositionAutomaton {
+    /// The automata of a database's patterns, each built the first time a scan confirms its pattern: a process that
+    /// screens one short text builds the few it needs, not the hundreds of the packs.
+    ///
+    /// Unchecked: `sources` is never changed after `init` (PatternSyntax is a value that does not declare
+    /// `Sendable`), and the slots are behind a lock.
+    final class Set: @unchecked Sendable {
+        /// A pattern's automaton, not built yet, or refused (none: the engine confirms it).
+        enum Slot: Sendable {
+            case unbuilt
+            case refused
+            case built(PositionAutomaton)
+        }
+
+        /// Per pattern: its syntax and whether it is compiled caseless; nil for a pattern never confirmed in windows.
+        private let sources: [(syntax: PatternSyntax, caseless: Bool)?]
+        private let slots: Mutex<[Slot]>
+
+        init(_ sources: [(syntax: PatternSyntax, caseless: Bool)?]) {
+            self.sources = sources
+            self.slots = Mutex(sources.map { $0 == nil ? .refused : .unbuilt })
+        }
+
+        /// The slots as built so far (a scan reads its own copy, and asks for more with ``automaton(_:built:)``).
+        var built: [Slot] { slots.withLock { $0 } }
+
+        /// `pattern`'s automaton, nil when it has none; built if no scan has yet, `built` then brought up to date.
+        func automaton(_ pattern: Int, built: inout [Slot]) -> PositionAutomaton? {
+            switch built[pattern] {
+            case .built(let automaton): return automaton
+            case .refused: return nil
+            case .unbuilt:
+                built = slots.withLock { slots in
+                    if case .unbuilt = slots[pattern], let source = sources[pattern] {
+                        slots[pattern] =
+                            PositionAutomaton(source.syntax, caseless: source.caseless).map { .built($0) } ?? .refused
+                    }
+                    return slots
+                }
+                guard case .built(let automaton) = built[pattern] else { return nil }
+                return automaton
             }
         }
     }
