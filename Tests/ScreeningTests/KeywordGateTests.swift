@@ -33,7 +33,7 @@ struct KeywordGateTests {
         let all = try Self.gitleaksGating()
         #expect(all.count == 190)
         #expect(
-            try ScreeningTests.packs.first { $0.id == "credentials-gitleaks" }?.rules.allSatisfy {
+            ScreeningTests.packs.first { $0.id == "credentials-gitleaks" }?.rules.allSatisfy {
                 !$0.keywords.isEmpty
             } == true)
         let ungated = Set(all.filter { !$0.gated }.map(\.id))
