@@ -104,8 +104,8 @@ public struct Rule: Sendable, Hashable, Codable {
     public var patterns: [String]
     public var caseInsensitive: Bool
     /// Literals one of which every match holds, compared ASCII-case-insensitively (gitleaks' `keywords`). Where the
-    /// patterns' syntax proves it (``PatternSyntax/mustContain(oneOf:)``), the patterns are scanned only near them
-    /// (``KeywordGate``); a keyword the syntax does not prove required changes nothing. Empty: none given.
+    /// patterns' syntax proves that every match holds one of them, the patterns are scanned only near them; a
+    /// keyword the syntax does not prove required changes nothing. Empty: none given.
     public var keywords: [String] = []
     /// The name of a check-digit or range validator run on each candidate.
     public var validator: String?
