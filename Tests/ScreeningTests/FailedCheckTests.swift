@@ -157,6 +157,11 @@ struct FailedCheckTests {
             ),
         ])
     func badValue(yaml: String, place: String, message: String) {
+        Self.expectRefused(yaml, at: place, saying: message)
+    }
+
+    /// `yaml`, a pack whose rule `r` is wrong, is refused with an error that starts at `place` and says `message`.
+    static func expectRefused(_ yaml: String, at place: String, saying message: String) {
         do {
             _ = try PackLoader.load(bytes: Array(yaml.utf8), origin: "bad.yaml")
             Issue.record("accepted \(yaml)")
