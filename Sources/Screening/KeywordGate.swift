@@ -39,8 +39,9 @@ struct KeywordGate {
         var wholeText: Bool
     }
 
-    /// The byte that joins segments: no gated entry can match it.
-    static let separator: UInt8 = 0
+    /// The byte that joins segments: no gated entry can match it. The segments are joined as ``DigitGate``'s are,
+    /// by ``DigitGate/join(_:of:)``, so it is that gate's byte.
+    static let separator = DigitGate.separator
 
     /// Keywords found so often in prose that a rule with one is not worth gating: its segments would cover much of
     /// the text, and every gated entry would be scanned there. Counted in Benchmarks/eval/prose.jsonl (28 KB of

@@ -26,6 +26,13 @@ struct NameTable: Sendable {
     private let sampleStarts: [Int]
     private static let sampleStride = 64
 
+    /// FNV-1a, the hash whose low bits ``hashBits`` holds (as `scripts/embed-guidelines.py` computes it): its start
+    /// value, then one step per folded byte.
+    static let hashStart: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    static func hash(_ hash: UInt64, adding byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+
     /// A table over `text` (entries of each length one a line, sorted) with its groups' starts. The form is
     /// checked: a text that does not match its starts makes an empty table.
     init(starts: [Int], hashBits: [UInt64]? = nil, text: StaticString) {
@@ -83,8 +90,7 @@ struct NameTable: Sendable {
         if let hashBits {
             // Most words looked up are in no list: a clear bit says no entry has the key's hash, before a search
             // whose probes each read another part of a half-megabyte text.
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in key { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            let hash = key.reduce(Self.hashStart, Self.hash)
             let bit = Int(truncatingIfNeeded: hash) & (hashBits.count * 64 - 1)
             guard hashBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return false }
         }

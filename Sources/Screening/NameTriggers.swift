@@ -286,10 +286,8 @@ struct NameTriggers: Sendable {
     /// FNV-1a over the folded bytes of `bytes[start..<end]`; nil when a letter is beyond what the fast fold reads.
     @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> UInt64? {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        guard forEachFoldedByte(bytes, start, end, { hash = (hash ^ UInt64($0)) &* 0x0000_0100_0000_01b3 }) else {
-            return nil
-        }
+        var hash = NameTable.hashStart
+        guard forEachFoldedByte(bytes, start, end, { hash = NameTable.hash(hash, adding: $0) }) else { return nil }
         return hash
     }
 

@@ -172,8 +172,7 @@ public struct NodeReader {
 
     static let ruleKeys: Set<String> = [
         "id", "title", "category", "entity", "patterns", "case_insensitive", "keywords", "validator",
-        "when_check_fails",
-        "context", "allow", "action", "redaction", "priority", "message", "source", "examples",
+        "when_check_fails", "context", "allow", "action", "redaction", "priority", "message", "source", "examples",
     ]
 
     func rule(_ node: Node) throws(PackError) -> Rule {

@@ -11,12 +11,12 @@ import Synchronization
 ///    where matches end;
 /// 2. only around those ends, a per-pattern database with start tracking finds the leftmost starts (or, for a
 ///    pattern simple enough to read into one, its ``PositionAutomaton``, which finds the same starts without the
-///    engine). A pattern of fixed width needs no second pass (start = end − width; when it is scanned in a shorter form, what the
-///    form leaves out is checked byte by byte: ``FixedPrefix``); a bounded one is rescanned over its maximum width
-///    before each end; an unbounded one over ``unboundedWindow`` bytes. Windows begin after whitespace so `\b` and
-///    `^` mean what they mean in the whole text — for a pattern whose matches cannot hold whitespace, just after
-///    the last whitespace before the end — reach one byte past the end, and overlapping windows are merged so no
-///    byte is rescanned twice for the same pattern.
+///    engine). A pattern of fixed width needs no second pass (start = end − width; when it is scanned in a shorter
+///    form, what the form leaves out is checked byte by byte: ``FixedPrefix``); a bounded one is rescanned over its
+///    maximum width before each end; an unbounded one over ``unboundedWindow`` bytes. Windows begin after whitespace
+///    so `\b` and `^` mean what they mean in the whole text — for a pattern whose matches cannot hold whitespace,
+///    just after the last whitespace before the end — reach one byte past the end, and overlapping windows are merged
+///    so no byte is rescanned twice for the same pattern.
 ///
 /// The prefilter scans a pattern in its cheaper ``PrefilterExpression`` form when it has one (`@…` for an e-mail
 /// address): that form matches at every end the pattern does, and the second pass, which then always runs, keeps

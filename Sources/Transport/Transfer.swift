@@ -292,14 +292,7 @@ final class Transfer: @unchecked Sendable {
     func nextChunk() async throws -> [UInt8]? {
         // What is already queued (a short answer is whole by the time its head's reader wakes) is taken without
         // suspending: no continuation, no cancellation handler, no trip through the reader's executor queue.
-        switch takeQueued() {
-        case .chunk(let chunk, let unpause):
-            if unpause { loop.unpause(self) }
-            return chunk
-        case .end: return nil
-        case .fail(let error): throw error
-        case .empty: break
-        }
+        if let delivered = deliver(takeQueued()) { return try delivered.get() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<[UInt8]?, any Error>) in
                 let queued = state.withLock { s -> Queued in
@@ -307,14 +300,7 @@ final class Transfer: @unchecked Sendable {
                     if case .empty = queued { s.bodyWaiter = waiter }
                     return queued
                 }
-                switch queued {
-                case .chunk(let chunk, let unpause):
-                    if unpause { loop.unpause(self) }
-                    waiter.resume(returning: chunk)
-                case .end: waiter.resume(returning: nil)
-                case .fail(let error): waiter.resume(throwing: error)
-                case .empty: break
-                }
+                if let delivered = deliver(queued) { waiter.resume(with: delivered) }
             }
         } onCancel: {
             cancel()
@@ -328,6 +314,19 @@ final class Transfer: @unchecked Sendable {
         case fail(any Error)
         /// Nothing yet: the reader must wait.
         case empty
+    }
+
+    /// What the reader gets for what it found (the writer unpaused when the queue has drained enough); nil when it
+    /// must wait.
+    private func deliver(_ queued: Queued) -> Result<[UInt8]?, any Error>? {
+        switch queued {
+        case .chunk(let chunk, let unpause):
+            if unpause { loop.unpause(self) }
+            return .success(chunk)
+        case .end: return .success(nil)
+        case .fail(let error): return .failure(error)
+        case .empty: return nil
+        }
     }
 
     /// Takes the next queued chunk, the end or the failure, without waiting.

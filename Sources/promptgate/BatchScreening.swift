@@ -7,11 +7,11 @@ import Screening
 /// `check --batch`: JSON Lines in, one result line per input line out, in the input's order, the lines screened on
 /// several cores at once.
 ///
-/// Lines are found with `memchr` in the input's bytes and parsed where they lie, only their `id` and `text` built. Consecutive lines are grouped into
-/// pieces of about ``pieceBytes``; a wave of pieces (a few per core) is screened at once, each piece into its own
-/// buffer, and the wave's buffers are written in order before the next wave starts, so the output keeps the input's
-/// order and memory stays bounded by a wave whatever the input's size. Each output line is written straight into its
-/// piece's buffer, without a JSON value built for it.
+/// Lines are found with `memchr` in the input's bytes and parsed where they lie, only their `id` and `text` built.
+/// Consecutive lines are grouped into pieces of about ``pieceBytes``; a wave of pieces (a few per core) is screened at
+/// once, each piece into its own buffer, and the wave's buffers are handed out in order before the next wave starts,
+/// so the output keeps the input's order and memory stays bounded by a wave whatever the input's size. Each output
+/// line is written straight into its piece's buffer, without a JSON value built for it.
 struct BatchScreening {
     let screener: Screener
     /// How many pieces are screened at once.
@@ -24,7 +24,8 @@ struct BatchScreening {
     /// Pieces per core in one wave, so that a piece that takes long does not leave the other cores idle.
     static let piecesPerJob = 4
 
-    /// Screens every line of `bytes` and hands each wave's output, in order, to `write`.
+    /// Screens every line of `bytes` and hands each piece's output (empty when all its lines are blank), in order, to
+    /// `write`.
     func run(_ bytes: UnsafeBufferPointer<UInt8>, write: ([UInt8]) -> Void) {
         let lines = Self.lines(of: bytes)
         var first = 0

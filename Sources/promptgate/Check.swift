@@ -70,18 +70,11 @@ struct Check: ParsableCommand {
     private func runBatch(_ screener: Screener) throws {
         let data = try readData()
         let batch = BatchScreening(screener: screener, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 17)
         data.withUnsafeBytes { raw in
-            batch.run(raw.bindMemory(to: UInt8.self)) { wave in
-                out.append(contentsOf: wave)
-                if out.count > 1 << 16 {
-                    FileHandle.standardOutput.write(Data(out))
-                    out.removeAll(keepingCapacity: true)
-                }
+            batch.run(raw.bindMemory(to: UInt8.self)) { piece in
+                if !piece.isEmpty { FileHandle.standardOutput.write(Data(piece)) }
             }
         }
-        FileHandle.standardOutput.write(Data(out))
     }
 
     private func readInput() throws -> String {

@@ -214,7 +214,7 @@ struct KeywordGateTests {
     }
 
     static func ends(_ database: PatternDatabase, _ text: [UInt8]) throws -> [String] {
-        try text.withUnsafeBytes { try database.reportedEnds($0) }.map { "\($0.pattern)@\($0.end)" }
+        try DigitGateTests.ends(database, text)
     }
 
     @Test("the keyword-gated scan reports exactly the ends a whole-text scan does, on adversarial texts")
