@@ -58,6 +58,12 @@ public actor AuditLogStore {
     private var timer: Task<Void, Never>?
     /// Writes lines appended with a deadline (``append(_:durableWithin:)``) if no other write has taken them by then.
     private var deadlineWrite: Task<Void, Never>?
+    /// A write of the lines appended with a deadline is due (by `deadlineWrite` or by a ``DeadlineTimer``).
+    private var deadlineScheduled = false
+
+    /// The timer of the lines appended with a deadline by the current task; nil: a task that sleeps on the global
+    /// pool. A server sets its event loop's, so that a deadline wakes no other thread.
+    @TaskLocal public static var deadlineTimer: (any DeadlineTimer)?
 
     /// What start-up found: a torn line set aside, if any.
     public let recovery: Recovery?
@@ -282,10 +288,15 @@ public actor AuditLogStore {
     public func append(_ entry: AuditEntry, durableWithin delay: Duration) async throws -> AuditReceipt {
         guard !closed else { throw AuditLogError.unavailable("the log is closed") }
         let (seq, line, after) = try chain(entry)
-        if !flushing && deadlineWrite == nil {
-            deadlineWrite = Task { [weak self] in
-                try? await Task.sleep(for: delay)
-                await self?.writeDeadlineLines()
+        if !flushing && !deadlineScheduled {
+            deadlineScheduled = true
+            if let timer = Self.deadlineTimer {
+                timer.after(delay) { [weak self] in await self?.writeDeadlineLines() }
+            } else {
+                deadlineWrite = Task { [weak self] in
+                    try? await Task.sleep(for: delay)
+                    await self?.writeDeadlineLines()
+                }
             }
         }
         let turn = try await withCheckedThrowingContinuation { continuation in
@@ -310,6 +321,7 @@ public actor AuditLogStore {
     /// Writes the lines still waiting for their deadline, unless a batch is being written (it hands them the lead).
     private func writeDeadlineLines() async {
         deadlineWrite = nil
+        deadlineScheduled = false
         guard !flushing, !pending.isEmpty else { return }
         flushing = true
         try? await writePending()  // a failure reaches every waiting appender

@@ -318,9 +318,13 @@ extension Gate {
     /// `fsync`, so that it shares the next prompt's instead of costing one of its own. The prompt's own entry is
     /// already durable, so a failure here is reported to the operator rather than withheld from the employee.
     func recordAfterForwarding(_ entry: AuditEntry) {
-        afterward.start(preferring: Self.afterwardExecutor) { [self] in
+        let executor = Self.afterwardExecutor
+        afterward.start(preferring: executor) { [self] in
             do {
-                _ = try await auditLog.append(try await sealed(entry), durableWithin: Self.afterwardDurability)
+                // An executor that can time the deadline (an event loop) does, instead of the global pool's timer.
+                try await AuditLogStore.$deadlineTimer.withValue(executor as? any DeadlineTimer) {
+                    _ = try await auditLog.append(try await sealed(entry), durableWithin: Self.afterwardDurability)
+                }
                 metrics.auditAppend(ok: true, store: auditLog.storeKind)
             } catch {
                 metrics.auditAppend(ok: false, store: auditLog.storeKind)

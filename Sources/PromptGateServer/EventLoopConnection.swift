@@ -1,3 +1,4 @@
+import AuditLog
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -40,8 +41,9 @@ extension HTTPServerBuilder {
     }
 }
 
-/// An event loop as a task executor: the jobs of a task that prefers it run on the loop's thread.
-final class EventLoopTaskExecutor: TaskExecutor {
+/// An event loop as a task executor: the jobs of a task that prefers it run on the loop's thread. It times the audit
+/// log's deadlines too (an answer's entry written when no prompt's write took it), with the loop's own timers.
+final class EventLoopTaskExecutor: TaskExecutor, DeadlineTimer {
     let loop: any EventLoop
 
     init(_ loop: any EventLoop) { self.loop = loop }
@@ -49,5 +51,12 @@ final class EventLoopTaskExecutor: TaskExecutor {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+
+    func after(_ delay: Duration, _ work: @escaping @Sendable () async -> Void) {
+        let (seconds, attoseconds) = delay.components
+        loop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+            Task(executorPreference: self) { await work() }
+        }
     }
 }

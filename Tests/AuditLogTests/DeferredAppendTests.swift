@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -58,6 +59,27 @@ struct DeferredAppendTests {
         }
     }
 
+    @Test("the appending task's deadline timer times the write, instead of a sleeping task: written when it fires")
+    func timedByTheTasksTimer() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try AuditLogTests.makeStore(directory, every: 1000)
+            let timer = ManualTimer()
+            let later = Task {
+                try await AuditLogStore.$deadlineTimer.withValue(timer) {
+                    try await store.append(Self.entry("answer-1"), durableWithin: .seconds(600))
+                }
+            }
+            try await Self.waitUntilWaiting(store, 1)
+            try #require(timer.delays == [.seconds(600)])
+            #expect(try Self.lineCount(directory) == 0)
+            await timer.fire()
+            #expect(try await later.value.seq == 0)
+            #expect(try Self.lineCount(directory) == 1)
+            try await store.close()
+            #expect(try AuditLogTests.verify(directory).ok)
+        }
+    }
+
     @Test("closing the log writes a line still waiting for its deadline, and signs it")
     func closeWritesWaitingLines() async throws {
         try await withTemporaryDirectory { directory in
@@ -101,4 +123,27 @@ private final class Immediate: AuditTrail {
     func replaceSigningKeys(_ keys: [LogSigningKey]) async throws {}
     func health() async -> AuditTrailHealth { await store.health() }
     func close() async throws { try await store.close() }
+}
+
+/// A deadline timer that fires when the test says so, and remembers the delays it was given.
+private final class ManualTimer: DeadlineTimer {
+    private let state = Mutex<(delays: [Duration], work: [@Sendable () async -> Void])>(([], []))
+
+    var delays: [Duration] { state.withLock { $0.delays } }
+
+    func after(_ delay: Duration, _ work: @escaping @Sendable () async -> Void) {
+        state.withLock {
+            $0.delays.append(delay)
+            $0.work.append(work)
+        }
+    }
+
+    /// Runs the work given so far.
+    func fire() async {
+        let work = state.withLock { s in
+            defer { s.work = [] }
+            return s.work
+        }
+        for item in work { await item() }
+    }
 }

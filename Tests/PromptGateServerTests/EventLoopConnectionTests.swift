@@ -42,6 +42,28 @@ struct EventLoopConnectionTests {
         }
     }
 
+    @Test("the loop times the audit log's deadlines: the work runs on the loop's thread, once the delay has passed")
+    func deadlineRunsOnTheLoop() async throws {
+        let router = Router(context: LoopContext.self)
+        router.get("/deadline") { _, context -> String in
+            let loop = context.eventLoop
+            let started = ContinuousClock.now
+            let (onLoop, waited) = await withCheckedContinuation {
+                (done: CheckedContinuation<(Bool, Duration), Never>) in
+                EventLoopTaskExecutor(loop).after(.milliseconds(20)) {
+                    done.resume(returning: (loop.inEventLoop, .now - started))
+                }
+            }
+            return "\(onLoop) \(waited >= .milliseconds(20))"
+        }
+        let app = Application(router: router, server: .http1OnEventLoop(configuration: .init()))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/deadline", method: .get) { response in
+                #expect(String(buffer: response.body) == "true true")
+            }
+        }
+    }
+
     @Test(
         "a proxied request stays on the loop without a body or with a declared one up to the limit",
         arguments: [
