@@ -21,13 +21,19 @@ struct PrefilterExpressionTests {
             (#"(?i)\b\d+\.\d+"#, #"(?i)\.\d+"#),
             (#"\b[A-Za-z]:\\(?:Users)"#, #":\\(?:Users)"#),
             // No punctuation to wait for: the first digit, without the word boundary or letters before it.
-            (#"\b4\d{12}\b"#, #"4\d{12}\b"#),
+            (#"\b4\d{12}\b"#, #"\d{12}\b"#),
             (#"\b\d{9}\b"#, #"\d{9}\b"#),
             (#"\b\d{3} \d{2} \d{4}\b"#, #"\d{3} \d{2} \d{4}\b"#),
             (#"\b\d{3}[ -]\d{2}"#, #"\d{3}[ -]\d{2}"#),
             (#"\b[A-Z]{2} ?\d{7}\b"#, #"\d{7}\b"#),
             (#"\b[A-Z]?\d{8,9}\b"#, #"\d{8,9}\b"#),
-            (#"\b[2-6]\d{3}[ -]?\d{4}"#, #"[2-6]\d{3}[ -]?\d{4}"#),
+            (#"\b[2-6]\d{3}[ -]?\d{4}"#, #"\d{3}[ -]?\d{4}"#),
+            // A narrower digit first: from the next that takes any digit, past optional atoms and narrow digits.
+            (#"[2-6]\d{3} ?\d{5}"#, #"\d{3} ?\d{5}"#), (#"[1-8][ -]?\d{4}[ -]?\d{5}"#, #"\d{4}[ -]?\d{5}"#),
+            (#"3[47]\d{2}[ -]?\d{6}"#, #"\d{2}[ -]?\d{6}"#), (#"9\d{2}-\d{2}-\d{4}\b"#, #"\d{2}-\d{2}-\d{4}\b"#),
+            (#"\b9[0-9]{8}\b"#, #"[0-9]{8}\b"#),
+            // None follows, or something must match between: the form begins at the narrow digit.
+            (#"\b9[A-Z]{3}"#, #"9[A-Z]{3}"#), (#"\b[2-6][A-Z]\d{3}"#, #"[2-6][A-Z]\d{3}"#),
             (#"(?i)\b[a-z]\d{9}\b"#, #"(?i)\d{9}\b"#),
         ])
     func derived(pattern: String, expected: String) {
