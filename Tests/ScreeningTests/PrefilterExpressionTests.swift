@@ -28,12 +28,12 @@ struct PrefilterExpressionTests {
             (#"\b[A-Z]{2} ?\d{7}\b"#, #"\d{7}\b"#),
             (#"\b[A-Z]?\d{8,9}\b"#, #"\d{8,9}\b"#),
             (#"\b[2-6]\d{3}[ -]?\d{4}"#, #"\d{3}[ -]?\d{4}"#),
-            // A narrower digit first: from the next that takes any digit, past optional atoms and narrow digits.
+            // A narrower digit first: from the next that takes any digit, past classes and optional atoms.
             (#"[2-6]\d{3} ?\d{5}"#, #"\d{3} ?\d{5}"#), (#"[1-8][ -]?\d{4}[ -]?\d{5}"#, #"\d{4}[ -]?\d{5}"#),
             (#"3[47]\d{2}[ -]?\d{6}"#, #"\d{2}[ -]?\d{6}"#), (#"9\d{2}-\d{2}-\d{4}\b"#, #"\d{2}-\d{2}-\d{4}\b"#),
-            (#"\b9[0-9]{8}\b"#, #"[0-9]{8}\b"#),
+            (#"\b9[0-9]{8}\b"#, #"[0-9]{8}\b"#), (#"[1-9][A-Z][A-Z0-9]\d-?[A-Z]"#, #"\d-?[A-Z]"#),
             // None follows, or something must match between: the form begins at the narrow digit.
-            (#"\b9[A-Z]{3}"#, #"9[A-Z]{3}"#), (#"\b[2-6][A-Z]\d{3}"#, #"[2-6][A-Z]\d{3}"#),
+            (#"\b9[A-Z]{3}"#, #"9[A-Z]{3}"#), (#"\b[2-6]x\d{3}"#, #"[2-6]x\d{3}"#),
             (#"(?i)\b[a-z]\d{9}\b"#, #"(?i)\d{9}\b"#),
         ])
     func derived(pattern: String, expected: String) {
