@@ -2,12 +2,11 @@
 /// verdicts: a column header or key counts as a context word, a value in a name column is a name, a version word
 /// right before a number makes it a look-alike, and a date's birth word belongs to the nearest date.
 extension Screener {
-    /// The context word a rule's header words find in the label at `label`, if any: the label normalised (see
-    /// ``HeaderLabel``) and searched like a window of text.
-    static func labelWord(_ words: ContextWords, _ label: Range<Int>, in bytes: UnsafeRawBufferPointer) -> String? {
+    /// The label at `label` normalised (see ``HeaderLabel``): a rule's header words are searched in it like a window
+    /// of text, so a column header or key counts as a context word. Nil for no label or one too long to be a label.
+    static func normalizedLabel(_ label: Range<Int>, in bytes: UnsafeRawBufferPointer) -> [UInt8]? {
         guard !label.isEmpty, label.count <= 4 * TableContext.maxLabel else { return nil }
-        let normalized = HeaderLabel.normalized(HeaderLabel.words(bytes, label))
-        return normalized.withUnsafeBytes { words.first(in: $0, from: 0, to: $0.count) }
+        return HeaderLabel.normalized(HeaderLabel.words(bytes, label))
     }
 
     /// The word right before `start` (past spaces, tabs, quotes and `: = #`), as a byte range: "version" in

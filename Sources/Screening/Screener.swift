@@ -29,7 +29,9 @@ public final class Screener: Sendable {
     /// Each rule's context words as lower-case bytes.
     private let contextWords: [(words: ContextWords, negative: ContextWords)]
     /// Each rule's reasons, built once: "matches the … pattern", ", passes the … check", and both.
-    private let reasons: [(pattern: String, validated: String, patternValidated: String)]
+    let reasons: [(pattern: String, validated: String, patternValidated: String)]
+    /// Each rule's place among the rules ordered by id (see ``ruleKeys(_:)``).
+    private let ruleKeys: [Int]
     private let allowLists: [(values: Set<String>, numbers: Set<[UInt8]>)]
 
     /// Compiles every pattern of `packs`. A pattern the engine cannot run (backreferences, lookaround, bad syntax)
@@ -95,6 +97,7 @@ public final class Screener: Sendable {
             let validated = rule.validator.map { ", passes the \($0) check" } ?? ""
             return (pattern, validated, pattern + validated)
         }
+        self.ruleKeys = Self.ruleKeys(rules)
         self.packHash = GuidelinePack.combinedHash(packs)
     }
 
@@ -136,7 +139,7 @@ public final class Screener: Sendable {
             if $0.start != $1.start { return $0.start < $1.start }
             return $0.end > $1.end
         }
-        var candidates: [Finding] = []
+        var candidates: [Candidate] = []
         var nameWindows: [Int: [Range<Int>]] = [:]
         var i = 0
         while i < ordered.count {
@@ -202,7 +205,7 @@ public final class Screener: Sendable {
                 }
             }
         }
-        return Self.resolveOverlaps(candidates)
+        return Self.resolveOverlaps(candidates).map(finding)
     }
 
     /// `windows` in order, overlapping or touching ones joined.
@@ -220,7 +223,7 @@ public final class Screener: Sendable {
 
     /// What the engine makes of one candidate.
     private enum Verdict {
-        case finding(Finding)
+        case finding(Candidate)
         /// Not this value (a validator, allow-list or required context said no); a shorter one may still be.
         case rejected
         /// A look-alike by its context ("invoice 617-555-0134"): no candidate at this start is a finding.
@@ -257,6 +260,16 @@ public final class Screener: Sendable {
         // counts as one ("nhs_number", "DOB:").
         var place: TableContext.Place?
         var placeRead = false
+        // The value's label normalised, made once for the several lists of words looked for in it.
+        var label: [UInt8]?
+        var labelRead = false
+        func labelWord(_ words: ContextWords) -> String? {
+            if !labelRead && placeRead {
+                label = place.flatMap { Self.normalizedLabel($0.label, in: bytes) }
+                labelRead = true
+            }
+            return label.flatMap { label in label.withUnsafeBytes { words.first(in: $0, from: 0, to: $0.count) } }
+        }
         func window(_ context: ContextRule) -> (Int, Int) {
             if !placeRead {
                 place = structure.place(of: start, end, in: bytes)
@@ -288,7 +301,7 @@ public final class Screener: Sendable {
                 let next = upper < min(bytes.count, end + context.window) ? upper : Int.max
                 if after.at.lowerBound - end <= next - after.at.upperBound { return after.word }
             }
-            return place.flatMap { Self.labelWord(labelWords[ruleIndex].words, $0.label, in: bytes) }
+            return labelWord(labelWords[ruleIndex].words)
         }
         // A negative word right before the value names it as something else, whatever else is near:
         // "from version 10.2.3.4".
@@ -301,9 +314,7 @@ public final class Screener: Sendable {
         // "order_no" or a date under "due_date", whatever the field on the line next to it says.
         if let context = rules[ruleIndex].context, !labelWords[ruleIndex].negative.words.isEmpty {
             _ = window(context)
-            if let label = place?.label, Self.labelWord(labelWords[ruleIndex].negative, label, in: bytes) != nil,
-                Self.labelWord(labelWords[ruleIndex].words, label, in: bytes) == nil
-            {
+            if labelWord(labelWords[ruleIndex].negative) != nil, labelWord(labelWords[ruleIndex].words) == nil {
                 return .lookAlike
             }
         }
@@ -322,8 +333,10 @@ public final class Screener: Sendable {
             requiredWord = word
         }
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        // The reason is written out only for a candidate overlap resolution keeps (see ``finding(_:)``).
         var confidence = confidence
-        var why = reason ?? reasons[ruleIndex].pattern
+        var check = Candidate.CheckOutcome.none
+        var word: String?
         if let graded = gradedValidators[ruleIndex] {
             if start > 0, bytes[start - 1] == 0x2B, checksNational[ruleIndex] {
                 return .rejected
@@ -331,43 +344,39 @@ public final class Screener: Sendable {
             switch graded(value[...]) {
             case .valid:
                 confidence = 0.95
-                why = reason.map { $0 + reasons[ruleIndex].validated } ?? reasons[ruleIndex].patternValidated
+                check = .valid
             case .plausible:
-                why += ", has the length of a phone number of its region"
+                check = .plausible
             case .invalid:
                 return .rejected
             }
         } else if let validator = validators[ruleIndex] {
             if validator(value[...]) {
                 confidence = 0.95
-                why = reason.map { $0 + reasons[ruleIndex].validated } ?? reasons[ruleIndex].patternValidated
+                check = .valid
             } else if rules[ruleIndex].whenCheckFails == .stillPersonalData {
                 // Kept, less sure, with the same action; the allow-list and context below still apply.
                 confidence = 0.4
-                why +=
-                    ", fails the \(rules[ruleIndex].validator ?? "") check but is kept: an invalid-looking number "
-                    + "in a case file is still somebody's"
+                check = .failedKept
             } else {
                 return .rejected
             }
         }
         if isAllowed(value, ruleIndex: ruleIndex) { return .lookAlike }
         if let context = rules[ruleIndex].context {
-            if let word = requiredWord ?? contextWord(context) {
+            if let found = requiredWord ?? contextWord(context) {
                 confidence = min(1, confidence + 0.3)
-                why += ", near the word '\(word)'"
+                word = found
             } else if contextWords[ruleIndex].negative.first(in: bytes, from: window(context).0, to: end) != nil
-                || place.flatMap({ Self.labelWord(labelWords[ruleIndex].negative, $0.label, in: bytes) }) != nil
+                || labelWord(labelWords[ruleIndex].negative) != nil
             {
                 return .lookAlike  // "version 10.2.3.4", "order 617-555-0134", a column headed "order_no"
             }
         }
         return .finding(
-            Finding(
-                ruleID: rules[ruleIndex].id, entity: rules[ruleIndex].entity, category: rules[ruleIndex].category,
-                action: rules[ruleIndex].action, redaction: rules[ruleIndex].redaction, start: start, end: end,
-                value: value, confidence: confidence, reason: why, message: rules[ruleIndex].message,
-                source: rules[ruleIndex].source, priority: rules[ruleIndex].priority))
+            Candidate(
+                rule: ruleIndex, start: start, end: end, value: value, confidence: confidence, reason: reason,
+                check: check, word: word, priority: rules[ruleIndex].priority, ruleKey: ruleKeys[ruleIndex]))
     }
 
     /// Whether the rule's allow-list holds `value`.
@@ -400,7 +409,7 @@ public final class Screener: Sendable {
     /// that overlap can take each other's bytes, so the candidates are first cut into clusters (runs that overlap,
     /// in the order of their starts): a candidate alone in its cluster is kept without being ordered, and each
     /// cluster is resolved on its own, in the same order, with the same result as all of them at once.
-    static func resolveOverlaps(_ candidates: [Finding]) -> [Finding] {
+    static func resolveOverlaps<C: OverlapCandidate>(_ candidates: [C]) -> [C] {
         guard candidates.count > 1 else { return candidates }
         // Positions are sorted, not the findings (each a dozen fields, copied at every swap).
         var spans = candidates.indices.map { (start: candidates[$0].start, end: candidates[$0].end, index: $0) }
@@ -431,7 +440,7 @@ public final class Screener: Sendable {
     /// its bytes is taken yet. The bytes are counted between the candidates' own ends (each distinct start or end
     /// is one slot), so the check costs the number of other candidates' edges inside a span, not its length:
     /// O(k log k) for k candidates however they interleave (a table of 100,000 rows of names and numbers).
-    private static func resolveCluster(_ cluster: [Int], _ candidates: [Finding]) -> [Int] {
+    private static func resolveCluster<C: OverlapCandidate>(_ cluster: [Int], _ candidates: [C]) -> [Int] {
         let keys = cluster.map { (length: candidates[$0].length, priority: candidates[$0].priority) }
         let ordered = cluster.indices.sorted { x, y in
             let (a, b) = (keys[x], keys[y])
@@ -439,7 +448,7 @@ public final class Screener: Sendable {
             if a.priority != b.priority { return a.priority > b.priority }
             let (i, j) = (cluster[x], cluster[y])
             if candidates[i].start != candidates[j].start { return candidates[i].start < candidates[j].start }
-            if candidates[i].ruleID != candidates[j].ruleID { return candidates[i].ruleID < candidates[j].ruleID }
+            if candidates[i].ruleKey != candidates[j].ruleKey { return candidates[i].ruleKey < candidates[j].ruleKey }
             return i < j
         }.map { cluster[$0] }
         var edges: [Int] = []

@@ -1,6 +1,7 @@
 import TestSupport
 import Testing
 
+@testable import PromptGate
 @testable import Screening
 
 /// Overlap resolution cut into clusters of overlapping candidates keeps what taking every candidate in one order
@@ -52,6 +53,15 @@ struct OverlapResolutionTests {
             let resolved = Screener.resolveOverlaps(candidates)
             #expect(resolved == Self.reference(candidates), "seed \(seed) round \(round)")
         }
+    }
+
+    @Test("the screener's candidates order their rules as the rule ids do, as findings do")
+    func ruleKeys() throws {
+        let rules = try Screener(packs: GuidelineLoader.embedded()).rules
+        let keys = Screener.ruleKeys(rules)
+        #expect(rules.count > 100)
+        #expect(keys.sorted() == Array(rules.indices))
+        #expect(rules.indices.sorted { keys[$0] < keys[$1] }.map { rules[$0].id } == rules.map(\.id).sorted())
     }
 
     @Test("spans that touch do not overlap; one that covers two others wins only when longer")
