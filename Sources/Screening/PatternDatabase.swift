@@ -706,7 +706,13 @@ package final class PatternDatabase: @unchecked Sendable {
     /// which is by end almost always), each run sorted by end only if it is not already. Cheaper than sorting the
     /// whole list on dense text, where there are tens of thousands. Two ends of one pattern at the same offset are
     /// interchangeable (only the pattern and the end are read), so the order is the one a full sort gives.
+    ///
+    /// A short text has a few dozen ends and hundreds of patterns: counting would read and clear a slot per pattern
+    /// for each, so such a list is sorted instead.
     static func byPatternThenEnd(_ ends: [Match], patterns: Int) -> [Match] {
+        if ends.count * 8 < patterns {
+            return ends.sorted { $0.pattern != $1.pattern ? $0.pattern < $1.pattern : $0.end < $1.end }
+        }
         var firsts = [Int](repeating: 0, count: patterns + 1)
         for end in ends { firsts[end.pattern + 1] += 1 }
         for pattern in 0..<patterns { firsts[pattern + 1] += firsts[pattern] }
