@@ -290,11 +290,7 @@ public enum Validators {
     /// A calendar date in a plausible birth year (1900 to this year): numeric (`1985-03-15`, `03/15/1985`,
     /// `15.03.1985`) or with a month name in English, French, Dutch, German or Spanish (`15 de marzo de 1985`).
     static let date: Check = { text in
-        var numbers: [Int] = []
-        var month: Int?
-        for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
-            if let value = Int(word) { numbers.append(value) } else if let m = monthNames[String(word)] { month = m }
-        }
+        let (numbers, month) = dateWords(text)
         let thisYear = currentYear()
         guard let yearIndex = numbers.firstIndex(where: { $0 >= 1000 }), (1900...thisYear).contains(numbers[yearIndex])
         else { return false }
@@ -304,6 +300,41 @@ public enum Validators {
         guard rest.count == 2 else { return false }
         let (a, b) = (rest[0], rest[1])
         return ((1...12).contains(a) && (1...31).contains(b)) || ((1...12).contains(b) && (1...31).contains(a))
+    }
+
+    /// The numbers of a date and the month its month name gives, if any: the text lower-cased and cut into words
+    /// of letters and digits. ASCII text (nearly every candidate) is cut byte by byte; other text by `Character`.
+    static func dateWords(_ text: Substring) -> (numbers: [Int], month: Int?) {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return dateWordsByCharacter(text) }
+        var numbers: [Int] = []
+        var month: Int?
+        // A word of up to 15 bytes is held in the string itself: no allocation per word.
+        var word = ""
+        func read() {
+            if let value = Int(word) { numbers.append(value) } else if let m = monthNames[word] { month = m }
+            word = ""
+        }
+        for byte in text.utf8 {
+            if byte &- 0x30 < 10 || byte &- 0x61 < 26 {
+                word.unicodeScalars.append(Unicode.Scalar(byte))
+            } else if byte &- 0x41 < 26 {
+                word.unicodeScalars.append(Unicode.Scalar(byte + 0x20))
+            } else if !word.isEmpty {
+                read()
+            }
+        }
+        if !word.isEmpty { read() }
+        return (numbers, month)
+    }
+
+    /// The general path of ``dateWords(_:)`` alone, for tests that compare it with the ASCII one.
+    static func dateWordsByCharacter(_ text: Substring) -> (numbers: [Int], month: Int?) {
+        var numbers: [Int] = []
+        var month: Int?
+        for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            if let value = Int(word) { numbers.append(value) } else if let m = monthNames[String(word)] { month = m }
+        }
+        return (numbers, month)
     }
 
     /// The current year (UTC), from the clock alone: a `Calendar` per candidate cost more than the rest of the check.
