@@ -54,8 +54,7 @@ final class EventLoopTaskExecutor: TaskExecutor, DeadlineTimer {
     }
 
     func after(_ delay: Duration, _ work: @escaping @Sendable () async -> Void) {
-        let (seconds, attoseconds) = delay.components
-        loop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+        loop.scheduleTask(in: TimeAmount(delay)) {
             Task(executorPreference: self) { await work() }
         }
     }

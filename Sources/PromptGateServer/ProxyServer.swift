@@ -80,13 +80,11 @@ public struct ProxyServer: Sendable {
                 }
             }
         }
-        let idle = configuration.clientTimeout.components
         let app = Application(
             router: router,
             // Closes connections idle (or dribbling their headers) past the client timeout.
             server: .http1OnEventLoop(
-                configuration: .init(
-                    idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+                configuration: .init(idleTimeout: TimeAmount(configuration.clientTimeout))),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "PromptGate"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },

@@ -327,7 +327,8 @@ public enum Validators {
         return (numbers, month)
     }
 
-    /// The general path of ``dateWords(_:)`` alone, for tests that compare it with the ASCII one.
+    /// ``dateWords(_:)`` by `Character`: the path of text that is not all ASCII, and the oracle its tests compare
+    /// the byte path with.
     static func dateWordsByCharacter(_ text: Substring) -> (numbers: [Int], month: Int?) {
         var numbers: [Int] = []
         var month: Int?
